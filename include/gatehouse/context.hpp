@@ -1,0 +1,83 @@
+#pragma once
+// What a handler sees of the request it serves: who called, and a channel back
+// to the client for progress, log messages and questions (sampling,
+// elicitation, roots). Handlers are written once; the transport decides how a
+// question reaches the client (a server→client request in a session, or an
+// input-required round in the stateless revision).
+#include <gatehouse/principal.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gatehouse {
+
+namespace json = boost::json;
+template <class T>
+using awaitable = boost::asio::awaitable<T>;
+
+// RFC 5424 severities, as MCP logging uses them (server/utilities/logging).
+enum class LogLevel { debug, info, notice, warning, error, critical, alert, emergency };
+std::string_view to_string(LogLevel);
+std::optional<LogLevel> parse_log_level(std::string_view);
+
+// The transport side of a request. Implemented by each transport; a handler
+// never sees it directly.
+class RequestChannel {
+ public:
+  virtual ~RequestChannel() = default;
+  // Sends a notification related to the request being served.
+  virtual void notify(std::string_view method, json::object params) = 0;
+  // Asks the client and waits for its answer. Throws McpError when the client
+  // answers with an error, lacks the capability, or the request is cancelled.
+  virtual awaitable<json::value> ask(std::string_view method, json::object params) = 0;
+  virtual bool cancelled() const = 0;
+  // The least severe level the client wants; nullopt: no log messages.
+  virtual std::optional<LogLevel> log_level() const = 0;
+  virtual const json::object& client_capabilities() const = 0;
+  virtual std::string_view protocol_version() const = 0;
+};
+
+class RequestContext {
+ public:
+  RequestContext(RequestChannel& channel, const Principal& principal, json::value progress_token)
+      : channel_(channel), principal_(principal), progress_token_(std::move(progress_token)) {}
+
+  const Principal& principal() const noexcept { return principal_; }
+  std::string_view protocol_version() const { return channel_.protocol_version(); }
+  const json::object& client_capabilities() const { return channel_.client_capabilities(); }
+  bool client_supports(std::string_view capability) const;
+
+  // notifications/progress, sent only when the caller asked for progress
+  // (params._meta.progressToken). `progress` must increase on every call.
+  void progress(double progress, std::optional<double> total = std::nullopt,
+                std::string_view message = {});
+  bool wants_progress() const noexcept { return !progress_token_.is_null(); }
+
+  // notifications/message, sent only at or above the client's level.
+  void log(LogLevel level, json::value data, std::string_view logger = {});
+
+  // True once the client cancelled this request (notifications/cancelled).
+  bool cancelled() const { return channel_.cancelled(); }
+
+  // Questions to the client. Each throws McpError when the client declined the
+  // capability or answered with an error.
+  awaitable<json::object> create_message(json::object params);  // sampling/createMessage
+  awaitable<json::object> elicit(std::string message, json::object requested_schema);
+  awaitable<json::object> elicit(json::object params);            // elicitation/create
+  awaitable<json::array> list_roots();                             // roots/list
+  awaitable<json::value> ask(std::string_view method, json::object params) {
+    return channel_.ask(method, std::move(params));
+  }
+
+ private:
+  RequestChannel& channel_;
+  const Principal& principal_;
+  json::value progress_token_;
+};
+
+}  // namespace gatehouse

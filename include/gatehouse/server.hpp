@@ -1,0 +1,171 @@
+#pragma once
+// The public surface for writing an MCP server: describe tools, resources and
+// prompts, give each a handler, hand the Server to a transport.
+//
+//   gatehouse::Server server({.name = "notes", .version = "1.0.0"});
+//   server.tool({.name = "echo", .description = "Echoes its input",
+//                .input_schema = json::parse(R"({"type":"object",
+//                   "properties":{"text":{"type":"string"}},"required":["text"]})").as_object()},
+//               [](json::object args, gatehouse::RequestContext&) -> gatehouse::awaitable<gatehouse::ToolResult> {
+//                 co_return gatehouse::ToolResult::text(args["text"].as_string());
+//               });
+#include <gatehouse/context.hpp>
+#include <gatehouse/error.hpp>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gatehouse {
+
+struct ServerInfo {
+  std::string name = "gatehouse";
+  std::string version = "0.1.0";
+  std::string title;
+  std::string website_url;
+};
+
+// MCP 2025-11-25 server/tools "Tool".
+struct Tool {
+  std::string name;
+  std::string title;
+  std::string description;
+  json::object input_schema = {{"type", "object"}};
+  std::optional<json::object> output_schema;
+  json::object annotations;  // title, readOnlyHint, destructiveHint, idempotentHint, openWorldHint
+  json::array icons;
+  json::object meta;
+  // Scopes a caller's token must carry to call this tool (step-up otherwise).
+  std::vector<std::string> required_scopes;
+};
+
+struct ToolResult {
+  json::array content;
+  std::optional<json::object> structured_content;
+  bool is_error = false;
+  json::object meta;
+
+  static ToolResult text(std::string_view text);
+  static ToolResult error(std::string_view message);
+  // structuredContent plus its serialisation as a text block, for clients that
+  // do not read structured output (MCP 2025-11-25 "Structured Content").
+  static ToolResult structured(json::object value);
+};
+
+using ToolHandler = std::function<awaitable<ToolResult>(json::object arguments, RequestContext&)>;
+
+// MCP server/resources "Resource" and "Resource Template".
+struct Resource {
+  std::string uri;
+  std::string name;
+  std::string title;
+  std::string description;
+  std::string mime_type;
+  std::optional<std::int64_t> size;
+  json::object annotations;
+};
+
+struct ResourceTemplate {
+  std::string uri_template;  // RFC 6570 level 1 ({var}) expressions
+  std::string name;
+  std::string title;
+  std::string description;
+  std::string mime_type;
+  json::object annotations;
+};
+
+struct ResourceRequest {
+  std::string uri;
+  std::map<std::string, std::string> variables;  // filled for template matches
+};
+
+// Returns the `contents` array (see content::text_contents / blob_contents).
+// Throw McpError::resource_not_found for a URI the handler does not know.
+using ResourceReader = std::function<awaitable<json::array>(const ResourceRequest&, RequestContext&)>;
+
+// MCP server/prompts.
+struct PromptArgument {
+  std::string name;
+  std::string title;
+  std::string description;
+  bool required = false;
+};
+
+struct Prompt {
+  std::string name;
+  std::string title;
+  std::string description;
+  std::vector<PromptArgument> arguments;
+};
+
+struct PromptResult {
+  std::string description;
+  json::array messages;  // [{role, content}]
+};
+
+using PromptHandler =
+    std::function<awaitable<PromptResult>(const std::map<std::string, std::string>& arguments, RequestContext&)>;
+
+// completion/complete (server/utilities/completion).
+struct CompletionRequest {
+  std::string ref_type;  // "ref/prompt" or "ref/resource"
+  std::string ref;       // prompt name or resource URI (template)
+  std::string argument;
+  std::string value;
+  std::map<std::string, std::string> context_arguments;
+};
+
+struct Completion {
+  std::vector<std::string> values;  // at most 100 are sent
+  std::optional<std::int64_t> total;
+  bool has_more = false;
+};
+
+using CompletionHandler = std::function<awaitable<Completion>(const CompletionRequest&, RequestContext&)>;
+
+// Receives resources/updated and list_changed events for the transports.
+class ServerEvents {
+ public:
+  virtual ~ServerEvents() = default;
+  virtual void resource_updated(const std::string& uri) = 0;
+  virtual void list_changed(std::string_view method) = 0;  // notifications/*/list_changed
+};
+
+class Server {
+ public:
+  explicit Server(ServerInfo info = {});
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  Server& instructions(std::string text);
+  Server& tool(Tool tool, ToolHandler handler);
+  Server& resource(Resource resource, ResourceReader reader);
+  Server& resource_template(ResourceTemplate resource_template, ResourceReader reader);
+  Server& prompt(Prompt prompt, PromptHandler handler);
+  Server& completion(CompletionHandler handler);
+
+  // Tell subscribed clients that a resource changed (thread-safe).
+  void notify_resource_updated(const std::string& uri);
+  // Tell connected clients that a list changed: "tools", "resources" or "prompts".
+  void notify_list_changed(std::string_view list);
+
+  const ServerInfo& info() const;
+  const std::string& instructions() const;
+
+  // For transports.
+  struct Registry;
+  const Registry& registry() const;
+  void subscribe_events(std::shared_ptr<ServerEvents> listener);
+
+ private:
+  std::unique_ptr<Registry> registry_;
+};
+
+}  // namespace gatehouse

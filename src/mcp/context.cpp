@@ -1,0 +1,64 @@
+#include <gatehouse/context.hpp>
+#include <gatehouse/error.hpp>
+
+#include <array>
+
+namespace gatehouse {
+
+namespace {
+constexpr std::array<std::string_view, 8> kLevelNames = {
+    "debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"};
+}
+
+std::string_view to_string(LogLevel level) { return kLevelNames[static_cast<std::size_t>(level)]; }
+
+std::optional<LogLevel> parse_log_level(std::string_view name) {
+  for (std::size_t i = 0; i < kLevelNames.size(); ++i)
+    if (kLevelNames[i] == name) return static_cast<LogLevel>(i);
+  return std::nullopt;
+}
+
+bool RequestContext::client_supports(std::string_view capability) const {
+  return client_capabilities().contains(capability);
+}
+
+void RequestContext::progress(double progress, std::optional<double> total, std::string_view message) {
+  if (progress_token_.is_null()) return;
+  json::object params{{"progressToken", progress_token_}, {"progress", progress}};
+  if (total) params["total"] = *total;
+  if (!message.empty()) params["message"] = message;
+  channel_.notify("notifications/progress", std::move(params));
+}
+
+void RequestContext::log(LogLevel level, json::value data, std::string_view logger) {
+  auto threshold = channel_.log_level();
+  if (!threshold || level < *threshold) return;
+  json::object params{{"level", to_string(level)}, {"data", std::move(data)}};
+  if (!logger.empty()) params["logger"] = logger;
+  channel_.notify("notifications/message", std::move(params));
+}
+
+awaitable<json::object> RequestContext::create_message(json::object params) {
+  auto result = co_await channel_.ask("sampling/createMessage", std::move(params));
+  if (!result.is_object()) throw McpError::internal("sampling/createMessage: the client's result is not an object");
+  co_return std::move(result.as_object());
+}
+
+awaitable<json::object> RequestContext::elicit(std::string message, json::object requested_schema) {
+  return elicit(json::object{{"message", message}, {"requestedSchema", std::move(requested_schema)}});
+}
+
+awaitable<json::object> RequestContext::elicit(json::object params) {
+  auto result = co_await channel_.ask("elicitation/create", std::move(params));
+  if (!result.is_object()) throw McpError::internal("elicitation/create: the client's result is not an object");
+  co_return std::move(result.as_object());
+}
+
+awaitable<json::array> RequestContext::list_roots() {
+  auto result = co_await channel_.ask("roots/list", {});
+  if (!result.is_object() || !result.as_object().contains("roots") || !result.at("roots").is_array())
+    throw McpError::internal("roots/list: the client's result has no roots array");
+  co_return std::move(result.at("roots").as_array());
+}
+
+}  // namespace gatehouse

@@ -1,0 +1,230 @@
+#include "mcp/dispatcher.hpp"
+
+#include "mcp/json_schema.hpp"
+#include "mcp/registry.hpp"
+
+#include <charconv>
+
+namespace gatehouse::mcp {
+
+namespace {
+
+const json::value* param(const json::object& params, std::string_view key) { return params.if_contains(key); }
+
+std::string required_string(const json::object& params, std::string_view key) {
+  auto* v = param(params, key);
+  if (!v || !v->is_string()) throw McpError::invalid_params("params." + std::string(key) + " must be a string");
+  return std::string(v->get_string());
+}
+
+json::value progress_token(const json::object& params) {
+  if (auto* meta = param(params, "_meta"); meta && meta->is_object())
+    if (auto* token = meta->get_object().if_contains("progressToken")) {
+      if (token->is_string() || token->is_int64() || token->is_uint64()) return *token;
+    }
+  return nullptr;
+}
+
+// One page of a list, with nextCursor when more remain.
+template <class Entries, class Listing>
+json::object page(const Entries& entries, const json::object& params, std::string_view key, std::size_t page_size,
+                  Listing listing) {
+  std::size_t offset = 0;
+  if (auto* cursor = param(params, "cursor"); cursor && !cursor->is_null()) {
+    auto decoded = cursor->is_string() ? decode_cursor(cursor->get_string()) : std::nullopt;
+    if (!decoded || *decoded > entries.size()) throw McpError::invalid_params("invalid cursor");
+    offset = *decoded;
+  }
+  json::array items;
+  std::size_t end = std::min(entries.size(), offset + page_size);
+  items.reserve(end - offset);
+  for (std::size_t i = offset; i < end; ++i) items.push_back(listing(entries[i]));
+  json::object result;
+  result[key] = std::move(items);
+  if (end < entries.size()) result["nextCursor"] = encode_cursor(end);
+  return result;
+}
+
+json::object tool_result_json(ToolResult&& r) {
+  json::object o;
+  o["content"] = std::move(r.content);
+  if (r.structured_content) o["structuredContent"] = std::move(*r.structured_content);
+  if (r.is_error) o["isError"] = true;
+  if (!r.meta.empty()) o["_meta"] = std::move(r.meta);
+  return o;
+}
+
+}  // namespace
+
+std::string encode_cursor(std::size_t offset) { return "o" + std::to_string(offset); }
+
+std::optional<std::size_t> decode_cursor(std::string_view cursor) {
+  if (cursor.size() < 2 || cursor[0] != 'o') return std::nullopt;
+  std::size_t n = 0;
+  auto [p, ec] = std::from_chars(cursor.data() + 1, cursor.data() + cursor.size(), n);
+  if (ec != std::errc{} || p != cursor.data() + cursor.size()) return std::nullopt;
+  return n;
+}
+
+Dispatcher::Dispatcher(const Server& server, DispatchOptions options)
+    : server_(server), registry_(server.registry()), options_(options) {
+  // MCP basic/lifecycle "Capability Negotiation": advertise what is served.
+  capabilities_["logging"] = json::object{};
+  if (registry_.completion) capabilities_["completions"] = json::object{};
+  capabilities_["tools"] = json::object{{"listChanged", true}};
+  if (!registry_.resources.empty() || !registry_.templates.empty())
+    capabilities_["resources"] = json::object{{"subscribe", true}, {"listChanged", true}};
+  if (!registry_.prompts.empty()) capabilities_["prompts"] = json::object{{"listChanged", true}};
+}
+
+json::object Dispatcher::initialize_result(std::string_view version) const {
+  json::object info{{"name", registry_.info.name}, {"version", registry_.info.version}};
+  if (!registry_.info.title.empty()) info["title"] = registry_.info.title;
+  if (!registry_.info.website_url.empty()) info["websiteUrl"] = registry_.info.website_url;
+  json::object result{{"protocolVersion", version}, {"capabilities", capabilities_}, {"serverInfo", std::move(info)}};
+  if (!registry_.instructions.empty()) result["instructions"] = registry_.instructions;
+  return result;
+}
+
+boost::asio::awaitable<json::object> Dispatcher::dispatch(Call call) const {
+  try {
+    auto result = co_await route(call);
+    co_return jsonrpc::make_result(call.request.id, std::move(result));
+  } catch (const McpError& e) {
+    co_return jsonrpc::make_error(call.request.id, e.code(), e.what(), e.data());
+  } catch (const std::exception& e) {
+    // Handler bugs become -32603 without leaking internals beyond the message.
+    co_return jsonrpc::make_error(call.request.id, error_code::internal_error, e.what());
+  }
+}
+
+boost::asio::awaitable<json::value> Dispatcher::route(Call& call) const {
+  const auto& method = call.request.method;
+  const auto& params = call.request.params;
+  auto entry_listing = [](const auto& e) { return e.listing; };
+
+  if (method == "tools/call") co_return co_await call_tool(call);
+  if (method == "ping") co_return json::object{};
+  if (method == "tools/list") co_return page(registry_.tools, params, "tools", options_.page_size, entry_listing);
+  if (method == "resources/list")
+    co_return page(registry_.resources, params, "resources", options_.page_size, entry_listing);
+  if (method == "resources/templates/list")
+    co_return page(registry_.templates, params, "resourceTemplates", options_.page_size, entry_listing);
+  if (method == "resources/read") co_return co_await read_resource(call);
+  if (method == "prompts/list") co_return page(registry_.prompts, params, "prompts", options_.page_size, entry_listing);
+  if (method == "prompts/get") co_return co_await get_prompt(call);
+  if (method == "completion/complete") co_return co_await complete(call);
+  if (method == "resources/subscribe" || method == "resources/unsubscribe") {
+    auto uri = required_string(params, "uri");
+    if (!call.session) throw McpError::method_not_found(method + " needs a session");
+    if (method == "resources/subscribe") call.session->subscribe(uri);
+    else call.session->unsubscribe(uri);
+    co_return json::object{};
+  }
+  if (method == "logging/setLevel") {
+    auto level = parse_log_level(required_string(params, "level"));
+    if (!level) throw McpError::invalid_params("params.level must be one of debug, info, notice, warning, error, critical, alert, emergency");
+    if (call.session) call.session->set_log_level(*level);
+    co_return json::object{};
+  }
+  throw McpError::method_not_found("Method not found: " + method);
+}
+
+boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
+  const auto& params = call.request.params;
+  auto name = required_string(params, "name");
+  const auto* entry = registry_.find_tool(name);
+  // MCP 2025-11-25 server/tools "Error Handling": unknown tools are protocol errors.
+  if (!entry) throw McpError::invalid_params("Unknown tool: " + name);
+
+  json::object arguments;
+  if (auto* args = param(params, "arguments"); args && !args->is_null()) {
+    if (!args->is_object()) throw McpError::invalid_params("params.arguments must be an object");
+    arguments = args->get_object();
+  }
+  // Input validation failures are tool execution errors, so the model can
+  // correct itself (MCP 2025-11-25 server/tools "Error Handling").
+  if (auto violation = validate_json_schema(entry->tool.input_schema, arguments))
+    co_return tool_result_json(ToolResult::error("Invalid arguments for tool " + name + ": " + to_string(*violation)));
+
+  RequestContext ctx(call.channel, call.principal, progress_token(params));
+  ToolResult result;
+  try {
+    result = co_await entry->handler(std::move(arguments), ctx);
+  } catch (const McpError&) {
+    throw;
+  } catch (const std::exception& e) {
+    result = ToolResult::error(e.what());
+  }
+  co_return tool_result_json(std::move(result));
+}
+
+boost::asio::awaitable<json::value> Dispatcher::read_resource(Call& call) const {
+  const auto& params = call.request.params;
+  ResourceRequest request{required_string(params, "uri"), {}};
+  const ResourceReader* reader = nullptr;
+  if (const auto* entry = registry_.find_resource(request.uri)) reader = &entry->reader;
+  else if (const auto* t = registry_.match_template(request.uri, request.variables)) reader = &t->reader;
+  if (!reader) throw McpError::resource_not_found(request.uri);
+  RequestContext ctx(call.channel, call.principal, progress_token(params));
+  auto contents = co_await (*reader)(request, ctx);
+  co_return json::object{{"contents", std::move(contents)}};
+}
+
+boost::asio::awaitable<json::value> Dispatcher::get_prompt(Call& call) const {
+  const auto& params = call.request.params;
+  auto name = required_string(params, "name");
+  const auto* entry = registry_.find_prompt(name);
+  if (!entry) throw McpError::invalid_params("Unknown prompt: " + name);
+  std::map<std::string, std::string> arguments;
+  if (auto* args = param(params, "arguments"); args && !args->is_null()) {
+    if (!args->is_object()) throw McpError::invalid_params("params.arguments must be an object");
+    for (const auto& [k, v] : args->get_object()) {
+      if (!v.is_string()) throw McpError::invalid_params("prompt argument " + std::string(k) + " must be a string");
+      arguments.emplace(k, v.get_string());
+    }
+  }
+  for (const auto& a : entry->prompt.arguments)
+    if (a.required && !arguments.contains(a.name))
+      throw McpError::invalid_params("missing required argument " + a.name + " for prompt " + name);
+  RequestContext ctx(call.channel, call.principal, progress_token(params));
+  auto result = co_await entry->handler(arguments, ctx);
+  json::object o;
+  if (!result.description.empty()) o["description"] = result.description;
+  o["messages"] = std::move(result.messages);
+  co_return o;
+}
+
+boost::asio::awaitable<json::value> Dispatcher::complete(Call& call) const {
+  const auto& params = call.request.params;
+  auto* ref = param(params, "ref");
+  auto* argument = param(params, "argument");
+  if (!ref || !ref->is_object() || !argument || !argument->is_object())
+    throw McpError::invalid_params("completion/complete needs params.ref and params.argument objects");
+  CompletionRequest request;
+  request.ref_type = required_string(ref->get_object(), "type");
+  if (request.ref_type == "ref/prompt") request.ref = required_string(ref->get_object(), "name");
+  else if (request.ref_type == "ref/resource") request.ref = required_string(ref->get_object(), "uri");
+  else throw McpError::invalid_params("params.ref.type must be ref/prompt or ref/resource");
+  request.argument = required_string(argument->get_object(), "name");
+  request.value = required_string(argument->get_object(), "value");
+  if (auto* context = param(params, "context"); context && context->is_object())
+    if (auto* args = context->get_object().if_contains("arguments"); args && args->is_object())
+      for (const auto& [k, v] : args->get_object())
+        if (v.is_string()) request.context_arguments.emplace(k, v.get_string());
+
+  Completion completion;
+  if (registry_.completion) {
+    RequestContext ctx(call.channel, call.principal, nullptr);
+    completion = co_await registry_.completion(request, ctx);
+  }
+  // MCP server/utilities/completion: at most 100 values per response.
+  json::array values;
+  for (std::size_t i = 0; i < completion.values.size() && i < 100; ++i) values.push_back(json::string(completion.values[i]));
+  json::object out{{"values", std::move(values)}};
+  if (completion.total) out["total"] = *completion.total;
+  out["hasMore"] = completion.has_more || completion.values.size() > 100;
+  co_return json::object{{"completion", std::move(out)}};
+}
+
+}  // namespace gatehouse::mcp

@@ -1,0 +1,66 @@
+#pragma once
+// Routes one MCP request to the registered handlers and shapes the result.
+// The dispatcher does not know the transport or the protocol era: the caller
+// passes what differs (version, channel back to the client, session hooks).
+#include "mcp/jsonrpc.hpp"
+
+#include <gatehouse/server.hpp>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <optional>
+#include <string>
+
+namespace gatehouse::mcp {
+
+// What only a session can do; null for requests outside a session.
+class SessionHooks {
+ public:
+  virtual ~SessionHooks() = default;
+  virtual void set_log_level(LogLevel level) = 0;
+  virtual void subscribe(const std::string& uri) = 0;
+  virtual void unsubscribe(const std::string& uri) = 0;
+};
+
+struct DispatchOptions {
+  std::size_t page_size = 100;  // items per tools/resources/prompts list page
+};
+
+struct Call {
+  const jsonrpc::Message& request;
+  RequestChannel& channel;
+  const Principal& principal;
+  SessionHooks* session = nullptr;
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(const Server& server, DispatchOptions options = {});
+
+  // The complete JSON-RPC response (result or error) for `call.request`.
+  boost::asio::awaitable<json::object> dispatch(Call call) const;
+
+  // The result of `initialize` for the negotiated `version`.
+  json::object initialize_result(std::string_view version) const;
+  const json::object& capabilities() const noexcept { return capabilities_; }
+
+  const Server& server() const noexcept { return server_; }
+
+ private:
+  boost::asio::awaitable<json::value> route(Call& call) const;
+  boost::asio::awaitable<json::value> call_tool(Call& call) const;
+  boost::asio::awaitable<json::value> read_resource(Call& call) const;
+  boost::asio::awaitable<json::value> get_prompt(Call& call) const;
+  boost::asio::awaitable<json::value> complete(Call& call) const;
+
+  const Server& server_;
+  const Server::Registry& registry_;
+  DispatchOptions options_;
+  json::object capabilities_;
+};
+
+// Opaque list cursors (MCP server/utilities/pagination).
+std::string encode_cursor(std::size_t offset);
+std::optional<std::size_t> decode_cursor(std::string_view cursor);
+
+}  // namespace gatehouse::mcp

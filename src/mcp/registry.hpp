@@ -1,0 +1,71 @@
+#pragma once
+// What a Server holds: the registered tools, resources, templates and prompts,
+// with their protocol listings serialised once at registration time so list
+// requests only copy them.
+#include <gatehouse/server.hpp>
+
+#include "mcp/uri_template.hpp"
+
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace gatehouse {
+
+struct Server::Registry {
+  struct ToolEntry {
+    Tool tool;
+    ToolHandler handler;
+    json::object listing;  // the object tools/list returns for it
+  };
+  struct ResourceEntry {
+    Resource resource;
+    ResourceReader reader;
+    json::object listing;
+  };
+  struct TemplateEntry {
+    ResourceTemplate resource_template;
+    mcp::UriTemplate matcher;
+    ResourceReader reader;
+    json::object listing;
+  };
+  struct PromptEntry {
+    Prompt prompt;
+    PromptHandler handler;
+    json::object listing;
+  };
+
+  ServerInfo info;
+  std::string instructions;
+  std::vector<ToolEntry> tools;
+  std::unordered_map<std::string, std::size_t> tool_index;
+  std::vector<ResourceEntry> resources;
+  std::unordered_map<std::string, std::size_t> resource_index;
+  std::vector<TemplateEntry> templates;
+  std::vector<PromptEntry> prompts;
+  std::unordered_map<std::string, std::size_t> prompt_index;
+  CompletionHandler completion;
+
+  mutable std::mutex listeners_mutex;
+  std::vector<std::weak_ptr<ServerEvents>> listeners;
+
+  const ToolEntry* find_tool(std::string_view name) const;
+  const ResourceEntry* find_resource(std::string_view uri) const;
+  // The first template that matches `uri`, with the variables it bound.
+  const TemplateEntry* match_template(std::string_view uri, std::map<std::string, std::string>& variables) const;
+  const PromptEntry* find_prompt(std::string_view name) const;
+
+  template <class F>
+  void for_each_listener(F&& f) const {
+    std::vector<std::shared_ptr<ServerEvents>> live;
+    {
+      std::lock_guard lock(listeners_mutex);
+      for (const auto& weak : listeners)
+        if (auto strong = weak.lock()) live.push_back(std::move(strong));
+    }
+    for (auto& listener : live) f(*listener);
+  }
+};
+
+}  // namespace gatehouse

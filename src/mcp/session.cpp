@@ -1,0 +1,95 @@
+#include "mcp/session.hpp"
+
+#include "mcp/jsonrpc.hpp"
+
+namespace gatehouse::mcp {
+
+namespace {
+// How many finished request streams a session keeps for Last-Event-ID resumption.
+constexpr std::size_t kResumableStreams = 32;
+}
+
+Session::Session(std::string id, std::string version, json::object client_capabilities, json::object client_info,
+                 std::string subject, EventStream::Limits stream_limits)
+    : id_(std::move(id)),
+      version_(std::move(version)),
+      client_capabilities_(std::move(client_capabilities)),
+      client_info_(std::move(client_info)),
+      subject_(std::move(subject)),
+      stream_limits_(stream_limits) {
+  touch();
+}
+
+void Session::set_log_level(LogLevel level) {
+  std::lock_guard lock(mutex_);
+  log_level_ = level;
+}
+
+std::optional<LogLevel> Session::log_level() const {
+  std::lock_guard lock(mutex_);
+  return log_level_;
+}
+
+void Session::subscribe(const std::string& uri) {
+  std::lock_guard lock(mutex_);
+  subscriptions_.insert(uri);
+}
+
+void Session::unsubscribe(const std::string& uri) {
+  std::lock_guard lock(mutex_);
+  subscriptions_.erase(uri);
+}
+
+bool Session::subscribed(const std::string& uri) const {
+  std::lock_guard lock(mutex_);
+  return subscriptions_.contains(uri);
+}
+
+std::shared_ptr<std::atomic<bool>> Session::begin_request(const json::value& id) {
+  auto flag = std::make_shared<std::atomic<bool>>(false);
+  std::lock_guard lock(mutex_);
+  in_flight_[jsonrpc::id_key(id)] = flag;
+  return flag;
+}
+
+void Session::end_request(const json::value& id) {
+  std::lock_guard lock(mutex_);
+  in_flight_.erase(jsonrpc::id_key(id));
+}
+
+void Session::cancel_request(const json::value& id) {
+  std::lock_guard lock(mutex_);
+  if (auto it = in_flight_.find(jsonrpc::id_key(id)); it != in_flight_.end()) it->second->store(true);
+}
+
+std::shared_ptr<EventStream> Session::open_request_stream() {
+  std::lock_guard lock(mutex_);
+  auto stream = std::make_shared<EventStream>(std::to_string(next_stream_++), stream_limits_);
+  streams_.push_back(stream);
+  while (streams_.size() > kResumableStreams) streams_.pop_front();
+  return stream;
+}
+
+std::shared_ptr<EventStream> Session::standalone_stream() {
+  std::lock_guard lock(mutex_);
+  // Stream id 0 is the standalone stream; request streams count from 1.
+  if (!standalone_) standalone_ = std::make_shared<EventStream>("0", stream_limits_);
+  return standalone_;
+}
+
+std::shared_ptr<EventStream> Session::find_stream(const std::string& stream_id) const {
+  std::lock_guard lock(mutex_);
+  if (standalone_ && standalone_->id() == stream_id) return standalone_;
+  for (const auto& s : streams_)
+    if (s->id() == stream_id) return s;
+  return nullptr;
+}
+
+void Session::close() {
+  std::lock_guard lock(mutex_);
+  for (auto& s : streams_) s->close();
+  if (standalone_) standalone_->close();
+  for (auto& [_, flag] : in_flight_) flag->store(true);
+}
+
+}  // namespace gatehouse::mcp

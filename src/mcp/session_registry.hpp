@@ -1,0 +1,48 @@
+#pragma once
+// The live sessions of one server process: lookup by id, a bound on their
+// number and idle expiry.
+#include "mcp/session.hpp"
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace gatehouse::mcp {
+
+class SessionRegistry {
+ public:
+  struct Limits {
+    std::size_t max_sessions = 10000;
+    std::chrono::seconds idle_timeout{30 * 60};
+  };
+  explicit SessionRegistry(Limits limits) : limits_(limits) {}
+
+  // Adds a session; when full, the least recently used idle session makes
+  // room. Returns false only when every session is busy.
+  bool add(std::shared_ptr<Session> session);
+  std::shared_ptr<Session> find(const std::string& id) const;
+  std::shared_ptr<Session> remove(const std::string& id);
+  // Closes and drops sessions idle for longer than the timeout.
+  std::size_t expire_idle();
+  void close_all();
+  std::size_t size() const;
+  template <class F>
+  void for_each(F&& f) const {
+    std::vector<std::shared_ptr<Session>> all;
+    {
+      std::lock_guard lock(mutex_);
+      all.reserve(sessions_.size());
+      for (const auto& [_, s] : sessions_) all.push_back(s);
+    }
+    for (auto& s : all) f(*s);
+  }
+
+ private:
+  Limits limits_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
+};
+
+}  // namespace gatehouse::mcp

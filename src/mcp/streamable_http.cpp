@@ -1,0 +1,447 @@
+#include "mcp/streamable_http.hpp"
+
+#include "crypto/random.hpp"
+#include "mcp/protocol_version.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace gatehouse::mcp {
+
+namespace http = boost::beast::http;
+namespace asio = boost::asio;
+
+namespace {
+
+// Codes the MCP SDKs use for transport-level failures.
+constexpr int kTransportError = -32000;
+constexpr int kSessionNotFound = -32001;
+
+constexpr std::string_view kSessionHeader = "Mcp-Session-Id";
+constexpr std::string_view kVersionHeader = "MCP-Protocol-Version";
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+std::string_view header(const net::Request& r, std::string_view name) {
+  auto it = r.find(name);
+  return it == r.end() ? std::string_view{} : std::string_view(it->value());
+}
+
+net::Reply rpc_error(http::status status, int code, std::string_view message, json::value id = nullptr) {
+  return net::reply(net::json_response(status, json::serialize(jsonrpc::make_error(std::move(id), code, message))));
+}
+
+net::Reply accepted() {
+  net::Response r{http::status::accepted, 11};
+  r.prepare_payload();
+  return net::reply(std::move(r));
+}
+
+bool accepts(std::string_view accept_header, std::string_view type) {
+  auto accept = lower(accept_header);
+  auto slash = type.find('/');
+  return accept.find(type) != std::string::npos || accept.find("*/*") != std::string::npos ||
+         accept.find(std::string(type.substr(0, slash)) + "/*") != std::string::npos;
+}
+
+// The channel back to the client for one request served over HTTP.
+class HttpChannel final : public RequestChannel {
+ public:
+  HttpChannel(std::shared_ptr<Session> session, std::shared_ptr<EventStream> stream,
+              std::shared_ptr<std::atomic<bool>> cancelled, std::chrono::seconds ask_timeout)
+      : session_(std::move(session)),
+        stream_(std::move(stream)),
+        cancelled_(std::move(cancelled)),
+        ask_timeout_(ask_timeout) {}
+
+  void notify(std::string_view method, json::object params) override {
+    stream_->push(json::serialize(jsonrpc::make_notification(method, std::move(params))));
+  }
+
+  awaitable<json::value> ask(std::string_view method, json::object params) override {
+    if (!session_)
+      throw McpError(error_code::internal_error, std::string(method) + " needs a session; this server runs stateless");
+    // MCP basic/lifecycle: only use capabilities the client declared.
+    std::string_view capability = method.starts_with("sampling/")      ? "sampling"
+                                  : method.starts_with("elicitation/") ? "elicitation"
+                                  : method.starts_with("roots/")       ? "roots"
+                                                                       : "";
+    if (!capability.empty() && !session_->client_capabilities().contains(capability))
+      throw McpError(error_code::invalid_request,
+                     "the client did not declare the " + std::string(capability) + " capability");
+    auto stream = stream_;
+    co_return co_await session_->client_requests().ask(
+        method, std::move(params), [stream](std::string message) { stream->push(std::move(message)); }, ask_timeout_,
+        cancelled_.get());
+  }
+
+  bool cancelled() const override { return cancelled_ && cancelled_->load(); }
+  std::optional<LogLevel> log_level() const override {
+    return session_ ? session_->log_level() : std::optional<LogLevel>(LogLevel::debug);
+  }
+  const json::object& client_capabilities() const override {
+    static const json::object kNone;
+    return session_ ? session_->client_capabilities() : kNone;
+  }
+  std::string_view protocol_version() const override {
+    return session_ ? std::string_view(session_->version()) : kLatestSessionVersion;
+  }
+
+ private:
+  std::shared_ptr<Session> session_;
+  std::shared_ptr<EventStream> stream_;
+  std::shared_ptr<std::atomic<bool>> cancelled_;
+  std::chrono::seconds ask_timeout_;
+};
+
+// The body of an SSE response: an optional priming event, then the stream.
+class SseSource final : public net::StreamSource {
+ public:
+  SseSource(std::shared_ptr<EventStream> stream, EventStream::Cursor cursor, std::optional<std::string> prime,
+            std::chrono::seconds keepalive)
+      : stream_(std::move(stream)), cursor_(cursor), prime_(std::move(prime)), keepalive_(keepalive) {}
+
+  awaitable<std::optional<std::string>> next() override {
+    if (prime_) {
+      auto frame = std::move(*prime_);
+      prime_.reset();
+      co_return frame;
+    }
+    co_return co_await stream_->next(cursor_, keepalive_);
+  }
+
+ private:
+  std::shared_ptr<EventStream> stream_;
+  EventStream::Cursor cursor_;
+  std::optional<std::string> prime_;
+  std::chrono::seconds keepalive_;
+};
+
+}  // namespace
+
+std::shared_ptr<StreamableHttp> StreamableHttp::create(const Server& server, StreamableHttpOptions options,
+                                                       net::OriginPolicy origin_policy) {
+  auto transport = std::make_shared<StreamableHttp>(server, options, std::move(origin_policy));
+  const_cast<Server&>(server).subscribe_events(transport);
+  return transport;
+}
+
+StreamableHttp::StreamableHttp(const Server& server, StreamableHttpOptions options, net::OriginPolicy origin_policy)
+    : server_(server),
+      options_(options),
+      origin_policy_(std::move(origin_policy)),
+      dispatcher_(server, options.dispatch),
+      sessions_(options.session_limits) {}
+
+asio::awaitable<net::Reply> StreamableHttp::handle(net::Request& request, const Principal& principal) {
+  // TR2: refuse foreign pages and rebound host names before anything else.
+  if (!origin_policy_.host_allowed(header(request, "Host")))
+    co_return rpc_error(http::status::forbidden, kTransportError, "Forbidden: Host header not allowed");
+  auto origin = header(request, "Origin");
+  if (!origin_policy_.origin_allowed(origin))
+    co_return rpc_error(http::status::forbidden, kTransportError, "Forbidden: Origin not allowed");
+
+  net::Reply reply;
+  switch (request.method()) {
+    case http::verb::post: reply = co_await post(request, principal); break;
+    case http::verb::get: reply = get(request, principal); break;
+    case http::verb::delete_: reply = del(request, principal); break;
+    case http::verb::options: co_return options_preflight(request);
+    default: {
+      reply = rpc_error(http::status::method_not_allowed, kTransportError, "Method not allowed");
+      reply.response.set(http::field::allow, "GET, POST, DELETE, OPTIONS");
+    }
+  }
+  // RS7: browser clients read these headers only when exposed.
+  if (!origin.empty()) {
+    reply.response.set(http::field::access_control_allow_origin, origin);
+    reply.response.set(http::field::vary, "Origin");
+    reply.response.set(http::field::access_control_expose_headers,
+                       "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate");
+  }
+  co_return reply;
+}
+
+net::Reply StreamableHttp::options_preflight(net::Request& request) const {
+  net::Response r{http::status::no_content, 11};
+  auto origin = header(request, "Origin");
+  if (!origin.empty()) {
+    r.set(http::field::access_control_allow_origin, origin);
+    r.set(http::field::vary, "Origin");
+  }
+  r.set(http::field::access_control_allow_methods, "GET, POST, DELETE, OPTIONS");
+  r.set(http::field::access_control_allow_headers,
+        "Authorization, Content-Type, Accept, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID, Mcp-Method, "
+        "Mcp-Name");
+  r.set(http::field::access_control_expose_headers, "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate");
+  r.set(http::field::access_control_max_age, "86400");
+  r.prepare_payload();
+  return net::reply(std::move(r));
+}
+
+std::variant<std::shared_ptr<Session>, net::Reply> StreamableHttp::lookup_session(const net::Request& request,
+                                                                                    const Principal& principal) const {
+  auto id = header(request, kSessionHeader);
+  if (id.empty())
+    return rpc_error(http::status::bad_request, kTransportError, "Bad Request: Mcp-Session-Id header is required");
+  auto session = sessions_.find(std::string(id));
+  // TR4: a session belongs to the user who opened it; to anyone else it does not exist.
+  if (!session || session->subject() != principal.subject)
+    return rpc_error(http::status::not_found, kSessionNotFound, "Session not found");
+  // TR5: a request in a session names a revision this server speaks, or none.
+  auto version = header(request, kVersionHeader);
+  if (!version.empty() && !is_session_version(version))
+    return rpc_error(http::status::bad_request, kTransportError,
+                     "Bad Request: Unsupported protocol version " + std::string(version) +
+                         " (supported: 2025-11-25, 2025-06-18, 2025-03-26)");
+  session->touch();
+  return session;
+}
+
+asio::awaitable<net::Reply> StreamableHttp::post(net::Request& request, const Principal& principal) {
+  // MCP basic/transports "Sending Messages to the Server".
+  if (!accepts(header(request, "Accept"), "application/json") || !accepts(header(request, "Accept"), "text/event-stream"))
+    co_return rpc_error(http::status::not_acceptable, kTransportError,
+                        "Not Acceptable: the client must accept both application/json and text/event-stream");
+  if (!lower(header(request, "Content-Type")).starts_with("application/json"))
+    co_return rpc_error(http::status::unsupported_media_type, kTransportError,
+                        "Unsupported Media Type: Content-Type must be application/json");
+
+  boost::system::error_code ec;
+  json::value body = json::parse(request.body(), ec);
+  if (ec) co_return rpc_error(http::status::bad_request, error_code::parse_error, "Parse error: " + ec.message());
+
+  // JSON-RPC batches (2025-03-26 only).
+  if (body.is_array()) {
+    auto& items = body.as_array();
+    if (items.empty()) co_return rpc_error(http::status::bad_request, error_code::invalid_request, "Invalid Request: empty batch");
+    if (options_.stateless)
+      co_return rpc_error(http::status::bad_request, error_code::invalid_request, "Invalid Request: batches need a session");
+    auto found = lookup_session(request, principal);
+    if (auto* error = std::get_if<net::Reply>(&found)) co_return std::move(*error);
+    auto session = std::get<std::shared_ptr<Session>>(found);
+    if (!allows_batches(session->version()))
+      co_return rpc_error(http::status::bad_request, error_code::invalid_request,
+                          "Invalid Request: JSON-RPC batches are not part of protocol version " + session->version());
+    std::vector<jsonrpc::Message> requests;
+    for (auto& item : items) {
+      auto classified = jsonrpc::classify(std::move(item));
+      if (auto* invalid = std::get_if<jsonrpc::Invalid>(&classified))
+        co_return rpc_error(http::status::bad_request, invalid->code, "Invalid Request: " + invalid->message, invalid->id);
+      auto& message = std::get<jsonrpc::Message>(classified);
+      if (message.method == "initialize")
+        co_return rpc_error(http::status::bad_request, error_code::invalid_request,
+                            "Invalid Request: initialize must not be part of a batch");
+      if (message.kind == jsonrpc::Kind::request) requests.push_back(std::move(message));
+      else if (message.kind == jsonrpc::Kind::response)
+        session->client_requests().deliver(message.id, std::move(message.result), std::move(message.error));
+      else handle_notification(message, session.get());
+    }
+    if (requests.empty()) co_return accepted();
+    co_return co_await run_batch(std::move(requests), std::move(session), request, principal);
+  }
+
+  auto classified = jsonrpc::classify(std::move(body));
+  if (auto* invalid = std::get_if<jsonrpc::Invalid>(&classified))
+    co_return rpc_error(http::status::bad_request, invalid->code, "Invalid Request: " + invalid->message, invalid->id);
+  auto& message = std::get<jsonrpc::Message>(classified);
+
+  if (message.kind == jsonrpc::Kind::request && message.method == "initialize")
+    co_return co_await initialize(message, request, principal);
+
+  if (options_.stateless) {
+    if (message.kind == jsonrpc::Kind::request) co_return co_await run_request(std::move(message), nullptr, request, principal);
+    co_return accepted();
+  }
+
+  auto found = lookup_session(request, principal);
+  if (auto* error = std::get_if<net::Reply>(&found)) {
+    // TR4 (CLAUDE): notifications/initialized may arrive without a session or
+    // with a stale one; acknowledging it costs nothing and avoids a reconnect loop.
+    if (message.kind == jsonrpc::Kind::notification && message.method == "notifications/initialized") co_return accepted();
+    co_return std::move(*error);
+  }
+  auto session = std::get<std::shared_ptr<Session>>(found);
+  switch (message.kind) {
+    case jsonrpc::Kind::notification:
+      handle_notification(message, session.get());
+      co_return accepted();
+    case jsonrpc::Kind::response:
+      session->client_requests().deliver(message.id, std::move(message.result), std::move(message.error));
+      co_return accepted();
+    case jsonrpc::Kind::request:
+      break;
+  }
+  co_return co_await run_request(std::move(message), std::move(session), request, principal);
+}
+
+asio::awaitable<net::Reply> StreamableHttp::initialize(const jsonrpc::Message& message, const net::Request& request,
+                                                       const Principal& principal) {
+  const auto& params = message.params;
+  auto* requested = params.if_contains("protocolVersion");
+  if (!requested || !requested->is_string())
+    co_return rpc_error(http::status::bad_request, error_code::invalid_params,
+                        "Invalid params: initialize needs params.protocolVersion", message.id);
+  std::string version(negotiate_session_version(requested->get_string()));
+  json::object capabilities, client_info;
+  if (auto* c = params.if_contains("capabilities"); c && c->is_object()) capabilities = c->get_object();
+  if (auto* i = params.if_contains("clientInfo"); i && i->is_object()) client_info = i->get_object();
+
+  auto response = jsonrpc::make_result(message.id, dispatcher_.initialize_result(version));
+  net::Reply reply = net::reply(net::json_response(http::status::ok, json::serialize(response)));
+  if (options_.stateless) co_return reply;
+
+  // TR4: a random, visible-ASCII session id.
+  auto session = std::make_shared<Session>(crypto::random_hex(16), version, std::move(capabilities),
+                                           std::move(client_info), principal.subject, options_.stream_limits);
+  if (!sessions_.add(session))
+    co_return rpc_error(http::status::service_unavailable, kTransportError, "Too many sessions; try again later",
+                        message.id);
+  spdlog::info("session {} opened: protocol {}, client {}", session->id(), version,
+               json::serialize(session->client_info()));
+  reply.response.set(kSessionHeader, session->id());
+  (void)request;
+  co_return reply;
+}
+
+void StreamableHttp::handle_notification(const jsonrpc::Message& message, Session* session) {
+  if (message.method == "notifications/cancelled") {
+    // MCP basic/utilities/cancellation: stop work and send no response.
+    if (auto* id = message.params.if_contains("requestId"); id && session) session->cancel_request(*id);
+  }
+  // notifications/initialized, roots/list_changed, progress: nothing to do.
+}
+
+asio::awaitable<net::Reply> StreamableHttp::run_request(jsonrpc::Message message, std::shared_ptr<Session> session,
+                                                        const net::Request& request, const Principal& principal) {
+  auto stream = session ? session->open_request_stream()
+                        : std::make_shared<EventStream>(crypto::random_hex(8), options_.stream_limits);
+  auto cancelled = session ? session->begin_request(message.id) : std::make_shared<std::atomic<bool>>(false);
+  auto executor = co_await asio::this_coro::executor;
+
+  // The handler runs on its own; this coroutine only decides how to answer.
+  // The principal is copied: the handler may outlive this HTTP exchange.
+  asio::co_spawn(
+      executor,
+      [this, self = shared_from_this(), message = std::move(message), session, stream, cancelled,
+       principal = principal]() -> asio::awaitable<void> {
+        HttpChannel channel(session, stream, cancelled, options_.client_request_timeout);
+        auto response = co_await dispatcher_.dispatch(Call{message, channel, principal, session.get()});
+        if (session) session->end_request(message.id);
+        if (!cancelled->load()) stream->push(json::serialize(response));
+        stream->close();
+      },
+      asio::detached);
+
+  co_await stream->wait_for_first(options_.client_request_timeout + std::chrono::seconds(60));
+  if (auto only = stream->sole_message()) {
+    co_return net::reply(net::json_response(http::status::ok, std::move(*only)));
+  }
+  auto version = session ? session->version() : std::string(kLatestSessionVersion);
+  co_return sse_reply(request, stream, stream->attach(0), true, version);
+}
+
+asio::awaitable<net::Reply> StreamableHttp::run_batch(std::vector<jsonrpc::Message> messages,
+                                                      std::shared_ptr<Session> session, const net::Request& request,
+                                                      const Principal& principal) {
+  auto stream = session->open_request_stream();
+  auto executor = co_await asio::this_coro::executor;
+  asio::co_spawn(
+      executor,
+      [this, self = shared_from_this(), messages = std::move(messages), session, stream,
+       principal = principal]() -> asio::awaitable<void> {
+        for (const auto& message : messages) {
+          auto cancelled = session->begin_request(message.id);
+          HttpChannel channel(session, stream, cancelled, options_.client_request_timeout);
+          auto response = co_await dispatcher_.dispatch(Call{message, channel, principal, session.get()});
+          session->end_request(message.id);
+          if (!cancelled->load()) stream->push(json::serialize(response));
+        }
+        stream->close();
+      },
+      asio::detached);
+  co_await stream->wait_for_first(options_.client_request_timeout + std::chrono::seconds(60));
+  // Always stream a batch: its responses may come at different times.
+  co_return sse_reply(request, stream, stream->attach(0), true, session->version());
+}
+
+net::Reply StreamableHttp::sse_reply(const net::Request& request, std::shared_ptr<EventStream> stream,
+                                     EventStream::Cursor cursor, bool prime, const std::string& version) const {
+  (void)request;
+  net::Response head{http::status::ok, 11};
+  head.set(http::field::content_type, "text/event-stream");
+  head.set(http::field::cache_control, "no-cache, no-store");
+  head.set("X-Accel-Buffering", "no");
+  std::optional<std::string> priming;
+  // MCP 2025-11-25: prime the stream with an event id and an empty data
+  // field so the client can resume. Older clients do not expect it.
+  if (prime && version >= "2025-11-25")
+    priming = EventStream::frame(stream->event_id(0), "", static_cast<int>(options_.sse_retry.count()));
+  return net::Reply{std::move(head),
+                    std::make_shared<SseSource>(std::move(stream), cursor, std::move(priming), options_.keepalive)};
+}
+
+net::Reply StreamableHttp::get(net::Request& request, const Principal& principal) {
+  if (options_.stateless) {
+    auto reply = rpc_error(http::status::method_not_allowed, kTransportError,
+                           "Method not allowed: this server runs stateless and has no standalone stream");
+    reply.response.set(http::field::allow, "POST, OPTIONS");
+    return reply;
+  }
+  if (!accepts(header(request, "Accept"), "text/event-stream"))
+    return rpc_error(http::status::not_acceptable, kTransportError, "Not Acceptable: the client must accept text/event-stream");
+  auto found = lookup_session(request, principal);
+  if (auto* error = std::get_if<net::Reply>(&found)) return std::move(*error);
+  auto session = std::get<std::shared_ptr<Session>>(found);
+
+  // Resumption (MCP basic/transports "Resumability and Redelivery"): replay
+  // what followed the last event the client saw, on the stream it came from.
+  if (auto last = header(request, "Last-Event-ID"); !last.empty()) {
+    if (auto parsed = EventStream::parse_event_id(last)) {
+      if (auto stream = session->find_stream(parsed->first))
+        return sse_reply(request, stream, stream->attach(parsed->second), false, session->version());
+    }
+  }
+  auto stream = session->standalone_stream();
+  // Messages queued before this GET are delivered now; a newer GET takes
+  // over from an older one, so nothing is sent on two streams.
+  return sse_reply(request, stream, stream->attach(0), true, session->version());
+}
+
+net::Reply StreamableHttp::del(net::Request& request, const Principal& principal) {
+  if (options_.stateless) {
+    auto reply = rpc_error(http::status::method_not_allowed, kTransportError, "Method not allowed: no sessions");
+    reply.response.set(http::field::allow, "POST, OPTIONS");
+    return reply;
+  }
+  auto found = lookup_session(request, principal);
+  if (auto* error = std::get_if<net::Reply>(&found)) return std::move(*error);
+  auto session = std::get<std::shared_ptr<Session>>(found);
+  sessions_.remove(session->id());
+  spdlog::info("session {} closed by the client", session->id());
+  net::Response r{http::status::ok, 11};
+  r.prepare_payload();
+  return net::reply(std::move(r));
+}
+
+void StreamableHttp::resource_updated(const std::string& uri) {
+  auto message = json::serialize(jsonrpc::make_notification("notifications/resources/updated", {{"uri", uri}}));
+  sessions_.for_each([&](Session& s) {
+    if (s.subscribed(uri)) s.standalone_stream()->push(message);
+  });
+}
+
+void StreamableHttp::list_changed(std::string_view method) {
+  auto message = json::serialize(jsonrpc::make_notification(method, {}));
+  sessions_.for_each([&](Session& s) { s.standalone_stream()->push(message); });
+}
+
+}  // namespace gatehouse::mcp

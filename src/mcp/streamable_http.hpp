@@ -1,0 +1,85 @@
+#pragma once
+// The Streamable HTTP transport (MCP 2025-11-25 basic/transports; INTEROP
+// TR1–TR6) for the initialization-based revisions: POST carries messages,
+// answered with JSON or an SSE stream; GET opens the session's standalone
+// stream or resumes one with Last-Event-ID; DELETE ends the session.
+#include "mcp/dispatcher.hpp"
+#include "mcp/session_registry.hpp"
+#include "net/http.hpp"
+#include "net/origin_policy.hpp"
+
+#include <gatehouse/principal.hpp>
+
+#include <chrono>
+#include <memory>
+
+namespace gatehouse::mcp {
+
+struct StreamableHttpOptions {
+  // No sessions: every POST stands alone, GET answers 405, server→client
+  // requests are unavailable. For deployments behind a load balancer.
+  bool stateless = false;
+  // SSE `retry` sent with the priming event (MCP 2025-11-25 "Polling SSE Streams").
+  std::chrono::milliseconds sse_retry{1000};
+  // A comment line on quiet streams so proxies and clients keep them open.
+  std::chrono::seconds keepalive{15};
+  // How long a handler waits for the client to answer sampling/elicitation/roots.
+  std::chrono::seconds client_request_timeout{300};
+  EventStream::Limits stream_limits;
+  SessionRegistry::Limits session_limits;
+  DispatchOptions dispatch;
+};
+
+class StreamableHttp : public ServerEvents, public std::enable_shared_from_this<StreamableHttp> {
+ public:
+  static std::shared_ptr<StreamableHttp> create(const Server& server, StreamableHttpOptions options,
+                                                net::OriginPolicy origin_policy);
+
+  // Serves one request to the MCP endpoint for `principal` (empty without auth).
+  boost::asio::awaitable<net::Reply> handle(net::Request& request, const Principal& principal);
+
+  // Drops idle sessions; call periodically.
+  std::size_t expire_idle_sessions() { return sessions_.expire_idle(); }
+  // Ends every session and stream (shutdown).
+  void close_all() { sessions_.close_all(); }
+  // Ends the standalone GET streams so their connections can close; request
+  // streams end with their requests (graceful shutdown).
+  void close_standalone_streams() {
+    sessions_.for_each([](Session& s) { s.standalone_stream()->close(); });
+  }
+  std::size_t session_count() const { return sessions_.size(); }
+
+  // ServerEvents
+  void resource_updated(const std::string& uri) override;
+  void list_changed(std::string_view method) override;
+
+  StreamableHttp(const Server& server, StreamableHttpOptions options, net::OriginPolicy origin_policy);
+
+ private:
+  boost::asio::awaitable<net::Reply> post(net::Request& request, const Principal& principal);
+  net::Reply get(net::Request& request, const Principal& principal);
+  net::Reply del(net::Request& request, const Principal& principal);
+  net::Reply options_preflight(net::Request& request) const;
+
+  boost::asio::awaitable<net::Reply> initialize(const jsonrpc::Message& message, const net::Request& request,
+                                                const Principal& principal);
+  boost::asio::awaitable<net::Reply> run_request(jsonrpc::Message message, std::shared_ptr<Session> session,
+                                                 const net::Request& request, const Principal& principal);
+  boost::asio::awaitable<net::Reply> run_batch(std::vector<jsonrpc::Message> messages, std::shared_ptr<Session> session,
+                                               const net::Request& request, const Principal& principal);
+  void handle_notification(const jsonrpc::Message& message, Session* session);
+
+  // Finds the request's session: the session, or the error reply to send.
+  std::variant<std::shared_ptr<Session>, net::Reply> lookup_session(const net::Request& request,
+                                                                      const Principal& principal) const;
+  net::Reply sse_reply(const net::Request& request, std::shared_ptr<EventStream> stream, EventStream::Cursor cursor,
+                       bool prime, const std::string& version) const;
+
+  const Server& server_;
+  StreamableHttpOptions options_;
+  net::OriginPolicy origin_policy_;
+  Dispatcher dispatcher_;
+  SessionRegistry sessions_;
+};
+
+}  // namespace gatehouse::mcp

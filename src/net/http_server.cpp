@@ -1,0 +1,233 @@
+#include "net/http_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+#include <unordered_map>
+
+namespace gatehouse::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+struct Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  std::atomic<bool> busy{false};
+};
+
+// Writes a whole response; false when the connection failed.
+asio::awaitable<bool> write_response(Connection& c, Response& response, std::chrono::seconds timeout) {
+  c.stream.expires_after(timeout);
+  auto [ec, n] = co_await http::async_write(c.stream, response, use_tuple);
+  co_return !ec;
+}
+
+// Streams a response body as HTTP/1.1 chunks (RFC 9112 §7.1). HTTP/1.0 peers
+// get the raw body and the connection closes at its end.
+asio::awaitable<bool> write_stream(Connection& c, Reply& reply, unsigned version, bool keep_alive,
+                                   std::chrono::seconds timeout) {
+  http::response<http::empty_body> head{reply.response.result(), version};
+  for (const auto& field : reply.response.base()) head.set(field.name_string(), field.value());
+  head.erase(http::field::content_length);
+  bool chunked = version >= 11;
+  head.chunked(chunked);
+  head.keep_alive(chunked && keep_alive);
+  http::response_serializer<http::empty_body> serializer{head};
+  c.stream.expires_after(timeout);
+  if (auto [ec, n] = co_await http::async_write_header(c.stream, serializer, use_tuple); ec) {
+    reply.stream->abandoned();
+    co_return false;
+  }
+  for (;;) {
+    auto chunk = co_await reply.stream->next();
+    if (!chunk) break;
+    c.stream.expires_after(timeout);
+    boost::system::error_code ec;
+    std::size_t n = 0;
+    if (chunked) std::tie(ec, n) = co_await asio::async_write(c.stream, http::make_chunk(asio::buffer(*chunk)), use_tuple);
+    else std::tie(ec, n) = co_await asio::async_write(c.stream, asio::buffer(*chunk), use_tuple);
+    if (ec) {
+      reply.stream->abandoned();
+      co_return false;
+    }
+  }
+  if (!chunked) co_return false;
+  c.stream.expires_after(timeout);
+  auto [ec, n] = co_await asio::async_write(c.stream, http::make_chunk_last(), use_tuple);
+  co_return !ec && keep_alive;
+}
+
+}  // namespace
+
+struct HttpServer::State : std::enable_shared_from_this<State> {
+  State(asio::io_context& ioc, HttpServerOptions options, Handler handler)
+      : ioc(ioc), options(options), handler(std::move(handler)), acceptor(asio::make_strand(ioc)) {}
+
+  asio::io_context& ioc;
+  HttpServerOptions options;
+  Handler handler;
+  tcp::acceptor acceptor;
+  std::atomic<bool> stopping{false};
+
+  std::mutex mutex;
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> live;
+  std::function<void()> on_drained;
+
+  asio::awaitable<void> accept_loop() {
+    auto self = shared_from_this();
+    for (;;) {
+      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
+      if (ec) {
+        if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+        spdlog::warn("accept failed: {}", ec.message());
+        continue;
+      }
+      if (stopping) continue;
+      socket.set_option(tcp::no_delay(true), ec);
+      auto conn = std::make_shared<Connection>(std::move(socket));
+      {
+        std::lock_guard lock(mutex);
+        live.emplace(conn.get(), conn);
+      }
+      asio::co_spawn(conn->stream.get_executor(), serve(self, conn), asio::detached);
+    }
+  }
+
+  static asio::awaitable<void> serve(std::shared_ptr<State> self, std::shared_ptr<Connection> c) {
+    try {
+      co_await self->serve_connection(*c);
+    } catch (const std::exception& e) {
+      spdlog::error("connection ended by an unexpected error: {}", e.what());
+    }
+    boost::system::error_code ignored;
+    c->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    c->stream.socket().close(ignored);
+    self->forget(c.get());
+  }
+
+  asio::awaitable<void> serve_connection(Connection& c) {
+    beast::flat_buffer buffer;
+    Peer peer;
+    boost::system::error_code ec;
+    peer.remote = c.stream.socket().remote_endpoint(ec);
+    peer.local = c.stream.socket().local_endpoint(ec);
+
+    while (!stopping) {
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(options.body_limit);
+      parser.header_limit(options.header_limit);
+      c.stream.expires_after(options.read_timeout);
+      c.busy = false;
+      auto [read_ec, n] = co_await http::async_read(c.stream, buffer, parser, use_tuple);
+      c.busy = true;
+      if (read_ec) {
+        // RFC 9110 §15.5.14 / RFC 6585 §5: say why the request was refused,
+        // as JSON, then close: the rest of the stream cannot be trusted.
+        Response refusal;
+        if (read_ec == http::error::body_limit)
+          refusal = error_response(http::status::payload_too_large, "request_too_large",
+                                   "the request body exceeds " + std::to_string(options.body_limit) + " bytes", 11, false);
+        else if (read_ec == http::error::header_limit)
+          refusal = error_response(http::status::request_header_fields_too_large, "headers_too_large",
+                                   "the request headers are too large", 11, false);
+        else if (read_ec.category() == make_error_code(http::error::bad_target).category() && read_ec != http::error::end_of_stream &&
+                 read_ec != http::error::partial_message)
+          refusal = error_response(http::status::bad_request, "bad_request",
+                                   "malformed HTTP request: " + read_ec.message(), 11, false);
+        else
+          co_return;  // closed, reset or timed out: nothing to answer
+        co_await write_response(c, refusal, options.write_timeout);
+        co_return;
+      }
+
+      Request request = parser.release();
+      const bool keep_alive = request.keep_alive() && !stopping;
+      const unsigned version = request.version();
+      Reply reply;
+      try {
+        reply = co_await handler(request, peer);
+      } catch (const std::exception& e) {
+        spdlog::error("handler failed on {} {}: {}", std::string(request.method_string()), std::string(request.target()),
+                      e.what());
+        reply = net::reply(error_response(http::status::internal_server_error, "server_error",
+                                          "the server could not handle this request"));
+      }
+
+      if (reply.stream) {
+        if (!co_await write_stream(c, reply, version, keep_alive, options.write_timeout)) co_return;
+        continue;
+      }
+      reply.response.version(version);
+      reply.response.keep_alive(keep_alive && reply.response.keep_alive());
+      if (!co_await write_response(c, reply.response, options.write_timeout)) co_return;
+      if (!reply.response.keep_alive()) co_return;
+    }
+  }
+
+  void forget(Connection* c) {
+    std::function<void()> done;
+    {
+      std::lock_guard lock(mutex);
+      live.erase(c);
+      if (stopping && live.empty()) done = std::move(on_drained);
+    }
+    if (done) done();
+  }
+};
+
+HttpServer::HttpServer(asio::io_context& ioc, HttpServerOptions options, Handler handler)
+    : state_(std::make_shared<State>(ioc, options, std::move(handler))) {}
+
+HttpServer::~HttpServer() = default;
+
+tcp::endpoint HttpServer::listen(const tcp::endpoint& endpoint) {
+  auto& acceptor = state_->acceptor;
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(asio::socket_base::reuse_address(true));
+  if (endpoint.address().is_v6()) acceptor.set_option(asio::ip::v6_only(false));
+  acceptor.bind(endpoint);
+  acceptor.listen(asio::socket_base::max_listen_connections);
+  asio::co_spawn(acceptor.get_executor(), state_->accept_loop(), asio::detached);
+  return acceptor.local_endpoint();
+}
+
+void HttpServer::stop(std::function<void()> done) {
+  auto state = state_;
+  state->stopping = true;
+  asio::post(state->acceptor.get_executor(), [state] {
+    boost::system::error_code ignored;
+    state->acceptor.close(ignored);
+  });
+  std::vector<std::shared_ptr<Connection>> idle;
+  bool drained = false;
+  {
+    std::lock_guard lock(state->mutex);
+    for (auto& [_, weak] : state->live)
+      if (auto c = weak.lock(); c && !c->busy) idle.push_back(std::move(c));
+    if (state->live.empty()) drained = true;
+    else state->on_drained = std::move(done);
+  }
+  // An idle keep-alive connection is parked in a read: cancel it.
+  for (auto& c : idle) asio::post(c->stream.get_executor(), [c] { c->stream.cancel(); });
+  if (drained && done) done();
+}
+
+std::size_t HttpServer::connections() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->live.size();
+}
+
+}  // namespace gatehouse::net

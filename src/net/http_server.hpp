@@ -1,0 +1,43 @@
+#pragma once
+// The HTTP/1.1 listener: one coroutine per connection on its own strand,
+// keep-alive, limits on headers and bodies, read deadlines (streams exempt),
+// and a graceful stop (Boost.Beast "advanced server-flex-awaitable" shape).
+#include "net/http.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+
+namespace gatehouse::net {
+
+struct HttpServerOptions {
+  std::size_t body_limit = 4 * 1024 * 1024;    // bytes; larger bodies get 413
+  std::uint32_t header_limit = 16 * 1024;      // bytes; larger header blocks get 431
+  // To receive one whole request, counted from when the connection is ready
+  // for it; also how long an idle keep-alive connection stays open.
+  std::chrono::seconds read_timeout{30};
+  std::chrono::seconds write_timeout{30};      // to send one response or chunk
+};
+
+class HttpServer {
+ public:
+  HttpServer(boost::asio::io_context& ioc, HttpServerOptions options, Handler handler);
+  ~HttpServer();
+
+  // Binds and starts accepting; returns the bound endpoint (port 0 picks one).
+  boost::asio::ip::tcp::endpoint listen(const boost::asio::ip::tcp::endpoint& endpoint);
+
+  // Stops accepting and closes idle connections; requests in progress finish.
+  // Streams are ended by their owners. Calls `done` once every connection is gone.
+  void stop(std::function<void()> done);
+  std::size_t connections() const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace gatehouse::net

@@ -1,0 +1,144 @@
+#include "runtime/serve.hpp"
+
+#include "config/load.hpp"
+#include "mcp/stdio_transport.hpp"
+#include "mcp/streamable_http.hpp"
+#include "net/http_server.hpp"
+#include "net/router.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/url/parse.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+namespace gatehouse::runtime {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+
+namespace {
+
+std::string origin_of(const std::string& url) {
+  auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed) return {};
+  return std::string(parsed->scheme()) + "://" + std::string(parsed->encoded_host_and_port());
+}
+
+int serve_stdio(const config::Config& config, Server& server) {
+  asio::io_context ioc(1);
+  auto work = asio::make_work_guard(ioc);
+  mcp::StdioTransport transport(ioc, server);
+  asio::steady_timer drain(ioc);
+  transport.start_reading_stdin([&] {
+    // End of input: let requests in flight finish (bounded), then exit.
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+          auto deadline = std::chrono::steady_clock::now() + config.shutdown_grace;
+          while (transport.in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+            drain.expires_after(std::chrono::milliseconds(20));
+            co_await drain.async_wait(asio::use_awaitable);
+          }
+          work.reset();
+          ioc.stop();
+        },
+        asio::detached);
+  });
+  ioc.run();
+  return 0;
+}
+
+}  // namespace
+
+int serve(const config::Config& config, Server& server, std::function<void(const std::string&)> on_listening) {
+  if (config.stdio) return serve_stdio(config, server);
+
+  auto [host, port] = config::parse_listen(config.listen);
+  auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host);
+  std::size_t threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  asio::io_context ioc(static_cast<int>(threads));
+
+  net::OriginPolicy origin_policy({.loopback_bind = address.is_loopback(),
+                                   .public_origin = origin_of(config.public_url),
+                                   .extra_origins = config.allowed_origins,
+                                   .extra_hosts = config.allowed_hosts});
+  mcp::StreamableHttpOptions mcp_options;
+  mcp_options.stateless = config.stateless;
+  mcp_options.sse_retry = config.sse_retry;
+  mcp_options.keepalive = config.sse_keepalive;
+  mcp_options.client_request_timeout = config.client_request_timeout;
+  mcp_options.session_limits = {.max_sessions = config.max_sessions, .idle_timeout = config.session_idle_timeout};
+  mcp_options.dispatch.page_size = config.page_size;
+  auto transport = mcp::StreamableHttp::create(server, mcp_options, std::move(origin_policy));
+
+  static const Principal kAnonymous;
+  net::Router router;
+  router.route("/mcp", [transport](net::Request& request, const net::Peer&) {
+    return transport->handle(request, kAnonymous);
+  });
+  router.route("/healthz", [](net::Request& request, const net::Peer&) -> asio::awaitable<net::Reply> {
+    if (request.method() != http::verb::get && request.method() != http::verb::head)
+      co_return net::reply(net::error_response(http::status::method_not_allowed, "method_not_allowed", "use GET"));
+    co_return net::reply(net::json_response(http::status::ok, R"({"status":"ok"})"));
+  });
+
+  net::HttpServer http_server(ioc, {.body_limit = config.body_limit, .read_timeout = config.read_timeout}, std::ref(router));
+  auto bound = http_server.listen({address, port});
+  std::string base = "http://" + (address.is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string()) +
+                     ":" + std::to_string(bound.port());
+  spdlog::info("serving MCP at {}/mcp ({} threads, backend {}, auth {})", base, threads, config.backend, config.auth);
+  // Scripts and tests read this line to learn the port.
+  std::cout << "listening on " << base << std::endl;
+  if (on_listening) on_listening(base);
+
+  // Idle sessions expire in the background.
+  asio::steady_timer sweep(ioc);
+  asio::co_spawn(
+      ioc,
+      [&]() -> asio::awaitable<void> {
+        for (;;) {
+          sweep.expires_after(std::chrono::seconds(30));
+          auto [ec] = co_await sweep.async_wait(asio::as_tuple(asio::use_awaitable));
+          if (ec) co_return;
+          if (auto n = transport->expire_idle_sessions()) spdlog::info("expired {} idle sessions", n);
+        }
+      },
+      asio::detached);
+
+  // Graceful stop: no new connections, standalone streams end, requests in
+  // flight finish within the grace period, then the process exits.
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  asio::steady_timer grace(ioc);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {} received: finishing requests in flight (at most {} s)", signal, config.shutdown_grace.count());
+    sweep.cancel();
+    transport->close_standalone_streams();
+    http_server.stop([&ioc] { ioc.stop(); });
+    grace.expires_after(config.shutdown_grace);
+    grace.async_wait([&](const boost::system::error_code& e) {
+      if (e) return;
+      spdlog::warn("grace period over: closing {} connections", http_server.connections());
+      ioc.stop();
+    });
+  });
+
+  std::vector<std::thread> pool;
+  for (std::size_t i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : pool) t.join();
+  transport->close_all();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace gatehouse::runtime
