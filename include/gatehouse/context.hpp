@@ -40,6 +40,9 @@ class RequestChannel {
   virtual std::optional<LogLevel> log_level() const = 0;
   virtual const json::object& client_capabilities() const = 0;
   virtual std::string_view protocol_version() const = 0;
+  // Ends the response stream the client is reading now; the client resumes
+  // with Last-Event-ID and receives what follows. No-op where meaningless.
+  virtual void close_response_stream() {}
 };
 
 class RequestContext {
@@ -63,6 +66,12 @@ class RequestContext {
 
   // True once the client cancelled this request (notifications/cancelled).
   bool cancelled() const { return channel_.cancelled(); }
+
+  // Closes the SSE stream carrying this request's messages while the handler
+  // keeps running; the client reconnects with Last-Event-ID and gets the rest
+  // (MCP 2025-11-25 basic/transports "Polling SSE Streams"). Lets long tool
+  // calls free their connection.
+  void close_response_stream() { channel_.close_response_stream(); }
 
   // Questions to the client. Each throws McpError when the client declined the
   // capability or answered with an error.

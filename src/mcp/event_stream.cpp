@@ -29,6 +29,14 @@ void EventStream::close() {
   signal_.notify();
 }
 
+void EventStream::interrupt() {
+  {
+    std::lock_guard lock(mutex_);
+    interrupt_ = true;
+  }
+  signal_.notify();
+}
+
 bool EventStream::closed() const {
   std::lock_guard lock(mutex_);
   return closed_;
@@ -49,6 +57,10 @@ boost::asio::awaitable<std::optional<std::string>> EventStream::next(Cursor& cur
     {
       std::lock_guard lock(mutex_);
       if (cursor.generation != generation_) co_return std::nullopt;
+      if (interrupt_) {
+        interrupt_ = false;
+        co_return std::nullopt;
+      }
       for (const auto& e : events_) {
         if (e.seq > cursor.last_seq) {
           cursor.last_seq = e.seq;
@@ -71,7 +83,7 @@ boost::asio::awaitable<void> EventStream::wait_for_first(std::chrono::steady_clo
   for (;;) {
     {
       std::lock_guard lock(mutex_);
-      if (!events_.empty() || closed_) co_return;
+      if (!events_.empty() || closed_ || interrupt_) co_return;
     }
     auto now = std::chrono::steady_clock::now();
     if (now >= deadline) co_return;

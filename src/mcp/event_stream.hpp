@@ -33,6 +33,9 @@ class EventStream {
   // Producer side (any thread).
   void push(std::string message);
   void close();  // no more messages; the consumer ends after draining
+  // Ends the current consumer's connection (or the next one's, when none is
+  // attached) without closing the stream: the client resumes later.
+  void interrupt();
   bool closed() const;
 
   // Consumer side. A consumer holds a cursor: the sequence number of the last
@@ -49,7 +52,7 @@ class EventStream {
   // drained, or when another consumer took over.
   boost::asio::awaitable<std::optional<std::string>> next(Cursor& cursor, std::chrono::steady_clock::duration keepalive);
 
-  // Waits until at least one message is queued or the stream closed.
+  // Waits until at least one message is queued, the stream closed or was interrupted.
   boost::asio::awaitable<void> wait_for_first(std::chrono::steady_clock::duration timeout);
 
   // When the stream closed with exactly one message and nothing was consumed,
@@ -78,6 +81,7 @@ class EventStream {
   std::uint64_t generation_ = 0;
   bool closed_ = false;
   bool consumed_ = false;
+  bool interrupt_ = false;
   net::AsyncSignal signal_;
 };
 

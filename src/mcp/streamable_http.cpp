@@ -84,6 +84,10 @@ class HttpChannel final : public RequestChannel {
   }
 
   bool cancelled() const override { return cancelled_ && cancelled_->load(); }
+  void close_response_stream() override {
+    // Without a session nobody could resume the stream: keep it open.
+    if (session_) stream_->interrupt();
+  }
   std::optional<LogLevel> log_level() const override {
     return session_ ? session_->log_level() : std::optional<LogLevel>(LogLevel::debug);
   }

@@ -1,0 +1,263 @@
+// The Streamable HTTP transport as a function from request to reply: every
+// status and error body the MCP transport spec and INTEROP TR1–TR6 name.
+#include "mcp/streamable_http.hpp"
+
+#include "support/run.hpp"
+
+#include <gtest/gtest.h>
+
+namespace gatehouse::mcp {
+namespace {
+
+namespace http = boost::beast::http;
+using boost::asio::awaitable;
+
+std::unique_ptr<Server> make_test_server() {
+  auto server = std::make_unique<Server>(ServerInfo{.name = "test", .version = "1"});
+  server->tool({.name = "add",
+                .description = "adds",
+                .input_schema = json::parse(R"({"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"]})").as_object()},
+               [](json::object args, RequestContext&) -> awaitable<ToolResult> {
+                 co_return ToolResult::text(std::to_string(args.at("a").as_int64() + args.at("b").as_int64()));
+               });
+  server->tool({.name = "chatty", .description = "logs then answers"},
+               [](json::object, RequestContext& ctx) -> awaitable<ToolResult> {
+                 ctx.log(LogLevel::info, "working");
+                 co_return ToolResult::text("done");
+               });
+  return server;
+}
+
+struct Fixture : ::testing::Test {
+  std::unique_ptr<Server> server = make_test_server();
+  std::shared_ptr<StreamableHttp> transport =
+      StreamableHttp::create(*server, {}, net::OriginPolicy({.loopback_bind = true}));
+  Principal alice{.subject = "alice"};
+
+  net::Request post(std::string body, std::string session = {}) {
+    net::Request r{http::verb::post, "/mcp", 11};
+    r.set(http::field::host, "127.0.0.1:8080");
+    r.set(http::field::content_type, "application/json");
+    r.set(http::field::accept, "application/json, text/event-stream");
+    if (!session.empty()) r.set("Mcp-Session-Id", session);
+    r.body() = std::move(body);
+    r.prepare_payload();
+    return r;
+  }
+
+  net::Reply send(net::Request request, const Principal& who) {
+    return testing::run([&]() -> awaitable<net::Reply> { co_return co_await transport->handle(request, who); });
+  }
+  net::Reply send(net::Request request) { return send(std::move(request), alice); }
+
+  std::string initialize(std::string version = "2025-11-25") {
+    auto reply = send(post(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":")" + version +
+                           R"(","capabilities":{},"clientInfo":{"name":"t","version":"1"}}})"));
+    EXPECT_EQ(reply.response.result(), http::status::ok);
+    return std::string(reply.response["Mcp-Session-Id"]);
+  }
+
+  static json::value body(const net::Reply& reply) { return json::parse(reply.response.body()); }
+  static int error_code_of(const net::Reply& reply) {
+    return static_cast<int>(body(reply).at("error").at("code").as_int64());
+  }
+  static std::vector<std::string> drain(net::Reply& reply) {
+    return testing::run([&]() -> awaitable<std::vector<std::string>> {
+      std::vector<std::string> frames;
+      while (auto f = co_await reply.stream->next()) frames.push_back(*f);
+      co_return frames;
+    });
+  }
+};
+
+TEST_F(Fixture, TR4_InitializeIssuesVisibleAsciiSessionId) {
+  auto reply = send(post(
+      R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}})"));
+  ASSERT_EQ(reply.response.result(), http::status::ok);
+  std::string id(reply.response["Mcp-Session-Id"]);
+  ASSERT_FALSE(id.empty());
+  for (char c : id) EXPECT_TRUE(c >= 0x21 && c <= 0x7e);
+  auto result = body(reply).at("result");
+  EXPECT_EQ(result.at("protocolVersion"), "2025-06-18");
+  EXPECT_EQ(result.at("serverInfo").at("name"), "test");
+  EXPECT_TRUE(result.at("capabilities").as_object().contains("tools"));
+}
+
+TEST_F(Fixture, TR5_UnknownRequestedVersionNegotiatesLatest) {
+  auto reply = send(post(
+      R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"1999-01-01","capabilities":{},"clientInfo":{"name":"t","version":"1"}}})"));
+  EXPECT_EQ(body(reply).at("result").at("protocolVersion"), "2025-11-25");
+}
+
+TEST_F(Fixture, TR3_RequestAnsweredWithJsonWhenNothingStreams) {
+  auto sid = initialize();
+  auto reply = send(post(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add","arguments":{"a":2,"b":3}}})", sid));
+  ASSERT_EQ(reply.response.result(), http::status::ok);
+  EXPECT_EQ(reply.stream, nullptr);
+  EXPECT_EQ(reply.response[http::field::content_type], "application/json");
+  EXPECT_EQ(body(reply).at("result").at("content").at(0).at("text"), "5");
+}
+
+TEST_F(Fixture, TR3_RequestThatNotifiesIsAnsweredWithSse) {
+  auto sid = initialize();
+  auto reply = send(post(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"chatty"}})", sid));
+  ASSERT_NE(reply.stream, nullptr);
+  EXPECT_EQ(reply.response[http::field::content_type], "text/event-stream");
+  auto frames = drain(reply);
+  ASSERT_EQ(frames.size(), 3u);
+  // Priming event first (id, retry, empty data), then the log, then the result.
+  EXPECT_NE(frames[0].find("retry: "), std::string::npos);
+  EXPECT_NE(frames[0].find("data: \n"), std::string::npos);
+  EXPECT_NE(frames[1].find("notifications/message"), std::string::npos);
+  EXPECT_NE(frames[2].find(R"("id":1)"), std::string::npos);
+}
+
+TEST_F(Fixture, TR3_NotificationsAndResponsesGet202) {
+  auto sid = initialize();
+  EXPECT_EQ(send(post(R"({"jsonrpc":"2.0","method":"notifications/initialized"})", sid)).response.result(),
+            http::status::accepted);
+  EXPECT_EQ(send(post(R"({"jsonrpc":"2.0","id":"s99","result":{}})", sid)).response.result(), http::status::accepted);
+}
+
+TEST_F(Fixture, TR4_InitializedWithoutOrWithStaleSessionIsAccepted) {
+  EXPECT_EQ(send(post(R"({"jsonrpc":"2.0","method":"notifications/initialized"})")).response.result(),
+            http::status::accepted);
+  EXPECT_EQ(send(post(R"({"jsonrpc":"2.0","method":"notifications/initialized"})", "stale")).response.result(),
+            http::status::accepted);
+}
+
+TEST_F(Fixture, TR4_MissingSessionIs400UnknownIs404) {
+  auto missing = send(post(R"({"jsonrpc":"2.0","id":1,"method":"ping"})"));
+  EXPECT_EQ(missing.response.result(), http::status::bad_request);
+  auto unknown = send(post(R"({"jsonrpc":"2.0","id":1,"method":"ping"})", "nope"));
+  EXPECT_EQ(unknown.response.result(), http::status::not_found);
+  EXPECT_EQ(error_code_of(unknown), -32001);
+}
+
+TEST_F(Fixture, TR4_DeleteEndsSessionThen404) {
+  auto sid = initialize();
+  net::Request del{http::verb::delete_, "/mcp", 11};
+  del.set(http::field::host, "localhost:8080");
+  del.set("Mcp-Session-Id", sid);
+  EXPECT_EQ(send(del).response.result(), http::status::ok);
+  EXPECT_EQ(send(post(R"({"jsonrpc":"2.0","id":2,"method":"tools/list","params":{}})", sid)).response.result(),
+            http::status::not_found);
+  EXPECT_EQ(send(del).response.result(), http::status::not_found);
+}
+
+TEST_F(Fixture, TR4_SessionsAreBoundToTheirUser) {
+  auto sid = initialize();
+  Principal mallory{.subject = "mallory"};
+  auto reply = send(post(R"({"jsonrpc":"2.0","id":1,"method":"ping"})", sid), mallory);
+  EXPECT_EQ(reply.response.result(), http::status::not_found);
+}
+
+TEST_F(Fixture, TR5_UnsupportedProtocolVersionHeaderIs400) {
+  auto sid = initialize();
+  auto r = post(R"({"jsonrpc":"2.0","id":1,"method":"ping"})", sid);
+  r.set("MCP-Protocol-Version", "1999-01-01");
+  EXPECT_EQ(send(r).response.result(), http::status::bad_request);
+  // Any supported revision is fine, even one other than negotiated.
+  r.set("MCP-Protocol-Version", "2025-03-26");
+  EXPECT_EQ(send(r).response.result(), http::status::ok);
+}
+
+TEST_F(Fixture, TR2_ForeignOriginIs403) {
+  auto r = post(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25"}})");
+  r.set(http::field::origin, "http://evil.example.com");
+  EXPECT_EQ(send(r).response.result(), http::status::forbidden);
+}
+
+TEST_F(Fixture, TR2_ReboundHostIs403) {
+  auto r = post(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25"}})");
+  r.set(http::field::host, "evil.example.com");
+  EXPECT_EQ(send(r).response.result(), http::status::forbidden);
+}
+
+TEST_F(Fixture, TR6_MalformedJsonIsParseError) {
+  auto reply = send(post("{not json"));
+  EXPECT_EQ(reply.response.result(), http::status::bad_request);
+  EXPECT_EQ(error_code_of(reply), -32700);
+  EXPECT_EQ(reply.response[http::field::content_type], "application/json");
+}
+
+TEST_F(Fixture, TR6_InvalidMessageIsInvalidRequest) {
+  auto reply = send(post(R"({"jsonrpc":"1.0","id":1,"method":"ping"})"));
+  EXPECT_EQ(reply.response.result(), http::status::bad_request);
+  EXPECT_EQ(error_code_of(reply), -32600);
+}
+
+TEST_F(Fixture, TR1_WrongContentTypeIs415AndWrongAcceptIs406) {
+  auto r = post(R"({"jsonrpc":"2.0","id":1,"method":"ping"})");
+  r.set(http::field::content_type, "text/plain");
+  EXPECT_EQ(send(r).response.result(), http::status::unsupported_media_type);
+  auto a = post(R"({"jsonrpc":"2.0","id":1,"method":"ping"})");
+  a.set(http::field::accept, "application/json");
+  EXPECT_EQ(send(a).response.result(), http::status::not_acceptable);
+}
+
+TEST_F(Fixture, UnknownMethodIsMethodNotFound) {
+  auto sid = initialize();
+  auto reply = send(post(R"({"jsonrpc":"2.0","id":1,"method":"no/such"})", sid));
+  EXPECT_EQ(reply.response.result(), http::status::ok);
+  EXPECT_EQ(error_code_of(reply), -32601);
+}
+
+TEST_F(Fixture, BatchesOnlyIn20250326) {
+  auto modern = initialize("2025-11-25");
+  auto rejected = send(post(R"([{"jsonrpc":"2.0","id":1,"method":"ping"}])", modern));
+  EXPECT_EQ(rejected.response.result(), http::status::bad_request);
+
+  auto old = initialize("2025-03-26");
+  auto reply = send(post(R"([{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","id":2,"method":"tools/list"}])", old));
+  ASSERT_NE(reply.stream, nullptr);
+  auto frames = drain(reply);
+  EXPECT_EQ(frames.size(), 2u);  // no priming event for 2025-03-26 clients
+}
+
+TEST_F(Fixture, TR1_GetNeedsSessionAndEventStream) {
+  net::Request get{http::verb::get, "/mcp", 11};
+  get.set(http::field::host, "localhost");
+  get.set(http::field::accept, "text/event-stream");
+  EXPECT_EQ(send(get).response.result(), http::status::bad_request);
+  auto sid = initialize();
+  get.set("Mcp-Session-Id", sid);
+  auto reply = send(get);
+  EXPECT_EQ(reply.response.result(), http::status::ok);
+  EXPECT_NE(reply.stream, nullptr);
+  get.set(http::field::accept, "application/json");
+  EXPECT_EQ(send(get).response.result(), http::status::not_acceptable);
+}
+
+TEST_F(Fixture, StatelessModeServesWithoutSessions) {
+  auto stateless = StreamableHttp::create(*server, {.stateless = true}, net::OriginPolicy({.loopback_bind = true}));
+  auto call = [&](net::Request r) {
+    return testing::run([&]() -> awaitable<net::Reply> { co_return co_await stateless->handle(r, alice); });
+  };
+  auto init = call(post(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25"}})"));
+  EXPECT_EQ(init.response.result(), http::status::ok);
+  EXPECT_TRUE(init.response["Mcp-Session-Id"].empty());
+  auto list = call(post(R"({"jsonrpc":"2.0","id":1,"method":"tools/list"})"));
+  EXPECT_EQ(list.response.result(), http::status::ok);
+  net::Request get{http::verb::get, "/mcp", 11};
+  get.set(http::field::host, "localhost");
+  get.set(http::field::accept, "text/event-stream");
+  EXPECT_EQ(call(get).response.result(), http::status::method_not_allowed);
+}
+
+TEST_F(Fixture, RS7_CorsPreflightAndExposedHeaders) {
+  net::Request options{http::verb::options, "/mcp", 11};
+  options.set(http::field::host, "localhost:8080");
+  options.set(http::field::origin, "http://localhost:6274");
+  auto reply = send(options);
+  EXPECT_EQ(reply.response.result(), http::status::no_content);
+  EXPECT_EQ(reply.response[http::field::access_control_allow_origin], "http://localhost:6274");
+  auto r = post(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25"}})");
+  r.set(http::field::origin, "http://localhost:6274");
+  auto init = send(r);
+  EXPECT_NE(std::string(init.response[http::field::access_control_expose_headers]).find("Mcp-Session-Id"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace gatehouse::mcp
