@@ -2,6 +2,8 @@
 // Everything `gatehouse serve` can be told, with its default. Values come
 // from, in increasing precedence: these defaults, the TOML file (--config),
 // GATEHOUSE_* environment variables, then command-line flags.
+// config/load.hpp reads the file and the environment and checks the result;
+// docs/gatehouse.example.toml documents every key.
 #include <chrono>
 #include <cstddef>
 #include <filesystem>

@@ -1,0 +1,809 @@
+#include "config/load.hpp"
+
+// toml++ is slow to compile: this is the only file that includes it.
+#include <toml++/toml.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <unistd.h>  // environ
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <optional>
+#include <sstream>
+#include <system_error>
+#include <type_traits>
+#include <variant>
+
+namespace gatehouse::config {
+
+namespace {
+
+using namespace std::string_view_literals;
+
+// ---------------------------------------------------------------- text
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  constexpr auto space = " \t\r\n\v\f"sv;
+  auto first = s.find_first_not_of(space);
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(space) - first + 1);
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+// `s` in double quotes, printable on one line: quotes, backslashes and control
+// characters escaped, very long values shortened.
+std::string quote(std::string_view s) {
+  constexpr std::size_t kMax = 120;
+  std::string out = "\"";
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i == kMax) {
+      out += "...";
+      break;
+    }
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += '"';
+  return out;
+}
+
+// "a, b and c"
+std::string join_and(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? " and " : ", ";
+    out += items[i];
+  }
+  return out;
+}
+
+// Edit distance (Damerau-Levenshtein, optimal string alignment: an adjacent
+// transposition counts as one edit), ignoring case.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  auto same = [&](std::size_t i, std::size_t j) {
+    return std::tolower(static_cast<unsigned char>(a[i])) == std::tolower(static_cast<unsigned char>(b[j]));
+  };
+  const std::size_t width = b.size() + 1;
+  std::vector<std::size_t> d((a.size() + 1) * width);
+  auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return d[i * width + j]; };
+  for (std::size_t i = 0; i <= a.size(); ++i) at(i, 0) = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) at(0, j) = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      at(i, j) = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (same(i - 1, j - 1) ? 0 : 1)});
+      if (i > 1 && j > 1 && same(i - 1, j - 2) && same(i - 2, j - 1)) at(i, j) = std::min(at(i, j), at(i - 2, j - 2) + 1);
+    }
+  }
+  return at(a.size(), b.size());
+}
+
+// How many edits still look like a typo of `candidate`.
+std::size_t typo_budget(std::string_view candidate) { return std::clamp<std::size_t>(candidate.size() / 3, 1, 3); }
+
+// The candidate `word` is most likely a typo of, if any is close enough.
+std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates) {
+  std::optional<std::string> best;
+  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+  for (const auto& candidate : candidates) {
+    auto d = edit_distance(word, candidate);
+    if (d <= typo_budget(candidate) && d < best_distance) {
+      best = candidate;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------- addresses
+
+bool is_ipv4(std::string_view s) {
+  in_addr address{};
+  return inet_pton(AF_INET, std::string(s).c_str(), &address) == 1;
+}
+
+bool is_ipv6(std::string_view s) {
+  in6_addr address{};
+  return inet_pton(AF_INET6, std::string(s).c_str(), &address) == 1;
+}
+
+// `host` as it appears in a URL: "localhost", "127.0.0.1", "[::1]".
+bool is_loopback_host(std::string_view host) {
+  if (lower(host) == "localhost") return true;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    in6_addr address{};
+    if (inet_pton(AF_INET6, std::string(host.substr(1, host.size() - 2)).c_str(), &address) != 1) return false;
+    static constexpr std::array<unsigned char, 16> kLoopback{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    return std::equal(kLoopback.begin(), kLoopback.end(), reinterpret_cast<const unsigned char*>(&address));
+  }
+  in_addr address{};
+  if (inet_pton(AF_INET, std::string(host).c_str(), &address) != 1) return false;
+  return (ntohl(address.s_addr) >> 24) == 127;
+}
+
+// Why `listen` is not HOST:PORT ("" when it is); on success fills `out`.
+std::string listen_problem(std::string_view listen, std::pair<std::string, unsigned short>* out) {
+  if (listen.empty()) return "it is empty";
+  std::string host;
+  std::string_view port;
+  if (listen.front() == '[') {
+    auto close = listen.find(']');
+    if (close == std::string_view::npos) return "the IPv6 address has no closing ']'";
+    auto after = listen.substr(close + 1);
+    if (after.empty()) return "the port is missing (write [ADDRESS]:PORT)";
+    if (after.front() != ':') return "expected ':' and the port after ']'";
+    port = after.substr(1);
+    std::string_view address = listen.substr(1, close - 1);
+    std::string_view zone;
+    if (auto percent = address.find('%'); percent != std::string_view::npos) {
+      zone = address.substr(percent + 1);
+      address = address.substr(0, percent);
+      bool zone_ok = !zone.empty() && std::all_of(zone.begin(), zone.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+      });
+      if (!zone_ok) return "the IPv6 zone after '%' must be an interface name such as eth0";
+    }
+    if (!is_ipv6(address)) return quote(address) + " is not an IPv6 address";
+    host = std::string(listen.substr(1, close - 1));
+  } else {
+    auto colon = listen.rfind(':');
+    if (colon == std::string_view::npos) {
+      if (all_digits(listen)) return "the host is missing; did you mean 127.0.0.1:" + std::string(listen) + "?";
+      return "the port is missing (write HOST:PORT)";
+    }
+    std::string_view name = listen.substr(0, colon);
+    port = listen.substr(colon + 1);
+    if (name.find(':') != std::string_view::npos) return "IPv6 addresses must be in brackets, e.g. [::1]:8080";
+    if (name.empty())
+      return "the host is missing; use 127.0.0.1 for this machine only, or 0.0.0.0 (or [::]) for all interfaces";
+    if (lower(name) == "localhost") {
+      host = "localhost";
+    } else if (is_ipv4(name)) {
+      host = std::string(name);
+    } else {
+      bool numeric = name.find_first_not_of("0123456789.") == std::string_view::npos;
+      if (numeric) return quote(name) + " is not an IPv4 address";
+      return "the host must be an IP address or localhost, not " + quote(name) +
+             " (0.0.0.0 listens on all interfaces, 127.0.0.1 on this machine only)";
+    }
+  }
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || !all_digits(port) || ec != std::errc{} || end != port.data() + port.size() || value > 65535)
+    return "the port must be a number from 0 to 65535 (0 picks a free one), not " + quote(port);
+  if (out) *out = {std::move(host), static_cast<unsigned short>(value)};
+  return {};
+}
+
+bool unreserved(unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
+bool sub_delim(unsigned char c) { return "!$&'()*+,;="sv.find(static_cast<char>(c)) != std::string_view::npos; }
+
+std::string describe_char(unsigned char c) {
+  if (c == ' ') return "a space";
+  if (c < 0x20 || c == 0x7f) return "a control character";
+  if (c >= 0x80) return "a non-ASCII character";
+  return std::string("'") + static_cast<char>(c) + "'";
+}
+
+// Why `url` is not a good public_url ("" when it is).
+std::string public_url_problem(std::string_view url) {
+  const std::string q = quote(url);
+  const std::string example = "; write https://HOST[:PORT][/PATH], e.g. https://mcp.example.com";
+  auto separator = url.find("://");
+  if (separator == std::string_view::npos || separator == 0) return q + " is not an absolute URL" + example;
+  const std::string scheme = lower(url.substr(0, separator));
+  if (scheme != "http" && scheme != "https") return q + " must be an https URL, not " + scheme + ":" + example;
+  auto rest = url.substr(separator + 3);
+  if (auto special = rest.find_first_of("?#"); special != std::string_view::npos)
+    return q + (rest[special] == '?' ? " must not have a query (?...)" : " must not have a fragment (#...)") +
+           ": it is the base URL the MCP endpoint and metadata URLs are built from";
+  auto slash = rest.find('/');
+  auto authority = rest.substr(0, slash);
+  auto path = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+
+  if (authority.find('@') != std::string_view::npos) return q + " must not contain a user name or password (user@)";
+  std::string_view host = authority;
+  std::optional<std::string_view> port;
+  if (!authority.empty() && authority.front() == '[') {
+    auto close = authority.find(']');
+    if (close == std::string_view::npos) return q + " has an IPv6 host without a closing ']'";
+    host = authority.substr(0, close + 1);
+    auto after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return q + " has " + describe_char(static_cast<unsigned char>(after.front())) + " after its IPv6 host";
+      port = after.substr(1);
+    }
+    if (!is_ipv6(host.substr(1, host.size() - 2))) return q + " has an invalid IPv6 host " + std::string(host);
+  } else {
+    if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+      host = authority.substr(0, colon);
+      port = authority.substr(colon + 1);
+    }
+    if (host.find(':') != std::string_view::npos) return q + ": an IPv6 host must be in brackets, e.g. https://[2001:db8::1]";
+    for (unsigned char c : host)
+      if (!unreserved(c))
+        return q + " has " + describe_char(c) + " in its host name" +
+               (c >= 0x80 ? " (write an international domain name in its xn-- form)" : "");
+    if (!host.empty() && host.find_first_not_of("0123456789.") == std::string_view::npos && !is_ipv4(host))
+      return q + " has an invalid IPv4 host " + std::string(host);
+  }
+  if (host.empty()) return q + " has no host" + example;
+  if (port) {
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(port->data(), port->data() + port->size(), value);
+    if (!all_digits(*port) || ec != std::errc{} || end != port->data() + port->size() || value == 0 || value > 65535)
+      return q + " has an invalid port " + quote(*port) + " (1 to 65535)";
+  }
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    auto c = static_cast<unsigned char>(path[i]);
+    if (c == '%') {
+      if (i + 2 >= path.size() || !std::isxdigit(static_cast<unsigned char>(path[i + 1])) ||
+          !std::isxdigit(static_cast<unsigned char>(path[i + 2])))
+        return q + " has a '%' in its path that is not followed by two hex digits";
+      i += 2;
+    } else if (!unreserved(c) && !sub_delim(c) && c != ':' && c != '@' && c != '/') {
+      return q + " has " + describe_char(c) + " in its path; percent-encode it (e.g. %20 for a space)";
+    }
+  }
+  if (scheme == "http" && !is_loopback_host(host))
+    return q +
+           " must use https: clients send their access tokens and MCP session IDs to this URL, and over plain http "
+           "anyone on the network path can read and replay them. http is accepted only for a loopback host "
+           "(localhost, 127.0.0.1, [::1]); there is no --insecure-dev override for this yet. Behind a "
+           "TLS-terminating proxy, set public_url to the proxy's https:// URL";
+  return {};
+}
+
+// ---------------------------------------------------------------- the keys
+
+using Member = std::variant<std::string Config::*, std::filesystem::path Config::*, bool Config::*,
+                            std::size_t Config::*, std::chrono::seconds Config::*, std::chrono::milliseconds Config::*,
+                            std::vector<std::string> Config::*>;
+
+// The rule for a value beyond its type: "" when fine, else the message that
+// follows "[section] key ".
+using Check = std::string (*)(const Config&);
+
+struct Field {
+  std::string_view section;
+  std::string_view key;
+  Member member;
+  std::string_view requirement;  // "must be ...", said when the type or range is wrong
+  std::uint64_t min = 0;         // integer fields: the accepted range
+  std::uint64_t max = 0;
+  Check check = nullptr;
+  bool check_when_loading = true;  // false: only validate() applies `check` (build features, policy)
+};
+
+constexpr std::uint64_t kYearSeconds = 365ull * 24 * 60 * 60;
+constexpr std::uint64_t kSizeMax = std::numeric_limits<std::size_t>::max();
+
+std::string check_listen(const Config& c) {
+  auto problem = listen_problem(c.listen, nullptr);
+  if (problem.empty()) return {};
+  return quote(c.listen) + " is not HOST:PORT: " + problem + " (e.g. 127.0.0.1:8080, 0.0.0.0:8080 or [::1]:8080)";
+}
+
+std::string check_public_url(const Config& c) {
+  return c.public_url.empty() ? std::string{} : public_url_problem(c.public_url);
+}
+
+std::string check_data_dir(const Config& c) {
+  if (c.data_dir.empty()) return "must not be empty: it is the directory Gatehouse keeps its state in (default ./var)";
+  return {};
+}
+
+std::string check_backend(const Config& c) {
+  const std::string& b = c.backend;
+  static const std::vector<std::string> kBuiltins{"builtin:demo", "builtin:everything"};
+  static const std::vector<std::string> kShort{"demo", "everything"};
+  if (std::find(kBuiltins.begin(), kBuiltins.end(), b) != kBuiltins.end()) return {};
+  const std::string choices = "; use builtin:demo or builtin:everything";
+  if (b.empty()) return "must not be empty" + choices;
+  auto suggestion = closest(b, kBuiltins);
+  if (!suggestion)
+    if (auto name = closest(b, kShort)) suggestion = "builtin:" + *name;
+  if (suggestion) return quote(b) + " is not a backend; did you mean " + *suggestion + "?";
+  if (b.starts_with("builtin:")) return quote(b) + " is not a built-in backend" + choices;
+  auto colon = b.find(':');
+  if (colon != std::string::npos && colon > 0)
+    return quote(b) +
+           " names a gateway backend (another MCP server for Gatehouse to front); gateway backends are not "
+           "available in this build" + choices;
+  return quote(b) + " is not a backend" + choices;
+}
+
+std::string check_auth(const Config& c) {
+  const std::string& a = c.auth;
+  if (a == "none") return {};
+  if (a == "oauth" || a == "api-key")
+    return quote(a) +
+           " is not available in this build yet (it arrives with the authorization server); use \"none\" and keep "
+           "the server on loopback or behind an authenticating proxy";
+  std::string out = quote(a) + " is not an authentication mode";
+  if (auto suggestion = closest(a, {"none", "oauth", "api-key"})) out += "; did you mean " + quote(*suggestion) + "?";
+  return out + (out.ends_with('?') ? " This" : "; this") +
+         " build supports only \"none\" (oauth and api-key are not available yet)";
+}
+
+std::string check_log_level(const Config& c) {
+  static const std::vector<std::string> kLevels{"trace", "debug", "info", "warn", "error"};
+  const std::string& level = c.log_level;
+  if (std::find(kLevels.begin(), kLevels.end(), level) != kLevels.end()) return {};
+  std::string out = quote(level) + " is not a log level";
+  auto suggestion = closest(level, kLevels);
+  if (!suggestion && !level.empty())
+    for (const auto& known : kLevels)  // "warning", "err"
+      if (lower(level).starts_with(known) || known.starts_with(lower(level))) suggestion = known;
+  if (suggestion) return out + "; did you mean " + quote(*suggestion) + "? The levels are trace, debug, info, warn and error";
+  return out + "; use trace, debug, info, warn or error";
+}
+
+std::string check_allowed_origins(const Config& c) {
+  for (const auto& origin : c.allowed_origins) {
+    const std::string entry = "entry " + quote(origin);
+    if (origin.empty()) return "has an empty entry";
+    if (origin == "*") return "does not take wildcards: list each origin, e.g. https://app.example.com";
+    auto separator = origin.find("://");
+    bool ok = separator != std::string::npos && separator > 0 && std::isalpha(static_cast<unsigned char>(origin[0]));
+    if (ok) {
+      for (std::size_t i = 0; i < separator; ++i) {
+        auto ch = static_cast<unsigned char>(origin[i]);
+        ok = ok && (std::isalnum(ch) || ch == '+' || ch == '-' || ch == '.');
+      }
+      std::string_view rest = std::string_view(origin).substr(separator + 3);
+      if (rest.ends_with('/')) rest.remove_suffix(1);
+      ok = ok && !rest.empty() && rest.front() != ':';
+      for (unsigned char ch : rest) ok = ok && (unreserved(ch) || ch == ':' || ch == '[' || ch == ']');
+    }
+    if (!ok) return entry + " is not an origin: write SCHEME://HOST[:PORT] without a path, e.g. https://app.example.com";
+  }
+  return {};
+}
+
+std::string check_allowed_hosts(const Config& c) {
+  for (const auto& host : c.allowed_hosts) {
+    const std::string entry = "entry " + quote(host);
+    if (host.empty()) return "has an empty entry";
+    if (host == "*" || host.starts_with("*.")) return "does not take wildcards: list each host name, e.g. mcp.example.com";
+    if (host.find("://") != std::string::npos || host.find('/') != std::string::npos)
+      return entry + " is a URL; write only the host name, e.g. mcp.example.com";
+    bool ok = std::all_of(host.begin(), host.end(), [](unsigned char ch) {
+      return unreserved(ch) || ch == ':' || ch == '[' || ch == ']';
+    });
+    if (!ok) return entry + " is not a host name (e.g. mcp.example.com, or with a port: mcp.example.com:8443)";
+  }
+  return {};
+}
+
+const std::array kFields{
+    // [server]
+    Field{"server", "listen", &Config::listen, "must be a string HOST:PORT, e.g. \"127.0.0.1:8080\"", 0, 0, check_listen},
+    Field{"server", "public_url", &Config::public_url, "must be a string, e.g. \"https://mcp.example.com\"", 0, 0,
+          check_public_url, false},
+    Field{"server", "data_dir", &Config::data_dir, "must be a string (a directory path)", 0, 0, check_data_dir},
+    Field{"server", "backend", &Config::backend, "must be a string: \"builtin:demo\" or \"builtin:everything\"", 0, 0,
+          check_backend, false},
+    Field{"server", "auth", &Config::auth, "must be a string: \"none\"", 0, 0, check_auth, false},
+    Field{"server", "threads", &Config::threads, "must be an integer from 0 to 256 (0: one per core)", 0, 256},
+    Field{"server", "body_limit", &Config::body_limit, "must be a positive integer (bytes)", 1, kSizeMax},
+    Field{"server", "read_timeout", &Config::read_timeout, "must be a positive integer (seconds, at most a year)", 1,
+          kYearSeconds},
+    Field{"server", "shutdown_grace", &Config::shutdown_grace, "must be a positive integer (seconds, at most a year)", 1,
+          kYearSeconds},
+    Field{"server", "stdio", &Config::stdio, "must be true or false"},
+    // [mcp]
+    Field{"mcp", "stateless", &Config::stateless, "must be true or false"},
+    Field{"mcp", "page_size", &Config::page_size, "must be an integer from 1 to 1000", 1, 1000},
+    Field{"mcp", "max_sessions", &Config::max_sessions, "must be a positive integer", 1, kSizeMax},
+    Field{"mcp", "session_idle_timeout", &Config::session_idle_timeout,
+          "must be a positive integer (seconds, at most a year)", 1, kYearSeconds},
+    Field{"mcp", "sse_retry", &Config::sse_retry, "must be a positive integer (milliseconds, at most a year)", 1,
+          kYearSeconds * 1000},
+    Field{"mcp", "sse_keepalive", &Config::sse_keepalive, "must be a positive integer (seconds, at most a year)", 1,
+          kYearSeconds},
+    Field{"mcp", "client_request_timeout", &Config::client_request_timeout,
+          "must be a positive integer (seconds, at most a year)", 1, kYearSeconds},
+    Field{"mcp", "allowed_origins", &Config::allowed_origins,
+          "must be an array of strings, e.g. [\"https://app.example.com\"]", 0, 0, check_allowed_origins},
+    Field{"mcp", "allowed_hosts", &Config::allowed_hosts, "must be an array of strings, e.g. [\"mcp.example.com\"]", 0,
+          0, check_allowed_hosts},
+    // [log]
+    Field{"log", "log_level", &Config::log_level, "must be a string: trace, debug, info, warn or error", 0, 0,
+          check_log_level},
+};
+
+constexpr std::array kSections{"server"sv, "mcp"sv, "log"sv};
+
+std::string title(const Field& f) { return "[" + std::string(f.section) + "] " + std::string(f.key); }
+
+const Field* find_field(std::string_view section, std::string_view key) {
+  for (const auto& f : kFields)
+    if (f.section == section && f.key == key) return &f;
+  return nullptr;
+}
+
+const Field* find_key_anywhere(std::string_view key) {
+  for (const auto& f : kFields)
+    if (f.key == key) return &f;
+  return nullptr;
+}
+
+bool is_section(std::string_view name) {
+  return std::find(kSections.begin(), kSections.end(), name) != kSections.end();
+}
+
+std::vector<std::string> keys_of(std::string_view section) {
+  std::vector<std::string> out;
+  for (const auto& f : kFields)
+    if (f.section == section) out.emplace_back(f.key);
+  return out;
+}
+
+std::string sections_list() { return "[server], [mcp] and [log]"; }
+
+bool is_integer(const Field& f) {
+  return std::holds_alternative<std::size_t Config::*>(f.member) ||
+         std::holds_alternative<std::chrono::seconds Config::*>(f.member) ||
+         std::holds_alternative<std::chrono::milliseconds Config::*>(f.member);
+}
+
+// `value` is within the field's range.
+void set_integer(Config& c, const Field& f, std::uint64_t value) {
+  if (auto m = std::get_if<std::size_t Config::*>(&f.member)) c.*(*m) = static_cast<std::size_t>(value);
+  if (auto m = std::get_if<std::chrono::seconds Config::*>(&f.member))
+    c.*(*m) = std::chrono::seconds(static_cast<std::chrono::seconds::rep>(value));
+  if (auto m = std::get_if<std::chrono::milliseconds Config::*>(&f.member))
+    c.*(*m) = std::chrono::milliseconds(static_cast<std::chrono::milliseconds::rep>(value));
+}
+
+// "" when the integer field's current value is in range, else the message.
+std::string integer_problem(const Config& c, const Field& f) {
+  std::int64_t signed_value = 0;
+  std::uint64_t value = 0;
+  if (auto m = std::get_if<std::size_t Config::*>(&f.member)) value = c.*(*m);
+  if (auto m = std::get_if<std::chrono::seconds Config::*>(&f.member)) signed_value = (c.*(*m)).count();
+  if (auto m = std::get_if<std::chrono::milliseconds Config::*>(&f.member)) signed_value = (c.*(*m)).count();
+  if (signed_value < 0) return std::string(f.requirement) + ", got " + std::to_string(signed_value);
+  if (signed_value > 0) value = static_cast<std::uint64_t>(signed_value);
+  if (value < f.min || value > f.max) return std::string(f.requirement) + ", got " + std::to_string(value);
+  return {};
+}
+
+// The rule check after a value was loaded; throws with `where` in front.
+void check_loaded(const Config& c, const Field& f, const std::string& where) {
+  if (!f.check || !f.check_when_loading) return;
+  if (auto problem = f.check(c); !problem.empty()) throw ConfigError(where + title(f) + " " + problem);
+}
+
+// ---------------------------------------------------------------- file
+
+std::string describe(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string: return "the string " + quote(node.as_string()->get());
+    case toml::node_type::integer: return std::to_string(node.as_integer()->get());
+    case toml::node_type::floating_point: {
+      std::ostringstream out;
+      out << node.as_floating_point()->get();
+      return out.str();
+    }
+    case toml::node_type::boolean: return node.as_boolean()->get() ? "true" : "false";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::date:
+    case toml::node_type::time:
+    case toml::node_type::date_time: return "a date/time";
+    default: return "nothing";
+  }
+}
+
+class FileReader {
+ public:
+  FileReader(std::filesystem::path file, Config& config) : file_(std::move(file)), name_(file_.string()), config_(config) {}
+
+  void apply() {
+    toml::table root = parse();
+    for (auto&& [key, node] : root) apply_section(key, node);
+  }
+
+ private:
+  toml::table parse() {
+    std::error_code ec;
+    auto status = std::filesystem::status(file_, ec);
+    if (status.type() == std::filesystem::file_type::not_found)
+      throw ConfigError("config file " + name_ + " does not exist");
+    if (ec) throw ConfigError("cannot read config file " + name_ + ": " + ec.message());
+    if (std::filesystem::is_directory(status))
+      throw ConfigError("config file " + name_ + " is a directory; give the path of a .toml file");
+    std::ifstream in(file_, std::ios::binary);
+    if (!in) throw ConfigError("cannot open config file " + name_ + ": check that it is readable by this user");
+    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (in.bad()) throw ConfigError("cannot read config file " + name_);
+    try {
+      return toml::parse(text, std::string_view(name_));
+    } catch (const toml::parse_error& e) {
+      const auto& begin = e.source().begin;
+      std::string where = name_;
+      if (begin.line > 0) where += ":" + std::to_string(begin.line) + ":" + std::to_string(begin.column);
+      throw ConfigError(where + ": " + syntax_message(e.description()));
+    }
+  }
+
+  // toml++ says "Error while parsing table header: expected ']', saw '\n'";
+  // lead with what is wrong: "expected ']', saw '\n' (TOML syntax error in the table header)".
+  static std::string syntax_message(std::string_view description) {
+    constexpr auto kLead = "Error while parsing "sv;
+    auto colon = description.find(": ");
+    if (!description.starts_with(kLead) || colon == std::string_view::npos) return std::string(description);
+    auto what = description.substr(kLead.size(), colon - kLead.size());
+    return std::string(description.substr(colon + 2)) + " (TOML syntax error in the " + std::string(what) + ")";
+  }
+
+  std::string at(const toml::source_region& region) const {
+    if (region.begin.line == 0) return name_ + ": ";
+    return name_ + ":" + std::to_string(region.begin.line) + ": ";
+  }
+
+  std::string at(const toml::key& key, const toml::node& node) const {
+    return at(key.source().begin.line > 0 ? key.source() : node.source());
+  }
+
+  void apply_section(const toml::key& key, const toml::node& node) {
+    const std::string_view name = key.str();
+    const std::string where = at(key, node);
+    if (!is_section(name)) {
+      if (!node.is_table()) {
+        std::string out = where + "key " + quote(name) + " is outside any section";
+        if (auto* f = find_key_anywhere(name))
+          out += ": put it under [" + std::string(f->section) + "]";
+        else
+          out += "; the sections are " + sections_list();
+        throw ConfigError(out);
+      }
+      std::string out = where + "unknown section [" + std::string(name) + "]";
+      std::vector<std::string> sections(kSections.begin(), kSections.end());
+      if (auto suggestion = closest(name, sections))
+        out += "; did you mean [" + *suggestion + "]?";
+      else
+        out += "; the sections are " + sections_list();
+      throw ConfigError(out);
+    }
+    const auto* table = node.as_table();
+    if (!table)
+      throw ConfigError(where + "[" + std::string(name) + "] must be a section (a line [" + std::string(name) +
+                        "] followed by its keys), not " + describe(node));
+    for (auto&& [k, v] : *table) apply_key(name, k, v);
+  }
+
+  void apply_key(std::string_view section, const toml::key& key, const toml::node& node) {
+    const std::string where = at(key, node);
+    const Field* field = find_field(section, key.str());
+    if (!field) throw ConfigError(where + unknown_key(section, key.str()));
+    apply_value(*field, node, where);
+    check_loaded(config_, *field, where);
+  }
+
+  static std::string unknown_key(std::string_view section, std::string_view key) {
+    std::string out = "unknown key " + quote(key) + " in [" + std::string(section) + "]";
+    if (auto* elsewhere = find_key_anywhere(key)) return out + "; it belongs in [" + std::string(elsewhere->section) + "]";
+    if (auto suggestion = closest(key, keys_of(section))) return out + "; did you mean " + quote(*suggestion) + "?";
+    for (auto other : kSections)
+      if (other != section)
+        if (auto suggestion = closest(key, keys_of(other)))
+          return out + "; did you mean " + quote(*suggestion) + " (in [" + std::string(other) + "])?";
+    return out + "; the keys in [" + std::string(section) + "] are " + join_and(keys_of(section));
+  }
+
+  [[noreturn]] static void wrong(const Field& f, const toml::node& node, const std::string& where) {
+    throw ConfigError(where + title(f) + " " + std::string(f.requirement) + ", got " + describe(node));
+  }
+
+  void apply_value(const Field& f, const toml::node& node, const std::string& where) {
+    Config& c = config_;
+    if (auto m = std::get_if<std::string Config::*>(&f.member)) {
+      if (!node.is_string()) wrong(f, node, where);
+      c.*(*m) = node.as_string()->get();
+    } else if (auto m = std::get_if<std::filesystem::path Config::*>(&f.member)) {
+      if (!node.is_string()) wrong(f, node, where);
+      std::filesystem::path path = node.as_string()->get();
+      if (!path.empty() && path.is_relative()) {
+        std::error_code ec;
+        auto absolute = std::filesystem::absolute(file_, ec);
+        path = ((ec ? file_ : absolute).parent_path() / path).lexically_normal();
+      }
+      c.*(*m) = path;
+    } else if (auto m = std::get_if<bool Config::*>(&f.member)) {
+      if (!node.is_boolean()) wrong(f, node, where);
+      c.*(*m) = node.as_boolean()->get();
+    } else if (auto m = std::get_if<std::vector<std::string> Config::*>(&f.member)) {
+      const auto* array = node.as_array();
+      if (!array) wrong(f, node, where);
+      std::vector<std::string> items;
+      for (std::size_t i = 0; i < array->size(); ++i) {
+        const toml::node& item = *array->get(i);
+        if (!item.is_string())
+          throw ConfigError(at(item.source().begin.line > 0 ? item.source() : node.source()) + title(f) + " " +
+                            std::string(f.requirement) + ", but item " + std::to_string(i + 1) + " is " +
+                            describe(item));
+        items.push_back(item.as_string()->get());
+      }
+      c.*(*m) = std::move(items);
+    } else {  // integers
+      if (!node.is_integer()) wrong(f, node, where);
+      std::int64_t value = node.as_integer()->get();
+      if (value < 0 || static_cast<std::uint64_t>(value) < f.min || static_cast<std::uint64_t>(value) > f.max)
+        wrong(f, node, where);
+      set_integer(c, f, static_cast<std::uint64_t>(value));
+    }
+  }
+
+  std::filesystem::path file_;
+  std::string name_;
+  Config& config_;
+};
+
+// ---------------------------------------------------------------- environment
+
+constexpr std::string_view kPrefix = "GATEHOUSE_";
+
+// Variables of the repository's scripts and tests, not configuration.
+constexpr std::array kToolingVariables{"GATEHOUSE_BIN"sv, "GATEHOUSE_SKIP_APT"sv, "GATEHOUSE_SKIP_NPM"sv};
+
+// GATEHOUSE_<SECTION>_<KEY>, without saying the section twice ([log]
+// log_level is GATEHOUSE_LOG_LEVEL).
+std::string variable_name(const Field& f) {
+  std::string_view key = f.key;
+  if (key.starts_with(f.section) && key.substr(f.section.size()).starts_with('_'))
+    key.remove_prefix(f.section.size() + 1);
+  return std::string(kPrefix) + upper(f.section) + "_" + upper(key);
+}
+
+const Field* find_variable(std::string_view name) {
+  for (const auto& f : kFields)
+    if (variable_name(f) == name) return &f;
+  return nullptr;
+}
+
+std::string unknown_variable(std::string_view name) {
+  std::string out = "unknown environment variable " + std::string(name);
+  const std::string_view tail = name.substr(kPrefix.size());
+  // Besides typos, catch a right key under a missing or wrong section:
+  // GATEHOUSE_LISTEN, GATEHOUSE_MCP_LISTEN, GATEHOUSE_LOG_LOG_LEVEL.
+  const auto underscore = tail.find('_');
+  const std::string_view after_section = underscore == std::string_view::npos ? tail : tail.substr(underscore + 1);
+  const Field* best = nullptr;
+  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+  for (const auto& f : kFields) {
+    const std::string full = variable_name(f);
+    const std::string_view candidate_tail = std::string_view(full).substr(kPrefix.size());
+    const std::string_view candidate_key = candidate_tail.substr(candidate_tail.find('_') + 1);
+    const std::string key = upper(f.key);
+    const std::pair<std::string_view, std::string_view> comparisons[] = {
+        {tail, candidate_tail}, {tail, key}, {tail, candidate_key}, {after_section, key}, {after_section, candidate_key}};
+    for (auto [word, candidate] : comparisons) {
+      auto d = edit_distance(word, candidate);
+      if (d <= typo_budget(candidate) && d < best_distance) {
+        best = &f;
+        best_distance = d;
+      }
+    }
+  }
+  if (best) return out + "; did you mean " + variable_name(*best) + "?";
+  std::vector<std::string> names;
+  for (const auto& f : kFields) names.push_back(variable_name(f));
+  return out + "; unset it, or use one of " + join_and(names);
+}
+
+void apply_variable(Config& c, const Field& f, std::string_view name, std::string_view raw) {
+  const std::string where = "environment variable " + std::string(name) + ": ";
+  const std::string_view value = trim(raw);
+  auto wrong = [&](std::string_view requirement) {
+    throw ConfigError(where + title(f) + " " + std::string(requirement) + ", got " + quote(value));
+  };
+  if (auto m = std::get_if<std::string Config::*>(&f.member)) {
+    c.*(*m) = std::string(value);
+  } else if (auto m = std::get_if<std::filesystem::path Config::*>(&f.member)) {
+    c.*(*m) = std::filesystem::path(std::string(value));
+  } else if (auto m = std::get_if<bool Config::*>(&f.member)) {
+    const std::string v = lower(value);
+    if (v == "true" || v == "1" || v == "yes")
+      c.*(*m) = true;
+    else if (v == "false" || v == "0" || v == "no")
+      c.*(*m) = false;
+    else
+      wrong("must be true, false, 1, 0, yes or no");
+  } else if (auto m = std::get_if<std::vector<std::string> Config::*>(&f.member)) {
+    std::vector<std::string> items;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto item = trim(rest.substr(0, comma));
+      if (!item.empty()) items.emplace_back(item);
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+    c.*(*m) = std::move(items);
+  } else {  // integers
+    std::uint64_t number = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (!all_digits(value) || ec != std::errc{} || end != value.data() + value.size() || number < f.min ||
+        number > f.max)
+      wrong(f.requirement);
+    set_integer(c, f, number);
+  }
+  check_loaded(c, f, where);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- public
+
+void apply_file(Config& config, const std::filesystem::path& file) { FileReader(file, config).apply(); }
+
+void apply_environment(Config& config) {
+  std::vector<std::string> environment;
+  for (char** entry = ::environ; entry && *entry; ++entry) environment.emplace_back(*entry);
+  apply_environment(config, environment);
+}
+
+void apply_environment(Config& config, const std::vector<std::string>& environment) {
+  for (const auto& entry : environment) {
+    auto equals = entry.find('=');
+    if (equals == std::string::npos) continue;
+    std::string_view name = std::string_view(entry).substr(0, equals);
+    if (!name.starts_with(kPrefix)) continue;
+    if (std::find(kToolingVariables.begin(), kToolingVariables.end(), name) != kToolingVariables.end()) continue;
+    const Field* field = find_variable(name);
+    if (!field) throw ConfigError(unknown_variable(name));
+    apply_variable(config, *field, name, std::string_view(entry).substr(equals + 1));
+  }
+}
+
+void validate(const Config& config) {
+  for (const auto& f : kFields) {
+    std::string problem = is_integer(f) ? integer_problem(config, f) : std::string{};
+    if (problem.empty() && f.check) problem = f.check(config);
+    if (!problem.empty()) throw ConfigError(title(f) + " " + problem);
+  }
+}
+
+std::pair<std::string, unsigned short> parse_listen(std::string_view listen) {
+  std::pair<std::string, unsigned short> out;
+  if (auto problem = listen_problem(listen, &out); !problem.empty())
+    throw ConfigError("invalid listen address " + quote(listen) + ": " + problem +
+                      " (expected HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080)");
+  return out;
+}
+
+}  // namespace gatehouse::config

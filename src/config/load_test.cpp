@@ -1,0 +1,759 @@
+#include "config/load.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace gatehouse::config {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// A fresh directory under the test temp dir, removed afterwards.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    static std::atomic<int> counter{0};
+    path_ = fs::path(testing::TempDir()) /
+            ("gatehouse_config_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    fs::create_directories(path_);
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+
+  const fs::path& path() const { return path_; }
+
+  fs::path write(const std::string& name, const std::string& text) const {
+    auto file = path_ / name;
+    std::ofstream(file, std::ios::binary) << text;
+    return file;
+  }
+
+ private:
+  fs::path path_;
+};
+
+fs::path example_file() {
+  return (fs::path(__FILE__).parent_path() / ".." / ".." / "docs" / "gatehouse.example.toml").lexically_normal();
+}
+
+// Every field, one per line: compare two configs with a readable diff.
+std::string dump(const Config& c) {
+  std::ostringstream out;
+  auto list = [](const std::vector<std::string>& items) {
+    std::string s = "[";
+    for (const auto& item : items) s += item + ";";
+    return s + "]";
+  };
+  out << "listen=" << c.listen << "\npublic_url=" << c.public_url << "\ndata_dir=" << c.data_dir.string()
+      << "\nbackend=" << c.backend << "\nauth=" << c.auth << "\nthreads=" << c.threads
+      << "\nbody_limit=" << c.body_limit << "\nread_timeout=" << c.read_timeout.count()
+      << "\nshutdown_grace=" << c.shutdown_grace.count() << "\nstdio=" << c.stdio << "\nstateless=" << c.stateless
+      << "\npage_size=" << c.page_size << "\nmax_sessions=" << c.max_sessions
+      << "\nsession_idle_timeout=" << c.session_idle_timeout.count() << "\nsse_retry=" << c.sse_retry.count()
+      << "\nsse_keepalive=" << c.sse_keepalive.count()
+      << "\nclient_request_timeout=" << c.client_request_timeout.count()
+      << "\nallowed_origins=" << list(c.allowed_origins) << "\nallowed_hosts=" << list(c.allowed_hosts)
+      << "\nlog_level=" << c.log_level << "\n";
+  return out.str();
+}
+
+// A valid config where every field differs from its default.
+Config all_changed() {
+  Config c;
+  c.listen = "0.0.0.0:9000";
+  c.public_url = "https://mcp.example.com";
+  c.data_dir = "/srv/gatehouse";
+  c.backend = "builtin:everything";
+  c.auth = "none";  // the only valid value; cannot differ
+  c.threads = 8;
+  c.body_limit = 1024;
+  c.read_timeout = 5s;
+  c.shutdown_grace = 3s;
+  c.stdio = true;
+  c.stateless = true;
+  c.page_size = 7;
+  c.max_sessions = 5;
+  c.session_idle_timeout = 60s;
+  c.sse_retry = 250ms;
+  c.sse_keepalive = 2s;
+  c.client_request_timeout = 9s;
+  c.allowed_origins = {"https://app.example.com"};
+  c.allowed_hosts = {"mcp.internal"};
+  c.log_level = "debug";
+  return c;
+}
+
+// The message of the ConfigError `f` throws, or a marker when it throws none.
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "<no error>";
+}
+
+// ------------------------------------------------------------------ files
+
+TEST(ApplyFile, ReadsEveryKey) {
+  ScratchDir dir;
+  auto file = dir.write("gatehouse.toml", R"(
+# comment
+[server]
+listen = "[::1]:9443"
+public_url = "https://mcp.example.com/prefix"
+data_dir = "state"
+backend = "builtin:everything"
+auth = "none"
+threads = 4
+body_limit = 65536
+read_timeout = 12
+shutdown_grace = 3
+stdio = true
+
+[mcp]
+stateless = true
+page_size = 50
+max_sessions = 20
+session_idle_timeout = 600
+sse_retry = 2500
+sse_keepalive = 20
+client_request_timeout = 60
+allowed_origins = ["https://app.example.com", "http://localhost:5173"]
+allowed_hosts = ["mcp.internal"]
+
+[log]
+log_level = "warn"
+)");
+  Config c;
+  apply_file(c, file);
+  EXPECT_EQ(c.listen, "[::1]:9443");
+  EXPECT_EQ(c.public_url, "https://mcp.example.com/prefix");
+  EXPECT_EQ(c.data_dir, (fs::absolute(dir.path()) / "state").lexically_normal());
+  EXPECT_EQ(c.backend, "builtin:everything");
+  EXPECT_EQ(c.auth, "none");
+  EXPECT_EQ(c.threads, 4u);
+  EXPECT_EQ(c.body_limit, 65536u);
+  EXPECT_EQ(c.read_timeout, 12s);
+  EXPECT_EQ(c.shutdown_grace, 3s);
+  EXPECT_TRUE(c.stdio);
+  EXPECT_TRUE(c.stateless);
+  EXPECT_EQ(c.page_size, 50u);
+  EXPECT_EQ(c.max_sessions, 20u);
+  EXPECT_EQ(c.session_idle_timeout, 600s);
+  EXPECT_EQ(c.sse_retry, 2500ms);
+  EXPECT_EQ(c.sse_keepalive, 20s);
+  EXPECT_EQ(c.client_request_timeout, 60s);
+  EXPECT_EQ(c.allowed_origins, (std::vector<std::string>{"https://app.example.com", "http://localhost:5173"}));
+  EXPECT_EQ(c.allowed_hosts, (std::vector<std::string>{"mcp.internal"}));
+  EXPECT_EQ(c.log_level, "warn");
+  EXPECT_NO_THROW(validate(c));
+}
+
+TEST(ApplyFile, KeysNotInTheFileKeepTheirValue) {
+  ScratchDir dir;
+  auto file = dir.write("gatehouse.toml", "[mcp]\npage_size = 3\n");
+  Config c = all_changed();
+  Config expected = all_changed();
+  expected.page_size = 3;
+  apply_file(c, file);
+  EXPECT_EQ(dump(c), dump(expected));
+}
+
+TEST(ApplyFile, EmptyFileChangesNothing) {
+  ScratchDir dir;
+  Config c;
+  apply_file(c, dir.write("gatehouse.toml", ""));
+  EXPECT_EQ(dump(c), dump(Config{}));
+}
+
+TEST(ApplyFile, DataDirIsRelativeToTheFile) {
+  ScratchDir dir;
+  fs::create_directories(dir.path() / "etc");
+  const fs::path base = fs::absolute(dir.path());
+  struct Case {
+    std::string value;
+    fs::path expected;
+  };
+  const Case cases[] = {
+      {"var", base / "etc" / "var"},
+      {"./var", base / "etc" / "var"},
+      {"../var", base / "var"},
+      {"/srv/gatehouse", "/srv/gatehouse"},
+  };
+  for (const auto& [value, expected] : cases) {
+    SCOPED_TRACE(value);
+    auto file = dir.write("etc/gatehouse.toml", "[server]\ndata_dir = \"" + value + "\"\n");
+    Config c;
+    apply_file(c, file);
+    EXPECT_EQ(c.data_dir, expected);
+  }
+}
+
+TEST(ApplyFile, ExampleFileLoadsAndListsEveryKeyAtItsDefault) {
+  const fs::path example = example_file();
+  ASSERT_TRUE(fs::exists(example)) << example;
+  // Starting from values that all differ from the defaults, the example
+  // must bring every one back: so it sets every key, to its default.
+  Config c = all_changed();
+  ASSERT_NO_THROW(apply_file(c, example));
+  Config expected;
+  expected.data_dir = (fs::absolute(example).parent_path() / "var").lexically_normal();
+  EXPECT_EQ(dump(c), dump(expected));
+  EXPECT_NO_THROW(validate(c));
+}
+
+struct FileErrorCase {
+  const char* name;
+  std::string toml;
+  std::string expected;  // "{file}" stands for the file's path
+  bool prefix = false;   // only the start must match (toml++ words syntax errors)
+};
+
+std::string expand(std::string text, const std::string& file) {
+  for (auto at = text.find("{file}"); at != std::string::npos; at = text.find("{file}", at + file.size()))
+    text.replace(at, 6, file);
+  return text;
+}
+
+TEST(ApplyFile, Errors) {
+  const FileErrorCase cases[] = {
+      // syntax
+      {"syntax: missing value", "[server]\nlisten =\n",
+       "{file}:2:9: expected value, saw '\\n' (TOML syntax error in the key-value pair)"},
+      {"syntax: unterminated string", "\n\n[server]\nlisten = \"127.0.0.1:80\n", "{file}:4:", true},
+      {"syntax: duplicate key", "[server]\nthreads = 1\nthreads = 2\n", "{file}:3:", true},
+      {"syntax: bad header", "[server\n", "{file}:1:8: expected ']'", true},
+      {"syntax: capitalised boolean", "[mcp]\nstateless = True\n", "{file}:2:13: expected 'true'", true},
+      // unknown names
+      {"unknown key, suggestion", "[server]\n\n\n\n\n\nlisen = \"127.0.0.1:80\"\n",
+       "{file}:7: unknown key \"lisen\" in [server]; did you mean \"listen\"?"},
+      {"unknown key, dash for underscore", "[server]\nbody-limit = 10\n",
+       "{file}:2: unknown key \"body-limit\" in [server]; did you mean \"body_limit\"?"},
+      {"unknown key, transposed letters", "[mcp]\npage_szie = 10\n",
+       "{file}:2: unknown key \"page_szie\" in [mcp]; did you mean \"page_size\"?"},
+      {"unknown key, missing letter", "[mcp]\nallowed_origin = []\n",
+       "{file}:2: unknown key \"allowed_origin\" in [mcp]; did you mean \"allowed_origins\"?"},
+      {"unknown key, case", "[log]\nLog_Level = \"info\"\n",
+       "{file}:2: unknown key \"Log_Level\" in [log]; did you mean \"log_level\"?"},
+      {"key in the wrong section", "[server]\nstateless = true\n",
+       "{file}:2: unknown key \"stateless\" in [server]; it belongs in [mcp]"},
+      {"typo of a key in another section", "[server]\nstatless = true\n",
+       "{file}:2: unknown key \"statless\" in [server]; did you mean \"stateless\" (in [mcp])?"},
+      {"unknown key, nothing close", "[log]\nformat = \"json\"\n",
+       "{file}:2: unknown key \"format\" in [log]; the keys in [log] are log_level"},
+      {"unknown section, suggestion", "[mcp]\npage_size = 10\n[sever]\nlisten = \"x\"\n",
+       "{file}:3: unknown section [sever]; did you mean [server]?"},
+      {"unknown section, nothing close", "[database]\nurl = \"x\"\n",
+       "{file}:1: unknown section [database]; the sections are [server], [mcp] and [log]"},
+      {"known key outside a section", "listen = \"127.0.0.1:80\"\n",
+       "{file}:1: key \"listen\" is outside any section: put it under [server]"},
+      {"unknown key outside a section", "\nfoo = 1\n",
+       "{file}:2: key \"foo\" is outside any section; the sections are [server], [mcp] and [log]"},
+      {"section that is a value", "server = 1\n",
+       "{file}:1: [server] must be a section (a line [server] followed by its keys), not 1"},
+      {"nested table", "[server.tls]\ncert = \"x\"\n",
+       "{file}:1: unknown key \"tls\" in [server]; the keys in [server] are listen, public_url, data_dir, backend, "
+       "auth, threads, body_limit, read_timeout, shutdown_grace and stdio"},
+      // types and ranges
+      {"integer as string", "[server]\n\n\n\n\n\n\n\nbody_limit = \"4MB\"\n",
+       "{file}:9: [server] body_limit must be a positive integer (bytes), got the string \"4MB\""},
+      {"zero where positive", "[server]\nbody_limit = 0\n",
+       "{file}:2: [server] body_limit must be a positive integer (bytes), got 0"},
+      {"negative", "[mcp]\nmax_sessions = -1\n", "{file}:2: [mcp] max_sessions must be a positive integer, got -1"},
+      {"float duration", "[server]\nread_timeout = 1.5\n",
+       "{file}:2: [server] read_timeout must be a positive integer (seconds, at most a year), got 1.5"},
+      {"duration too long", "[mcp]\nsse_keepalive = 99999999999\n",
+       "{file}:2: [mcp] sse_keepalive must be a positive integer (seconds, at most a year), got 99999999999"},
+      {"milliseconds", "[mcp]\nsse_retry = 0\n",
+       "{file}:2: [mcp] sse_retry must be a positive integer (milliseconds, at most a year), got 0"},
+      {"threads too many", "[server]\nthreads = 257\n",
+       "{file}:2: [server] threads must be an integer from 0 to 256 (0: one per core), got 257"},
+      {"page_size too large", "[mcp]\npage_size = 1001\n",
+       "{file}:2: [mcp] page_size must be an integer from 1 to 1000, got 1001"},
+      {"boolean as string", "[mcp]\nstateless = \"yes\"\n",
+       "{file}:2: [mcp] stateless must be true or false, got the string \"yes\""},
+      {"string as integer", "[server]\nlisten = 8080\n",
+       "{file}:2: [server] listen must be a string HOST:PORT, e.g. \"127.0.0.1:8080\", got 8080"},
+      {"list as string", "[mcp]\nallowed_hosts = \"a.example\"\n",
+       "{file}:2: [mcp] allowed_hosts must be an array of strings, e.g. [\"mcp.example.com\"], got the string "
+       "\"a.example\""},
+      {"list item not a string", "[mcp]\nallowed_origins = [\n  \"https://a.example\",\n  5,\n]\n",
+       "{file}:4: [mcp] allowed_origins must be an array of strings, e.g. [\"https://app.example.com\"], but item 2 "
+       "is 5"},
+      {"date", "[server]\nlisten = 1979-05-27\n",
+       "{file}:2: [server] listen must be a string HOST:PORT, e.g. \"127.0.0.1:8080\", got a date/time"},
+      // values checked while loading
+      {"listen without port", "[server]\nlisten = \"localhost\"\n",
+       "{file}:2: [server] listen \"localhost\" is not HOST:PORT: the port is missing (write HOST:PORT) (e.g. "
+       "127.0.0.1:8080, 0.0.0.0:8080 or [::1]:8080)"},
+      {"log level", "[log]\nlog_level = \"warning\"\n",
+       "{file}:2: [log] log_level \"warning\" is not a log level; did you mean \"warn\"? The levels are trace, "
+       "debug, info, warn and error"},
+      {"empty data_dir", "[server]\ndata_dir = \"\"\n",
+       "{file}:2: [server] data_dir must not be empty: it is the directory Gatehouse keeps its state in (default "
+       "./var)"},
+      {"origin with no scheme", "[mcp]\nallowed_origins = [\"app.example.com\"]\n",
+       "{file}:2: [mcp] allowed_origins entry \"app.example.com\" is not an origin: write SCHEME://HOST[:PORT] "
+       "without a path, e.g. https://app.example.com"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    ScratchDir dir;
+    auto file = dir.write("gatehouse.toml", c.toml);
+    Config config;
+    std::string message = error_of([&] { apply_file(config, file); });
+    std::string expected = expand(c.expected, file.string());
+    if (c.prefix) {
+      EXPECT_TRUE(message.starts_with(expected)) << message << "\nexpected to start with\n" << expected;
+      EXPECT_GT(message.size(), expected.size()) << "the syntax error says nothing: " << message;
+    } else {
+      EXPECT_EQ(message, expected);
+    }
+  }
+}
+
+TEST(ApplyFile, PolicyChecksWaitForValidate) {
+  // backend, auth and public_url may still be overridden by the environment
+  // or a flag; validate() judges the final value.
+  ScratchDir dir;
+  auto file = dir.write("gatehouse.toml",
+                        "[server]\nbackend = \"stdio:npx server\"\nauth = \"oauth\"\npublic_url = \"http://x.example\"\n");
+  Config c;
+  ASSERT_NO_THROW(apply_file(c, file));
+  EXPECT_NE(error_of([&] { validate(c); }), "<no error>");
+}
+
+TEST(ApplyFile, MissingFileOrDirectory) {
+  ScratchDir dir;
+  Config c;
+  auto missing = dir.path() / "nope.toml";
+  EXPECT_EQ(error_of([&] { apply_file(c, missing); }), "config file " + missing.string() + " does not exist");
+  EXPECT_EQ(error_of([&] { apply_file(c, dir.path()); }),
+            "config file " + dir.path().string() + " is a directory; give the path of a .toml file");
+}
+
+// ------------------------------------------------------------------ environment
+
+TEST(ApplyEnvironment, SetsEachKind) {
+  struct Case {
+    std::string entry;
+    std::function<void(const Config&)> check;
+  };
+  const Case cases[] = {
+      {"GATEHOUSE_SERVER_LISTEN=0.0.0.0:9000", [](const Config& c) { EXPECT_EQ(c.listen, "0.0.0.0:9000"); }},
+      {"GATEHOUSE_SERVER_LISTEN=  [::]:80 ", [](const Config& c) { EXPECT_EQ(c.listen, "[::]:80"); }},
+      {"GATEHOUSE_SERVER_PUBLIC_URL=https://mcp.example.com",
+       [](const Config& c) { EXPECT_EQ(c.public_url, "https://mcp.example.com"); }},
+      {"GATEHOUSE_SERVER_DATA_DIR=rel/dir", [](const Config& c) { EXPECT_EQ(c.data_dir, fs::path("rel/dir")); }},
+      {"GATEHOUSE_SERVER_BACKEND=builtin:everything",
+       [](const Config& c) { EXPECT_EQ(c.backend, "builtin:everything"); }},
+      {"GATEHOUSE_SERVER_AUTH=none", [](const Config& c) { EXPECT_EQ(c.auth, "none"); }},
+      {"GATEHOUSE_SERVER_THREADS=0", [](const Config& c) { EXPECT_EQ(c.threads, 0u); }},
+      {"GATEHOUSE_SERVER_THREADS=256", [](const Config& c) { EXPECT_EQ(c.threads, 256u); }},
+      {"GATEHOUSE_SERVER_BODY_LIMIT=1", [](const Config& c) { EXPECT_EQ(c.body_limit, 1u); }},
+      {"GATEHOUSE_SERVER_READ_TIMEOUT=7", [](const Config& c) { EXPECT_EQ(c.read_timeout, 7s); }},
+      {"GATEHOUSE_SERVER_SHUTDOWN_GRACE=31536000", [](const Config& c) { EXPECT_EQ(c.shutdown_grace, 31536000s); }},
+      {"GATEHOUSE_SERVER_STDIO=yes", [](const Config& c) { EXPECT_TRUE(c.stdio); }},
+      {"GATEHOUSE_MCP_STATELESS=true", [](const Config& c) { EXPECT_TRUE(c.stateless); }},
+      {"GATEHOUSE_MCP_STATELESS=1", [](const Config& c) { EXPECT_TRUE(c.stateless); }},
+      {"GATEHOUSE_MCP_STATELESS=TRUE", [](const Config& c) { EXPECT_TRUE(c.stateless); }},
+      {"GATEHOUSE_MCP_PAGE_SIZE=1000", [](const Config& c) { EXPECT_EQ(c.page_size, 1000u); }},
+      {"GATEHOUSE_MCP_MAX_SESSIONS=3", [](const Config& c) { EXPECT_EQ(c.max_sessions, 3u); }},
+      {"GATEHOUSE_MCP_SESSION_IDLE_TIMEOUT=90", [](const Config& c) { EXPECT_EQ(c.session_idle_timeout, 90s); }},
+      {"GATEHOUSE_MCP_SSE_RETRY=1500", [](const Config& c) { EXPECT_EQ(c.sse_retry, 1500ms); }},
+      {"GATEHOUSE_MCP_SSE_KEEPALIVE=5", [](const Config& c) { EXPECT_EQ(c.sse_keepalive, 5s); }},
+      {"GATEHOUSE_MCP_CLIENT_REQUEST_TIMEOUT=45", [](const Config& c) { EXPECT_EQ(c.client_request_timeout, 45s); }},
+      {"GATEHOUSE_MCP_ALLOWED_ORIGINS=https://a.example,http://localhost:3000",
+       [](const Config& c) {
+         EXPECT_EQ(c.allowed_origins, (std::vector<std::string>{"https://a.example", "http://localhost:3000"}));
+       }},
+      {"GATEHOUSE_MCP_ALLOWED_HOSTS=a.example", [](const Config& c) {
+         EXPECT_EQ(c.allowed_hosts, (std::vector<std::string>{"a.example"}));
+       }},
+      {"GATEHOUSE_LOG_LEVEL=trace", [](const Config& c) { EXPECT_EQ(c.log_level, "trace"); }},
+  };
+  for (const auto& [entry, check] : cases) {
+    SCOPED_TRACE(entry);
+    Config c;
+    ASSERT_NO_THROW(apply_environment(c, {entry}));
+    check(c);
+  }
+}
+
+TEST(ApplyEnvironment, Booleans) {
+  struct Case {
+    std::string value;
+    bool expected;
+  };
+  const Case cases[] = {{"true", true}, {"1", true},  {"yes", true},   {"Yes", true},
+                        {"false", false}, {"0", false}, {"no", false}, {" NO ", false}};
+  for (const auto& [value, expected] : cases) {
+    SCOPED_TRACE(value);
+    Config c;
+    c.stateless = !expected;
+    apply_environment(c, {"GATEHOUSE_MCP_STATELESS=" + value});
+    EXPECT_EQ(c.stateless, expected);
+  }
+}
+
+TEST(ApplyEnvironment, Lists) {
+  struct Case {
+    std::string value;
+    std::vector<std::string> expected;
+  };
+  const Case cases[] = {
+      {"a.example", {"a.example"}},
+      {"a.example,b.example", {"a.example", "b.example"}},
+      {" a.example , b.example ", {"a.example", "b.example"}},
+      {"a.example,,b.example,", {"a.example", "b.example"}},
+      {"", {}},  // clears a list the file set
+      {" , ", {}},
+  };
+  for (const auto& [value, expected] : cases) {
+    SCOPED_TRACE(value);
+    Config c;
+    c.allowed_hosts = {"from.file"};
+    apply_environment(c, {"GATEHOUSE_MCP_ALLOWED_HOSTS=" + value});
+    EXPECT_EQ(c.allowed_hosts, expected);
+  }
+}
+
+TEST(ApplyEnvironment, IgnoresOtherVariables) {
+  Config c;
+  apply_environment(c, {"PATH=/usr/bin", "HOME=/root", "gatehouse_server_listen=nonsense", "GATEHOUSE_BIN=/x/gatehouse",
+                        "GATEHOUSE_SKIP_APT=1", "GATEHOUSE_SKIP_NPM=1", "NO_EQUALS_SIGN", "GATEHOUSE"});
+  EXPECT_EQ(dump(c), dump(Config{}));
+}
+
+TEST(ApplyEnvironment, Errors) {
+  struct Case {
+    std::string entry;
+    std::string expected;
+  };
+  const Case cases[] = {
+      {"GATEHOUSE_SERVER_LISEN=127.0.0.1:80",
+       "unknown environment variable GATEHOUSE_SERVER_LISEN; did you mean GATEHOUSE_SERVER_LISTEN?"},
+      {"GATEHOUSE_LISTEN=127.0.0.1:80",
+       "unknown environment variable GATEHOUSE_LISTEN; did you mean GATEHOUSE_SERVER_LISTEN?"},
+      {"GATEHOUSE_SERVER_STATELESS=1",
+       "unknown environment variable GATEHOUSE_SERVER_STATELESS; did you mean GATEHOUSE_MCP_STATELESS?"},
+      {"GATEHOUSE_LOG_LOG_LEVEL=debug",
+       "unknown environment variable GATEHOUSE_LOG_LOG_LEVEL; did you mean GATEHOUSE_LOG_LEVEL?"},
+      {"GATEHOUSE_MCP_PAGESIZE=5", "unknown environment variable GATEHOUSE_MCP_PAGESIZE; did you mean GATEHOUSE_MCP_PAGE_SIZE?"},
+      {"GATEHOUSE_SERVER_LISTEN_ADDRESS=x",
+       "unknown environment variable GATEHOUSE_SERVER_LISTEN_ADDRESS; unset it, or use one of GATEHOUSE_SERVER_LISTEN, "
+       "GATEHOUSE_SERVER_PUBLIC_URL, GATEHOUSE_SERVER_DATA_DIR, GATEHOUSE_SERVER_BACKEND, GATEHOUSE_SERVER_AUTH, "
+       "GATEHOUSE_SERVER_THREADS, GATEHOUSE_SERVER_BODY_LIMIT, GATEHOUSE_SERVER_READ_TIMEOUT, "
+       "GATEHOUSE_SERVER_SHUTDOWN_GRACE, GATEHOUSE_SERVER_STDIO, GATEHOUSE_MCP_STATELESS, GATEHOUSE_MCP_PAGE_SIZE, "
+       "GATEHOUSE_MCP_MAX_SESSIONS, GATEHOUSE_MCP_SESSION_IDLE_TIMEOUT, GATEHOUSE_MCP_SSE_RETRY, "
+       "GATEHOUSE_MCP_SSE_KEEPALIVE, GATEHOUSE_MCP_CLIENT_REQUEST_TIMEOUT, GATEHOUSE_MCP_ALLOWED_ORIGINS, "
+       "GATEHOUSE_MCP_ALLOWED_HOSTS and GATEHOUSE_LOG_LEVEL"},
+      {"GATEHOUSE_SERVER_BODY_LIMIT=4MB",
+       "environment variable GATEHOUSE_SERVER_BODY_LIMIT: [server] body_limit must be a positive integer (bytes), got "
+       "\"4MB\""},
+      {"GATEHOUSE_SERVER_BODY_LIMIT=-5",
+       "environment variable GATEHOUSE_SERVER_BODY_LIMIT: [server] body_limit must be a positive integer (bytes), got "
+       "\"-5\""},
+      {"GATEHOUSE_SERVER_BODY_LIMIT=",
+       "environment variable GATEHOUSE_SERVER_BODY_LIMIT: [server] body_limit must be a positive integer (bytes), got "
+       "\"\""},
+      {"GATEHOUSE_SERVER_THREADS=99999999999999999999999",
+       "environment variable GATEHOUSE_SERVER_THREADS: [server] threads must be an integer from 0 to 256 (0: one per "
+       "core), got \"99999999999999999999999\""},
+      {"GATEHOUSE_MCP_PAGE_SIZE=0",
+       "environment variable GATEHOUSE_MCP_PAGE_SIZE: [mcp] page_size must be an integer from 1 to 1000, got \"0\""},
+      {"GATEHOUSE_MCP_SSE_RETRY=1.5",
+       "environment variable GATEHOUSE_MCP_SSE_RETRY: [mcp] sse_retry must be a positive integer (milliseconds, at "
+       "most a year), got \"1.5\""},
+      {"GATEHOUSE_MCP_STATELESS=maybe",
+       "environment variable GATEHOUSE_MCP_STATELESS: [mcp] stateless must be true, false, 1, 0, yes or no, got "
+       "\"maybe\""},
+      {"GATEHOUSE_SERVER_LISTEN=8080",
+       "environment variable GATEHOUSE_SERVER_LISTEN: [server] listen \"8080\" is not HOST:PORT: the host is missing; "
+       "did you mean 127.0.0.1:8080? (e.g. 127.0.0.1:8080, 0.0.0.0:8080 or [::1]:8080)"},
+      {"GATEHOUSE_LOG_LEVEL=INFO",
+       "environment variable GATEHOUSE_LOG_LEVEL: [log] log_level \"INFO\" is not a log level; did you mean \"info\"? "
+       "The levels are trace, debug, info, warn and error"},
+      {"GATEHOUSE_MCP_ALLOWED_HOSTS=https://a.example",
+       "environment variable GATEHOUSE_MCP_ALLOWED_HOSTS: [mcp] allowed_hosts entry \"https://a.example\" is a URL; "
+       "write only the host name, e.g. mcp.example.com"},
+  };
+  for (const auto& [entry, expected] : cases) {
+    SCOPED_TRACE(entry);
+    Config c;
+    EXPECT_EQ(error_of([&] { apply_environment(c, {entry}); }), expected);
+  }
+}
+
+TEST(ApplyEnvironment, ReadsTheProcessEnvironment) {
+  ASSERT_EQ(::setenv("GATEHOUSE_MCP_PAGE_SIZE", "42", 1), 0);
+  Config c;
+  std::string error = error_of([&] { apply_environment(c); });
+  ::unsetenv("GATEHOUSE_MCP_PAGE_SIZE");
+  EXPECT_EQ(error, "<no error>");
+  EXPECT_EQ(c.page_size, 42u);
+}
+
+TEST(Precedence, EnvironmentOverridesFile) {
+  ScratchDir dir;
+  auto file = dir.write("gatehouse.toml", R"([server]
+listen = "127.0.0.1:7000"
+threads = 2
+[mcp]
+stateless = true
+allowed_hosts = ["from.file"]
+[log]
+log_level = "debug"
+)");
+  Config c;
+  apply_file(c, file);
+  apply_environment(c, {"GATEHOUSE_SERVER_LISTEN=127.0.0.1:7001", "GATEHOUSE_MCP_STATELESS=no",
+                        "GATEHOUSE_MCP_ALLOWED_HOSTS=from.env,other.env"});
+  EXPECT_EQ(c.listen, "127.0.0.1:7001");  // env wins
+  EXPECT_FALSE(c.stateless);              // env wins, also back to the default
+  EXPECT_EQ(c.allowed_hosts, (std::vector<std::string>{"from.env", "other.env"}));  // replaced, not merged
+  EXPECT_EQ(c.threads, 2u);                                                           // file only
+  EXPECT_EQ(c.log_level, "debug");                                                    // file only
+  EXPECT_EQ(c.page_size, 100u);                                                       // default
+  EXPECT_NO_THROW(validate(c));
+}
+
+// ------------------------------------------------------------------ validate
+
+TEST(Validate, DefaultsAndAFullConfigAreValid) {
+  EXPECT_NO_THROW(validate(Config{}));
+  EXPECT_NO_THROW(validate(all_changed()));
+}
+
+TEST(Validate, Accepts) {
+  struct Case {
+    const char* name;
+    std::function<void(Config&)> change;
+  };
+  const Case cases[] = {
+      {"public_url https with port and path", [](Config& c) { c.public_url = "https://mcp.example.com:8443/a/b%20c"; }},
+      {"public_url https trailing slash", [](Config& c) { c.public_url = "https://mcp.example.com/"; }},
+      {"public_url http localhost", [](Config& c) { c.public_url = "http://localhost:8080"; }},
+      {"public_url http 127.0.0.2", [](Config& c) { c.public_url = "http://127.0.0.2:8080/mcp"; }},
+      {"public_url http [::1]", [](Config& c) { c.public_url = "http://[::1]:8080"; }},
+      {"public_url upper-case scheme", [](Config& c) { c.public_url = "HTTPS://MCP.example.com"; }},
+      {"public_url IPv6", [](Config& c) { c.public_url = "https://[2001:db8::1]"; }},
+      {"backend everything", [](Config& c) { c.backend = "builtin:everything"; }},
+      {"threads 256", [](Config& c) { c.threads = 256; }},
+      {"page_size 1", [](Config& c) { c.page_size = 1; }},
+      {"page_size 1000", [](Config& c) { c.page_size = 1000; }},
+      {"listen IPv6 any", [](Config& c) { c.listen = "[::]:0"; }},
+      {"origins", [](Config& c) { c.allowed_origins = {"https://a.example", "http://localhost:5173/", "http://[::1]:3000"}; }},
+      {"hosts", [](Config& c) { c.allowed_hosts = {"a.example", "a.example:8443", "[::1]"}; }},
+  };
+  for (const auto& [name, change] : cases) {
+    SCOPED_TRACE(name);
+    Config c;
+    change(c);
+    EXPECT_EQ(error_of([&] { validate(c); }), "<no error>");
+  }
+}
+
+TEST(Validate, Rejects) {
+  struct Case {
+    std::function<void(Config&)> change;
+    std::string expected;
+    bool prefix = false;
+  };
+  const std::string https_reason =
+      " must use https: clients send their access tokens and MCP session IDs to this URL, and over plain http anyone "
+      "on the network path can read and replay them. http is accepted only for a loopback host (localhost, "
+      "127.0.0.1, [::1]); there is no --insecure-dev override for this yet. Behind a TLS-terminating proxy, set "
+      "public_url to the proxy's https:// URL";
+  const Case cases[] = {
+      {[](Config& c) { c.listen = "127.0.0.1"; },
+       "[server] listen \"127.0.0.1\" is not HOST:PORT: the port is missing (write HOST:PORT) (e.g. 127.0.0.1:8080, "
+       "0.0.0.0:8080 or [::1]:8080)"},
+      {[](Config& c) { c.public_url = "http://mcp.example.com"; },
+       "[server] public_url \"http://mcp.example.com\"" + https_reason},
+      {[](Config& c) { c.public_url = "http://10.0.0.1:8080"; }, "[server] public_url \"http://10.0.0.1:8080\"" + https_reason},
+      {[](Config& c) { c.public_url = "mcp.example.com"; },
+       "[server] public_url \"mcp.example.com\" is not an absolute URL; write https://HOST[:PORT][/PATH], e.g. "
+       "https://mcp.example.com"},
+      {[](Config& c) { c.public_url = "ftp://mcp.example.com"; },
+       "[server] public_url \"ftp://mcp.example.com\" must be an https URL, not ftp:; write https://HOST[:PORT][/PATH], "
+       "e.g. https://mcp.example.com"},
+      {[](Config& c) { c.public_url = "https://mcp.example.com/?x=1"; },
+       "[server] public_url \"https://mcp.example.com/?x=1\" must not have a query (?...): it is the base URL the MCP "
+       "endpoint and metadata URLs are built from"},
+      {[](Config& c) { c.public_url = "https://mcp.example.com#top"; },
+       "[server] public_url \"https://mcp.example.com#top\" must not have a fragment (#...): it is the base URL the "
+       "MCP endpoint and metadata URLs are built from"},
+      {[](Config& c) { c.public_url = "https://user:pw@mcp.example.com"; },
+       "[server] public_url \"https://user:pw@mcp.example.com\" must not contain a user name or password (user@)"},
+      {[](Config& c) { c.public_url = "https://"; },
+       "[server] public_url \"https://\" has no host; write https://HOST[:PORT][/PATH], e.g. https://mcp.example.com"},
+      {[](Config& c) { c.public_url = "https://mcp.example.com:99999"; },
+       "[server] public_url \"https://mcp.example.com:99999\" has an invalid port \"99999\" (1 to 65535)"},
+      {[](Config& c) { c.public_url = "https://mcp example.com"; },
+       "[server] public_url \"https://mcp example.com\" has a space in its host name"},
+      {[](Config& c) { c.public_url = "https://mcp.example.com/a b"; },
+       "[server] public_url \"https://mcp.example.com/a b\" has a space in its path; percent-encode it (e.g. %20 for "
+       "a space)"},
+      {[](Config& c) { c.public_url = "https://mcp.example.com/%zz"; },
+       "[server] public_url \"https://mcp.example.com/%zz\" has a '%' in its path that is not followed by two hex "
+       "digits"},
+      {[](Config& c) { c.public_url = "https://2001:db8::1/"; },
+       "[server] public_url \"https://2001:db8::1/\": an IPv6 host must be in brackets, e.g. https://[2001:db8::1]"},
+      {[](Config& c) { c.backend = "stdio:npx -y @modelcontextprotocol/server-everything"; },
+       "[server] backend \"stdio:npx -y @modelcontextprotocol/server-everything\" names a gateway backend (another MCP "
+       "server for Gatehouse to front); gateway backends are not available in this build; use builtin:demo or "
+       "builtin:everything"},
+      {[](Config& c) { c.backend = "http://localhost:3000/mcp"; },
+       "[server] backend \"http://localhost:3000/mcp\" names a gateway backend (another MCP server for Gatehouse to "
+       "front); gateway backends are not available in this build; use builtin:demo or builtin:everything"},
+      {[](Config& c) { c.backend = "builtin:dmeo"; },
+       "[server] backend \"builtin:dmeo\" is not a backend; did you mean builtin:demo?"},
+      {[](Config& c) { c.backend = "everything"; },
+       "[server] backend \"everything\" is not a backend; did you mean builtin:everything?"},
+      {[](Config& c) { c.backend = "builtin:filesystem"; },
+       "[server] backend \"builtin:filesystem\" is not a built-in backend; use builtin:demo or builtin:everything"},
+      {[](Config& c) { c.backend = ""; }, "[server] backend must not be empty; use builtin:demo or builtin:everything"},
+      {[](Config& c) { c.auth = "oauth"; },
+       "[server] auth \"oauth\" is not available in this build yet (it arrives with the authorization server); use "
+       "\"none\" and keep the server on loopback or behind an authenticating proxy"},
+      {[](Config& c) { c.auth = "api-key"; },
+       "[server] auth \"api-key\" is not available in this build yet (it arrives with the authorization server); use "
+       "\"none\" and keep the server on loopback or behind an authenticating proxy"},
+      {[](Config& c) { c.auth = "basic"; },
+       "[server] auth \"basic\" is not an authentication mode; this build supports only \"none\" (oauth and api-key "
+       "are not available yet)"},
+      {[](Config& c) { c.auth = "nnoe"; },
+       "[server] auth \"nnoe\" is not an authentication mode; did you mean \"none\"? This build supports only "
+       "\"none\" (oauth and api-key are not available yet)"},
+      {[](Config& c) { c.threads = 257; },
+       "[server] threads must be an integer from 0 to 256 (0: one per core), got 257"},
+      {[](Config& c) { c.body_limit = 0; }, "[server] body_limit must be a positive integer (bytes), got 0"},
+      {[](Config& c) { c.read_timeout = 0s; },
+       "[server] read_timeout must be a positive integer (seconds, at most a year), got 0"},
+      {[](Config& c) { c.shutdown_grace = -1s; },
+       "[server] shutdown_grace must be a positive integer (seconds, at most a year), got -1"},
+      {[](Config& c) { c.data_dir.clear(); },
+       "[server] data_dir must not be empty: it is the directory Gatehouse keeps its state in (default ./var)"},
+      {[](Config& c) { c.page_size = 0; }, "[mcp] page_size must be an integer from 1 to 1000, got 0"},
+      {[](Config& c) { c.page_size = 1001; }, "[mcp] page_size must be an integer from 1 to 1000, got 1001"},
+      {[](Config& c) { c.max_sessions = 0; }, "[mcp] max_sessions must be a positive integer, got 0"},
+      {[](Config& c) { c.session_idle_timeout = 0s; },
+       "[mcp] session_idle_timeout must be a positive integer (seconds, at most a year), got 0"},
+      {[](Config& c) { c.sse_retry = 0ms; },
+       "[mcp] sse_retry must be a positive integer (milliseconds, at most a year), got 0"},
+      {[](Config& c) { c.sse_keepalive = 0s; },
+       "[mcp] sse_keepalive must be a positive integer (seconds, at most a year), got 0"},
+      {[](Config& c) { c.client_request_timeout = std::chrono::hours(24 * 366); },
+       "[mcp] client_request_timeout must be a positive integer (seconds, at most a year), got 31622400"},
+      {[](Config& c) { c.allowed_origins = {"*"}; },
+       "[mcp] allowed_origins does not take wildcards: list each origin, e.g. https://app.example.com"},
+      {[](Config& c) { c.allowed_origins = {"https://a.example/app"}; },
+       "[mcp] allowed_origins entry \"https://a.example/app\" is not an origin: write SCHEME://HOST[:PORT] without a "
+       "path, e.g. https://app.example.com"},
+      {[](Config& c) { c.allowed_origins = {""}; }, "[mcp] allowed_origins has an empty entry"},
+      {[](Config& c) { c.allowed_hosts = {"*.example.com"}; },
+       "[mcp] allowed_hosts does not take wildcards: list each host name, e.g. mcp.example.com"},
+      {[](Config& c) { c.allowed_hosts = {"a b"}; },
+       "[mcp] allowed_hosts entry \"a b\" is not a host name (e.g. mcp.example.com, or with a port: "
+       "mcp.example.com:8443)"},
+      {[](Config& c) { c.log_level = "verbose"; },
+       "[log] log_level \"verbose\" is not a log level; use trace, debug, info, warn or error"},
+      {[](Config& c) { c.log_level = "err"; },
+       "[log] log_level \"err\" is not a log level; did you mean \"error\"? The levels are trace, debug, info, warn and "
+       "error"},
+  };
+  for (const auto& [change, expected, prefix] : cases) {
+    SCOPED_TRACE(expected);
+    Config c;
+    change(c);
+    auto message = error_of([&] { validate(c); });
+    if (prefix)
+      EXPECT_TRUE(message.starts_with(expected)) << message;
+    else
+      EXPECT_EQ(message, expected);
+  }
+}
+
+// ------------------------------------------------------------------ parse_listen
+
+TEST(ParseListen, Accepts) {
+  struct Case {
+    std::string listen;
+    std::string host;
+    unsigned short port;
+  };
+  const Case cases[] = {
+      {"127.0.0.1:8080", "127.0.0.1", 8080},
+      {"0.0.0.0:0", "0.0.0.0", 0},
+      {"localhost:65535", "localhost", 65535},
+      {"LOCALHOST:1", "localhost", 1},
+      {"[::1]:8080", "::1", 8080},
+      {"[::]:443", "::", 443},
+      {"[2001:db8::1]:80", "2001:db8::1", 80},
+      {"[fe80::1%eth0]:80", "fe80::1%eth0", 80},
+      {"[::ffff:127.0.0.1]:80", "::ffff:127.0.0.1", 80},
+      {"10.1.2.3:00080", "10.1.2.3", 80},
+  };
+  for (const auto& [listen, host, port] : cases) {
+    SCOPED_TRACE(listen);
+    std::pair<std::string, unsigned short> parsed;
+    ASSERT_NO_THROW(parsed = parse_listen(listen));
+    EXPECT_EQ(parsed.first, host);
+    EXPECT_EQ(parsed.second, port);
+  }
+}
+
+TEST(ParseListen, Rejects) {
+  struct Case {
+    std::string listen;
+    std::string problem;  // between "invalid listen address \"...\": " and the example
+  };
+  const Case cases[] = {
+      {"", "it is empty"},
+      {"8080", "the host is missing; did you mean 127.0.0.1:8080?"},
+      {"localhost", "the port is missing (write HOST:PORT)"},
+      {":8080", "the host is missing; use 127.0.0.1 for this machine only, or 0.0.0.0 (or [::]) for all interfaces"},
+      {"127.0.0.1:", "the port must be a number from 0 to 65535 (0 picks a free one), not \"\""},
+      {"127.0.0.1:65536", "the port must be a number from 0 to 65535 (0 picks a free one), not \"65536\""},
+      {"127.0.0.1:-1", "the port must be a number from 0 to 65535 (0 picks a free one), not \"-1\""},
+      {"127.0.0.1:80x", "the port must be a number from 0 to 65535 (0 picks a free one), not \"80x\""},
+      {"127.0.0.1:99999999999999999999", "the port must be a number from 0 to 65535 (0 picks a free one), not "
+                                         "\"99999999999999999999\""},
+      {"127.0.0.256:80", "\"127.0.0.256\" is not an IPv4 address"},
+      {"example.com:80",
+       "the host must be an IP address or localhost, not \"example.com\" (0.0.0.0 listens on all interfaces, "
+       "127.0.0.1 on this machine only)"},
+      {"::1:8080", "IPv6 addresses must be in brackets, e.g. [::1]:8080"},
+      {"[::1]", "the port is missing (write [ADDRESS]:PORT)"},
+      {"[::1:8080", "the IPv6 address has no closing ']'"},
+      {"[::1]8080", "expected ':' and the port after ']'"},
+      {"[127.0.0.1]:80", "\"127.0.0.1\" is not an IPv6 address"},
+      {"[fe80::1%]:80", "the IPv6 zone after '%' must be an interface name such as eth0"},
+      {"127.0.0.1:80\n", "the port must be a number from 0 to 65535 (0 picks a free one), not \"80\\x0a\""},
+  };
+  for (const auto& [listen, problem] : cases) {
+    SCOPED_TRACE(listen);
+    std::string expected = "invalid listen address \"" + listen + "\": " + problem +
+                           " (expected HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080)";
+    if (listen.ends_with('\n')) expected.replace(expected.find('\n'), 1, "\\x0a");
+    EXPECT_EQ(error_of([&] { parse_listen(listen); }), expected);
+  }
+}
+
+}  // namespace
+}  // namespace gatehouse::config
