@@ -76,10 +76,11 @@ struct StdioTransport::State : std::enable_shared_from_this<State> {
       if (!capability.empty() && !session_->client_capabilities().contains(capability))
         throw McpError(error_code::invalid_request,
                        "the client did not declare the " + std::string(capability) + " capability");
-      auto state = state_;
-      co_return co_await session_->client_requests().ask(
-          method, std::move(params), [state](std::string m) { state->send(std::move(m)); }, std::chrono::seconds(300),
-          cancelled_.get());
+      // Named, not a temporary: GCC 12 destroys a lambda temporary inside a
+      // co_await expression twice.
+      std::function<void(std::string)> send = [state = state_](std::string m) { state->send(std::move(m)); };
+      co_return co_await session_->client_requests().ask(method, std::move(params), send, std::chrono::seconds(300),
+                                                         cancelled_.get());
     }
     bool cancelled() const override { return cancelled_->load(); }
     std::optional<LogLevel> log_level() const override { return session_->log_level(); }
@@ -135,8 +136,9 @@ struct StdioTransport::State : std::enable_shared_from_this<State> {
           auto response = co_await self->dispatcher.dispatch(Call{message, channel, self->principal, s.get()});
           s->end_request(message.id);
           --self->in_flight;
-          self->finish(cancelled->load() ? json::value(nullptr) : json::value(std::move(response)), in_batch, batch_out,
-                       batch_left);
+          json::value answer = nullptr;  // a cancelled request gets no response
+          if (!cancelled->load()) answer = std::move(response);
+          self->finish(std::move(answer), in_batch, batch_out, batch_left);
         },
         asio::detached);
   }

@@ -77,10 +77,10 @@ class HttpChannel final : public RequestChannel {
     if (!capability.empty() && !session_->client_capabilities().contains(capability))
       throw McpError(error_code::invalid_request,
                      "the client did not declare the " + std::string(capability) + " capability");
-    auto stream = stream_;
-    co_return co_await session_->client_requests().ask(
-        method, std::move(params), [stream](std::string message) { stream->push(std::move(message)); }, ask_timeout_,
-        cancelled_.get());
+    // Named, not a temporary: GCC 12 destroys a lambda temporary inside a
+    // co_await expression twice.
+    std::function<void(std::string)> send = [stream = stream_](std::string message) { stream->push(std::move(message)); };
+    co_return co_await session_->client_requests().ask(method, std::move(params), send, ask_timeout_, cancelled_.get());
   }
 
   bool cancelled() const override { return cancelled_ && cancelled_->load(); }
@@ -326,9 +326,17 @@ void StreamableHttp::handle_notification(const jsonrpc::Message& message, Sessio
 
 asio::awaitable<net::Reply> StreamableHttp::run_request(jsonrpc::Message message, std::shared_ptr<Session> session,
                                                         const net::Request& request, const Principal& principal) {
-  auto stream = session ? session->open_request_stream()
-                        : std::make_shared<EventStream>(crypto::random_hex(8), options_.stream_limits);
-  auto cancelled = session ? session->begin_request(message.id) : std::make_shared<std::atomic<bool>>(false);
+  // No conditional expressions of class type in coroutines: GCC 12
+  // destroys such temporaries twice (a use-after-free).
+  std::shared_ptr<EventStream> stream;
+  std::shared_ptr<std::atomic<bool>> cancelled;
+  if (session) {
+    stream = session->open_request_stream();
+    cancelled = session->begin_request(message.id);
+  } else {
+    stream = std::make_shared<EventStream>(crypto::random_hex(8), options_.stream_limits);
+    cancelled = std::make_shared<std::atomic<bool>>(false);
+  }
   auto executor = co_await asio::this_coro::executor;
 
   // The handler runs on its own; this coroutine only decides how to answer.
@@ -349,7 +357,8 @@ asio::awaitable<net::Reply> StreamableHttp::run_request(jsonrpc::Message message
   if (auto only = stream->sole_message()) {
     co_return net::reply(net::json_response(http::status::ok, std::move(*only)));
   }
-  auto version = session ? session->version() : std::string(kLatestSessionVersion);
+  std::string version(kLatestSessionVersion);
+  if (session) version = session->version();
   co_return sse_reply(request, stream, stream->attach(0), true, version);
 }
 
