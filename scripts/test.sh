@@ -35,7 +35,7 @@ export GATEHOUSE_BIN="${GATEHOUSE_BIN:-$repo_root/build/app/gatehouse}"
 # Extra conformance requirement sets (conformance 0.2.0-alpha.12
 # `--requirements REV`), space-separated. A feature that implements a newer
 # revision switches its run on here, e.g. "2026-07-28".
-export CONFORMANCE_REQUIREMENTS_EXTRA="${CONFORMANCE_REQUIREMENTS_EXTRA:-}"
+export CONFORMANCE_REQUIREMENTS_EXTRA="${CONFORMANCE_REQUIREMENTS_EXTRA-2026-07-28}"
 
 # Stage timeouts in seconds: 85 minutes in all, under CI's limit of 90.
 t_deps="${GATEHOUSE_TIMEOUT_DEPS:-600}"

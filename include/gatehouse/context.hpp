@@ -34,7 +34,9 @@ class RequestChannel {
   virtual void notify(std::string_view method, json::object params) = 0;
   // Asks the client and waits for its answer. Throws McpError when the client
   // answers with an error, lacks the capability, or the request is cancelled.
-  virtual awaitable<json::value> ask(std::string_view method, json::object params) = 0;
+  // `key` names the question in an input-required round (2026-07-28); empty:
+  // the transport numbers questions in the order they are asked.
+  virtual awaitable<json::value> ask(std::string_view method, json::object params, std::string_view key) = 0;
   virtual bool cancelled() const = 0;
   // The least severe level the client wants; nullopt: no log messages.
   virtual std::optional<LogLevel> log_level() const = 0;
@@ -75,12 +77,20 @@ class RequestContext {
 
   // Questions to the client. Each throws McpError when the client declined the
   // capability or answered with an error.
-  awaitable<json::object> create_message(json::object params);  // sampling/createMessage
-  awaitable<json::object> elicit(std::string message, json::object requested_schema);
-  awaitable<json::object> elicit(json::object params);            // elicitation/create
-  awaitable<json::array> list_roots();                             // roots/list
-  awaitable<json::value> ask(std::string_view method, json::object params) {
-    return channel_.ask(method, std::move(params));
+  //
+  // In a session (2025 revisions) a question is a server→client request and
+  // the handler waits for the answer. In the stateless revision it ends the
+  // handler with an input-required result; the client answers and repeats the
+  // request, and the handler runs again from the start, this time getting the
+  // answer. Handlers must therefore do nothing irreversible before their last
+  // question. `key` names the question (stable across rounds); empty keys are
+  // numbered in the order questions are asked.
+  awaitable<json::object> create_message(json::object params, std::string_view key = {});  // sampling/createMessage
+  awaitable<json::object> elicit(std::string message, json::object requested_schema, std::string_view key = {});
+  awaitable<json::object> elicit(json::object params, std::string_view key = {});  // elicitation/create
+  awaitable<json::array> list_roots(std::string_view key = {});                     // roots/list
+  awaitable<json::value> ask(std::string_view method, json::object params, std::string_view key = {}) {
+    return channel_.ask(method, std::move(params), key);
   }
 
  private:

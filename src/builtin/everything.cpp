@@ -407,7 +407,7 @@ void add_input_required_tools(Server& server) {
                .input_schema = no_arguments()},
               [](json::object, RequestContext& ctx) -> awaitable<ToolResult> {
                 auto result = co_await ctx.elicit(
-                    "What is your name?", schema(R"({"type":"object","properties":{"name":{"type":"string"}},"required":["name"]})"));
+                    "What is your name?", schema(R"({"type":"object","properties":{"name":{"type":"string"}},"required":["name"]})"), "user_name");
                 auto* content = accepted_content(result);
                 if (!content) co_return ToolResult::text("No name given (" + describe_elicitation(result) + ").");
                 auto name = string_or_empty(*content, "name");
@@ -420,7 +420,7 @@ void add_input_required_tools(Server& server) {
                .description = "Asks the client's LLM for the capital of France.",
                .input_schema = no_arguments()},
               [](json::object, RequestContext& ctx) -> awaitable<ToolResult> {
-                auto result = co_await ctx.create_message(text_sampling_request("What is the capital of France?"));
+                auto result = co_await ctx.create_message(text_sampling_request("What is the capital of France?"), "capital_question");
                 co_return ToolResult::text("LLM response: " + sampled_text(result));
               });
 
@@ -429,7 +429,7 @@ void add_input_required_tools(Server& server) {
                .description = "Lists the client's roots.",
                .input_schema = no_arguments()},
               [](json::object, RequestContext& ctx) -> awaitable<ToolResult> {
-                auto roots = co_await ctx.list_roots();
+                auto roots = co_await ctx.list_roots("client_roots");
                 std::string text = "Client roots:";
                 for (const auto& root : roots)
                   if (root.is_object())
@@ -444,7 +444,8 @@ void add_input_required_tools(Server& server) {
                .input_schema = no_arguments()},
               [](json::object, RequestContext& ctx) -> awaitable<ToolResult> {
                 auto result = co_await ctx.elicit(
-                    "Please confirm", schema(R"({"type":"object","properties":{"ok":{"type":"boolean"}},"required":["ok"]})"));
+                    "Please confirm", schema(R"({"type":"object","properties":{"ok":{"type":"boolean"}},"required":["ok"]})"),
+                    "confirm");
                 auto* content = accepted_content(result);
                 bool ok = content && content->contains("ok") && content->at("ok") == json::value(true);
                 co_return ToolResult::text(ok ? "state-ok: confirmed" : "state-ok: not confirmed");
@@ -459,8 +460,10 @@ void add_input_required_tools(Server& server) {
                 using namespace asio::experimental::awaitable_operators;
                 auto [answer, greeting, roots] = co_await (
                     ctx.elicit("What is your name?",
-                               schema(R"({"type":"object","properties":{"name":{"type":"string"}},"required":["name"]})")) &&
-                    ctx.create_message(text_sampling_request("Say a short greeting.")) && ctx.list_roots());
+                               schema(R"({"type":"object","properties":{"name":{"type":"string"}},"required":["name"]})"),
+                               "user_name") &&
+                    ctx.create_message(text_sampling_request("Say a short greeting."), "greeting") &&
+                    ctx.list_roots("client_roots"));
                 auto* content = accepted_content(answer);
                 std::string name;
                 if (content) name = string_or_empty(*content, "name");
@@ -473,13 +476,12 @@ void add_input_required_tools(Server& server) {
                .description = "Asks for a name, then for a favourite colour.",
                .input_schema = no_arguments()},
               [](json::object, RequestContext& ctx) -> awaitable<ToolResult> {
-                auto first = co_await ctx.elicit(
-                    "What is your name?", schema(R"({"type":"object","properties":{"name":{"type":"string"}},"required":["name"]})"));
+                auto first = co_await ctx.elicit("What is your name?", schema(R"({"type":"object","properties":{"name":{"type":"string"}},"required":["name"]})"), "step1");
                 auto* name = accepted_content(first);
                 if (!name) co_return ToolResult::text("No name given.");
                 auto second = co_await ctx.elicit(
                     "What is your favourite colour?",
-                    schema(R"({"type":"object","properties":{"color":{"type":"string"}},"required":["color"]})"));
+                    schema(R"({"type":"object","properties":{"color":{"type":"string"}},"required":["color"]})"), "step2");
                 auto* color = accepted_content(second);
                 std::string colour = "no colour";
                 if (color) colour = string_or_empty(*color, "color");
@@ -492,7 +494,8 @@ void add_input_required_tools(Server& server) {
                .input_schema = no_arguments()},
               [](json::object, RequestContext& ctx) -> awaitable<ToolResult> {
                 auto result = co_await ctx.elicit(
-                    "Please confirm", schema(R"({"type":"object","properties":{"ok":{"type":"boolean"}},"required":["ok"]})"));
+                    "Please confirm", schema(R"({"type":"object","properties":{"ok":{"type":"boolean"}},"required":["ok"]})"),
+                    "confirm");
                 co_return ToolResult::text("Confirmation: " + describe_elicitation(result));
               });
 
@@ -610,7 +613,8 @@ void add_prompts(Server& server) {
                 [](const std::map<std::string, std::string>&, RequestContext& ctx) -> awaitable<PromptResult> {
                   auto result = co_await ctx.elicit(
                       "What context should the prompt use?",
-                      schema(R"({"type":"object","properties":{"context":{"type":"string"}},"required":["context"]})"));
+                      schema(R"({"type":"object","properties":{"context":{"type":"string"}},"required":["context"]})"),
+                      "user_context");
                   auto* content = accepted_content(result);
                   std::string text = "No context was given.";
                   if (content) {

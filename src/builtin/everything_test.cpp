@@ -48,7 +48,7 @@ class FakeChannel final : public RequestChannel {
   void notify(std::string_view method, json::object params) override {
     notifications.push_back({std::string(method), std::move(params)});
   }
-  awaitable<json::value> ask(std::string_view method, json::object params) override {
+  awaitable<json::value> ask(std::string_view method, json::object params, std::string_view) override {
     asks.push_back({std::string(method), std::move(params)});
     auto it = answers.find(std::string(method));
     if (it == answers.end()) throw McpError(error_code::internal_error, "no canned answer for " + std::string(method));

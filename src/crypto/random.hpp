@@ -14,7 +14,4 @@ std::string random_hex(std::size_t n);
 // `n` random bytes as base64url without padding (RFC 4648 §5).
 std::string random_token(std::size_t n);
 
-std::string base64url_encode(std::string_view bytes);
-std::string hex_encode(std::string_view bytes);
-
 }  // namespace gatehouse::crypto

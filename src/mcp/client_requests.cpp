@@ -6,6 +6,13 @@
 
 namespace gatehouse::mcp {
 
+std::string_view required_client_capability(std::string_view method) {
+  if (method.starts_with("sampling/")) return "sampling";
+  if (method.starts_with("elicitation/")) return "elicitation";
+  if (method.starts_with("roots/")) return "roots";
+  return {};
+}
+
 boost::asio::awaitable<json::value> ClientRequests::ask(std::string_view method, json::object params,
                                                         const std::function<void(std::string)>& send,
                                                         std::chrono::steady_clock::duration timeout,

@@ -19,6 +19,11 @@ namespace gatehouse::mcp {
 
 namespace json = boost::json;
 
+// The client capability a server→client request needs ("sampling",
+// "elicitation", "roots"), or empty (MCP basic/lifecycle: only use what the
+// client declared).
+std::string_view required_client_capability(std::string_view method);
+
 class ClientRequests {
  public:
   // Sends the request through `send` (which writes the serialised message to

@@ -38,24 +38,26 @@ void RequestContext::log(LogLevel level, json::value data, std::string_view logg
   channel_.notify("notifications/message", std::move(params));
 }
 
-awaitable<json::object> RequestContext::create_message(json::object params) {
-  auto result = co_await channel_.ask("sampling/createMessage", std::move(params));
+awaitable<json::object> RequestContext::create_message(json::object params, std::string_view key) {
+  auto result = co_await channel_.ask("sampling/createMessage", std::move(params), key);
   if (!result.is_object()) throw McpError::internal("sampling/createMessage: the client's result is not an object");
   co_return std::move(result.as_object());
 }
 
-awaitable<json::object> RequestContext::elicit(std::string message, json::object requested_schema) {
-  return elicit(json::object{{"message", message}, {"requestedSchema", std::move(requested_schema)}});
+awaitable<json::object> RequestContext::elicit(std::string message, json::object requested_schema,
+                                               std::string_view key) {
+  return elicit(json::object{{"message", message}, {"requestedSchema", std::move(requested_schema)}}, key);
 }
 
-awaitable<json::object> RequestContext::elicit(json::object params) {
-  auto result = co_await channel_.ask("elicitation/create", std::move(params));
+awaitable<json::object> RequestContext::elicit(json::object params, std::string_view key) {
+  auto result = co_await channel_.ask("elicitation/create", std::move(params), key);
   if (!result.is_object()) throw McpError::internal("elicitation/create: the client's result is not an object");
   co_return std::move(result.as_object());
 }
 
-awaitable<json::array> RequestContext::list_roots() {
-  auto result = co_await channel_.ask("roots/list", {});
+awaitable<json::array> RequestContext::list_roots(std::string_view key) {
+  json::object no_params;
+  auto result = co_await channel_.ask("roots/list", std::move(no_params), key);
   if (!result.is_object() || !result.as_object().contains("roots") || !result.at("roots").is_array())
     throw McpError::internal("roots/list: the client's result has no roots array");
   co_return std::move(result.at("roots").as_array());

@@ -1,7 +1,12 @@
 #include "mcp/dispatcher.hpp"
 
+#include "mcp/input_rounds.hpp"
 #include "mcp/json_schema.hpp"
+#include "mcp/protocol_version.hpp"
 #include "mcp/registry.hpp"
+#include "mcp/stateless_request.hpp"
+
+#include <boost/asio/multiple_exceptions.hpp>
 
 #include <charconv>
 
@@ -75,6 +80,39 @@ Dispatcher::Dispatcher(const Server& server, DispatchOptions options)
   if (!registry_.resources.empty() || !registry_.templates.empty())
     capabilities_["resources"] = json::object{{"subscribe", true}, {"listChanged", true}};
   if (!registry_.prompts.empty()) capabilities_["prompts"] = json::object{{"listChanged", true}};
+  server_info_ = {{"name", registry_.info.name}, {"version", registry_.info.version}};
+  if (!registry_.info.title.empty()) server_info_["title"] = registry_.info.title;
+  if (!registry_.info.website_url.empty()) server_info_["websiteUrl"] = registry_.info.website_url;
+}
+
+bool Dispatcher::has_prompts() const { return !registry_.prompts.empty(); }
+bool Dispatcher::has_resources() const { return !registry_.resources.empty() || !registry_.templates.empty(); }
+
+json::object Dispatcher::discover_result() const {
+  // MCP 2026-07-28 server/discover: what initialize used to tell, per request.
+  json::array versions;
+  for (auto v : kAllVersions) versions.emplace_back(v);
+  json::object result{{"supportedVersions", std::move(versions)}, {"capabilities", capabilities_}};
+  if (!registry_.instructions.empty()) result["instructions"] = registry_.instructions;
+  return result;
+}
+
+void Dispatcher::shape_stateless_result(std::string_view method, json::object& result) const {
+  if (!result.contains("resultType")) result["resultType"] = "complete";
+  // SEP-2549: caching hints, the same on every page of a list.
+  bool is_list = method == "server/discover" || method == "tools/list" || method == "prompts/list" ||
+                 method == "resources/list" || method == "resources/templates/list";
+  if (is_list) {
+    result["ttlMs"] = options_.list_ttl_ms;
+    result["cacheScope"] = options_.list_cache_scope;
+  } else if (method == "resources/read") {
+    result["ttlMs"] = options_.read_ttl_ms;
+    result["cacheScope"] = "private";
+  }
+  // Who answered, in every result's _meta (MCP 2026-07-28 "serverInfo").
+  auto& meta = result["_meta"];
+  if (!meta.is_object()) meta = json::object{};
+  meta.as_object()[meta_key::server_info] = server_info_;
 }
 
 json::object Dispatcher::initialize_result(std::string_view version) const {
@@ -87,14 +125,47 @@ json::object Dispatcher::initialize_result(std::string_view version) const {
 }
 
 boost::asio::awaitable<json::object> Dispatcher::dispatch(Call call) const {
+  std::exception_ptr failure;
   try {
     auto result = co_await route(call);
+    if (call.era == Era::stateless && result.is_object()) shape_stateless_result(call.request.method, result.as_object());
     co_return jsonrpc::make_result(call.request.id, std::move(result));
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  co_return failure_response(call, unwrap(failure));
+}
+
+std::exception_ptr Dispatcher::unwrap(std::exception_ptr failure) {
+  // Questions asked concurrently (awaitable operators) fail together; the
+  // first failure is the one that counts.
+  try {
+    std::rethrow_exception(failure);
+  } catch (const boost::asio::multiple_exceptions& e) {
+    return unwrap(e.first_exception());
+  } catch (...) {
+    return failure;
+  }
+}
+
+json::object Dispatcher::failure_response(const Call& call, std::exception_ptr failure) const {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const InputRequired&) {
+    // MRTR (SEP-2322): the handler needs answers from the client first.
+    json::object result = call.rounds->input_required_result();
+    shape_stateless_result(call.request.method, result);
+    return jsonrpc::make_result(call.request.id, std::move(result));
   } catch (const McpError& e) {
-    co_return jsonrpc::make_error(call.request.id, e.code(), e.what(), e.data());
+    // SEP-2164: the stateless revision reports an unknown resource as -32602.
+    int code = e.code();
+    if (call.era == Era::stateless && code == error_code::resource_not_found) code = error_code::invalid_params;
+    return jsonrpc::make_error(call.request.id, code, e.what(), e.data());
   } catch (const std::exception& e) {
     // Handler bugs become -32603 without leaking internals beyond the message.
-    co_return jsonrpc::make_error(call.request.id, error_code::internal_error, e.what());
+    return jsonrpc::make_error(call.request.id, error_code::internal_error, e.what());
+  } catch (...) {
+    return jsonrpc::make_error(call.request.id, error_code::internal_error, "internal error");
   }
 }
 
@@ -104,6 +175,14 @@ boost::asio::awaitable<json::value> Dispatcher::route(Call& call) const {
   auto entry_listing = [](const auto& e) { return e.listing; };
 
   if (method == "tools/call") co_return co_await call_tool(call);
+  if (call.era == Era::stateless) {
+    if (method == "server/discover") co_return discover_result();
+    // Removed in 2026-07-28: there is no session to set up, keep alive,
+    // configure or subscribe in (subscriptions/listen replaces the last two).
+    if (method == "initialize" || method == "ping" || method == "logging/setLevel" ||
+        method == "resources/subscribe" || method == "resources/unsubscribe")
+      throw McpError::method_not_found("Method not found: " + method + " is not part of protocol version 2026-07-28");
+  }
   if (method == "ping") co_return json::object{};
   if (method == "tools/list") co_return page(registry_.tools, params, "tools", options_.page_size, entry_listing);
   if (method == "resources/list")
@@ -149,12 +228,26 @@ boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
 
   RequestContext ctx(call.channel, call.principal, progress_token(params));
   ToolResult result;
+  std::exception_ptr failure;
   try {
     result = co_await entry->handler(std::move(arguments), ctx);
-  } catch (const McpError&) {
-    throw;
-  } catch (const std::exception& e) {
-    result = ToolResult::error(e.what());
+  } catch (...) {
+    failure = unwrap(std::current_exception());
+  }
+  if (failure) {
+    // Tool failures are results with isError, so the model sees them; protocol
+    // errors and input-required rounds stay what they are.
+    try {
+      std::rethrow_exception(failure);
+    } catch (const McpError&) {
+      throw;
+    } catch (const InputRequired&) {
+      throw;
+    } catch (const std::exception& e) {
+      result = ToolResult::error(e.what());
+    } catch (...) {
+      result = ToolResult::error("the tool failed");
+    }
   }
   co_return tool_result_json(std::move(result));
 }

@@ -24,13 +24,31 @@ class SessionHooks {
 
 struct DispatchOptions {
   std::size_t page_size = 100;  // items per tools/resources/prompts list page
+  // Caching hints of the stateless revision (SEP-2549) for server/discover
+  // and the list methods: how long a client may reuse the answer, and whether
+  // shared caches may (the lists hold no per-user data).
+  std::int64_t list_ttl_ms = 60'000;
+  std::string list_cache_scope = "public";
+  // resources/read: contents may be per user, so private and not reused.
+  std::int64_t read_ttl_ms = 0;
 };
+
+// The protocol era a request is served in.
+enum class Era {
+  session,    // 2025-03-26 … 2025-11-25: initialize, sessions
+  stateless,  // 2026-07-28: every request stands alone
+};
+
+class InputRounds;
 
 struct Call {
   const jsonrpc::Message& request;
   RequestChannel& channel;
   const Principal& principal;
   SessionHooks* session = nullptr;
+  Era era = Era::session;
+  // Stateless era: the input-required rounds of this request (MRTR).
+  InputRounds* rounds = nullptr;
 };
 
 class Dispatcher {
@@ -42,7 +60,11 @@ class Dispatcher {
 
   // The result of `initialize` for the negotiated `version`.
   json::object initialize_result(std::string_view version) const;
+  // The result of server/discover (2026-07-28), before era shaping.
+  json::object discover_result() const;
   const json::object& capabilities() const noexcept { return capabilities_; }
+  bool has_prompts() const;
+  bool has_resources() const;
 
   const Server& server() const noexcept { return server_; }
 
@@ -52,11 +74,16 @@ class Dispatcher {
   boost::asio::awaitable<json::value> read_resource(Call& call) const;
   boost::asio::awaitable<json::value> get_prompt(Call& call) const;
   boost::asio::awaitable<json::value> complete(Call& call) const;
+  json::object failure_response(const Call& call, std::exception_ptr failure) const;
+  static std::exception_ptr unwrap(std::exception_ptr failure);
+  // Stateless era: resultType, caching hints and serverInfo on every result.
+  void shape_stateless_result(std::string_view method, json::object& result) const;
 
   const Server& server_;
   const Server::Registry& registry_;
   DispatchOptions options_;
   json::object capabilities_;
+  json::object server_info_;
 };
 
 // Opaque list cursors (MCP server/utilities/pagination).

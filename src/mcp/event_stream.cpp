@@ -51,6 +51,15 @@ EventStream::Cursor EventStream::attach(std::uint64_t after_seq) {
   return Cursor{after_seq, generation_};
 }
 
+void EventStream::release(const Cursor& cursor) {
+  {
+    std::lock_guard lock(mutex_);
+    if (cursor.generation != generation_) return;
+    ++generation_;
+  }
+  signal_.notify();
+}
+
 boost::asio::awaitable<std::optional<std::string>> EventStream::next(Cursor& cursor,
                                                                      std::chrono::steady_clock::duration keepalive) {
   for (;;) {

@@ -46,6 +46,9 @@ class EventStream {
     std::uint64_t generation = 0;
   };
   Cursor attach(std::uint64_t after_seq = 0);
+  // Ends this consumer (its connection went away) without touching the
+  // stream: a later consumer can still resume from where it stopped.
+  void release(const Cursor& cursor);
 
   // The next SSE frame for this consumer: an event, or a keep-alive comment
   // after `keepalive` of silence. nullopt when the stream is closed and

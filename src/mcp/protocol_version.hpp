@@ -26,6 +26,16 @@ constexpr std::string_view negotiate_session_version(std::string_view requested)
   return is_session_version(requested) ? requested : kLatestSessionVersion;
 }
 
+// The stateless revision: no initialize, no sessions; every request carries
+// its version and the client's capabilities in params._meta.
+inline constexpr std::string_view kStatelessVersion = "2026-07-28";
+
+// Every revision this server speaks, newest first (server/discover
+// supportedVersions and the -32022 error's data.supported).
+inline constexpr std::array<std::string_view, 4> kAllVersions = {"2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26"};
+
+constexpr bool is_stateless_version(std::string_view v) { return v == kStatelessVersion; }
+
 // JSON-RPC batches exist only in 2025-03-26 (removed in 2025-06-18).
 constexpr bool allows_batches(std::string_view v) { return v == "2025-03-26"; }
 

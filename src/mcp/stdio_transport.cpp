@@ -68,11 +68,8 @@ struct StdioTransport::State : std::enable_shared_from_this<State> {
     void notify(std::string_view method, json::object params) override {
       state_->send(json::serialize(jsonrpc::make_notification(method, std::move(params))));
     }
-    awaitable<json::value> ask(std::string_view method, json::object params) override {
-      std::string_view capability = method.starts_with("sampling/")      ? "sampling"
-                                    : method.starts_with("elicitation/") ? "elicitation"
-                                    : method.starts_with("roots/")       ? "roots"
-                                                                         : "";
+    awaitable<json::value> ask(std::string_view method, json::object params, std::string_view) override {
+      auto capability = required_client_capability(method);
       if (!capability.empty() && !session_->client_capabilities().contains(capability))
         throw McpError(error_code::invalid_request,
                        "the client did not declare the " + std::string(capability) + " capability");

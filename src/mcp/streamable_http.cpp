@@ -2,6 +2,8 @@
 
 #include "crypto/random.hpp"
 #include "mcp/protocol_version.hpp"
+#include "mcp/sse_source.hpp"
+#include "mcp/transport_replies.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -17,40 +19,8 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Codes the MCP SDKs use for transport-level failures.
-constexpr int kTransportError = -32000;
-constexpr int kSessionNotFound = -32001;
-
 constexpr std::string_view kSessionHeader = "Mcp-Session-Id";
 constexpr std::string_view kVersionHeader = "MCP-Protocol-Version";
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-std::string_view header(const net::Request& r, std::string_view name) {
-  auto it = r.find(name);
-  return it == r.end() ? std::string_view{} : std::string_view(it->value());
-}
-
-net::Reply rpc_error(http::status status, int code, std::string_view message, json::value id = nullptr) {
-  return net::reply(net::json_response(status, json::serialize(jsonrpc::make_error(std::move(id), code, message))));
-}
-
-net::Reply accepted() {
-  net::Response r{http::status::accepted, 11};
-  r.prepare_payload();
-  return net::reply(std::move(r));
-}
-
-bool accepts(std::string_view accept_header, std::string_view type) {
-  auto accept = lower(accept_header);
-  auto slash = type.find('/');
-  return accept.find(type) != std::string::npos || accept.find("*/*") != std::string::npos ||
-         accept.find(std::string(type.substr(0, slash)) + "/*") != std::string::npos;
-}
 
 // The channel back to the client for one request served over HTTP.
 class HttpChannel final : public RequestChannel {
@@ -66,14 +36,11 @@ class HttpChannel final : public RequestChannel {
     stream_->push(json::serialize(jsonrpc::make_notification(method, std::move(params))));
   }
 
-  awaitable<json::value> ask(std::string_view method, json::object params) override {
+  awaitable<json::value> ask(std::string_view method, json::object params, std::string_view) override {
     if (!session_)
       throw McpError(error_code::internal_error, std::string(method) + " needs a session; this server runs stateless");
     // MCP basic/lifecycle: only use capabilities the client declared.
-    std::string_view capability = method.starts_with("sampling/")      ? "sampling"
-                                  : method.starts_with("elicitation/") ? "elicitation"
-                                  : method.starts_with("roots/")       ? "roots"
-                                                                       : "";
+    auto capability = required_client_capability(method);
     if (!capability.empty() && !session_->client_capabilities().contains(capability))
       throw McpError(error_code::invalid_request,
                      "the client did not declare the " + std::string(capability) + " capability");
@@ -106,29 +73,6 @@ class HttpChannel final : public RequestChannel {
   std::chrono::seconds ask_timeout_;
 };
 
-// The body of an SSE response: an optional priming event, then the stream.
-class SseSource final : public net::StreamSource {
- public:
-  SseSource(std::shared_ptr<EventStream> stream, EventStream::Cursor cursor, std::optional<std::string> prime,
-            std::chrono::seconds keepalive)
-      : stream_(std::move(stream)), cursor_(cursor), prime_(std::move(prime)), keepalive_(keepalive) {}
-
-  awaitable<std::optional<std::string>> next() override {
-    if (prime_) {
-      auto frame = std::move(*prime_);
-      prime_.reset();
-      co_return frame;
-    }
-    co_return co_await stream_->next(cursor_, keepalive_);
-  }
-
- private:
-  std::shared_ptr<EventStream> stream_;
-  EventStream::Cursor cursor_;
-  std::optional<std::string> prime_;
-  std::chrono::seconds keepalive_;
-};
-
 }  // namespace
 
 std::shared_ptr<StreamableHttp> StreamableHttp::create(const Server& server, StreamableHttpOptions options,
@@ -143,13 +87,18 @@ StreamableHttp::StreamableHttp(const Server& server, StreamableHttpOptions optio
       options_(options),
       origin_policy_(std::move(origin_policy)),
       dispatcher_(server, options.dispatch),
-      sessions_(options.session_limits) {}
+      sessions_(options.session_limits),
+      stateless_(dispatcher_, {.headers = options.stateless_headers,
+                               .stream_limits = options.stream_limits,
+                               .keepalive = options.keepalive,
+                               .request_state_key = options.request_state_key,
+                               .request_state_lifetime = options.request_state_lifetime}) {}
 
 asio::awaitable<net::Reply> StreamableHttp::handle(net::Request& request, const Principal& principal) {
   // TR2: refuse foreign pages and rebound host names before anything else.
-  if (!origin_policy_.host_allowed(header(request, "Host")))
+  if (!origin_policy_.host_allowed(header_value(request, "Host")))
     co_return rpc_error(http::status::forbidden, kTransportError, "Forbidden: Host header not allowed");
-  auto origin = header(request, "Origin");
+  auto origin = header_value(request, "Origin");
   if (!origin_policy_.origin_allowed(origin))
     co_return rpc_error(http::status::forbidden, kTransportError, "Forbidden: Origin not allowed");
 
@@ -176,7 +125,7 @@ asio::awaitable<net::Reply> StreamableHttp::handle(net::Request& request, const 
 
 net::Reply StreamableHttp::options_preflight(net::Request& request) const {
   net::Response r{http::status::no_content, 11};
-  auto origin = header(request, "Origin");
+  auto origin = header_value(request, "Origin");
   if (!origin.empty()) {
     r.set(http::field::access_control_allow_origin, origin);
     r.set(http::field::vary, "Origin");
@@ -193,7 +142,7 @@ net::Reply StreamableHttp::options_preflight(net::Request& request) const {
 
 std::variant<std::shared_ptr<Session>, net::Reply> StreamableHttp::lookup_session(const net::Request& request,
                                                                                     const Principal& principal) const {
-  auto id = header(request, kSessionHeader);
+  auto id = header_value(request, kSessionHeader);
   if (id.empty())
     return rpc_error(http::status::bad_request, kTransportError, "Bad Request: Mcp-Session-Id header is required");
   auto session = sessions_.find(std::string(id));
@@ -201,7 +150,7 @@ std::variant<std::shared_ptr<Session>, net::Reply> StreamableHttp::lookup_sessio
   if (!session || session->subject() != principal.subject)
     return rpc_error(http::status::not_found, kSessionNotFound, "Session not found");
   // TR5: a request in a session names a revision this server speaks, or none.
-  auto version = header(request, kVersionHeader);
+  auto version = header_value(request, kVersionHeader);
   if (!version.empty() && !is_session_version(version))
     return rpc_error(http::status::bad_request, kTransportError,
                      "Bad Request: Unsupported protocol version " + std::string(version) +
@@ -212,16 +161,21 @@ std::variant<std::shared_ptr<Session>, net::Reply> StreamableHttp::lookup_sessio
 
 asio::awaitable<net::Reply> StreamableHttp::post(net::Request& request, const Principal& principal) {
   // MCP basic/transports "Sending Messages to the Server".
-  if (!accepts(header(request, "Accept"), "application/json") || !accepts(header(request, "Accept"), "text/event-stream"))
+  if (!accepts(header_value(request, "Accept"), "application/json") || !accepts(header_value(request, "Accept"), "text/event-stream"))
     co_return rpc_error(http::status::not_acceptable, kTransportError,
                         "Not Acceptable: the client must accept both application/json and text/event-stream");
-  if (!lower(header(request, "Content-Type")).starts_with("application/json"))
+  if (!is_json_content_type(header_value(request, "Content-Type")))
     co_return rpc_error(http::status::unsupported_media_type, kTransportError,
                         "Unsupported Media Type: Content-Type must be application/json");
 
   boost::system::error_code ec;
   json::value body = json::parse(request.body(), ec);
   if (ec) co_return rpc_error(http::status::bad_request, error_code::parse_error, "Parse error: " + ec.message());
+
+  // MO1: the era is decided per request. A request of the stateless revision
+  // is served without sessions; everything else keeps the session rules.
+  if (is_stateless_request(header_value(request, kVersionHeader), body))
+    co_return co_await stateless_.handle(request, std::move(body), principal);
 
   // JSON-RPC batches (2025-03-26 only).
   if (body.is_array()) {
@@ -389,27 +343,23 @@ asio::awaitable<net::Reply> StreamableHttp::run_batch(std::vector<jsonrpc::Messa
 net::Reply StreamableHttp::sse_reply(const net::Request& request, std::shared_ptr<EventStream> stream,
                                      EventStream::Cursor cursor, bool prime, const std::string& version) const {
   (void)request;
-  net::Response head{http::status::ok, 11};
-  head.set(http::field::content_type, "text/event-stream");
-  head.set(http::field::cache_control, "no-cache, no-store");
-  head.set("X-Accel-Buffering", "no");
   std::optional<std::string> priming;
   // MCP 2025-11-25: prime the stream with an event id and an empty data
   // field so the client can resume. Older clients do not expect it.
   if (prime && version >= "2025-11-25")
     priming = EventStream::frame(stream->event_id(0), "", static_cast<int>(options_.sse_retry.count()));
-  return net::Reply{std::move(head),
+  return net::Reply{sse_head(),
                     std::make_shared<SseSource>(std::move(stream), cursor, std::move(priming), options_.keepalive)};
 }
 
 net::Reply StreamableHttp::get(net::Request& request, const Principal& principal) {
-  if (options_.stateless) {
+  if (options_.stateless || is_stateless_version(header_value(request, kVersionHeader))) {
     auto reply = rpc_error(http::status::method_not_allowed, kTransportError,
                            "Method not allowed: this server runs stateless and has no standalone stream");
     reply.response.set(http::field::allow, "POST, OPTIONS");
     return reply;
   }
-  if (!accepts(header(request, "Accept"), "text/event-stream"))
+  if (!accepts(header_value(request, "Accept"), "text/event-stream"))
     return rpc_error(http::status::not_acceptable, kTransportError, "Not Acceptable: the client must accept text/event-stream");
   auto found = lookup_session(request, principal);
   if (auto* error = std::get_if<net::Reply>(&found)) return std::move(*error);
@@ -417,7 +367,7 @@ net::Reply StreamableHttp::get(net::Request& request, const Principal& principal
 
   // Resumption (MCP basic/transports "Resumability and Redelivery"): replay
   // what followed the last event the client saw, on the stream it came from.
-  if (auto last = header(request, "Last-Event-ID"); !last.empty()) {
+  if (auto last = header_value(request, "Last-Event-ID"); !last.empty()) {
     if (auto parsed = EventStream::parse_event_id(last)) {
       if (auto stream = session->find_stream(parsed->first))
         return sse_reply(request, stream, stream->attach(parsed->second), false, session->version());
@@ -430,7 +380,7 @@ net::Reply StreamableHttp::get(net::Request& request, const Principal& principal
 }
 
 net::Reply StreamableHttp::del(net::Request& request, const Principal& principal) {
-  if (options_.stateless) {
+  if (options_.stateless || is_stateless_version(header_value(request, kVersionHeader))) {
     auto reply = rpc_error(http::status::method_not_allowed, kTransportError, "Method not allowed: no sessions");
     reply.response.set(http::field::allow, "POST, OPTIONS");
     return reply;
@@ -446,6 +396,7 @@ net::Reply StreamableHttp::del(net::Request& request, const Principal& principal
 }
 
 void StreamableHttp::resource_updated(const std::string& uri) {
+  stateless_.resource_updated(uri);
   auto message = json::serialize(jsonrpc::make_notification("notifications/resources/updated", {{"uri", uri}}));
   sessions_.for_each([&](Session& s) {
     if (s.subscribed(uri)) s.standalone_stream()->push(message);
@@ -453,6 +404,7 @@ void StreamableHttp::resource_updated(const std::string& uri) {
 }
 
 void StreamableHttp::list_changed(std::string_view method) {
+  stateless_.list_changed(method);
   auto message = json::serialize(jsonrpc::make_notification(method, {}));
   sessions_.for_each([&](Session& s) { s.standalone_stream()->push(message); });
 }

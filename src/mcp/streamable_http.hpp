@@ -5,6 +5,7 @@
 // stream or resumes one with Last-Event-ID; DELETE ends the session.
 #include "mcp/dispatcher.hpp"
 #include "mcp/session_registry.hpp"
+#include "mcp/stateless_http.hpp"
 #include "net/http.hpp"
 #include "net/origin_policy.hpp"
 
@@ -28,6 +29,10 @@ struct StreamableHttpOptions {
   EventStream::Limits stream_limits;
   SessionRegistry::Limits session_limits;
   DispatchOptions dispatch;
+  // The stateless revision (2026-07-28) served on the same endpoint.
+  StatelessOptions stateless_headers;
+  std::string request_state_key;  // empty: a random key per process
+  std::chrono::seconds request_state_lifetime{600};
 };
 
 class StreamableHttp : public ServerEvents, public std::enable_shared_from_this<StreamableHttp> {
@@ -40,12 +45,16 @@ class StreamableHttp : public ServerEvents, public std::enable_shared_from_this<
 
   // Drops idle sessions; call periodically.
   std::size_t expire_idle_sessions() { return sessions_.expire_idle(); }
-  // Ends every session and stream (shutdown).
-  void close_all() { sessions_.close_all(); }
+  // Ends every session, subscription and stream (shutdown).
+  void close_all() {
+    sessions_.close_all();
+    stateless_.close_subscriptions();
+  }
   // Ends the standalone GET streams so their connections can close; request
   // streams end with their requests (graceful shutdown).
   void close_standalone_streams() {
     sessions_.for_each([](Session& s) { s.standalone_stream()->close(); });
+    stateless_.close_subscriptions();
   }
   std::size_t session_count() const { return sessions_.size(); }
 
@@ -80,6 +89,7 @@ class StreamableHttp : public ServerEvents, public std::enable_shared_from_this<
   net::OriginPolicy origin_policy_;
   Dispatcher dispatcher_;
   SessionRegistry sessions_;
+  StatelessHttp stateless_;
 };
 
 }  // namespace gatehouse::mcp

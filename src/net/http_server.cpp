@@ -35,10 +35,22 @@ asio::awaitable<bool> write_response(Connection& c, Response& response, std::chr
   co_return !ec;
 }
 
+// While a response streams, the client sends nothing; the socket turning
+// readable with no bytes means it hung up. The stream's owner hears of it at
+// once instead of at the next write (the stateless revision cancels the
+// request; subscriptions end).
+asio::awaitable<void> watch_for_hangup(std::shared_ptr<Connection> c, std::shared_ptr<StreamSource> source) {
+  auto [ec] = co_await c->stream.socket().async_wait(tcp::socket::wait_read, use_tuple);
+  if (ec) co_return;  // the stream ended first
+  boost::system::error_code available_ec;
+  if (c->stream.socket().available(available_ec) == 0 || available_ec) source->abandoned();
+}
+
 // Streams a response body as HTTP/1.1 chunks (RFC 9112 §7.1). HTTP/1.0 peers
 // get the raw body and the connection closes at its end.
-asio::awaitable<bool> write_stream(Connection& c, Reply& reply, unsigned version, bool keep_alive,
-                                   std::chrono::seconds timeout) {
+asio::awaitable<bool> write_stream(std::shared_ptr<Connection> connection, Reply& reply, unsigned version,
+                                   bool keep_alive, std::chrono::seconds timeout) {
+  Connection& c = *connection;
   http::response<http::empty_body> head{reply.response.result(), version};
   for (const auto& field : reply.response.base()) head.set(field.name_string(), field.value());
   head.erase(http::field::content_length);
@@ -51,6 +63,14 @@ asio::awaitable<bool> write_stream(Connection& c, Reply& reply, unsigned version
     reply.stream->abandoned();
     co_return false;
   }
+  asio::co_spawn(c.stream.get_executor(), watch_for_hangup(connection, reply.stream), asio::detached);
+  struct StopWatching {
+    Connection& c;
+    ~StopWatching() {
+      boost::system::error_code ignored;
+      c.stream.socket().cancel(ignored);
+    }
+  } stop_watching{c};
   for (;;) {
     auto chunk = co_await reply.stream->next();
     if (!chunk) break;
@@ -108,7 +128,7 @@ struct HttpServer::State : std::enable_shared_from_this<State> {
 
   static asio::awaitable<void> serve(std::shared_ptr<State> self, std::shared_ptr<Connection> c) {
     try {
-      co_await self->serve_connection(*c);
+      co_await self->serve_connection(c);
     } catch (const std::exception& e) {
       spdlog::error("connection ended by an unexpected error: {}", e.what());
     }
@@ -118,7 +138,8 @@ struct HttpServer::State : std::enable_shared_from_this<State> {
     self->forget(c.get());
   }
 
-  asio::awaitable<void> serve_connection(Connection& c) {
+  asio::awaitable<void> serve_connection(std::shared_ptr<Connection> connection) {
+    Connection& c = *connection;
     beast::flat_buffer buffer;
     Peer peer;
     boost::system::error_code ec;
@@ -167,7 +188,7 @@ struct HttpServer::State : std::enable_shared_from_this<State> {
       }
 
       if (reply.stream) {
-        if (!co_await write_stream(c, reply, version, keep_alive, options.write_timeout)) co_return;
+        if (!co_await write_stream(connection, reply, version, keep_alive, options.write_timeout)) co_return;
         continue;
       }
       reply.response.version(version);

@@ -1,0 +1,126 @@
+#include "mcp/input_rounds.hpp"
+
+#include "crypto/encoding.hpp"
+#include "crypto/hmac.hpp"
+
+#include <algorithm>
+
+namespace gatehouse::mcp {
+
+namespace {
+
+McpError invalid(std::string message) { return McpError::invalid_params(std::move(message)); }
+
+void write_canonical(const json::value& v, std::string& out) {
+  if (auto* o = v.if_object()) {
+    std::vector<const json::key_value_pair*> members;
+    members.reserve(o->size());
+    for (const auto& kv : *o) members.push_back(&kv);
+    std::sort(members.begin(), members.end(), [](auto* a, auto* b) { return a->key() < b->key(); });
+    out.push_back('{');
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      if (i) out.push_back(',');
+      out += json::serialize(json::string(members[i]->key()));
+      out.push_back(':');
+      write_canonical(members[i]->value(), out);
+    }
+    out.push_back('}');
+  } else if (auto* a = v.if_array()) {
+    out.push_back('[');
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      if (i) out.push_back(',');
+      write_canonical((*a)[i], out);
+    }
+    out.push_back(']');
+  } else {
+    out += json::serialize(v);
+  }
+}
+
+}  // namespace
+
+std::string canonical_json(const json::value& value) {
+  std::string out;
+  write_canonical(value, out);
+  return out;
+}
+
+RequestStateCodec::RequestStateCodec(std::string key, std::chrono::seconds lifetime,
+                                     std::function<std::chrono::system_clock::time_point()> now)
+    : key_(std::move(key)), lifetime_(lifetime), now_(std::move(now)) {}
+
+std::string RequestStateCodec::seal(json::object payload) const {
+  auto expires = std::chrono::duration_cast<std::chrono::seconds>((now_() + lifetime_).time_since_epoch()).count();
+  payload["exp"] = expires;
+  auto body = crypto::base64url_encode(json::serialize(payload));
+  return body + "." + crypto::base64url_encode(crypto::hmac_sha256(key_, body));
+}
+
+std::optional<json::object> RequestStateCodec::open(std::string_view token) const {
+  auto dot = token.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  auto body = token.substr(0, dot);
+  auto mac = crypto::base64url_decode(token.substr(dot + 1));
+  if (!mac || !crypto::constant_time_equal(*mac, crypto::hmac_sha256(key_, body))) return std::nullopt;
+  auto text = crypto::base64url_decode(body);
+  if (!text) return std::nullopt;
+  boost::system::error_code ec;
+  auto payload = json::parse(*text, ec);
+  if (ec || !payload.is_object()) return std::nullopt;
+  auto* exp = payload.as_object().if_contains("exp");
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(now_().time_since_epoch()).count();
+  if (!exp || !exp->is_int64() || exp->get_int64() < now) return std::nullopt;
+  return std::move(payload.as_object());
+}
+
+std::variant<std::unique_ptr<InputRounds>, McpError> InputRounds::begin(const RequestStateCodec& codec,
+                                                                         const jsonrpc::Message& request,
+                                                                         const Principal& principal) {
+  // The state is bound to what the request is about: the same method and
+  // arguments, from the same user. The round-trip fields themselves are not.
+  json::object subject = request.params;
+  subject.erase("_meta");
+  subject.erase("inputResponses");
+  subject.erase("requestState");
+  std::string binding = crypto::base64url_encode(crypto::sha256(
+      canonical_json(json::object{{"user", principal.subject}, {"method", request.method}, {"params", subject}})));
+  std::unique_ptr<InputRounds> rounds(new InputRounds(codec, std::move(binding)));
+
+  if (auto* state = request.params.if_contains("requestState"); state && !state->is_null()) {
+    if (!state->is_string()) return invalid("Invalid params: requestState must be a string");
+    auto payload = codec.open(state->get_string());
+    if (!payload) return invalid("Invalid params: requestState is invalid or has expired");
+    auto* bound = payload->if_contains("b");
+    if (!bound || !bound->is_string() || bound->get_string() != rounds->binding_)
+      return invalid("Invalid params: requestState belongs to another request");
+    if (auto* answers = payload->if_contains("a"); answers && answers->is_object()) rounds->answers_ = answers->get_object();
+  }
+  if (auto* responses = request.params.if_contains("inputResponses"); responses && !responses->is_null()) {
+    if (!responses->is_object()) return invalid("Invalid params: inputResponses must be an object");
+    for (const auto& [key, answer] : responses->get_object()) {
+      // Each answer is a result object (ElicitResult, CreateMessageResult, ListRootsResult).
+      if (!answer.is_object())
+        return invalid("Invalid params: inputResponses." + std::string(key) + " must be a result object");
+      rounds->answers_[key] = answer;
+    }
+  }
+  return rounds;
+}
+
+const json::value* InputRounds::answer(std::string_view key) const { return answers_.if_contains(key); }
+
+std::string InputRounds::next_key(std::string_view method) {
+  auto slash = method.find('/');
+  return std::string(method.substr(0, slash)) + "_" + std::to_string(++asked_);
+}
+
+void InputRounds::request_input(std::string key, std::string_view method, json::object params) {
+  pending_[key] = json::object{{"method", method}, {"params", std::move(params)}};
+}
+
+json::object InputRounds::input_required_result() const {
+  json::object state{{"b", binding_}, {"a", answers_}};
+  return json::object{{"resultType", "input_required"}, {"inputRequests", pending_}, {"requestState", codec_.seal(std::move(state))}};
+}
+
+}  // namespace gatehouse::mcp

@@ -1,0 +1,82 @@
+#pragma once
+// Input-required rounds (MCP 2026-07-28, SEP-2322 "MRTR"): in the stateless
+// revision a handler cannot wait for the client. When it asks something the
+// client has not answered yet, the request ends with an input-required result
+// listing the questions and an opaque requestState; the client repeats the
+// request with inputResponses (and the state), and the handler runs again from
+// the start, now finding its answers.
+//
+// requestState carries the answers of earlier rounds, sealed with HMAC-SHA-256
+// under a server key and bound to the user, the method and the arguments, with
+// an expiry. Any instance holding the same key can continue a round, so state
+// does not depend on the process that started it.
+#include "mcp/jsonrpc.hpp"
+
+#include <gatehouse/error.hpp>
+#include <gatehouse/principal.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace gatehouse::mcp {
+
+// Ends a handler's round. Deliberately not a std::exception, so handlers'
+// `catch (const std::exception&)` blocks do not swallow it.
+struct InputRequired {};
+
+class RequestStateCodec {
+ public:
+  // `key`: at least 32 bytes of secret. `now` is injectable for tests.
+  RequestStateCodec(std::string key, std::chrono::seconds lifetime,
+                    std::function<std::chrono::system_clock::time_point()> now = std::chrono::system_clock::now);
+
+  // "<base64url(payload)>.<base64url(hmac)>", with an expiry added.
+  std::string seal(json::object payload) const;
+  // The payload when the MAC is right and it has not expired.
+  std::optional<json::object> open(std::string_view token) const;
+
+ private:
+  std::string key_;
+  std::chrono::seconds lifetime_;
+  std::function<std::chrono::system_clock::time_point()> now_;
+};
+
+class InputRounds {
+ public:
+  // Reads params.inputResponses and params.requestState of a request.
+  // Refuses (-32602) a state that is forged, expired, or made for another
+  // user, method or set of arguments, and answers that are not objects.
+  static std::variant<std::unique_ptr<InputRounds>, McpError> begin(const RequestStateCodec& codec,
+                                                                     const jsonrpc::Message& request,
+                                                                     const Principal& principal);
+
+  // The client's answer to the question named `key`, if it gave one.
+  const json::value* answer(std::string_view key) const;
+  // A key for an unnamed question: its method and its position.
+  std::string next_key(std::string_view method);
+  // Records a question the client must answer in the next round.
+  void request_input(std::string key, std::string_view method, json::object params);
+  bool has_pending() const { return !pending_.empty(); }
+
+  // {"resultType":"input_required","inputRequests":{...},"requestState":"..."}
+  json::object input_required_result() const;
+
+ private:
+  InputRounds(const RequestStateCodec& codec, std::string binding) : codec_(codec), binding_(std::move(binding)) {}
+
+  const RequestStateCodec& codec_;
+  std::string binding_;      // digest of user, method and arguments
+  json::object answers_;     // every answer so far
+  json::object pending_;     // questions of the next round
+  std::size_t asked_ = 0;
+};
+
+// JSON with object keys sorted at every level: one text per value, so
+// digests do not depend on the order a client wrote its keys in.
+std::string canonical_json(const json::value& value);
+
+}  // namespace gatehouse::mcp

@@ -1,0 +1,78 @@
+#pragma once
+// subscriptions/listen (MCP 2026-07-28): a POST whose SSE response carries
+// the notifications the client opted into — list changes and updates of named
+// resources — each tagged with the subscription's id. Replaces the GET stream
+// and resources/subscribe of the session revisions.
+#include "mcp/event_stream.hpp"
+
+#include <boost/json.hpp>
+
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace gatehouse::mcp {
+
+namespace json = boost::json;
+
+// What a subscription receives (the revision's SubscriptionFilter).
+struct SubscriptionFilter {
+  bool tools_list_changed = false;
+  bool prompts_list_changed = false;
+  bool resources_list_changed = false;
+  std::set<std::string> resource_uris;
+
+  static SubscriptionFilter from_json(const json::object& notifications);
+  json::object to_json() const;
+};
+
+class Subscription {
+ public:
+  Subscription(std::string id, SubscriptionFilter filter, std::shared_ptr<EventStream> stream, json::value request_id)
+      : id_(std::move(id)), filter_(std::move(filter)), stream_(std::move(stream)), request_id_(std::move(request_id)) {}
+  const std::string& id() const noexcept { return id_; }
+  // The id of the subscriptions/listen request, answered when the stream ends.
+  const json::value& request_id() const noexcept { return request_id_; }
+  const SubscriptionFilter& filter() const noexcept { return filter_; }
+  EventStream& stream() noexcept { return *stream_; }
+  // Sends `method` with `params`, tagged with this subscription's id.
+  void send(std::string_view method, json::object params);
+
+ private:
+  std::string id_;
+  SubscriptionFilter filter_;
+  std::shared_ptr<EventStream> stream_;
+  json::value request_id_;
+};
+
+class SubscriptionHub {
+ public:
+  void add(std::shared_ptr<Subscription> subscription);
+  void remove(const std::string& id);
+  // notifications/{tools,prompts,resources}/list_changed to those who asked.
+  void list_changed(std::string_view method);
+  void resource_updated(const std::string& uri);
+  // Ends every subscription, each with its final `result` message built by `final_message`.
+  template <class F>
+  void close_all(F&& final_message) {
+    std::vector<std::shared_ptr<Subscription>> all;
+    {
+      std::lock_guard lock(mutex_);
+      all.swap(subscriptions_);
+    }
+    for (auto& s : all) {
+      s->stream().push(final_message(*s));
+      s->stream().close();
+    }
+  }
+  std::size_t size() const;
+
+ private:
+  std::vector<std::shared_ptr<Subscription>> snapshot() const;
+  mutable std::mutex mutex_;
+  std::vector<std::shared_ptr<Subscription>> subscriptions_;
+};
+
+}  // namespace gatehouse::mcp
