@@ -37,6 +37,18 @@ struct Config {
   std::chrono::seconds client_request_timeout{300};
   std::vector<std::string> allowed_origins;  // browser origins allowed besides loopback and public_url
   std::vector<std::string> allowed_hosts;    // Host names allowed besides loopback and public_url
+  // 2026-07-28: refuse requests whose MCP-Protocol-Version header says a 2025
+  // revision while params._meta says 2026-07-28 (a pattern reported from
+  // Claude). Default: serve them as 2026-07-28 and log the client once.
+  bool strict_protocol_headers = false;
+  // 2026-07-28 caching hint (ttlMs) for server/discover and the list methods.
+  std::chrono::milliseconds list_ttl{60'000};
+  // How long an input-required round may take before its requestState expires.
+  std::chrono::seconds request_state_lifetime{600};
+  // The key sealing requestState (32+ random bytes). Created on first start
+  // when missing; instances behind one load balancer must share the file.
+  // Empty: <data_dir>/keys/request-state.key.
+  std::filesystem::path request_state_key_file;
 
   // [log]
   std::string log_level = "info";  // trace | debug | info | warn | error

@@ -439,6 +439,12 @@ const std::array kFields{
           "must be an array of strings, e.g. [\"https://app.example.com\"]", 0, 0, check_allowed_origins},
     Field{"mcp", "allowed_hosts", &Config::allowed_hosts, "must be an array of strings, e.g. [\"mcp.example.com\"]", 0,
           0, check_allowed_hosts},
+    Field{"mcp", "strict_protocol_headers", &Config::strict_protocol_headers, "must be true or false"},
+    Field{"mcp", "list_ttl", &Config::list_ttl, "must be an integer from 0 (milliseconds, at most a year)", 0,
+          kYearSeconds * 1000},
+    Field{"mcp", "request_state_lifetime", &Config::request_state_lifetime,
+          "must be a positive integer (seconds, at most a year)", 1, kYearSeconds},
+    Field{"mcp", "request_state_key_file", &Config::request_state_key_file, "must be a string (a file path)"},
     // [log]
     Field{"log", "log_level", &Config::log_level, "must be a string: trace, debug, info, warn or error", 0, 0,
           check_log_level},

@@ -5,6 +5,7 @@
 #include "mcp/streamable_http.hpp"
 #include "net/http_server.hpp"
 #include "net/router.hpp"
+#include "runtime/secret_file.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -78,6 +79,11 @@ int serve(const config::Config& config, Server& server, std::function<void(const
   mcp_options.client_request_timeout = config.client_request_timeout;
   mcp_options.session_limits = {.max_sessions = config.max_sessions, .idle_timeout = config.session_idle_timeout};
   mcp_options.dispatch.page_size = config.page_size;
+  mcp_options.dispatch.list_ttl_ms = config.list_ttl.count();
+  mcp_options.stateless_headers.strict_protocol_headers = config.strict_protocol_headers;
+  mcp_options.request_state_lifetime = config.request_state_lifetime;
+  mcp_options.request_state_key = load_or_create_secret(
+      config.request_state_key_file.empty() ? config.data_dir / "keys" / "request-state.key" : config.request_state_key_file);
   auto transport = mcp::StreamableHttp::create(server, mcp_options, std::move(origin_policy));
 
   static const Principal kAnonymous;
