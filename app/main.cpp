@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
   Config flags;
   std::string config_file;
   auto* serve = app.add_subcommand("serve", "Serve MCP over Streamable HTTP (or stdio with --stdio)");
+  // A later occurrence wins, so wrappers can pass defaults before the user's options.
+  serve->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   serve->add_option("--config", config_file, "TOML configuration file")->check(CLI::ExistingFile);
   serve->add_option("--listen", flags.listen, "Address to listen on, HOST:PORT (default 127.0.0.1:8080; port 0 picks one)");
   serve->add_option("--public-url", flags.public_url, "URL clients use to reach this server, e.g. https://mcp.example.com");

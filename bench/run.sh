@@ -6,11 +6,11 @@
 # Starts, on 127.0.0.1 with free ports:
 #   - bench_baseline_server: a minimal Boost.Beast server returning a fixed
 #     JSON body (the practical limit of this machine for HTTP/1.1 keep-alive);
-#   - gatehouse serve --backend builtin:demo, with a legacy (2025-11-25)
-#     session opened by curl;
+#   - gatehouse serve --backend builtin:demo;
 # then drives each with wrk (keep-alive, CONNECTIONS connections, 2 threads),
-# POSTing a tools/call of the `echo` tool, and prints requests/s, p50/p99
-# latency, the ratio to the baseline and gatehouse's idle RSS.
+# POSTing a tools/call of the `echo` tool — to gatehouse both in a 2025-11-25
+# session (opened by curl) and as stateless 2026-07-28 requests — and prints
+# requests/s, p50/p99 latency, the ratio to the baseline and gatehouse's RSS.
 # Needs a Release build in build/ (scripts/test.sh makes one) and wrk.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -77,12 +77,15 @@ session="$(curl -s -D - -o /dev/null -X POST "$gatehouse_url/mcp" \
 
 read -r b_rps b_p50 b_p99 b_bad < <(load "$baseline_url/")
 read -r g_rps g_p50 g_p99 g_bad < <(MCP_SESSION_ID="$session" load "$gatehouse_url/mcp")
+read -r s_rps s_p50 s_p99 s_bad < <(MCP_STATELESS=1 load "$gatehouse_url/mcp")
 loaded_rss="$(rss_kib "$gatehouse_pid")"
 
 ratio="$(awk -v g="$g_rps" -v b="$b_rps" 'BEGIN { printf "%.0f", 100 * g / b }')"
+s_ratio="$(awk -v g="$s_rps" -v b="$b_rps" 'BEGIN { printf "%.0f", 100 * g / b }')"
 printf '\n%-34s %12s %10s %10s %8s\n' "target ($connections connections, ${duration}s)" "requests/s" "p50" "p99" "non-200"
 printf '%-34s %12s %10s %10s %8s\n' "baseline (Beast, fixed JSON)" "$b_rps" "$b_p50" "$b_p99" "$b_bad"
-printf '%-34s %12s %10s %10s %8s\n' "gatehouse tools/call (session)" "$g_rps" "$g_p50" "$g_p99" "$g_bad"
-printf '\ngatehouse / baseline: %s%%\n' "$ratio"
+printf '%-34s %12s %10s %10s %8s\n' "gatehouse tools/call 2025 session" "$g_rps" "$g_p50" "$g_p99" "$g_bad"
+printf '%-34s %12s %10s %10s %8s\n' "gatehouse tools/call 2026 stateless" "$s_rps" "$s_p50" "$s_p99" "$s_bad"
+printf '\ngatehouse / baseline: session %s%%, stateless %s%%\n' "$ratio" "$s_ratio"
 printf 'gatehouse RSS: idle %s KiB, after load %s KiB\n' "$idle_rss" "$loaded_rss"
 printf 'machine: %s cores, %s\n' "$(nproc)" "$(uname -sr)"

@@ -76,22 +76,14 @@ std::optional<json::object> RequestStateCodec::open(std::string_view token) cons
 std::variant<std::unique_ptr<InputRounds>, McpError> InputRounds::begin(const RequestStateCodec& codec,
                                                                          const jsonrpc::Message& request,
                                                                          const Principal& principal) {
-  // The state is bound to what the request is about: the same method and
-  // arguments, from the same user. The round-trip fields themselves are not.
-  json::object subject = request.params;
-  subject.erase("_meta");
-  subject.erase("inputResponses");
-  subject.erase("requestState");
-  std::string binding = crypto::base64url_encode(crypto::sha256(
-      canonical_json(json::object{{"user", principal.subject}, {"method", request.method}, {"params", subject}})));
-  std::unique_ptr<InputRounds> rounds(new InputRounds(codec, std::move(binding)));
+  std::unique_ptr<InputRounds> rounds(new InputRounds(codec, request, principal));
 
   if (auto* state = request.params.if_contains("requestState"); state && !state->is_null()) {
     if (!state->is_string()) return invalid("Invalid params: requestState must be a string");
     auto payload = codec.open(state->get_string());
     if (!payload) return invalid("Invalid params: requestState is invalid or has expired");
     auto* bound = payload->if_contains("b");
-    if (!bound || !bound->is_string() || bound->get_string() != rounds->binding_)
+    if (!bound || !bound->is_string() || bound->get_string() != rounds->binding())
       return invalid("Invalid params: requestState belongs to another request");
     if (auto* answers = payload->if_contains("a"); answers && answers->is_object()) rounds->answers_ = answers->get_object();
   }
@@ -107,6 +99,20 @@ std::variant<std::unique_ptr<InputRounds>, McpError> InputRounds::begin(const Re
   return rounds;
 }
 
+const std::string& InputRounds::binding() const {
+  if (binding_.empty()) {
+    // The state is bound to what the request is about: the same method and
+    // arguments, from the same user. The round-trip fields themselves are not.
+    json::object subject = request_.params;
+    subject.erase("_meta");
+    subject.erase("inputResponses");
+    subject.erase("requestState");
+    binding_ = crypto::base64url_encode(crypto::sha256(canonical_json(
+        json::object{{"user", principal_.subject}, {"method", request_.method}, {"params", std::move(subject)}})));
+  }
+  return binding_;
+}
+
 const json::value* InputRounds::answer(std::string_view key) const { return answers_.if_contains(key); }
 
 std::string InputRounds::next_key(std::string_view method) {
@@ -119,7 +125,7 @@ void InputRounds::request_input(std::string key, std::string_view method, json::
 }
 
 json::object InputRounds::input_required_result() const {
-  json::object state{{"b", binding_}, {"a", answers_}};
+  json::object state{{"b", binding()}, {"a", answers_}};
   return json::object{{"resultType", "input_required"}, {"inputRequests", pending_}, {"requestState", codec_.seal(std::move(state))}};
 }
 

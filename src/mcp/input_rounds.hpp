@@ -47,7 +47,8 @@ class RequestStateCodec {
 
 class InputRounds {
  public:
-  // Reads params.inputResponses and params.requestState of a request.
+  // Reads params.inputResponses and params.requestState of a request. The
+  // request and principal must outlive the rounds object.
   // Refuses (-32602) a state that is forged, expired, or made for another
   // user, method or set of arguments, and answers that are not objects.
   static std::variant<std::unique_ptr<InputRounds>, McpError> begin(const RequestStateCodec& codec,
@@ -66,10 +67,16 @@ class InputRounds {
   json::object input_required_result() const;
 
  private:
-  InputRounds(const RequestStateCodec& codec, std::string binding) : codec_(codec), binding_(std::move(binding)) {}
+  InputRounds(const RequestStateCodec& codec, const jsonrpc::Message& request, const Principal& principal)
+      : codec_(codec), request_(request), principal_(principal) {}
+  // Digest of user, method and arguments; computed only when a state is read
+  // or issued, so requests that ask nothing pay nothing.
+  const std::string& binding() const;
 
   const RequestStateCodec& codec_;
-  std::string binding_;      // digest of user, method and arguments
+  const jsonrpc::Message& request_;
+  const Principal& principal_;
+  mutable std::string binding_;
   json::object answers_;     // every answer so far
   json::object pending_;     // questions of the next round
   std::size_t asked_ = 0;

@@ -127,22 +127,33 @@ asio::awaitable<net::Reply> StatelessHttp::handle(const net::Request& request, j
 
 asio::awaitable<net::Reply> StatelessHttp::run(jsonrpc::Message message, StatelessRequest meta,
                                                const Principal& principal) {
-  auto begun = InputRounds::begin(codec_, message, principal);
+  // What the handler needs outlives this exchange: the client may hang up.
+  struct Exchange {
+    jsonrpc::Message message;
+    StatelessRequest meta;
+    Principal principal;
+    std::unique_ptr<InputRounds> rounds;
+  };
+  auto exchange = std::make_shared<Exchange>(Exchange{std::move(message), std::move(meta), principal, nullptr});
+  auto begun = InputRounds::begin(codec_, exchange->message, exchange->principal);
   if (auto* error = std::get_if<McpError>(&begun))
-    co_return rpc_error(http::status::bad_request, error->code(), error->what(), message.id);
-  std::shared_ptr<InputRounds> rounds = std::move(std::get<std::unique_ptr<InputRounds>>(begun));
+    co_return rpc_error(http::status::bad_request, error->code(), error->what(), exchange->message.id);
+  exchange->rounds = std::move(std::get<std::unique_ptr<InputRounds>>(begun));
 
-  auto stream = std::make_shared<EventStream>(crypto::random_hex(8), options_.stream_limits);
+  // Stream ids only label events here: no resumption without sessions.
+  auto stream = std::make_shared<EventStream>(std::to_string(next_stream_++), options_.stream_limits);
   auto cancelled = std::make_shared<std::atomic<bool>>(false);
   auto error_code = std::make_shared<std::atomic<int>>(0);
   auto executor = co_await asio::this_coro::executor;
   asio::co_spawn(
       executor,
-      [this, message = std::move(message), meta = std::move(meta), rounds, stream, cancelled, error_code,
-       principal = principal]() -> asio::awaitable<void> {
-        StatelessChannel channel(meta, stream, *rounds, cancelled);
-        auto response = co_await dispatcher_.dispatch(
-            Call{message, channel, principal, nullptr, Era::stateless, rounds.get()});
+      [this, exchange, stream, cancelled, error_code]() -> asio::awaitable<void> {
+        const auto& message = exchange->message;
+        const auto& principal = exchange->principal;
+        auto rounds = exchange->rounds.get();
+        StatelessChannel channel(exchange->meta, stream, *rounds, cancelled);
+        auto response =
+            co_await dispatcher_.dispatch(Call{message, channel, principal, nullptr, Era::stateless, rounds});
         if (auto* error = response.if_contains("error"); error && error->is_object())
           if (auto* code = error->as_object().if_contains("code"); code && code->is_int64())
             error_code->store(static_cast<int>(code->get_int64()));
@@ -171,21 +182,21 @@ net::Reply StatelessHttp::listen(const jsonrpc::Message& message) {
     filter.resources_list_changed = false;
     filter.resource_uris.clear();
   }
-  auto stream = std::make_shared<EventStream>(crypto::random_hex(8), options_.stream_limits);
-  auto subscription = std::make_shared<Subscription>(crypto::random_hex(12), filter, stream, message.id);
+  auto stream = std::make_shared<EventStream>(std::to_string(next_stream_++), options_.stream_limits);
+  auto subscription = std::make_shared<Subscription>(message.id, filter, stream);
   // The acknowledgement comes first; nothing is sent on the subscription before it.
   subscription->send("notifications/subscriptions/acknowledged", {{"notifications", filter.to_json()}});
   subscriptions_.add(subscription);
   // The subscription lasts as long as its response stream.
   return net::Reply{sse_head(), std::make_shared<SseSource>(stream, stream->attach(0), std::nullopt, options_.keepalive,
-                                                            [this, id = subscription->id()] { subscriptions_.remove(id); })};
+                                                            [this, key = subscription->key()] { subscriptions_.remove(key); })};
 }
 
 void StatelessHttp::close_subscriptions() {
   // SubscriptionsListenResult: the response that ends the stream.
   subscriptions_.close_all([](Subscription& s) {
     json::object result{{"resultType", "complete"}, {"_meta", json::object{{meta_key::subscription_id, s.id()}}}};
-    return json::serialize(jsonrpc::make_result(s.request_id(), std::move(result)));
+    return json::serialize(jsonrpc::make_result(s.id(), std::move(result)));
   });
 }
 

@@ -10,6 +10,7 @@
 #include "mcp/subscriptions.hpp"
 #include "net/http.hpp"
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -47,6 +48,7 @@ class StatelessHttp {
   StatelessHttpOptions options_;
   RequestStateCodec codec_;
   SubscriptionHub subscriptions_;
+  std::atomic<std::uint64_t> next_stream_{1};
   std::mutex noted_mutex_;
   std::set<std::string> noted_clients_;
 };

@@ -33,6 +33,9 @@ json::object SubscriptionFilter::to_json() const {
   return o;
 }
 
+Subscription::Subscription(json::value id, SubscriptionFilter filter, std::shared_ptr<EventStream> stream)
+    : id_(std::move(id)), key_(jsonrpc::id_key(id_)), filter_(std::move(filter)), stream_(std::move(stream)) {}
+
 void Subscription::send(std::string_view method, json::object params) {
   json::object meta;
   if (auto* existing = params.if_contains("_meta"); existing && existing->is_object()) meta = existing->get_object();
@@ -46,9 +49,9 @@ void SubscriptionHub::add(std::shared_ptr<Subscription> subscription) {
   subscriptions_.push_back(std::move(subscription));
 }
 
-void SubscriptionHub::remove(const std::string& id) {
+void SubscriptionHub::remove(const std::string& key) {
   std::lock_guard lock(mutex_);
-  std::erase_if(subscriptions_, [&](const auto& s) { return s->id() == id; });
+  std::erase_if(subscriptions_, [&](const auto& s) { return s->key() == key; });
 }
 
 std::vector<std::shared_ptr<Subscription>> SubscriptionHub::snapshot() const {

@@ -30,27 +30,28 @@ struct SubscriptionFilter {
 
 class Subscription {
  public:
-  Subscription(std::string id, SubscriptionFilter filter, std::shared_ptr<EventStream> stream, json::value request_id)
-      : id_(std::move(id)), filter_(std::move(filter)), stream_(std::move(stream)), request_id_(std::move(request_id)) {}
-  const std::string& id() const noexcept { return id_; }
-  // The id of the subscriptions/listen request, answered when the stream ends.
-  const json::value& request_id() const noexcept { return request_id_; }
+  // The subscription id is the JSON-RPC id of the subscriptions/listen
+  // request (MCP 2026-07-28), which also answers it when the stream ends.
+  Subscription(json::value id, SubscriptionFilter filter, std::shared_ptr<EventStream> stream);
+  const json::value& id() const noexcept { return id_; }
+  // A map key for the id (1 and "1" differ).
+  const std::string& key() const noexcept { return key_; }
   const SubscriptionFilter& filter() const noexcept { return filter_; }
   EventStream& stream() noexcept { return *stream_; }
   // Sends `method` with `params`, tagged with this subscription's id.
   void send(std::string_view method, json::object params);
 
  private:
-  std::string id_;
+  json::value id_;
+  std::string key_;
   SubscriptionFilter filter_;
   std::shared_ptr<EventStream> stream_;
-  json::value request_id_;
 };
 
 class SubscriptionHub {
  public:
   void add(std::shared_ptr<Subscription> subscription);
-  void remove(const std::string& id);
+  void remove(const std::string& key);  // by Subscription::key()
   // notifications/{tools,prompts,resources}/list_changed to those who asked.
   void list_changed(std::string_view method);
   void resource_updated(const std::string& uri);
