@@ -8,6 +8,8 @@
 #   unit         ctest (GoogleTest unit tests)
 #   conformance  tests/e2e/conformance.sh (MCP conformance CLIs against one server)
 #   e2e          node --test tests/e2e/*.test.mjs (MCP SDK client, bad input)
+#   sanitize     scripts/sanitize.sh: unit, conformance and e2e again against
+#                an AddressSanitizer + UBSan Debug build (build-asan/)
 #
 # Every stage runs even when an earlier one failed, except that a failed
 # configure or build skips everything after it (there is no binary to test).
@@ -40,10 +42,11 @@ export CONFORMANCE_REQUIREMENTS_EXTRA="${CONFORMANCE_REQUIREMENTS_EXTRA-2026-07-
 # Stage timeouts in seconds: 85 minutes in all, under CI's limit of 90.
 t_deps="${GATEHOUSE_TIMEOUT_DEPS:-600}"
 t_configure="${GATEHOUSE_TIMEOUT_CONFIGURE:-300}"
-t_build="${GATEHOUSE_TIMEOUT_BUILD:-2400}"
+t_build="${GATEHOUSE_TIMEOUT_BUILD:-1500}"
 t_unit="${GATEHOUSE_TIMEOUT_UNIT:-600}"
-t_conformance="${GATEHOUSE_TIMEOUT_CONFORMANCE:-900}"
+t_conformance="${GATEHOUSE_TIMEOUT_CONFORMANCE:-600}"
 t_e2e="${GATEHOUSE_TIMEOUT_E2E:-300}"
+t_sanitize="${GATEHOUSE_TIMEOUT_SANITIZE:-1200}"
 
 # ---------------------------------------------------------------------------
 # Stage runner
@@ -135,8 +138,10 @@ if ((built)); then
   # The system Node (20) runs these: the SDK supports it. The Node 22 binary
   # in tests/e2e/node_modules is only for the conformance CLIs.
   run_stage e2e "$t_e2e" node --test --test-reporter=spec tests/e2e/*.test.mjs
+  # The same tests once more against an AddressSanitizer/UBSan build.
+  run_stage sanitize "$t_sanitize" bash scripts/sanitize.sh
 else
-  for stage in unit conformance e2e; do
+  for stage in unit conformance e2e sanitize; do
     skip_stage "$stage" "no build"
   done
 fi

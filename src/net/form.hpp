@@ -1,0 +1,27 @@
+#pragma once
+// application/x-www-form-urlencoded bodies and query strings (WHATWG URL
+// §5.1), with the OAuth rule that a parameter may appear at most once
+// (RFC 6749 §3.1, §3.2: "parameters MUST NOT be included more than once").
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gatehouse::net {
+
+struct Form {
+  std::map<std::string, std::string> values;
+  std::vector<std::string> duplicates;  // names that appeared more than once
+
+  const std::string* get(std::string_view name) const;
+  std::string value_or(std::string_view name, std::string_view fallback = {}) const;
+};
+
+// nullopt on invalid percent-encoding or more than `max_fields` fields.
+std::optional<Form> parse_form(std::string_view body, std::size_t max_fields = 100);
+// Percent-encodes for a query component (RFC 3986 unreserved kept).
+std::string url_encode(std::string_view value);
+std::optional<std::string> url_decode(std::string_view value, bool plus_is_space = true);
+
+}  // namespace gatehouse::net
