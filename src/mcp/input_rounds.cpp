@@ -45,34 +45,6 @@ std::string canonical_json(const json::value& value) {
   return out;
 }
 
-RequestStateCodec::RequestStateCodec(std::string key, std::chrono::seconds lifetime,
-                                     std::function<std::chrono::system_clock::time_point()> now)
-    : key_(std::move(key)), lifetime_(lifetime), now_(std::move(now)) {}
-
-std::string RequestStateCodec::seal(json::object payload) const {
-  auto expires = std::chrono::duration_cast<std::chrono::seconds>((now_() + lifetime_).time_since_epoch()).count();
-  payload["exp"] = expires;
-  auto body = crypto::base64url_encode(json::serialize(payload));
-  return body + "." + crypto::base64url_encode(crypto::hmac_sha256(key_, body));
-}
-
-std::optional<json::object> RequestStateCodec::open(std::string_view token) const {
-  auto dot = token.find('.');
-  if (dot == std::string_view::npos) return std::nullopt;
-  auto body = token.substr(0, dot);
-  auto mac = crypto::base64url_decode(token.substr(dot + 1));
-  if (!mac || !crypto::constant_time_equal(*mac, crypto::hmac_sha256(key_, body))) return std::nullopt;
-  auto text = crypto::base64url_decode(body);
-  if (!text) return std::nullopt;
-  boost::system::error_code ec;
-  auto payload = json::parse(*text, ec);
-  if (ec || !payload.is_object()) return std::nullopt;
-  auto* exp = payload.as_object().if_contains("exp");
-  auto now = std::chrono::duration_cast<std::chrono::seconds>(now_().time_since_epoch()).count();
-  if (!exp || !exp->is_int64() || exp->get_int64() < now) return std::nullopt;
-  return std::move(payload.as_object());
-}
-
 std::variant<std::unique_ptr<InputRounds>, McpError> InputRounds::begin(const RequestStateCodec& codec,
                                                                          const jsonrpc::Message& request,
                                                                          const Principal& principal) {

@@ -10,6 +10,7 @@
 // under a server key and bound to the user, the method and the arguments, with
 // an expiry. Any instance holding the same key can continue a round, so state
 // does not depend on the process that started it.
+#include "crypto/sealer.hpp"
 #include "mcp/jsonrpc.hpp"
 
 #include <gatehouse/error.hpp>
@@ -28,22 +29,8 @@ namespace gatehouse::mcp {
 // `catch (const std::exception&)` blocks do not swallow it.
 struct InputRequired {};
 
-class RequestStateCodec {
- public:
-  // `key`: at least 32 bytes of secret. `now` is injectable for tests.
-  RequestStateCodec(std::string key, std::chrono::seconds lifetime,
-                    std::function<std::chrono::system_clock::time_point()> now = std::chrono::system_clock::now);
-
-  // "<base64url(payload)>.<base64url(hmac)>", with an expiry added.
-  std::string seal(json::object payload) const;
-  // The payload when the MAC is right and it has not expired.
-  std::optional<json::object> open(std::string_view token) const;
-
- private:
-  std::string key_;
-  std::chrono::seconds lifetime_;
-  std::function<std::chrono::system_clock::time_point()> now_;
-};
+// requestState is sealed by a crypto::Sealer.
+using RequestStateCodec = crypto::Sealer;
 
 class InputRounds {
  public:

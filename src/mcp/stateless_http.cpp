@@ -189,7 +189,7 @@ net::Reply StatelessHttp::listen(const jsonrpc::Message& message) {
   subscriptions_.add(subscription);
   // The subscription lasts as long as its response stream.
   return net::Reply{sse_head(), std::make_shared<SseSource>(stream, stream->attach(0), std::nullopt, options_.keepalive,
-                                                            [this, key = subscription->key()] { subscriptions_.remove(key); })};
+                                                            [this, raw = subscription.get()] { subscriptions_.remove(raw); })};
 }
 
 void StatelessHttp::close_subscriptions() {

@@ -49,9 +49,9 @@ void SubscriptionHub::add(std::shared_ptr<Subscription> subscription) {
   subscriptions_.push_back(std::move(subscription));
 }
 
-void SubscriptionHub::remove(const std::string& key) {
+void SubscriptionHub::remove(const Subscription* subscription) {
   std::lock_guard lock(mutex_);
-  std::erase_if(subscriptions_, [&](const auto& s) { return s->key() == key; });
+  std::erase_if(subscriptions_, [&](const auto& s) { return s.get() == subscription; });
 }
 
 std::vector<std::shared_ptr<Subscription>> SubscriptionHub::snapshot() const {

@@ -51,7 +51,9 @@ class Subscription {
 class SubscriptionHub {
  public:
   void add(std::shared_ptr<Subscription> subscription);
-  void remove(const std::string& key);  // by Subscription::key()
+  // Ids are chosen by clients and need not be unique across them, so a
+  // subscription is removed by identity, not by id.
+  void remove(const Subscription* subscription);
   // notifications/{tools,prompts,resources}/list_changed to those who asked.
   void list_changed(std::string_view method);
   void resource_updated(const std::string& uri);

@@ -1,0 +1,16 @@
+# Writes OUT, a C++ source that holds every file in DIR as a string, for
+# gatehouse::web::asset(). Run at build time by add_custom_command.
+file(GLOB FILES "${DIR}/*")
+list(SORT FILES)
+set(body "")
+foreach(file IN LISTS FILES)
+  get_filename_component(name "${file}" NAME)
+  file(READ "${file}" content)
+  string(FIND "${content}" ")gh_asset\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${file} contains the raw string delimiter )gh_asset\"")
+  endif()
+  string(APPEND body "    {\"${name}\", R\"gh_asset(${content})gh_asset\"},\n")
+endforeach()
+file(WRITE "${OUT}.tmp" "// Generated from web/ by cmake/embed.cmake; do not edit.\n#include <map>\n#include <string_view>\n\nnamespace gatehouse::web {\nextern const std::map<std::string_view, std::string_view> kAssets;\nconst std::map<std::string_view, std::string_view> kAssets = {\n${body}};\n}  // namespace gatehouse::web\n")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

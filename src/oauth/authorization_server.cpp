@@ -1,0 +1,133 @@
+#include "oauth/authorization_server.hpp"
+
+#include "crypto/random.hpp"
+#include "oauth/endpoint/metadata.hpp"
+#include "oauth/endpoint/oauth_reply.hpp"
+#include "oauth/endpoint/revocation_endpoint.hpp"
+#include "oauth/endpoint/token_endpoint.hpp"
+#include "web/template.hpp"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace gatehouse::oauth {
+
+namespace http = boost::beast::http;
+namespace asio = boost::asio;
+
+namespace {
+
+net::Reply document(const boost::json::object& body) {
+  auto response = net::json_response(http::status::ok, boost::json::serialize(body));
+  // Discovery documents may be cached briefly and read from any page (RS6, RS7).
+  response.set(http::field::cache_control, "public, max-age=300");
+  response.set(http::field::access_control_allow_origin, "*");
+  return net::reply(std::move(response));
+}
+
+// A handler from a synchronous function of the request.
+template <class F>
+net::Handler sync(F f) {
+  return [f = std::move(f)](net::Request& request, const net::Peer& peer) -> asio::awaitable<net::Reply> {
+    co_return f(request, peer);
+  };
+}
+
+}  // namespace
+
+std::string rotate_signing_key(store::SigningKeyStore& keys, std::int64_t now) {
+  auto key = crypto::EcKey::generate();
+  store::SigningKey record;
+  record.kid = key.thumbprint().substr(0, 16);
+  record.algorithm = "ES256";
+  record.private_key_pem = key.private_pem();
+  record.created_at = now;
+  for (const auto& existing : keys.list())
+    if (existing.retired_at == 0) keys.retire(existing.kid, now);
+  keys.add(record);
+  return record.kid;
+}
+
+AuthorizationServer::AuthorizationServer(Settings settings, store::Stores& stores, AuthorizationServerOptions options)
+    : settings_(std::move(settings)),
+      stores_(stores),
+      options_(std::move(options)),
+      tokens_(settings_, keys_, revoked_),
+      ctx_{settings_, stores_, keys_, revoked_, tokens_},
+      guard_(settings_, tokens_),
+      authorize_(ctx_, options_.authorize) {}
+
+void AuthorizationServer::load_keys() {
+  auto now = ctx_.now();
+  auto records = stores_.signing_keys->list();
+  bool has_active = std::any_of(records.begin(), records.end(), [](const auto& k) { return k.retired_at == 0; });
+  if (!has_active) {
+    auto kid = rotate_signing_key(*stores_.signing_keys, now);
+    spdlog::info("created signing key {}", kid);
+    records = stores_.signing_keys->list();
+  }
+  auto set = std::make_shared<SigningKeySet>();
+  for (const auto& r : records) {
+    // A retired key verifies until every token it signed has expired.
+    if (r.retired_at != 0 && r.retired_at + settings_.access_token_lifetime.count() < now) continue;
+    auto key = crypto::EcKey::from_private_pem(r.private_key_pem);
+    if (!key) {
+      spdlog::error("signing key {} in the store cannot be read; skipped", r.kid);
+      continue;
+    }
+    set->keys.push_back({r.kid, std::move(*key), r.retired_at == 0});
+  }
+  keys_.replace(std::move(set));
+}
+
+void AuthorizationServer::start() {
+  load_keys();
+  housekeeping();
+}
+
+void AuthorizationServer::housekeeping() {
+  auto now = ctx_.now();
+  // Revocations from other instances reach this one's tokens here.
+  std::unordered_set<std::string> revoked;
+  for (const auto& r : stores_.revocations->revoked_since(now - settings_.access_token_lifetime.count() - 120))
+    if (r.kind == store::RevocationKind::grant) revoked.insert(r.id);
+  revoked_.replace(std::move(revoked));
+  if (now - last_cleanup_ >= 300) {
+    last_cleanup_ = now;
+    load_keys();  // picks up `gatehouse keys rotate` run meanwhile
+    stores_.codes->remove_expired(now);
+    stores_.grants->remove_expired(now);
+    stores_.revocations->remove_expired(now);
+    stores_.rate_limits->remove_expired(now);
+    if (auto n = stores_.clients->remove_unused(store::ClientKind::dynamic, now - options_.unused_client_lifetime.count()))
+      spdlog::info("removed {} registered clients that never completed a sign-in", n);
+  }
+}
+
+void AuthorizationServer::install(net::Router& router) {
+  auto as_metadata = [this](net::Request&, const net::Peer&) { return document(authorization_server_metadata(settings_)); };
+  auto prm = [this](net::Request&, const net::Peer&) { return document(protected_resource_metadata(settings_)); };
+  // RS5, AS1: the path-aware and the root forms.
+  router.route("/.well-known/oauth-authorization-server", sync(as_metadata));
+  router.route("/.well-known/openid-configuration", sync(as_metadata));
+  router.route("/.well-known/oauth-protected-resource", sync(prm));
+  router.route(protected_resource_metadata_path(settings_), sync(prm));
+  router.route("/.well-known/jwks.json",
+               sync([this](net::Request&, const net::Peer&) { return document(keys_.snapshot()->jwks()); }));
+  router.route("/authorize", sync([this](net::Request& r, const net::Peer& p) { return authorize_.handle(r, p); }));
+  router.route("/token", sync([this](net::Request& r, const net::Peer&) { return token_endpoint(ctx_, r); }));
+  router.route("/revoke", sync([this](net::Request& r, const net::Peer&) { return revocation_endpoint(ctx_, r); }));
+  router.route("/register", sync([this](net::Request& r, const net::Peer& p) {
+                 return registration_endpoint(ctx_, options_.registration, r, p);
+               }));
+  router.route("/assets/gatehouse.css", sync([](net::Request&, const net::Peer&) {
+                 net::Response r{http::status::ok, 11};
+                 r.set(http::field::content_type, "text/css; charset=utf-8");
+                 r.set(http::field::cache_control, "public, max-age=3600");
+                 r.body() = std::string(web::asset("gatehouse.css"));
+                 r.prepare_payload();
+                 return net::reply(std::move(r));
+               }));
+}
+
+}  // namespace gatehouse::oauth

@@ -1,0 +1,34 @@
+#pragma once
+// What the authorization server's endpoints share: settings, stores, keys,
+// the token minting service, the clock.
+#include "oauth/settings.hpp"
+#include "oauth/token/access_token.hpp"
+#include "oauth/token/signing_keys.hpp"
+#include "store/stores.hpp"
+
+#include <chrono>
+#include <functional>
+
+namespace gatehouse::oauth {
+
+struct ServerContext {
+  const Settings& settings;
+  store::Stores& stores;
+  const SigningKeys& keys;
+  RevokedGrants& revoked;
+  const AccessTokens& tokens;
+  std::function<std::chrono::system_clock::time_point()> clock = std::chrono::system_clock::now;
+
+  std::int64_t now() const {
+    return std::chrono::duration_cast<std::chrono::seconds>(clock().time_since_epoch()).count();
+  }
+};
+
+// hex SHA-256: how codes, refresh tokens and client secrets are stored.
+std::string token_hash(std::string_view secret);
+
+// Revokes a grant everywhere: the store, the shared revocation list (other
+// instances), and this instance's set (its access tokens stop at once).
+void revoke_grant(ServerContext& ctx, const std::string& grant_id);
+
+}  // namespace gatehouse::oauth

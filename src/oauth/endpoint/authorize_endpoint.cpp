@@ -1,0 +1,395 @@
+#include "oauth/endpoint/authorize_endpoint.hpp"
+
+#include "crypto/hmac.hpp"
+#include "crypto/password_hash.hpp"
+#include "crypto/random.hpp"
+#include "net/form.hpp"
+#include "oauth/client/redirect_uri.hpp"
+#include "oauth/grant/pkce.hpp"
+#include "oauth/resource/resource_uri.hpp"
+#include "oauth/scope.hpp"
+#include "web/template.hpp"
+
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <spdlog/spdlog.h>
+
+namespace gatehouse::oauth {
+
+namespace http = boost::beast::http;
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kBrowserCookie = "gh_browser";
+constexpr std::string_view kSessionCookie = "gh_session";
+constexpr std::string_view kConsentCookie = "gh_consent";
+
+std::optional<std::string> cookie(const net::Request& request, std::string_view name) {
+  for (auto it = request.find(http::field::cookie); it != request.end() && it->name() == http::field::cookie; ++it) {
+    std::string_view header = it->value();
+    while (!header.empty()) {
+      auto semi = header.find(';');
+      auto pair = header.substr(0, semi);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      auto eq = pair.find('=');
+      if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+      if (semi == std::string_view::npos) break;
+      header.remove_prefix(semi + 1);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string set_cookie(std::string_view name, std::string_view value, std::int64_t max_age, bool secure) {
+  std::string c = std::string(name) + "=" + std::string(value) + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+                  std::to_string(max_age);
+  if (secure) c += "; Secure";
+  return c;
+}
+
+std::string origin_of(std::string_view uri) {
+  auto u = boost::urls::parse_uri(uri);
+  if (!u) return {};
+  return std::string(u->scheme()) + "://" + std::string(u->encoded_host_and_port());
+}
+
+std::string host_of(std::string_view uri) {
+  auto u = boost::urls::parse_uri(uri);
+  return u ? std::string(u->encoded_host_and_port()) : std::string(uri);
+}
+
+// A page for people: HTML, never framed (AZ6), never cached, strict CSP.
+net::Reply page(http::status status, std::string html, std::string_view redirect_origin = {}) {
+  net::Response r{status, 11};
+  r.set(http::field::content_type, "text/html; charset=utf-8");
+  r.set(http::field::cache_control, "no-store");
+  r.set("X-Frame-Options", "DENY");
+  r.set("X-Content-Type-Options", "nosniff");
+  r.set("Referrer-Policy", "no-referrer");
+  // form-action must admit where the approval redirects to: browsers apply
+  // it to the redirect that follows a form submission.
+  std::string csp = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+  if (!redirect_origin.empty()) csp += " " + std::string(redirect_origin);
+  r.set("Content-Security-Policy", csp);
+  r.body() = std::move(html);
+  r.prepare_payload();
+  return net::reply(std::move(r));
+}
+
+net::Reply error_page(http::status status, std::string_view heading, std::string_view message, std::string_view detail = {}) {
+  return page(status, web::render_page("error.html", heading,
+                                       {{"heading", std::string(heading)},
+                                        {"message", std::string(message)},
+                                        {"detail", std::string(detail)}}));
+}
+
+// AZ7: 302 to the client, never 307/308 (Claude's callback takes GET only);
+// `iss` in every response (RFC 9207), `state` unchanged.
+net::Reply redirect(std::string_view redirect_uri, const std::vector<std::pair<std::string, std::string>>& params) {
+  std::string location(redirect_uri);
+  char sep = location.find('?') == std::string::npos ? '?' : '&';
+  for (const auto& [k, v] : params) {
+    if (v.empty() && k == "state") continue;
+    location += sep;
+    location += net::url_encode(k) + "=" + net::url_encode(v);
+    sep = '&';
+  }
+  net::Response r{http::status::found, 11};
+  r.set(http::field::location, location);
+  r.set(http::field::cache_control, "no-store");
+  r.prepare_payload();
+  return net::reply(std::move(r));
+}
+
+}  // namespace
+
+// The validated authorization request, as it travels sealed between pages.
+struct AuthorizeEndpoint::Flow {
+  std::string client_id, client_name, client_kind, redirect_uri, state, code_challenge, resource, scope;
+
+  json::object to_json() const {
+    return {{"c", client_id}, {"n", client_name}, {"k", client_kind}, {"r", redirect_uri}, {"s", state},
+            {"p", code_challenge}, {"a", resource}, {"o", scope}};
+  }
+  static Flow from_json(const json::object& o) {
+    auto get = [&](std::string_view k) {
+      auto* v = o.if_contains(k);
+      return v && v->is_string() ? std::string(v->get_string()) : std::string();
+    };
+    return {get("c"), get("n"), get("k"), get("r"), get("s"), get("p"), get("a"), get("o")};
+  }
+};
+
+// Who the browser is: its CSRF identity, the signed-in user (if any) and the
+// consents it remembers.
+struct AuthorizeEndpoint::Browser {
+  std::string id;           // gh_browser cookie; new ones are set on the reply
+  bool new_id = false;
+  std::string user_id;      // signed in when not empty
+  std::string username;
+  json::object consents;    // client_id -> scope
+  std::vector<std::string> set_cookies;
+};
+
+AuthorizeEndpoint::AuthorizeEndpoint(ServerContext& ctx, AuthorizeOptions options)
+    : ctx_(ctx),
+      options_(std::move(options)),
+      secure_cookies_(ctx.settings.issuer.starts_with("https://")),
+      requests_(options_.ui_key + "|request", ctx.settings.code_lifetime),
+      sessions_(options_.ui_key + "|session", options_.login_lifetime),
+      consents_(options_.ui_key + "|consent", std::chrono::hours(24 * 90)) {}
+
+net::Reply AuthorizeEndpoint::handle(const net::Request& request, const net::Peer& peer) {
+  if (request.method() == http::verb::get || request.method() == http::verb::head) return start(request);
+  if (request.method() == http::verb::post) return submit(request, peer);
+  auto reply = error_page(http::status::method_not_allowed, "Method not allowed", "Use GET or POST.");
+  reply.response.set(http::field::allow, "GET, POST");
+  return reply;
+}
+
+net::Reply AuthorizeEndpoint::start(const net::Request& request) {
+  std::string_view target = request.target();
+  auto q = target.find('?');
+  auto form = net::parse_form(q == std::string_view::npos ? std::string_view{} : target.substr(q + 1));
+  if (!form) return error_page(http::status::bad_request, "Invalid request", "The authorization request is malformed.");
+  // RFC 6749 §3.1: no parameter twice (and no guessing which one counts).
+  if (!form->duplicates.empty())
+    return error_page(http::status::bad_request, "Invalid request",
+                      "The parameter " + form->duplicates.front() + " appears more than once.");
+
+  // AZ2: until the client and its redirect URI are known good, errors are
+  // shown here and never sent anywhere.
+  auto client_id = form->value_or("client_id");
+  if (client_id.empty()) return error_page(http::status::bad_request, "Invalid request", "The request names no client (client_id).");
+  if (client_id.starts_with("https://"))
+    return error_page(http::status::bad_request, "Unsupported client",
+                      "This server does not accept Client ID Metadata Documents; the application must register first.",
+                      "client_id " + client_id);
+  auto client = ctx_.stores.clients->find(client_id);
+  if (!client)
+    return error_page(http::status::bad_request, "Unknown application",
+                      "This server does not know the application that sent you here. Start again from the application.",
+                      "client_id " + client_id);
+  std::string redirect_uri = form->value_or("redirect_uri");
+  if (redirect_uri.empty()) {
+    if (client->redirect_uris.size() != 1)
+      return error_page(http::status::bad_request, "Invalid request", "The request has no redirect_uri.");
+    redirect_uri = client->redirect_uris.front();
+  }
+  // AZ3: exact match, loopback ports aside.
+  if (!redirect_uri_allowed(client->redirect_uris, redirect_uri))
+    return error_page(http::status::bad_request, "Invalid redirect",
+                      "The application asked to send you back to an address it did not register.", redirect_uri);
+
+  auto state = form->value_or("state");
+  auto fail = [&](const Error& e) {
+    auto params = e.to_query();
+    params.emplace_back("state", state);
+    params.emplace_back("iss", ctx_.settings.issuer);
+    return redirect(redirect_uri, params);
+  };
+  // AZ1: the code flow only, with PKCE S256; unknown parameters are ignored.
+  if (form->value_or("response_type") != "code")
+    return fail(Error::unsupported_response_type("only response_type=code is supported"));
+  auto challenge = form->value_or("code_challenge");
+  if (challenge.empty()) return fail(Error::invalid_request("PKCE is required: send code_challenge (S256)"));
+  if (form->value_or("code_challenge_method") != "S256")
+    return fail(Error::invalid_request("code_challenge_method must be S256"));
+  if (!valid_code_challenge(challenge)) return fail(Error::invalid_request("code_challenge is not a valid S256 challenge"));
+  // AZ4: the resource, when named, must be this server (RS4 normalisation).
+  if (auto* resource = form->get("resource"); resource && !same_resource(*resource, ctx_.settings.resource))
+    return fail(Error::invalid_target("this server only issues tokens for " + ctx_.settings.resource));
+  // AZ5: tolerant scopes; unknown ones are dropped, none means the default.
+  auto scopes = known_scopes(parse_scope(form->value_or("scope")), ctx_.settings.scopes);
+  if (scopes.empty()) scopes = ctx_.settings.default_scopes;
+
+  Flow flow{client->client_id, client->client_name.empty() ? client->client_id : client->client_name,
+            std::string(store::to_string(client->kind)), redirect_uri, state, challenge, ctx_.settings.resource,
+            join_scope(scopes)};
+  return show(flow, browser_of(request));
+}
+
+AuthorizeEndpoint::Browser AuthorizeEndpoint::browser_of(const net::Request& request) const {
+  Browser b;
+  if (auto id = cookie(request, kBrowserCookie); id && id->size() >= 16 && id->size() <= 64) {
+    b.id = *id;
+  } else {
+    b.id = crypto::random_token(18);
+    b.new_id = true;
+    b.set_cookies.push_back(set_cookie(kBrowserCookie, b.id, 365 * 24 * 3600, secure_cookies_));
+  }
+  if (auto session = cookie(request, kSessionCookie))
+    if (auto payload = sessions_.open(*session)) {
+      auto* uid = payload->if_contains("u");
+      if (uid && uid->is_string())
+        if (auto user = ctx_.stores.users->find(uid->get_string()); user && !user->disabled) {
+          b.user_id = user->id;
+          b.username = user->name;
+        }
+    }
+  if (auto consents = cookie(request, kConsentCookie))
+    if (auto payload = consents_.open(*consents)) {
+      auto* owner = payload->if_contains("u");
+      auto* granted = payload->if_contains("c");
+      if (owner && owner->is_string() && owner->get_string() == b.user_id && granted && granted->is_object())
+        b.consents = granted->get_object();
+    }
+  return b;
+}
+
+namespace {
+std::string csrf_for(const crypto::Sealer& sealer, std::string_view browser, std::string_view sealed_request) {
+  return sealer.mac(std::string("csrf|") + std::string(browser) + "|" + std::string(sealed_request));
+}
+
+net::Reply with_cookies(net::Reply reply, const std::vector<std::string>& cookies) {
+  for (const auto& c : cookies) reply.response.insert(http::field::set_cookie, c);
+  return reply;
+}
+
+std::string scope_chips(const std::string& scope) {
+  std::string out;
+  for (const auto& s : parse_scope(scope)) out += "<span class=\"scope\">" + web::escape_html(s) + "</span>";
+  return out;
+}
+}  // namespace
+
+net::Reply AuthorizeEndpoint::show(const Flow& flow, const Browser& browser, std::string notice) {
+  if (browser.user_id.empty()) return login_page(flow, browser, std::move(notice), {});
+  // Remembered consent covers this request when it asks for nothing more.
+  if (auto* remembered = browser.consents.if_contains(flow.client_id); remembered && remembered->is_string() &&
+                                                                        contains_all(parse_scope(remembered->get_string()),
+                                                                                     parse_scope(flow.scope)))
+    return approve(flow, browser, false);
+  return consent_page(flow, browser, browser.username);
+}
+
+net::Reply AuthorizeEndpoint::login_page(const Flow& flow, const Browser& browser, std::string notice,
+                                         std::string username, http::status status) {
+  auto sealed = requests_.seal(flow.to_json());
+  std::string notice_html;
+  if (!notice.empty()) notice_html = "<p class=\"notice error\" role=\"alert\">" + web::escape_html(notice) + "</p>";
+  auto html = web::render_page("login.html", "Sign in",
+                               {{"client_name", flow.client_name},
+                                {"request", sealed},
+                                {"csrf_token", csrf_for(requests_, browser.id, sealed)},
+                                {"notice", notice_html},
+                                {"username", username}});
+  return with_cookies(page(status, std::move(html)), browser.set_cookies);
+}
+
+net::Reply AuthorizeEndpoint::consent_page(const Flow& flow, const Browser& browser, const std::string& username) {
+  auto sealed = requests_.seal(flow.to_json());
+  std::string notice_html;
+  // AZ6: say so when the code can only go to this computer.
+  if (is_loopback_redirect(flow.redirect_uri))
+    notice_html = "<p class=\"notice warn\">This application runs on this computer: the access goes to a local "
+                  "address (" + web::escape_html(host_of(flow.redirect_uri)) + ").</p>";
+  auto html = web::render_page("consent.html", "Allow access",
+                               {{"client_name", flow.client_name},
+                                {"client_kind", flow.client_kind == "dynamic" ? "registered itself" : "registered by the operator"},
+                                {"username", username},
+                                {"redirect_host", host_of(flow.redirect_uri)},
+                                {"scopes", scope_chips(flow.scope)},
+                                {"resource", flow.resource},
+                                {"request", sealed},
+                                {"csrf_token", csrf_for(requests_, browser.id, sealed)},
+                                {"notice", notice_html}});
+  return with_cookies(page(http::status::ok, std::move(html), origin_of(flow.redirect_uri)), browser.set_cookies);
+}
+
+net::Reply AuthorizeEndpoint::approve(const Flow& flow, const Browser& browser, bool remember) {
+  auto now = ctx_.now();
+  // AZ8: single use, 10 minutes, bound to client, redirect, challenge,
+  // resource, scope and user. Only its hash is stored.
+  std::string code = "ghc_" + crypto::random_token(32);
+  store::AuthorizationCode record;
+  record.code_hash = token_hash(code);
+  record.client_id = flow.client_id;
+  record.redirect_uri = flow.redirect_uri;
+  record.code_challenge = flow.code_challenge;
+  record.code_challenge_method = "S256";
+  record.resource = flow.resource;
+  record.scope = flow.scope;
+  record.user_id = browser.user_id;
+  record.created_at = now;
+  record.expires_at = now + ctx_.settings.code_lifetime.count();
+  if (!ctx_.stores.codes->add(record))
+    return error_page(http::status::internal_server_error, "Something went wrong", "The authorization could not be saved. Try again.");
+  spdlog::info("authorization code issued to client {} for user {}", flow.client_id, browser.user_id);
+  auto cookies = browser.set_cookies;
+  if (remember) {
+    json::object consents = browser.consents;
+    consents[flow.client_id] = flow.scope;
+    cookies.push_back(set_cookie(kConsentCookie, consents_.seal({{"u", browser.user_id}, {"c", consents}}),
+                                 90 * 24 * 3600, secure_cookies_));
+  }
+  return with_cookies(redirect(flow.redirect_uri, {{"code", code}, {"state", flow.state}, {"iss", ctx_.settings.issuer}}),
+                      cookies);
+}
+
+net::Reply AuthorizeEndpoint::submit(const net::Request& request, const net::Peer& peer) {
+  if (std::string_view(request[http::field::content_type]).substr(0, 33) != "application/x-www-form-urlencoded")
+    return error_page(http::status::bad_request, "Invalid request", "The form was not sent as a form.");
+  auto form = net::parse_form(request.body());
+  if (!form || !form->duplicates.empty())
+    return error_page(http::status::bad_request, "Invalid request", "The form is malformed.");
+  auto sealed = form->value_or("request");
+  auto payload = requests_.open(sealed);
+  if (!payload)
+    return error_page(http::status::bad_request, "This sign-in has expired",
+                      "Go back to the application and connect again.");
+  auto flow = Flow::from_json(*payload);
+  auto browser = browser_of(request);
+  // CSRF: the token must come from a page this browser was shown.
+  if (browser.new_id || !crypto::constant_time_equal(form->value_or("csrf_token"), csrf_for(requests_, browser.id, sealed)))
+    return error_page(http::status::forbidden, "Request refused",
+                      "The form did not come from this browser's sign-in page. Go back to the application and connect again.");
+
+  auto now = ctx_.now();
+  auto step = form->value_or("step");
+  if (step == "login") {
+    auto username = form->value_or("username");
+    auto password = form->value_or("password");
+    std::string source = peer.remote.address().to_string();
+    // Brute force: limits per account and per source address.
+    if (!ctx_.stores.rate_limits->hit("login-source:" + source, 60, options_.login_attempts_per_source, now) ||
+        !ctx_.stores.rate_limits->hit("login-user:" + username, 900, options_.login_attempts_per_user, now)) {
+      spdlog::warn("login throttled for user \"{}\" from {}", username, source);
+      return login_page(flow, browser, "Too many sign-in attempts. Wait a few minutes and try again.", username,
+                        http::status::too_many_requests);
+    }
+    auto user = ctx_.stores.users->find_by_name(username);
+    if (!user || user->disabled || !crypto::verify_password(password, user->password_hash)) {
+      spdlog::info("failed login for user \"{}\" from {}", username, source);
+      return login_page(flow, browser, "The username or password is wrong.", username, http::status::unauthorized);
+    }
+    browser.user_id = user->id;
+    browser.username = user->name;
+    browser.consents = {};  // consents belong to whoever signed in before
+    if (auto consents = cookie(request, kConsentCookie))
+      if (auto p = consents_.open(*consents); p && p->if_contains("u") && p->at("u") == json::value(user->id) &&
+                                               p->at("c").is_object())
+        browser.consents = p->at("c").as_object();
+    browser.set_cookies.push_back(set_cookie(kSessionCookie, sessions_.seal({{"u", user->id}}),
+                                             options_.login_lifetime.count(), secure_cookies_));
+    spdlog::info("user {} signed in from {}", user->name, source);
+    return show(flow, browser);
+  }
+  if (step == "consent") {
+    if (browser.user_id.empty()) return login_page(flow, browser, "Sign in again to continue.", {});
+    auto decision = form->value_or("decision");
+    if (decision == "approve") return approve(flow, browser, form->value_or("remember") == "1");
+    if (decision == "deny") {
+      spdlog::info("user {} denied client {}", browser.user_id, flow.client_id);
+      auto params = Error::access_denied("the user denied access").to_query();
+      params.emplace_back("state", flow.state);
+      params.emplace_back("iss", ctx_.settings.issuer);
+      return with_cookies(redirect(flow.redirect_uri, params), browser.set_cookies);
+    }
+  }
+  return error_page(http::status::bad_request, "Invalid request", "The form is missing its decision.");
+}
+
+}  // namespace gatehouse::oauth

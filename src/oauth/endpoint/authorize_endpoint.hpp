@@ -1,0 +1,53 @@
+#pragma once
+// GET/POST /authorize (RFC 6749 §4.1.1, OAuth 2.1 §4.1; INTEROP AZ1–AZ8):
+// checks the request, signs the user in, asks for consent, and sends the
+// browser back to the client with a code.
+//
+// The validated request travels between the pages sealed in a hidden form
+// field (HMAC, 10 minutes), so any instance can continue a flow another
+// started. Forms carry a CSRF token bound to a per-browser cookie and to the
+// sealed request. The sign-in lives in a sealed, HttpOnly, SameSite=Lax
+// cookie (Secure on https); remembered consents in another, per browser.
+#include "crypto/sealer.hpp"
+#include "net/http.hpp"
+#include "oauth/context.hpp"
+
+#include <boost/beast/http/status.hpp>
+
+namespace gatehouse::oauth {
+
+struct AuthorizeOptions {
+  std::string ui_key;  // 32+ secret bytes for the sealed values above
+  std::chrono::seconds login_lifetime{12 * 3600};
+  std::int64_t login_attempts_per_user = 10;     // per 15 minutes
+  std::int64_t login_attempts_per_source = 30;   // per minute
+};
+
+class AuthorizeEndpoint {
+ public:
+  AuthorizeEndpoint(ServerContext& ctx, AuthorizeOptions options);
+  net::Reply handle(const net::Request& request, const net::Peer& peer);
+
+ private:
+  struct Flow;
+  struct Browser;
+  net::Reply start(const net::Request& request);
+  net::Reply submit(const net::Request& request, const net::Peer& peer);
+  // Login page, consent page, or straight back with a code when the user
+  // is signed in and remembered consent for this client and these scopes.
+  net::Reply show(const Flow& flow, const Browser& browser, std::string notice = {});
+  net::Reply login_page(const Flow& flow, const Browser& browser, std::string notice, std::string username,
+                        boost::beast::http::status status = boost::beast::http::status::ok);
+  net::Reply consent_page(const Flow& flow, const Browser& browser, const std::string& username);
+  net::Reply approve(const Flow& flow, const Browser& browser, bool remember);
+  Browser browser_of(const net::Request& request) const;
+
+  ServerContext& ctx_;
+  AuthorizeOptions options_;
+  bool secure_cookies_;
+  crypto::Sealer requests_;
+  crypto::Sealer sessions_;
+  crypto::Sealer consents_;
+};
+
+}  // namespace gatehouse::oauth

@@ -1,0 +1,19 @@
+#pragma once
+// POST /token (RFC 6749 §3.2; INTEROP TK1–TK5). The endpoint parses and
+// authenticates; a grant handler decides.
+#include "net/http.hpp"
+#include "net/form.hpp"
+#include "oauth/context.hpp"
+#include "oauth/error.hpp"
+
+#include <variant>
+
+namespace gatehouse::oauth {
+
+net::Reply token_endpoint(ServerContext& ctx, const net::Request& request);
+
+// Shared by the endpoints that take forms: POST, form content type, a body
+// that parses, no duplicated parameters (RFC 6749 §3.1).
+std::variant<net::Form, Error> read_oauth_form(const net::Request& request);
+
+}  // namespace gatehouse::oauth

@@ -1,0 +1,24 @@
+#pragma once
+// The refresh_token grant (RFC 6749 §6, OAuth 2.1 §4.3; INTEROP TK4).
+//
+// Every refresh rotates: the presented token dies and a new one is issued.
+// Presenting a token that was already rotated is a replay, and revokes the
+// whole grant — except within `refresh_reuse_grace` (default 30 s) of its
+// rotation, when the same client is taken to be retrying a refresh whose
+// answer it lost (clients on flaky links, or two tabs refreshing at once).
+// Then the family's current token is rotated once more: the client gets a
+// fresh pair, and the pair of the lost answer stops working.
+#include "net/form.hpp"
+#include "oauth/client/client_authentication.hpp"
+#include "oauth/context.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <variant>
+
+namespace gatehouse::oauth {
+
+std::variant<boost::json::object, Error> refresh_access_token(ServerContext& ctx, const AuthenticatedClient& client,
+                                                               const net::Form& form);
+
+}  // namespace gatehouse::oauth

@@ -1,0 +1,117 @@
+#include "oauth/token/access_token.hpp"
+
+#include "crypto/encoding.hpp"
+#include "crypto/hmac.hpp"
+#include "crypto/jwt.hpp"
+#include "crypto/random.hpp"
+#include "oauth/resource/resource_uri.hpp"
+#include "oauth/scope.hpp"
+
+namespace gatehouse::oauth {
+
+namespace json = boost::json;
+
+namespace {
+constexpr std::size_t kCacheLimit = 100'000;
+// Clock skew tolerated on iat/nbf for tokens of other instances.
+constexpr std::int64_t kLeeway = 60;
+
+std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+bool RevokedGrants::contains(const std::string& grant_id) const {
+  std::lock_guard lock(mutex_);
+  return ids_.contains(grant_id);
+}
+
+void RevokedGrants::replace(std::unordered_set<std::string> ids) {
+  std::lock_guard lock(mutex_);
+  ids_ = std::move(ids);
+}
+
+void RevokedGrants::add(const std::string& grant_id) {
+  std::lock_guard lock(mutex_);
+  ids_.insert(grant_id);
+}
+
+AccessTokens::AccessTokens(const Settings& settings, const SigningKeys& keys, const RevokedGrants& revoked, Clock now)
+    : settings_(settings), keys_(keys), revoked_(revoked), now_(std::move(now)) {}
+
+std::optional<IssuedAccessToken> AccessTokens::issue(const AccessTokenRequest& r) const {
+  auto set = keys_.snapshot();
+  const auto* active = set->active();
+  if (!active) return std::nullopt;
+  auto now = unix_seconds(now_());
+  auto lifetime = settings_.access_token_lifetime.count();
+  json::object claims{{"iss", settings_.issuer},
+                      {"sub", r.subject},
+                      {"aud", r.resource.empty() ? settings_.resource : r.resource},
+                      {"client_id", r.client_id},
+                      {"scope", join_scope(r.scopes)},
+                      {"iat", now},
+                      {"exp", now + lifetime},
+                      {"jti", crypto::random_token(16)},
+                      {"gid", r.grant_id}};
+  return IssuedAccessToken{crypto::sign_jwt(claims, active->key, active->kid), lifetime};
+}
+
+std::variant<Principal, Error> AccessTokens::verify(std::string_view token) const {
+  auto now = unix_seconds(now_());
+  auto key = crypto::sha256(token);
+  {
+    std::lock_guard lock(cache_mutex_);
+    if (auto it = cache_.find(key); it != cache_.end()) {
+      if (it->second.expires_at > now && !revoked_.contains(it->second.principal.grant_id)) return it->second.principal;
+      if (it->second.expires_at <= now) cache_.erase(it);
+    }
+  }
+  std::int64_t expires_at = 0;
+  auto result = verify_uncached(token, expires_at);
+  if (auto* principal = std::get_if<Principal>(&result)) {
+    std::lock_guard lock(cache_mutex_);
+    if (cache_.size() >= kCacheLimit) {
+      // Drop what has expired; if nothing has, start over (bounded memory).
+      std::erase_if(cache_, [&](const auto& kv) { return kv.second.expires_at <= now; });
+      if (cache_.size() >= kCacheLimit) cache_.clear();
+    }
+    cache_.emplace(std::move(key), Cached{*principal, expires_at});
+  }
+  return result;
+}
+
+std::variant<Principal, Error> AccessTokens::verify_uncached(std::string_view token, std::int64_t& expires_at) const {
+  auto set = keys_.snapshot();
+  auto verified = crypto::verify_jwt(token, [&](std::string_view kid) { return set->find(kid); });
+  if (auto* error = std::get_if<crypto::JwtError>(&verified))
+    return Error::invalid_token("the access token is not valid").with_debug(std::string(crypto::to_string(*error)));
+  const auto& claims = std::get<crypto::VerifiedJwt>(verified).claims;
+
+  auto now = unix_seconds(now_());
+  auto claim = [&](std::string_view name) -> std::string {
+    auto* v = claims.if_contains(name);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+  };
+  // RFC 9068 §4: iss, aud, exp are checked; the token is ours and for us.
+  if (claim("iss") != settings_.issuer) return Error::invalid_token("the access token was issued by another server");
+  if (!same_resource(claim("aud"), settings_.resource))
+    return Error::invalid_token("the access token is meant for another resource");
+  auto exp = crypto::int_claim(claims, "exp");
+  if (!exp || *exp <= now) return Error::invalid_token("the access token has expired");
+  if (auto nbf = crypto::int_claim(claims, "nbf"); nbf && *nbf > now + kLeeway)
+    return Error::invalid_token("the access token is not valid yet");
+  Principal p{claim("sub"), claim("client_id"), parse_scope(claim("scope")), claim("gid")};
+  if (p.subject.empty()) return Error::invalid_token("the access token names no subject");
+  if (!p.grant_id.empty() && revoked_.contains(p.grant_id)) return Error::invalid_token("the access token was revoked");
+  expires_at = *exp;
+  return p;
+}
+
+std::size_t AccessTokens::cache_size() const {
+  std::lock_guard lock(cache_mutex_);
+  return cache_.size();
+}
+
+}  // namespace gatehouse::oauth

@@ -1,0 +1,80 @@
+#pragma once
+// Access tokens: ES256 JWTs (RFC 9068 profile) carrying iss, aud (the
+// resource), sub, client_id, scope, iat, exp, jti and the grant id. They are
+// verified locally — the hot path of every MCP request touches no database —
+// and a verified token is cached by its SHA-256 until it expires.
+// Revocation reaches verification through RevokedGrants, refreshed from the
+// store in the background.
+#include "oauth/error.hpp"
+#include "oauth/settings.hpp"
+#include "oauth/token/signing_keys.hpp"
+
+#include <gatehouse/principal.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <variant>
+
+namespace gatehouse::oauth {
+
+struct AccessTokenRequest {
+  std::string subject;
+  std::string client_id;
+  std::vector<std::string> scopes;
+  std::string grant_id;
+  std::string resource;  // the audience; Settings::resource when empty
+};
+
+struct IssuedAccessToken {
+  std::string token;
+  std::int64_t expires_in;  // seconds
+};
+
+// Grants revoked recently enough that tokens from them may still be alive.
+class RevokedGrants {
+ public:
+  bool contains(const std::string& grant_id) const;
+  void replace(std::unordered_set<std::string> ids);
+  void add(const std::string& grant_id);
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_set<std::string> ids_;
+};
+
+class AccessTokens {
+ public:
+  using Clock = std::function<std::chrono::system_clock::time_point()>;
+  AccessTokens(const Settings& settings, const SigningKeys& keys, const RevokedGrants& revoked,
+               Clock now = std::chrono::system_clock::now);
+
+  // Signs a new token with the active key; nullopt when there is no key.
+  std::optional<IssuedAccessToken> issue(const AccessTokenRequest& request) const;
+
+  // The principal of a valid token, or invalid_token saying why (RS3): bad
+  // format or signature, another issuer or audience (RS4), expired, revoked.
+  std::variant<Principal, Error> verify(std::string_view token) const;
+
+  std::size_t cache_size() const;
+
+ private:
+  struct Cached {
+    Principal principal;
+    std::int64_t expires_at;
+  };
+  std::variant<Principal, Error> verify_uncached(std::string_view token, std::int64_t& expires_at) const;
+
+  const Settings& settings_;
+  const SigningKeys& keys_;
+  const RevokedGrants& revoked_;
+  Clock now_;
+  mutable std::mutex cache_mutex_;
+  mutable std::unordered_map<std::string, Cached> cache_;
+};
+
+}  // namespace gatehouse::oauth

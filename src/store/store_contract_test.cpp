@@ -1,0 +1,751 @@
+// The store contract: every implementation of the store interfaces passes
+// these same tests (memory and SQLite here; PostgreSQL joins by adding a
+// Backend). Durable backends also pass the reopen tests at the end.
+#include "store/stores.hpp"
+#include "store/test_temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <latch>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace gatehouse::store {
+namespace {
+
+constexpr std::int64_t T0 = 1'700'000'000;  // a fixed "now"; stores never read a clock
+
+struct Backend {
+  const char* name;
+  Stores (*open)(const std::filesystem::path& dir);
+};
+
+const Backend kMemory{"Memory", [](const std::filesystem::path&) { return open_memory_stores(); }};
+const Backend kSqlite{"Sqlite", [](const std::filesystem::path& dir) { return open_sqlite_stores(dir / "store.db"); }};
+
+std::string backend_name(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
+
+class StoreContract : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override { s_ = GetParam().open(dir_.path()); }
+  void reopen() {
+    s_ = Stores{};  // close first: one connection at a time, as after a restart
+    s_ = GetParam().open(dir_.path());
+  }
+
+  testing::TempDir dir_;
+  Stores s_;
+};
+
+// ---- record builders: every field set, so round trips check them all ----
+
+User user(std::string id, std::string name) {
+  return User{.id = std::move(id), .name = std::move(name), .password_hash = "$scrypt$N=16384$salt$hash",
+              .created_at = T0, .disabled = false};
+}
+
+Client client(std::string id, std::int64_t created_at = T0, ClientKind kind = ClientKind::dynamic) {
+  return Client{
+      .client_id = std::move(id),
+      .secret_hash = "",
+      .client_name = "Claude",
+      .redirect_uris = {"https://claude.ai/api/mcp/auth_callback", "http://127.0.0.1/callback"},
+      .grant_types = {"authorization_code", "refresh_token"},
+      .response_types = {"code"},
+      .token_endpoint_auth_method = "none",
+      .scope = "mcp:tools",
+      .kind = kind,
+      .metadata_json = R"({"client_name":"Claude"})",
+      .fingerprint = "",
+      .created_at = created_at,
+      .last_used_at = 0,
+  };
+}
+
+AuthorizationCode code(std::string hash, std::int64_t expires_at = T0 + 60) {
+  return AuthorizationCode{
+      .code_hash = std::move(hash),
+      .client_id = "client-1",
+      .redirect_uri = "https://claude.ai/api/mcp/auth_callback",
+      .code_challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+      .code_challenge_method = "S256",
+      .resource = "https://mcp.example.com/mcp",
+      .scope = "mcp:tools",
+      .user_id = "user-1",
+      .created_at = T0,
+      .expires_at = expires_at,
+      .extra_json = R"({"connection":"sealed-ref"})",
+  };
+}
+
+Grant grant(std::string id, std::string user_id = "user-1", std::string client_id = "client-1",
+            std::int64_t created_at = T0, std::int64_t absolute_expires_at = T0 + 90 * 86400) {
+  return Grant{.id = std::move(id), .user_id = std::move(user_id), .client_id = std::move(client_id),
+               .scope = "mcp:tools", .resource = "https://mcp.example.com/mcp", .created_at = created_at,
+               .absolute_expires_at = absolute_expires_at, .revoked_at = 0};
+}
+
+RefreshToken token(std::string hash, std::int64_t expires_at = T0 + 30 * 86400, std::int64_t created_at = T0) {
+  return RefreshToken{.token_hash = std::move(hash), .grant_id = "", .created_at = created_at,
+                      .expires_at = expires_at, .rotated_at = 0, .replaced_by_hash = ""};
+}
+
+SigningKey key(std::string kid, std::int64_t created_at) {
+  return SigningKey{.kid = std::move(kid), .algorithm = "ES256",
+                    .private_key_pem = "-----BEGIN PRIVATE KEY-----\nMIGHAgEA\n-----END PRIVATE KEY-----\n",
+                    .created_at = created_at, .retired_at = 0};
+}
+
+std::vector<std::string> client_ids(const std::vector<Client>& clients) {
+  std::vector<std::string> out;
+  for (const auto& c : clients) out.push_back(c.client_id);
+  return out;
+}
+std::vector<std::string> grant_ids(const std::vector<Grant>& grants) {
+  std::vector<std::string> out;
+  for (const auto& g : grants) out.push_back(g.id);
+  return out;
+}
+
+using Ids = std::vector<std::string>;
+
+// ---- users ----
+
+TEST_P(StoreContract, UserRoundTripsByIdAndByName) {
+  User alice = user("u1", "alice");
+  alice.disabled = true;
+  ASSERT_TRUE(s_.users->add(alice));
+  EXPECT_EQ(s_.users->find("u1"), alice);
+  EXPECT_EQ(s_.users->find_by_name("alice"), alice);
+  EXPECT_EQ(s_.users->find("u2"), std::nullopt);
+  EXPECT_EQ(s_.users->find_by_name("Alice"), std::nullopt) << "names compare byte for byte";
+}
+
+TEST_P(StoreContract, UserAddRefusesATakenIdOrName) {
+  ASSERT_TRUE(s_.users->add(user("u1", "alice")));
+  EXPECT_FALSE(s_.users->add(user("u1", "bob"))) << "same id";
+  EXPECT_FALSE(s_.users->add(user("u2", "alice"))) << "same name";
+  EXPECT_EQ(s_.users->find("u1")->name, "alice");
+  EXPECT_EQ(s_.users->find("u2"), std::nullopt);
+  EXPECT_EQ(s_.users->find_by_name("bob"), std::nullopt);
+}
+
+TEST_P(StoreContract, UserListIsOrderedByName) {
+  ASSERT_TRUE(s_.users->add(user("u1", "carol")));
+  ASSERT_TRUE(s_.users->add(user("u2", "alice")));
+  ASSERT_TRUE(s_.users->add(user("u3", "bob")));
+  std::vector<std::string> names;
+  for (const auto& u : s_.users->list()) names.push_back(u.name);
+  EXPECT_EQ(names, (Ids{"alice", "bob", "carol"}));
+}
+
+TEST_P(StoreContract, UserPasswordAndDisabledChangeInPlace) {
+  ASSERT_TRUE(s_.users->add(user("u1", "alice")));
+  EXPECT_TRUE(s_.users->set_password_hash("u1", "$scrypt$new"));
+  EXPECT_TRUE(s_.users->set_disabled("u1", true));
+  auto found = s_.users->find_by_name("alice");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->password_hash, "$scrypt$new");
+  EXPECT_TRUE(found->disabled);
+  EXPECT_TRUE(s_.users->set_disabled("u1", false));
+  EXPECT_FALSE(s_.users->find("u1")->disabled);
+  EXPECT_FALSE(s_.users->set_password_hash("nobody", "x"));
+  EXPECT_FALSE(s_.users->set_disabled("nobody", true));
+}
+
+TEST_P(StoreContract, UserRemoveFreesTheName) {
+  ASSERT_TRUE(s_.users->add(user("u1", "alice")));
+  EXPECT_TRUE(s_.users->remove("u1"));
+  EXPECT_FALSE(s_.users->remove("u1"));
+  EXPECT_EQ(s_.users->find("u1"), std::nullopt);
+  EXPECT_EQ(s_.users->find_by_name("alice"), std::nullopt);
+  EXPECT_TRUE(s_.users->add(user("u2", "alice")));
+  EXPECT_EQ(s_.users->list().size(), 1u);
+}
+
+TEST_P(StoreContract, StringsRoundTripByteForByte) {
+  // Values are bound as parameters, never spliced into SQL text.
+  for (std::string name : {"'; DROP TABLE users; --", "ünïcödé ✓", "quote\"back\\slash", "", "?1 ?2 :name @x $y"}) {
+    User u = user("id:" + name, name);
+    u.password_hash = name + "'\"";
+    ASSERT_TRUE(s_.users->add(u)) << name;
+    EXPECT_EQ(s_.users->find_by_name(name), u) << name;
+    EXPECT_EQ(s_.users->find("id:" + name), u) << name;
+  }
+  EXPECT_EQ(s_.users->list().size(), 5u);
+}
+
+// ---- clients ----
+
+TEST_P(StoreContract, ClientRoundTripsEveryField) {
+  Client c = client("c1");
+  c.secret_hash = std::string(64, 'a');
+  c.kind = ClientKind::preregistered;
+  c.redirect_uris = {"https://a.example/cb?x=\"1\"&y=\\2", "http://localhost:1234/ü", "tab\there\nnewline", ""};
+  c.grant_types = {};
+  c.fingerprint = "fp-1";
+  c.last_used_at = T0 + 5;
+  ASSERT_TRUE(s_.clients->add(c));
+  EXPECT_EQ(s_.clients->find("c1"), c);
+  EXPECT_EQ(s_.clients->find_by_fingerprint("fp-1"), c);
+  EXPECT_EQ(s_.clients->find("c2"), std::nullopt);
+  for (auto kind : {ClientKind::dynamic, ClientKind::api_key}) {
+    Client k = client(std::string(to_string(kind)));
+    k.kind = kind;
+    ASSERT_TRUE(s_.clients->add(k));
+    EXPECT_EQ(s_.clients->find(to_string(kind))->kind, kind);
+  }
+}
+
+TEST_P(StoreContract, ClientAddRefusesATakenId) {
+  ASSERT_TRUE(s_.clients->add(client("c1")));
+  Client other = client("c1");
+  other.client_name = "other";
+  EXPECT_FALSE(s_.clients->add(other));
+  EXPECT_EQ(s_.clients->find("c1")->client_name, "Claude");
+}
+
+TEST_P(StoreContract, ClientFingerprintIsUniqueWhenSet) {
+  Client a = client("a"), b = client("b"), c = client("c"), d = client("d");
+  a.fingerprint = b.fingerprint = "same";
+  ASSERT_TRUE(s_.clients->add(a));
+  EXPECT_FALSE(s_.clients->add(b)) << "a concurrent duplicate registration loses and finds the winner";
+  EXPECT_EQ(s_.clients->find("b"), std::nullopt);
+  EXPECT_EQ(s_.clients->find_by_fingerprint("same")->client_id, "a");
+  // Empty fingerprints (no dedupe) may repeat and never match.
+  EXPECT_TRUE(s_.clients->add(c));
+  EXPECT_TRUE(s_.clients->add(d));
+  EXPECT_EQ(s_.clients->find_by_fingerprint(""), std::nullopt);
+  EXPECT_EQ(s_.clients->find_by_fingerprint("other"), std::nullopt);
+}
+
+TEST_P(StoreContract, ClientListIsOrderedByCreationThenId) {
+  ASSERT_TRUE(s_.clients->add(client("b", T0 + 10)));
+  ASSERT_TRUE(s_.clients->add(client("c", T0)));
+  ASSERT_TRUE(s_.clients->add(client("a", T0 + 10)));
+  EXPECT_EQ(client_ids(s_.clients->list()), (Ids{"c", "a", "b"}));
+}
+
+TEST_P(StoreContract, ClientRemoveAlsoFreesItsFingerprint) {
+  Client c = client("c1");
+  c.fingerprint = "fp";
+  ASSERT_TRUE(s_.clients->add(c));
+  EXPECT_TRUE(s_.clients->remove("c1"));
+  EXPECT_FALSE(s_.clients->remove("c1"));
+  EXPECT_EQ(s_.clients->find("c1"), std::nullopt);
+  EXPECT_EQ(s_.clients->find_by_fingerprint("fp"), std::nullopt);
+  c.client_id = "c2";
+  EXPECT_TRUE(s_.clients->add(c));
+}
+
+TEST_P(StoreContract, ClientTouchRecordsACompletedFlow) {
+  ASSERT_TRUE(s_.clients->add(client("c1")));
+  EXPECT_TRUE(s_.clients->touch("c1", T0 + 100));
+  EXPECT_EQ(s_.clients->find("c1")->last_used_at, T0 + 100);
+  EXPECT_FALSE(s_.clients->touch("nobody", T0));
+}
+
+TEST_P(StoreContract, RemoveUnusedTakesOnlyNeverUsedClientsOfTheKindCreatedBefore) {
+  const std::int64_t cutoff = T0 + 1000;
+  Client stale = client("stale", T0);
+  stale.fingerprint = "fp-stale";
+  ASSERT_TRUE(s_.clients->add(stale));
+  ASSERT_TRUE(s_.clients->add(client("stale2", cutoff - 1)));
+  ASSERT_TRUE(s_.clients->add(client("at-cutoff", cutoff)));
+  ASSERT_TRUE(s_.clients->add(client("fresh", cutoff + 1)));
+  ASSERT_TRUE(s_.clients->add(client("used", T0)));
+  ASSERT_TRUE(s_.clients->touch("used", T0 + 1));
+  ASSERT_TRUE(s_.clients->add(client("operator", T0, ClientKind::preregistered)));
+  ASSERT_TRUE(s_.clients->add(client("apikey", T0, ClientKind::api_key)));
+
+  EXPECT_EQ(s_.clients->remove_unused(ClientKind::dynamic, cutoff), 2u);
+  EXPECT_EQ(client_ids(s_.clients->list()), (Ids{"apikey", "operator", "used", "at-cutoff", "fresh"}));
+  EXPECT_EQ(s_.clients->remove_unused(ClientKind::dynamic, cutoff), 0u);
+  // The removed client's fingerprint is free: the same registration may come back.
+  EXPECT_EQ(s_.clients->find_by_fingerprint("fp-stale"), std::nullopt);
+  stale.client_id = "stale-again";
+  EXPECT_TRUE(s_.clients->add(stale));
+}
+
+// ---- authorization codes ----
+
+TEST_P(StoreContract, CodeConsumeReturnsTheRecordOnce) {
+  ASSERT_TRUE(s_.codes->add(code("h1")));
+  auto first = s_.codes->consume("h1", T0 + 5);
+  EXPECT_EQ(first.status, ConsumeStatus::consumed);
+  EXPECT_EQ(first.code, code("h1"));
+  EXPECT_EQ(first.used_at, T0 + 5);
+  EXPECT_EQ(first.grant_id, "");
+
+  auto second = s_.codes->consume("h1", T0 + 6);
+  EXPECT_EQ(second.status, ConsumeStatus::already_used);
+  EXPECT_EQ(second.code, code("h1"));
+  EXPECT_EQ(second.used_at, T0 + 5) << "the first use, not the replay";
+  EXPECT_EQ(second.grant_id, "") << "no grant recorded yet";
+}
+
+TEST_P(StoreContract, CodeAddRefusesATakenHash) {
+  ASSERT_TRUE(s_.codes->add(code("h1")));
+  AuthorizationCode other = code("h1");
+  other.user_id = "someone-else";
+  EXPECT_FALSE(s_.codes->add(other));
+  EXPECT_EQ(s_.codes->consume("h1", T0).code->user_id, "user-1");
+}
+
+TEST_P(StoreContract, CodeReplayNamesTheGrantItProduced) {
+  ASSERT_TRUE(s_.codes->add(code("h1")));
+  ASSERT_EQ(s_.codes->consume("h1", T0).status, ConsumeStatus::consumed);
+  EXPECT_TRUE(s_.codes->set_grant("h1", "grant-7"));
+  auto replay = s_.codes->consume("h1", T0 + 1);
+  EXPECT_EQ(replay.status, ConsumeStatus::already_used);
+  EXPECT_EQ(replay.grant_id, "grant-7");
+}
+
+TEST_P(StoreContract, CodeSetGrantNeedsAConsumedCode) {
+  EXPECT_FALSE(s_.codes->set_grant("unknown", "g"));
+  ASSERT_TRUE(s_.codes->add(code("h1")));
+  EXPECT_FALSE(s_.codes->set_grant("h1", "g")) << "not consumed yet";
+  EXPECT_EQ(s_.codes->consume("h1", T0).status, ConsumeStatus::consumed) << "set_grant did not consume it";
+}
+
+TEST_P(StoreContract, CodeConsumeOfAnUnknownHashIsNotFound) {
+  auto r = s_.codes->consume("nope", T0);
+  EXPECT_EQ(r.status, ConsumeStatus::not_found);
+  EXPECT_EQ(r.code, std::nullopt);
+}
+
+TEST_P(StoreContract, CodeExpiresAtItsExpiryAndStaysUnused) {
+  ASSERT_TRUE(s_.codes->add(code("h1", T0 + 60)));
+  auto late = s_.codes->consume("h1", T0 + 60);
+  EXPECT_EQ(late.status, ConsumeStatus::expired);
+  EXPECT_EQ(late.code, code("h1", T0 + 60));
+  EXPECT_EQ(s_.codes->consume("h1", T0 + 61).status, ConsumeStatus::expired);
+  // Not marked used: the expired attempt changed nothing.
+  EXPECT_EQ(s_.codes->consume("h1", T0 + 59).status, ConsumeStatus::consumed);
+}
+
+TEST_P(StoreContract, CodeReplayAfterExpiryIsStillAReplay) {
+  ASSERT_TRUE(s_.codes->add(code("h1", T0 + 60)));
+  ASSERT_EQ(s_.codes->consume("h1", T0).status, ConsumeStatus::consumed);
+  EXPECT_EQ(s_.codes->consume("h1", T0 + 600).status, ConsumeStatus::already_used);
+}
+
+TEST_P(StoreContract, CodeRemoveExpiredTakesUsedAndUnusedCodes) {
+  ASSERT_TRUE(s_.codes->add(code("old-unused", T0 + 10)));
+  ASSERT_TRUE(s_.codes->add(code("old-used", T0 + 10)));
+  ASSERT_TRUE(s_.codes->add(code("at-now", T0 + 20)));
+  ASSERT_TRUE(s_.codes->add(code("live", T0 + 21)));
+  ASSERT_EQ(s_.codes->consume("old-used", T0).status, ConsumeStatus::consumed);
+  EXPECT_EQ(s_.codes->remove_expired(T0 + 20), 3u);
+  EXPECT_EQ(s_.codes->consume("old-unused", T0).status, ConsumeStatus::not_found);
+  EXPECT_EQ(s_.codes->consume("old-used", T0).status, ConsumeStatus::not_found);
+  EXPECT_EQ(s_.codes->consume("at-now", T0).status, ConsumeStatus::not_found);
+  EXPECT_EQ(s_.codes->consume("live", T0).status, ConsumeStatus::consumed);
+  EXPECT_EQ(s_.codes->remove_expired(T0 + 20), 0u);
+}
+
+TEST_P(StoreContract, ConcurrentConsumeHasExactlyOneWinner) {
+  constexpr int kCodes = 10, kThreads = 4;
+  for (int i = 0; i < kCodes; ++i) ASSERT_TRUE(s_.codes->add(code("h" + std::to_string(i))));
+  std::atomic<int> consumed{0}, replays{0};
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&] {
+      start.arrive_and_wait();
+      for (int i = 0; i < kCodes; ++i) {
+        auto r = s_.codes->consume("h" + std::to_string(i), T0 + 1);
+        if (r.status == ConsumeStatus::consumed) ++consumed;
+        if (r.status == ConsumeStatus::already_used) ++replays;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(consumed.load(), kCodes);
+  EXPECT_EQ(replays.load(), kCodes * (kThreads - 1));
+}
+
+// ---- grants and refresh tokens ----
+
+TEST_P(StoreContract, GrantCreateStoresTheGrantAndACurrentFirstToken) {
+  RefreshToken first = token("r1");
+  first.grant_id = "ignored";
+  first.rotated_at = 123;
+  first.replaced_by_hash = "ignored";
+  ASSERT_TRUE(s_.grants->create(grant("g1"), first));
+  EXPECT_EQ(s_.grants->find_grant("g1"), grant("g1"));
+  auto found = s_.grants->find_refresh("r1");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->first, grant("g1"));
+  RefreshToken expected = token("r1");
+  expected.grant_id = "g1";
+  EXPECT_EQ(found->second, expected);
+  EXPECT_EQ(s_.grants->find_refresh("r2"), std::nullopt);
+  EXPECT_EQ(s_.grants->find_grant("g2"), std::nullopt);
+}
+
+TEST_P(StoreContract, GrantCreateIsAllOrNothing) {
+  ASSERT_TRUE(s_.grants->create(grant("g1"), token("r1")));
+  EXPECT_FALSE(s_.grants->create(grant("g1"), token("r2"))) << "grant id taken";
+  EXPECT_EQ(s_.grants->find_refresh("r2"), std::nullopt) << "its token was not stored";
+  EXPECT_FALSE(s_.grants->create(grant("g2"), token("r1"))) << "token hash taken";
+  EXPECT_EQ(s_.grants->find_grant("g2"), std::nullopt) << "the grant was not stored";
+  EXPECT_EQ(s_.grants->find_refresh("r1")->first.id, "g1");
+}
+
+TEST_P(StoreContract, RotateReplacesTheCurrentToken) {
+  ASSERT_TRUE(s_.grants->create(grant("g1"), token("r1")));
+  RefreshToken next = token("r2", T0 + 40 * 86400, T0 + 10);
+  next.grant_id = "ignored";
+  auto r = s_.grants->rotate("r1", next, T0 + 10);
+  EXPECT_EQ(r.status, RotateStatus::rotated);
+  EXPECT_EQ(r.grant_id, "g1");
+
+  auto old = s_.grants->find_refresh("r1");
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->second.rotated_at, T0 + 10);
+  EXPECT_EQ(old->second.replaced_by_hash, "r2");
+  auto current = s_.grants->find_refresh("r2");
+  ASSERT_TRUE(current);
+  EXPECT_EQ(current->first.id, "g1");
+  EXPECT_EQ(current->second.grant_id, "g1");
+  EXPECT_EQ(current->second.created_at, T0 + 10);
+  EXPECT_EQ(current->second.expires_at, T0 + 40 * 86400) << "sliding expiry comes from the new token";
+  EXPECT_EQ(current->second.rotated_at, 0);
+
+  EXPECT_EQ(s_.grants->rotate("r2", token("r3"), T0 + 20).status, RotateStatus::rotated) << "the family goes on";
+}
+
+TEST_P(StoreContract, RotatingAReplacedTokenReportsTheReplacement) {
+  ASSERT_TRUE(s_.grants->create(grant("g1"), token("r1")));
+  ASSERT_EQ(s_.grants->rotate("r1", token("r2"), T0 + 10).status, RotateStatus::rotated);
+  auto replay = s_.grants->rotate("r1", token("r3"), T0 + 11);
+  EXPECT_EQ(replay.status, RotateStatus::already_rotated);
+  EXPECT_EQ(replay.grant_id, "g1");
+  EXPECT_EQ(replay.rotated_at, T0 + 10);
+  EXPECT_EQ(replay.replaced_by_hash, "r2");
+  EXPECT_EQ(s_.grants->find_refresh("r3"), std::nullopt) << "the loser's token was not stored";
+  EXPECT_EQ(s_.grants->find_refresh("r2")->second.rotated_at, 0) << "the winner stays current";
+}
+
+TEST_P(StoreContract, RotatingAnUnknownTokenIsNotFound) {
+  auto r = s_.grants->rotate("nope", token("r2"), T0);
+  EXPECT_EQ(r.status, RotateStatus::not_found);
+  EXPECT_EQ(r.grant_id, "");
+  EXPECT_EQ(s_.grants->find_refresh("r2"), std::nullopt);
+}
+
+TEST_P(StoreContract, RotatingOnARevokedGrantIsRefused) {
+  ASSERT_TRUE(s_.grants->create(grant("g1"), token("r1")));
+  ASSERT_TRUE(s_.grants->revoke_grant("g1", T0 + 5));
+  auto r = s_.grants->rotate("r1", token("r2"), T0 + 6);
+  EXPECT_EQ(r.status, RotateStatus::revoked);
+  EXPECT_EQ(r.grant_id, "g1");
+  EXPECT_EQ(s_.grants->find_refresh("r2"), std::nullopt);
+  EXPECT_EQ(s_.grants->find_refresh("r1")->second.rotated_at, 0);
+}
+
+TEST_P(StoreContract, RotatingAfterTokenOrGrantExpiryIsRefused) {
+  ASSERT_TRUE(s_.grants->create(grant("g1"), token("r1", T0 + 100)));
+  auto r = s_.grants->rotate("r1", token("r2"), T0 + 100);
+  EXPECT_EQ(r.status, RotateStatus::expired) << "token expiry";
+  EXPECT_EQ(r.grant_id, "g1");
+
+  ASSERT_TRUE(s_.grants->create(grant("g2", "u", "c", T0, T0 + 200), token("s1", T0 + 1000)));
+  EXPECT_EQ(s_.grants->rotate("s1", token("s2"), T0 + 200).status, RotateStatus::expired) << "grant expiry";
+  EXPECT_EQ(s_.grants->rotate("s1", token("s2"), T0 + 199).status, RotateStatus::rotated);
+}
+
+TEST_P(StoreContract, RotateStatusPrecedence) {
+  // A replaced token stays a replay after the grant is revoked and expired.
+  ASSERT_TRUE(s_.grants->create(grant("g1", "u", "c", T0, T0 + 200), token("r1", T0 + 100)));
+  ASSERT_EQ(s_.grants->rotate("r1", token("r2", T0 + 150), T0 + 1).status, RotateStatus::rotated);
+  ASSERT_TRUE(s_.grants->revoke_grant("g1", T0 + 2));
+  EXPECT_EQ(s_.grants->rotate("r1", token("x"), T0 + 500).status, RotateStatus::already_rotated);
+  // Revoked wins over expired for the current token.
+  EXPECT_EQ(s_.grants->rotate("r2", token("x"), T0 + 500).status, RotateStatus::revoked);
+}
+
+TEST_P(StoreContract, RotatingToAnExistingHashThrowsAndChangesNothing) {
+  ASSERT_TRUE(s_.grants->create(grant("g1"), token("r1")));
+  ASSERT_TRUE(s_.grants->create(grant("g2"), token("other")));
+  EXPECT_THROW(s_.grants->rotate("r1", token("other"), T0 + 1), StoreError);
+  auto r1 = s_.grants->find_refresh("r1");
+  ASSERT_TRUE(r1);
+  EXPECT_EQ(r1->second.rotated_at, 0) << "rolled back";
+  EXPECT_EQ(r1->second.replaced_by_hash, "");
+  EXPECT_EQ(s_.grants->find_refresh("other")->first.id, "g2");
+  EXPECT_EQ(s_.grants->rotate("r1", token("r2"), T0 + 2).status, RotateStatus::rotated) << "still usable";
+}
+
+TEST_P(StoreContract, ConcurrentRotateHasExactlyOneWinner) {
+  constexpr int kRounds = 15;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string old = "old" + std::to_string(round);
+    ASSERT_TRUE(s_.grants->create(grant("g" + std::to_string(round)), token(old)));
+    RotateResult results[2];
+    std::latch start(2);
+    auto racer = [&](int i) {
+      start.arrive_and_wait();
+      results[i] = s_.grants->rotate(old, token(old + "-new" + std::to_string(i)), T0 + 1);
+    };
+    std::thread a(racer, 0), b(racer, 1);
+    a.join();
+    b.join();
+    const int winners = (results[0].status == RotateStatus::rotated) + (results[1].status == RotateStatus::rotated);
+    ASSERT_EQ(winners, 1) << "round " << round;
+    const int w = results[0].status == RotateStatus::rotated ? 0 : 1;
+    EXPECT_EQ(results[1 - w].status, RotateStatus::already_rotated);
+    EXPECT_EQ(results[1 - w].replaced_by_hash, old + "-new" + std::to_string(w));
+    EXPECT_EQ(s_.grants->find_refresh(old + "-new" + std::to_string(1 - w)), std::nullopt);
+  }
+}
+
+TEST_P(StoreContract, RevokeGrantKeepsTheFirstRevocation) {
+  ASSERT_TRUE(s_.grants->create(grant("g1"), token("r1")));
+  EXPECT_TRUE(s_.grants->revoke_grant("g1", T0 + 5));
+  EXPECT_FALSE(s_.grants->revoke_grant("g1", T0 + 9));
+  EXPECT_EQ(s_.grants->find_grant("g1")->revoked_at, T0 + 5);
+  EXPECT_EQ(s_.grants->find_refresh("r1")->first.revoked_at, T0 + 5);
+  EXPECT_FALSE(s_.grants->revoke_grant("nope", T0));
+}
+
+TEST_P(StoreContract, ListGrantsFiltersByUserAndClient) {
+  ASSERT_TRUE(s_.grants->create(grant("g3", "alice", "claude", T0 + 1), token("t3")));
+  ASSERT_TRUE(s_.grants->create(grant("g1", "alice", "inspector", T0 + 2), token("t1")));
+  ASSERT_TRUE(s_.grants->create(grant("g2", "bob", "claude", T0 + 2), token("t2")));
+  ASSERT_TRUE(s_.grants->revoke_grant("g2", T0 + 3));
+  EXPECT_EQ(grant_ids(s_.grants->list_grants({}, {})), (Ids{"g3", "g1", "g2"})) << "revoked ones included";
+  EXPECT_EQ(grant_ids(s_.grants->list_grants("alice", {})), (Ids{"g3", "g1"}));
+  EXPECT_EQ(grant_ids(s_.grants->list_grants({}, "claude")), (Ids{"g3", "g2"}));
+  EXPECT_EQ(grant_ids(s_.grants->list_grants("alice", "claude")), (Ids{"g3"}));
+  EXPECT_EQ(grant_ids(s_.grants->list_grants("carol", {})), Ids{});
+  EXPECT_EQ(grant_ids(s_.grants->list_grants(std::string(""), {})), Ids{}) << "an empty filter is a filter";
+}
+
+TEST_P(StoreContract, GrantRemoveExpiredTakesDeadGrantsAndTokens) {
+  const std::int64_t now = T0 + 1000;
+  // Past its absolute expiry: goes, with both tokens.
+  ASSERT_TRUE(s_.grants->create(grant("expired", "u", "c", T0, now), token("e1", now + 500)));
+  ASSERT_EQ(s_.grants->rotate("e1", token("e2", now + 500), T0 + 1).status, RotateStatus::rotated);
+  // Live grant: its expired, rotated token goes; the current one stays.
+  ASSERT_TRUE(s_.grants->create(grant("live"), token("l1", now)));
+  ASSERT_EQ(s_.grants->rotate("l1", token("l2", now + 1), T0 + 1).status, RotateStatus::rotated);
+  // Live grant whose only token lapsed (sliding expiry): goes.
+  ASSERT_TRUE(s_.grants->create(grant("lapsed"), token("x1", now - 1)));
+  // Revoked but unexpired: stays until it expires.
+  ASSERT_TRUE(s_.grants->create(grant("revoked"), token("v1", now + 1)));
+  ASSERT_TRUE(s_.grants->revoke_grant("revoked", T0 + 2));
+
+  EXPECT_EQ(s_.grants->remove_expired(now), (GrantCleanup{.grants = 2, .refresh_tokens = 4}));
+  EXPECT_EQ(grant_ids(s_.grants->list_grants({}, {})), (Ids{"live", "revoked"}));
+  for (const char* gone : {"e1", "e2", "l1", "x1"}) EXPECT_EQ(s_.grants->find_refresh(gone), std::nullopt) << gone;
+  EXPECT_TRUE(s_.grants->find_refresh("l2"));
+  EXPECT_TRUE(s_.grants->find_refresh("v1"));
+  EXPECT_EQ(s_.grants->remove_expired(now), GrantCleanup{});
+}
+
+// ---- signing keys ----
+
+TEST_P(StoreContract, SigningKeysListInCreationOrder) {
+  ASSERT_TRUE(s_.signing_keys->add(key("k2", T0 + 10)));
+  ASSERT_TRUE(s_.signing_keys->add(key("k1", T0)));
+  ASSERT_TRUE(s_.signing_keys->add(key("k0", T0 + 10)));
+  EXPECT_FALSE(s_.signing_keys->add(key("k1", T0 + 99))) << "kid taken";
+  auto keys = s_.signing_keys->list();
+  ASSERT_EQ(keys.size(), 3u);
+  EXPECT_EQ(keys[0], key("k1", T0));
+  EXPECT_EQ(keys[1].kid, "k0");
+  EXPECT_EQ(keys[2].kid, "k2");
+}
+
+TEST_P(StoreContract, SigningKeyRetireOnceThenRemove) {
+  ASSERT_TRUE(s_.signing_keys->add(key("k1", T0)));
+  EXPECT_TRUE(s_.signing_keys->retire("k1", T0 + 50));
+  EXPECT_FALSE(s_.signing_keys->retire("k1", T0 + 60)) << "already retired";
+  EXPECT_EQ(s_.signing_keys->list().at(0).retired_at, T0 + 50);
+  EXPECT_FALSE(s_.signing_keys->retire("nope", T0));
+  EXPECT_TRUE(s_.signing_keys->remove("k1"));
+  EXPECT_FALSE(s_.signing_keys->remove("k1"));
+  EXPECT_TRUE(s_.signing_keys->list().empty());
+}
+
+// ---- revocations ----
+
+TEST_P(StoreContract, RevokeRecordsAnIdOnce) {
+  EXPECT_FALSE(s_.revocations->is_revoked("g1"));
+  EXPECT_TRUE(s_.revocations->revoke("g1", RevocationKind::grant, T0 + 3600, T0));
+  EXPECT_FALSE(s_.revocations->revoke("g1", RevocationKind::grant, T0 + 3600, T0 + 1));
+  EXPECT_TRUE(s_.revocations->is_revoked("g1"));
+  EXPECT_FALSE(s_.revocations->is_revoked("g2"));
+  EXPECT_EQ(s_.revocations->revoked_since(0),
+            (std::vector<Revocation>{{.id = "g1", .kind = RevocationKind::grant, .revoked_at = T0,
+                                      .expires_at = T0 + 3600}}));
+}
+
+TEST_P(StoreContract, RevokedSinceIsInclusiveAndOrdered) {
+  ASSERT_TRUE(s_.revocations->revoke("jti-b", RevocationKind::token, T0 + 900, T0 + 10));
+  ASSERT_TRUE(s_.revocations->revoke("jti-a", RevocationKind::token, T0 + 900, T0 + 10));
+  ASSERT_TRUE(s_.revocations->revoke("g1", RevocationKind::grant, T0 + 900, T0 + 5));
+  ASSERT_TRUE(s_.revocations->revoke("g2", RevocationKind::grant, T0 + 900, T0 + 20));
+  std::vector<std::string> ids;
+  for (const auto& r : s_.revocations->revoked_since(T0 + 10)) ids.push_back(r.id);
+  EXPECT_EQ(ids, (Ids{"jti-a", "jti-b", "g2"}));
+  EXPECT_EQ(s_.revocations->revoked_since(T0 + 21).size(), 0u);
+  EXPECT_EQ(s_.revocations->revoked_since(0).size(), 4u);
+  EXPECT_EQ(s_.revocations->revoked_since(0).front().kind, RevocationKind::grant);
+}
+
+TEST_P(StoreContract, RevokingAgainWithALaterExpiryIsSeenByPollers) {
+  ASSERT_TRUE(s_.revocations->revoke("g1", RevocationKind::grant, T0 + 100, T0));
+  // An earlier expiry changes nothing.
+  EXPECT_FALSE(s_.revocations->revoke("g1", RevocationKind::token, T0 + 50, T0 + 5));
+  auto all = s_.revocations->revoked_since(0);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0], (Revocation{.id = "g1", .kind = RevocationKind::grant, .revoked_at = T0, .expires_at = T0 + 100}));
+  // A later one extends it and shows up for a poller that last looked at T0 + 1.
+  EXPECT_FALSE(s_.revocations->revoke("g1", RevocationKind::token, T0 + 200, T0 + 7));
+  auto since = s_.revocations->revoked_since(T0 + 1);
+  ASSERT_EQ(since.size(), 1u);
+  EXPECT_EQ(since[0], (Revocation{.id = "g1", .kind = RevocationKind::grant, .revoked_at = T0 + 7,
+                                  .expires_at = T0 + 200}))
+      << "the kind stays";
+}
+
+TEST_P(StoreContract, RevocationRemoveExpired) {
+  ASSERT_TRUE(s_.revocations->revoke("a", RevocationKind::token, T0 + 10, T0));
+  ASSERT_TRUE(s_.revocations->revoke("b", RevocationKind::token, T0 + 20, T0));
+  ASSERT_TRUE(s_.revocations->revoke("c", RevocationKind::grant, T0 + 21, T0));
+  EXPECT_EQ(s_.revocations->remove_expired(T0 + 20), 2u);
+  EXPECT_FALSE(s_.revocations->is_revoked("a"));
+  EXPECT_FALSE(s_.revocations->is_revoked("b"));
+  EXPECT_TRUE(s_.revocations->is_revoked("c"));
+  EXPECT_EQ(s_.revocations->remove_expired(T0 + 20), 0u);
+}
+
+// ---- rate limits ----
+
+TEST_P(StoreContract, RateLimitAllowsUpToTheLimitPerWindow) {
+  const std::int64_t start = 1'700'000'040;  // a multiple of 60
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(s_.rate_limits->hit("register:1.2.3.4", 60, 3, start + i)) << i;
+  EXPECT_FALSE(s_.rate_limits->hit("register:1.2.3.4", 60, 3, start + 59));
+  EXPECT_FALSE(s_.rate_limits->hit("register:1.2.3.4", 60, 3, start + 59)) << "refused hits count too";
+  EXPECT_TRUE(s_.rate_limits->hit("register:1.2.3.4", 60, 3, start + 60)) << "a new window starts at 1";
+  EXPECT_TRUE(s_.rate_limits->hit("register:1.2.3.4", 60, 3, start + 61));
+  EXPECT_TRUE(s_.rate_limits->hit("register:1.2.3.4", 60, 3, start + 62));
+  EXPECT_FALSE(s_.rate_limits->hit("register:1.2.3.4", 60, 3, start + 63));
+}
+
+TEST_P(StoreContract, RateLimitKeysAreIndependent) {
+  EXPECT_TRUE(s_.rate_limits->hit("a", 60, 1, T0));
+  EXPECT_FALSE(s_.rate_limits->hit("a", 60, 1, T0));
+  EXPECT_TRUE(s_.rate_limits->hit("b", 60, 1, T0));
+  EXPECT_FALSE(s_.rate_limits->hit("c", 60, 0, T0)) << "limit 0 refuses everything";
+}
+
+TEST_P(StoreContract, RateLimitRejectsANonPositiveWindow) {
+  EXPECT_THROW(s_.rate_limits->hit("a", 0, 1, T0), std::invalid_argument);
+  EXPECT_THROW(s_.rate_limits->hit("a", -60, 1, T0), std::invalid_argument);
+}
+
+TEST_P(StoreContract, RateLimitRemoveExpiredTakesEndedWindows) {
+  const std::int64_t start = 1'700'000'040;
+  ASSERT_TRUE(s_.rate_limits->hit("ended", 60, 5, start));         // window ends at start + 60
+  ASSERT_TRUE(s_.rate_limits->hit("running", 120, 5, start + 60));  // window ends at start + 120
+  ASSERT_TRUE(s_.rate_limits->hit("running", 120, 5, start + 60));
+  EXPECT_EQ(s_.rate_limits->remove_expired(start + 60), 1u);
+  EXPECT_EQ(s_.rate_limits->remove_expired(start + 60), 0u);
+  // "running" kept its count: 2 hits so far, limit 3 allows one more.
+  EXPECT_TRUE(s_.rate_limits->hit("running", 120, 3, start + 61));
+  EXPECT_FALSE(s_.rate_limits->hit("running", 120, 3, start + 61));
+}
+
+TEST_P(StoreContract, ConcurrentHitsAreAllCounted) {
+  constexpr int kThreads = 4, kHits = 25, kLimit = 60;
+  std::atomic<int> allowed{0};
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&] {
+      start.arrive_and_wait();
+      for (int i = 0; i < kHits; ++i)
+        if (s_.rate_limits->hit("token:client", 3600, kLimit, T0)) ++allowed;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(allowed.load(), kLimit);
+}
+
+TEST(RateLimitWindow, StartsAtMultiplesOfTheWindowAlsoBeforeTheEpoch) {
+  EXPECT_EQ(window_start(0, 60), 0);
+  EXPECT_EQ(window_start(59, 60), 0);
+  EXPECT_EQ(window_start(60, 60), 60);
+  EXPECT_EQ(window_start(-1, 60), -60);
+  EXPECT_EQ(window_start(-60, 60), -60);
+  EXPECT_EQ(window_start(-61, 60), -120);
+}
+
+INSTANTIATE_TEST_SUITE_P(Memory, StoreContract, ::testing::Values(kMemory), backend_name);
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract, ::testing::Values(kSqlite), backend_name);
+
+// ---- durable backends: what was committed is there after reopening ----
+
+class DurableStoreContract : public StoreContract {};
+
+TEST_P(DurableStoreContract, EveryStoreKeepsItsRecordsAcrossReopening) {
+  Client c = client("c1");
+  c.fingerprint = "fp";
+  ASSERT_TRUE(s_.users->add(user("u1", "alice")));
+  ASSERT_TRUE(s_.clients->add(c));
+  ASSERT_TRUE(s_.clients->touch("c1", T0 + 1));
+  ASSERT_TRUE(s_.codes->add(code("h1")));
+  ASSERT_TRUE(s_.codes->add(code("h2")));
+  ASSERT_EQ(s_.codes->consume("h1", T0 + 2).status, ConsumeStatus::consumed);
+  ASSERT_TRUE(s_.codes->set_grant("h1", "g1"));
+  ASSERT_TRUE(s_.grants->create(grant("g1"), token("r1")));
+  ASSERT_EQ(s_.grants->rotate("r1", token("r2"), T0 + 3).status, RotateStatus::rotated);
+  ASSERT_TRUE(s_.grants->create(grant("g2"), token("s1")));
+  ASSERT_TRUE(s_.grants->revoke_grant("g2", T0 + 4));
+  ASSERT_TRUE(s_.signing_keys->add(key("k1", T0)));
+  ASSERT_TRUE(s_.signing_keys->retire("k1", T0 + 5));
+  ASSERT_TRUE(s_.revocations->revoke("g2", RevocationKind::grant, T0 + 3600, T0 + 4));
+  ASSERT_TRUE(s_.rate_limits->hit("k", 3600, 2, T0));
+  ASSERT_TRUE(s_.rate_limits->hit("k", 3600, 2, T0));
+
+  reopen();
+
+  EXPECT_EQ(s_.users->find_by_name("alice"), user("u1", "alice"));
+  c.last_used_at = T0 + 1;
+  EXPECT_EQ(s_.clients->find_by_fingerprint("fp"), c);
+  auto replay = s_.codes->consume("h1", T0 + 6);
+  EXPECT_EQ(replay.status, ConsumeStatus::already_used);
+  EXPECT_EQ(replay.grant_id, "g1");
+  EXPECT_EQ(s_.codes->consume("h2", T0 + 6).status, ConsumeStatus::consumed);
+  auto replayed = s_.grants->rotate("r1", token("r9"), T0 + 6);
+  EXPECT_EQ(replayed.status, RotateStatus::already_rotated);
+  EXPECT_EQ(replayed.replaced_by_hash, "r2");
+  EXPECT_EQ(s_.grants->rotate("r2", token("r3"), T0 + 6).status, RotateStatus::rotated);
+  EXPECT_EQ(s_.grants->find_grant("g2")->revoked_at, T0 + 4);
+  EXPECT_EQ(s_.signing_keys->list().at(0).retired_at, T0 + 5);
+  EXPECT_TRUE(s_.revocations->is_revoked("g2"));
+  EXPECT_FALSE(s_.rate_limits->hit("k", 3600, 2, T0 + 1)) << "the window's count survived";
+}
+
+TEST_P(DurableStoreContract, ReopeningAgainAndAgainKeepsDataAndStaysWritable) {
+  ASSERT_TRUE(s_.users->add(user("u1", "alice")));
+  for (int i = 0; i < 3; ++i) {
+    reopen();  // migrations run again on each open and must change nothing
+    EXPECT_EQ(s_.users->list().size(), static_cast<std::size_t>(i + 1));
+    ASSERT_TRUE(s_.users->add(user("u" + std::to_string(i + 2), "user" + std::to_string(i))));
+  }
+  EXPECT_EQ(s_.users->find("u1"), user("u1", "alice"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, DurableStoreContract, ::testing::Values(kSqlite), backend_name);
+
+}  // namespace
+}  // namespace gatehouse::store
