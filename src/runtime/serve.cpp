@@ -5,6 +5,8 @@
 #include "mcp/streamable_http.hpp"
 #include "net/http_server.hpp"
 #include "net/router.hpp"
+#include "oauth/authorization_server.hpp"
+#include "runtime/first_user.hpp"
 #include "runtime/secret_file.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -86,36 +88,74 @@ int serve(const config::Config& config, Server& server, std::function<void(const
       config.request_state_key_file.empty() ? config.data_dir / "keys" / "request-state.key" : config.request_state_key_file);
   auto transport = mcp::StreamableHttp::create(server, mcp_options, std::move(origin_policy));
 
-  static const Principal kAnonymous;
   net::Router router;
-  router.route("/mcp", [transport](net::Request& request, const net::Peer&) {
-    return transport->handle(request, kAnonymous);
-  });
   router.route("/healthz", [](net::Request& request, const net::Peer&) -> asio::awaitable<net::Reply> {
     if (request.method() != http::verb::get && request.method() != http::verb::head)
       co_return net::reply(net::error_response(http::status::method_not_allowed, "method_not_allowed", "use GET"));
     co_return net::reply(net::json_response(http::status::ok, R"({"status":"ok"})"));
   });
 
+  // Routes are complete before the first request is read (the io threads
+  // start below), so the router needs no lock.
   net::HttpServer http_server(ioc, {.body_limit = config.body_limit, .read_timeout = config.read_timeout}, std::ref(router));
   auto bound = http_server.listen({address, port});
   std::string base = "http://" + (address.is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string()) +
                      ":" + std::to_string(bound.port());
+  // The issuer and resource: the public URL when set, else where we listen.
+  std::string public_base = config.public_url.empty() ? base : config.public_url;
+  while (public_base.ends_with('/')) public_base.pop_back();
+
+  std::unique_ptr<store::Stores> stores;
+  std::unique_ptr<oauth::AuthorizationServer> authorization;
+  static const Principal kAnonymous;
+  if (config.auth == "oauth") {
+    stores = std::make_unique<store::Stores>(store::open_sqlite_stores(config.data_dir / "gatehouse.db"));
+    ensure_first_user(*stores->users);
+    oauth::Settings settings;
+    settings.issuer = public_base;
+    settings.resource = public_base + "/mcp";
+    oauth::AuthorizationServerOptions options;
+    options.authorize.ui_key = load_or_create_secret(config.data_dir / "keys" / "ui.key");
+    authorization = std::make_unique<oauth::AuthorizationServer>(settings, *stores, options);
+    authorization->start();
+    authorization->install(router);
+    router.route("/mcp", [transport, guard = &authorization->guard()](net::Request& request,
+                                                                       const net::Peer&) -> asio::awaitable<net::Reply> {
+      // RS1: every request to the MCP endpoint carries a bearer token. A
+      // CORS preflight carries none, and is answered without one (RS7).
+      if (request.method() == http::verb::options) co_return co_await transport->handle(request, kAnonymous);
+      auto authenticated = guard->authenticate(request);
+      if (auto* refusal = std::get_if<net::Reply>(&authenticated)) {
+        refusal->response.set(http::field::access_control_allow_origin, "*");
+        refusal->response.set(http::field::access_control_expose_headers, "WWW-Authenticate");
+        co_return std::move(*refusal);
+      }
+      co_return co_await transport->handle(request, std::get<Principal>(authenticated));
+    });
+    spdlog::info("OAuth authorization server: issuer {}, resource {}", settings.issuer, settings.resource);
+  } else {
+    router.route("/mcp", [transport](net::Request& request, const net::Peer&) {
+      return transport->handle(request, kAnonymous);
+    });
+  }
   spdlog::info("serving MCP at {}/mcp ({} threads, backend {}, auth {})", base, threads, config.backend, config.auth);
   // Scripts and tests read this line to learn the port.
   std::cout << "listening on " << base << std::endl;
   if (on_listening) on_listening(base);
 
-  // Idle sessions expire in the background.
+  // Idle sessions expire in the background; the authorization server
+  // refreshes its revocation list and cleans its stores.
   asio::steady_timer sweep(ioc);
   asio::co_spawn(
-      ioc,
+      asio::make_strand(ioc),
       [&]() -> asio::awaitable<void> {
-        for (;;) {
-          sweep.expires_after(std::chrono::seconds(30));
+        for (int tick = 0;; ++tick) {
+          sweep.expires_after(std::chrono::seconds(5));
           auto [ec] = co_await sweep.async_wait(asio::as_tuple(asio::use_awaitable));
           if (ec) co_return;
-          if (auto n = transport->expire_idle_sessions()) spdlog::info("expired {} idle sessions", n);
+          if (authorization) authorization->housekeeping();
+          if (tick % 6 == 0)
+            if (auto n = transport->expire_idle_sessions()) spdlog::info("expired {} idle sessions", n);
         }
       },
       asio::detached);

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <latch>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -30,6 +31,7 @@ const Backend kMemory{"Memory", [](const std::filesystem::path&) { return open_m
 const Backend kSqlite{"Sqlite", [](const std::filesystem::path& dir) { return open_sqlite_stores(dir / "store.db"); }};
 
 std::string backend_name(const ::testing::TestParamInfo<Backend>& info) { return info.param.name; }
+void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
 
 class StoreContract : public ::testing::TestWithParam<Backend> {
  protected:
@@ -171,7 +173,8 @@ TEST_P(StoreContract, UserRemoveFreesTheName) {
 
 TEST_P(StoreContract, StringsRoundTripByteForByte) {
   // Values are bound as parameters, never spliced into SQL text.
-  for (std::string name : {"'; DROP TABLE users; --", "ünïcödé ✓", "quote\"back\\slash", "", "?1 ?2 :name @x $y"}) {
+  for (std::string name :
+       {"'; DROP TABLE users; --", "ünïcödé ✓", "quote\"back\\slash", "", "?1 ?2 :name @x $y"}) {
     User u = user("id:" + name, name);
     u.password_hash = name + "'\"";
     ASSERT_TRUE(s_.users->add(u)) << name;

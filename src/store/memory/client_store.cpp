@@ -29,9 +29,10 @@ class MemoryClientStore final : public ClientStore {
   }
 
   std::optional<Client> find_by_fingerprint(std::string_view fingerprint) override {
+    if (fingerprint.empty()) return std::nullopt;
     std::lock_guard lock(mutex_);
     auto it = ids_by_fingerprint_.find(fingerprint);
-    if (fingerprint.empty() || it == ids_by_fingerprint_.end()) return std::nullopt;
+    if (it == ids_by_fingerprint_.end()) return std::nullopt;
     return clients_.at(it->second);
   }
 

@@ -18,7 +18,8 @@ class MemoryRateLimitStore final : public RateLimitStore {
     auto it = counters_.find(key);
     if (it == counters_.end()) it = counters_.emplace(std::string(key), Counter{}).first;
     Counter& c = it->second;
-    if (c.window_start != start || c.count == 0) c = Counter{.window_start = start, .window_end = start + window_seconds};
+    if (c.window_start != start || c.count == 0)
+      c = Counter{.window_start = start, .window_end = start + window_seconds};
     ++c.count;
     return c.count <= limit;
   }

@@ -15,8 +15,9 @@ class MemoryRevocationStore final : public RevocationStore {
     std::lock_guard lock(mutex_);
     auto it = revocations_.find(id);
     if (it == revocations_.end()) {
-      revocations_.emplace(std::string(id),
-                           Revocation{.id = std::string(id), .kind = kind, .revoked_at = now, .expires_at = expires_at});
+      revocations_.emplace(
+          std::string(id),
+          Revocation{.id = std::string(id), .kind = kind, .revoked_at = now, .expires_at = expires_at});
       return true;
     }
     if (expires_at > it->second.expires_at) {

@@ -1,7 +1,6 @@
 // In-memory UserStore: users by id, plus an index by name.
 #include "store/memory/memory_stores.hpp"
 
-#include <algorithm>
 #include <map>
 #include <mutex>
 #include <string>

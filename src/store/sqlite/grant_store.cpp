@@ -140,7 +140,9 @@ class SqliteGrantStore final : public GrantStore {
             .bind(now)
             .run());
     removed.grants = static_cast<std::size_t>(
-        db_->prepare("DELETE FROM grants WHERE NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.grant_id = grants.id)")
+        db_->prepare(
+               "DELETE FROM grants"
+               " WHERE NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.grant_id = grants.id)")
             .run());
     tx.commit();
     return removed;

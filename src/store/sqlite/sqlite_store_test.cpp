@@ -38,7 +38,8 @@ class RawDb {
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK) throw std::runtime_error(sqlite3_errmsg(db_));
     std::vector<std::string> out;
-    while (sqlite3_step(stmt) == SQLITE_ROW) out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+      out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
     sqlite3_finalize(stmt);
     return out;
   }
@@ -150,7 +151,8 @@ TEST_F(SqliteStore, ConcurrentRotateThroughTwoConnectionsHasExactlyOneWinner) {
     std::latch start(2);
     auto racer = [&](Stores& s, int i) {
       start.arrive_and_wait();
-      results[i] = s.grants->rotate(old, {.token_hash = old + "-" + std::to_string(i), .expires_at = T0 + 1000}, T0 + 1);
+      RefreshToken next{.token_hash = old + "-" + std::to_string(i), .expires_at = T0 + 1000};
+      results[i] = s.grants->rotate(old, next, T0 + 1);
     };
     std::thread ta(racer, std::ref(a), 0), tb(racer, std::ref(b), 1);
     ta.join();
