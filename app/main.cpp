@@ -1,13 +1,16 @@
 // gatehouse — the command line. Everything it does lives in the library; this
 // file only parses arguments and reports errors.
+#include "admin/admin.hpp"
 #include "builtin/builtin.hpp"
 #include "config/load.hpp"
 #include "runtime/json_log_sink.hpp"
 #include "runtime/serve.hpp"
+#include "crypto/random.hpp"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <ctime>
 #include <iostream>
 
 namespace {
@@ -41,6 +44,51 @@ int run_serve(Config config, const std::string& config_file, const std::vector<s
   return gatehouse::runtime::serve(config, *server);
 }
 
+// Where the state commands find the store: --data-dir (and --config) as
+// `serve` takes them.
+struct StateOptions {
+  std::string config_file;
+  std::string data_dir;
+};
+
+gatehouse::store::Stores open_state(const StateOptions& options) {
+  namespace cfg = gatehouse::config;
+  Config config;
+  if (!options.config_file.empty()) cfg::apply_file(config, options.config_file);
+  cfg::apply_environment(config);
+  if (!options.data_dir.empty()) config.data_dir = options.data_dir;
+  std::filesystem::create_directories(config.data_dir);
+  return gatehouse::store::open_sqlite_stores(config.data_dir / "gatehouse.db");
+}
+
+void add_state_options(CLI::App* command, StateOptions& options) {
+  command->add_option("--config", options.config_file, "TOML configuration file")->check(CLI::ExistingFile);
+  command->add_option("--data-dir", options.data_dir, "Directory for state (default ./var)");
+}
+
+// --password-stdin reads one line; otherwise a random password is made and shown once.
+std::string password_from(bool from_stdin, bool& generated) {
+  generated = false;
+  if (from_stdin) {
+    std::string line;
+    std::getline(std::cin, line);
+    while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
+    return line;
+  }
+  generated = true;
+  return gatehouse::crypto::random_token(12);
+}
+
+std::string when(std::int64_t t) {
+  if (t == 0) return "-";
+  std::time_t tt = t;
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M", &tm);
+  return buffer;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -58,10 +106,61 @@ int main(int argc, char** argv) {
   serve->add_option("--public-url", flags.public_url, "URL clients use to reach this server, e.g. https://mcp.example.com");
   serve->add_option("--data-dir", flags.data_dir, "Directory for state (default ./var)");
   serve->add_option("--backend", flags.backend, "What to serve: builtin:demo (default) or builtin:everything");
-  serve->add_option("--auth", flags.auth, "Authentication: none");
+  serve->add_option("--auth", flags.auth, "Authentication: none (default) or oauth");
   serve->add_flag("--stdio", flags.stdio, "Speak newline-delimited JSON-RPC on stdin/stdout instead of HTTP");
   serve->add_flag("--stateless", flags.stateless, "No MCP sessions: every POST stands alone");
   serve->add_option("--log-level", flags.log_level, "trace, debug, info (default), warn or error");
+
+  // gatehouse users add|list|remove|passwd
+  StateOptions state;
+  std::string name, client_id, grant_id, user_filter, client_filter;
+  bool password_stdin = false, confidential = false, claude = false;
+  std::vector<std::string> redirect_uris;
+  auto* users = app.add_subcommand("users", "Local accounts that sign in at /authorize");
+  users->require_subcommand(1);
+  auto* users_add = users->add_subcommand("add", "Add a user (prints a generated password unless --password-stdin)");
+  users_add->add_option("name", name, "Login name")->required();
+  users_add->add_flag("--password-stdin", password_stdin, "Read the password from standard input");
+  auto* users_passwd = users->add_subcommand("passwd", "Set a user's password");
+  users_passwd->add_option("name", name, "Login name")->required();
+  users_passwd->add_flag("--password-stdin", password_stdin, "Read the password from standard input");
+  auto* users_remove = users->add_subcommand("remove", "Remove a user and revoke their grants");
+  users_remove->add_option("name", name, "Login name")->required();
+  auto* users_list = users->add_subcommand("list", "List users");
+  for (auto* c : {users_add, users_passwd, users_remove, users_list}) add_state_options(c, state);
+
+  // gatehouse clients add|list|remove
+  auto* clients = app.add_subcommand("clients", "Pre-registered OAuth clients");
+  clients->require_subcommand(1);
+  auto* clients_add = clients->add_subcommand(
+      "add", "Register a client; --confidential prints a secret once (what you hand to Anthropic for oauth_anthropic_creds)");
+  clients_add->add_option("name", name, "A name shown on the consent page")->required();
+  clients_add->add_option("--redirect-uri", redirect_uris, "A redirect URI (repeatable)");
+  clients_add->add_flag("--claude", claude, "Add Claude's redirect URIs (claude.ai and claude.com callbacks)");
+  clients_add->add_flag("--confidential", confidential, "Issue a client secret");
+  auto* clients_remove = clients->add_subcommand("remove", "Remove a client and revoke its grants");
+  clients_remove->add_option("client_id", client_id, "The client id")->required();
+  auto* clients_list = clients->add_subcommand("list", "List clients");
+  for (auto* c : {clients_add, clients_remove, clients_list}) add_state_options(c, state);
+
+  // gatehouse grants list|revoke
+  auto* grants = app.add_subcommand("grants", "What users have allowed which clients");
+  grants->require_subcommand(1);
+  auto* grants_list = grants->add_subcommand("list", "List grants");
+  grants_list->add_option("--user", user_filter, "Only this user's");
+  grants_list->add_option("--client", client_filter, "Only this client's");
+  auto* grants_revoke = grants->add_subcommand("revoke", "Revoke a grant, or every grant of --user / --client");
+  grants_revoke->add_option("grant_id", grant_id, "The grant id");
+  grants_revoke->add_option("--user", user_filter, "Every grant of this user");
+  grants_revoke->add_option("--client", client_filter, "Every grant of this client");
+  for (auto* c : {grants_list, grants_revoke}) add_state_options(c, state);
+
+  // gatehouse keys list|rotate
+  auto* keys = app.add_subcommand("keys", "Access-token signing keys (JWKS)");
+  keys->require_subcommand(1);
+  auto* keys_list = keys->add_subcommand("list", "List signing keys");
+  auto* keys_rotate = keys->add_subcommand("rotate", "Start signing with a new key; old keys verify until their tokens expire");
+  for (auto* c : {keys_list, keys_rotate}) add_state_options(c, state);
 
   try {
     app.parse(argc, argv);
@@ -76,6 +175,71 @@ int main(int argc, char** argv) {
         if (option->count() > 0) given.push_back(option->get_name());
       return run_serve(Config{}, config_file, given, flags);
     }
+    namespace admin = gatehouse::admin;
+    auto optional = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); };
+    if (*users_add || *users_passwd) {
+      auto stores = open_state(state);
+      bool generated = false;
+      auto password = password_from(password_stdin, generated);
+      if (*users_add) admin::add_user(stores, name, password);
+      else admin::set_password(stores, name, password);
+      std::cout << (*users_add ? "added user " : "changed the password of ") << name;
+      if (generated) std::cout << "; password: " << password;
+      std::cout << "\n";
+    } else if (*users_remove) {
+      auto stores = open_state(state);
+      admin::remove_user(stores, name);
+      std::cout << "removed user " << name << " and revoked their grants\n";
+    } else if (*users_list) {
+      auto stores = open_state(state);
+      for (const auto& u : admin::list_users(stores))
+        std::cout << u.name << "\t" << u.id << "\tcreated " << when(u.created_at) << (u.disabled ? "\tdisabled" : "")
+                  << "\n";
+    } else if (*clients_add) {
+      auto stores = open_state(state);
+      if (claude)
+        for (const auto& uri : admin::claude_redirect_uris()) redirect_uris.push_back(uri);
+      auto created = admin::add_client(stores, name, redirect_uris, confidential);
+      std::cout << "client_id: " << created.client_id << "\n";
+      if (!created.client_secret.empty())
+        std::cout << "client_secret: " << created.client_secret << "\n(the secret is shown only now; it is stored hashed)\n";
+    } else if (*clients_remove) {
+      auto stores = open_state(state);
+      admin::remove_client(stores, client_id);
+      std::cout << "removed client " << client_id << " and revoked its grants\n";
+    } else if (*clients_list) {
+      auto stores = open_state(state);
+      for (const auto& c : admin::list_clients(stores))
+        std::cout << c.client_id << "\t" << gatehouse::store::to_string(c.kind) << "\t"
+                  << (c.secret_hash.empty() ? "public" : "confidential") << "\t" << c.client_name << "\tlast used "
+                  << when(c.last_used_at) << "\n";
+    } else if (*grants_list) {
+      auto stores = open_state(state);
+      for (const auto& g : admin::list_grants(stores, optional(user_filter), optional(client_filter)))
+        std::cout << g.id << "\tuser " << g.user_id << "\tclient " << g.client_id << "\tscope " << g.scope << "\tcreated "
+                  << when(g.created_at) << (g.revoked_at ? "\trevoked " + when(g.revoked_at) : std::string()) << "\n";
+    } else if (*grants_revoke) {
+      auto stores = open_state(state);
+      if (!grant_id.empty()) {
+        admin::revoke_grant(stores, grant_id);
+        std::cout << "revoked grant " << grant_id << "\n";
+      } else {
+        auto n = admin::revoke_grants(stores, optional(user_filter), optional(client_filter));
+        std::cout << "revoked " << n << " grants\n";
+      }
+    } else if (*keys_list) {
+      auto stores = open_state(state);
+      for (const auto& k : admin::list_keys(stores))
+        std::cout << k.kid << "\t" << k.algorithm << "\tcreated " << when(k.created_at)
+                  << (k.retired_at ? "\tretired " + when(k.retired_at) : "\tactive") << "\n";
+    } else if (*keys_rotate) {
+      auto stores = open_state(state);
+      std::cout << "new signing key " << admin::rotate_key(stores)
+                << "; running servers switch to it within seconds, old tokens stay valid until they expire\n";
+    }
+  } catch (const gatehouse::admin::AdminError& e) {
+    std::cerr << "gatehouse: " << e.what() << "\n";
+    return 2;
   } catch (const gatehouse::config::ConfigError& e) {
     std::cerr << "gatehouse: " << e.what() << "\n";
     return 2;

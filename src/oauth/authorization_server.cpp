@@ -92,9 +92,9 @@ void AuthorizationServer::housekeeping() {
   for (const auto& r : stores_.revocations->revoked_since(now - settings_.access_token_lifetime.count() - 120))
     if (r.kind == store::RevocationKind::grant) revoked.insert(r.id);
   revoked_.replace(std::move(revoked));
+  load_keys();  // picks up `gatehouse keys rotate` run meanwhile
   if (now - last_cleanup_ >= 300) {
     last_cleanup_ = now;
-    load_keys();  // picks up `gatehouse keys rotate` run meanwhile
     stores_.codes->remove_expired(now);
     stores_.grants->remove_expired(now);
     stores_.revocations->remove_expired(now);

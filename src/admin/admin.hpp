@@ -1,0 +1,51 @@
+#pragma once
+// Operator commands behind `gatehouse users|clients|grants|keys`. They work
+// on the store directly, so they run before or while the server runs; a
+// running server sees their effect within seconds (revocations, keys).
+#include "store/stores.hpp"
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace gatehouse::admin {
+
+// A command that cannot be carried out, worded for the operator.
+class AdminError : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// users
+void add_user(store::Stores& stores, const std::string& name, const std::string& password);
+void set_password(store::Stores& stores, const std::string& name, const std::string& password);
+// Removes the user and revokes every grant they hold.
+void remove_user(store::Stores& stores, const std::string& name);
+std::vector<store::User> list_users(store::Stores& stores);
+
+// clients (pre-registered; `oauth_anthropic_creds` hands these to Anthropic)
+struct NewClient {
+  std::string client_id;
+  std::string client_secret;  // empty for a public client; shown once, stored hashed
+};
+NewClient add_client(store::Stores& stores, const std::string& name, const std::vector<std::string>& redirect_uris,
+                     bool confidential);
+void remove_client(store::Stores& stores, const std::string& client_id);
+std::vector<store::Client> list_clients(store::Stores& stores);
+
+// grants
+std::vector<store::Grant> list_grants(store::Stores& stores, const std::optional<std::string>& user_name,
+                                       const std::optional<std::string>& client_id);
+void revoke_grant(store::Stores& stores, const std::string& grant_id);
+// Revokes every live grant of a user and/or client; returns how many.
+std::size_t revoke_grants(store::Stores& stores, const std::optional<std::string>& user_name,
+                          const std::optional<std::string>& client_id);
+
+// signing keys
+std::vector<store::SigningKey> list_keys(store::Stores& stores);
+std::string rotate_key(store::Stores& stores);
+
+// The redirect URIs Claude uses (claude.ai and claude.com callbacks).
+const std::vector<std::string>& claude_redirect_uris();
+
+}  // namespace gatehouse::admin
