@@ -5,6 +5,7 @@
 #include "mcp/protocol_version.hpp"
 #include "mcp/registry.hpp"
 #include "mcp/sse_source.hpp"
+#include "mcp/tool_scopes.hpp"
 #include "mcp/transport_replies.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -89,8 +90,9 @@ StatelessHttp::StatelessHttp(const Dispatcher& dispatcher, StatelessHttpOptions 
       codec_(options_.request_state_key.empty() ? random_key() : options_.request_state_key,
              options_.request_state_lifetime) {}
 
-asio::awaitable<net::Reply> StatelessHttp::handle(const net::Request& request, json::value body,
-                                                  const Principal& principal) {
+asio::awaitable<net::Reply> StatelessHttp::handle(
+    const net::Request& request, json::value body, const Principal& principal,
+    const std::function<net::Reply(const Principal&, const std::vector<std::string>&)>& insufficient_scope) {
   // JSON-RPC in this revision: one message per POST, no batches.
   if (body.is_array())
     co_return rpc_error(http::status::bad_request, error_code::invalid_request,
@@ -122,6 +124,9 @@ asio::awaitable<net::Reply> StatelessHttp::handle(const net::Request& request, j
           if (auto refusal = check_param_headers(request, tool->tool.input_schema, args->get_object()))
             co_return refusal_reply(*refusal, message.id);
   }
+  if (insufficient_scope)
+    if (auto needed = missing_tool_scopes(dispatcher_.server(), message, principal); !needed.empty())
+      co_return insufficient_scope(principal, needed);
   co_return co_await run(std::move(message), std::move(meta), principal);
 }
 

@@ -11,6 +11,7 @@
 #include "net/http.hpp"
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -31,7 +32,11 @@ class StatelessHttp {
   StatelessHttp(const Dispatcher& dispatcher, StatelessHttpOptions options);
 
   // Serves one POST whose body is `body` (already parsed).
-  boost::asio::awaitable<net::Reply> handle(const net::Request& request, json::value body, const Principal& principal);
+  // `insufficient_scope` (may be empty) answers a tools/call whose tool
+  // needs scopes the caller's token lacks.
+  boost::asio::awaitable<net::Reply> handle(
+      const net::Request& request, json::value body, const Principal& principal,
+      const std::function<net::Reply(const Principal&, const std::vector<std::string>&)>& insufficient_scope = {});
 
   void list_changed(std::string_view method) { subscriptions_.list_changed(method); }
   void resource_updated(const std::string& uri) { subscriptions_.resource_updated(uri); }

@@ -3,6 +3,7 @@
 #include "crypto/random.hpp"
 #include "mcp/protocol_version.hpp"
 #include "mcp/sse_source.hpp"
+#include "mcp/tool_scopes.hpp"
 #include "mcp/transport_replies.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -175,7 +176,7 @@ asio::awaitable<net::Reply> StreamableHttp::post(net::Request& request, const Pr
   // MO1: the era is decided per request. A request of the stateless revision
   // is served without sessions; everything else keeps the session rules.
   if (is_stateless_request(header_value(request, kVersionHeader), body))
-    co_return co_await stateless_.handle(request, std::move(body), principal);
+    co_return co_await stateless_.handle(request, std::move(body), principal, options_.insufficient_scope);
 
   // JSON-RPC batches (2025-03-26 only).
   if (body.is_array()) {
@@ -238,6 +239,9 @@ asio::awaitable<net::Reply> StreamableHttp::post(net::Request& request, const Pr
     case jsonrpc::Kind::request:
       break;
   }
+  if (options_.insufficient_scope)
+    if (auto needed = missing_tool_scopes(server_, message, principal); !needed.empty())
+      co_return options_.insufficient_scope(principal, needed);
   co_return co_await run_request(std::move(message), std::move(session), request, principal);
 }
 

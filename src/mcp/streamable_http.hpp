@@ -12,6 +12,7 @@
 #include <gatehouse/principal.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 namespace gatehouse::mcp {
@@ -33,6 +34,9 @@ struct StreamableHttpOptions {
   StatelessOptions stateless_headers;
   std::string request_state_key;  // empty: a random key per process
   std::chrono::seconds request_state_lifetime{600};
+  // Builds the 403 step-up reply when a tool needs scopes the token lacks
+  // (set by the protected resource; unset: no per-tool scope checks).
+  std::function<net::Reply(const Principal&, const std::vector<std::string>& needed)> insufficient_scope;
 };
 
 class StreamableHttp : public ServerEvents, public std::enable_shared_from_this<StreamableHttp> {

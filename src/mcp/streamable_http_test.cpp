@@ -261,3 +261,40 @@ TEST_F(Fixture, RS7_CorsPreflightAndExposedHeaders) {
 
 }  // namespace
 }  // namespace gatehouse::mcp
+
+namespace gatehouse::mcp {
+namespace {
+
+// RS3: a tool that needs a scope the token lacks is refused with the step-up
+// reply, in both eras; with the scope it runs.
+TEST(ToolScopes, RS3_MissingToolScopeGetsStepUpReply) {
+  Server server(ServerInfo{.name = "scoped", .version = "1"});
+  server.tool({.name = "admin_only", .description = "needs admin", .required_scopes = {"admin"}},
+              [](json::object, RequestContext&) -> awaitable<ToolResult> { co_return ToolResult::text("ok"); });
+  StreamableHttpOptions options;
+  std::vector<std::string> asked;
+  options.insufficient_scope = [&](const Principal&, const std::vector<std::string>& needed) {
+    asked = needed;
+    return net::reply(net::json_response(http::status::forbidden, R"({"error":"insufficient_scope"})"));
+  };
+  auto transport = StreamableHttp::create(server, options, net::OriginPolicy({.loopback_bind = true}));
+  auto call = [&](const Principal& who) {
+    net::Request r{http::verb::post, "/mcp", 11};
+    r.set(http::field::host, "127.0.0.1");
+    r.set(http::field::content_type, "application/json");
+    r.set(http::field::accept, "application/json, text/event-stream");
+    r.set("MCP-Protocol-Version", "2026-07-28");
+    r.set("Mcp-Method", "tools/call");
+    r.set("Mcp-Name", "admin_only");
+    r.body() = R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"admin_only","arguments":{},)"
+               R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}})";
+    r.prepare_payload();
+    return testing::run([&]() -> awaitable<net::Reply> { co_return co_await transport->handle(r, who); });
+  };
+  EXPECT_EQ(call(Principal{.subject = "u", .scopes = {"mcp"}}).response.result(), http::status::forbidden);
+  EXPECT_EQ(asked, std::vector<std::string>{"admin"});
+  EXPECT_EQ(call(Principal{.subject = "u", .scopes = {"mcp", "admin"}}).response.result(), http::status::ok);
+}
+
+}  // namespace
+}  // namespace gatehouse::mcp

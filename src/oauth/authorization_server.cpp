@@ -1,6 +1,7 @@
 #include "oauth/authorization_server.hpp"
 
 #include "crypto/random.hpp"
+#include "oauth/endpoint/introspection_endpoint.hpp"
 #include "oauth/endpoint/metadata.hpp"
 #include "oauth/endpoint/oauth_reply.hpp"
 #include "oauth/endpoint/revocation_endpoint.hpp"
@@ -30,6 +31,26 @@ template <class F>
 net::Handler sync(F f) {
   return [f = std::move(f)](net::Request& request, const net::Peer& peer) -> asio::awaitable<net::Reply> {
     co_return f(request, peer);
+  };
+}
+
+// The endpoints browser clients (the MCP Inspector) call with fetch: CORS
+// for any origin — they authenticate with tokens and secrets, not cookies.
+template <class F>
+net::Handler cross_origin(F f) {
+  return [f = std::move(f)](net::Request& request, const net::Peer& peer) -> asio::awaitable<net::Reply> {
+    if (request.method() == http::verb::options) {
+      net::Response r{http::status::no_content, request.version()};
+      r.set(http::field::access_control_allow_origin, "*");
+      r.set(http::field::access_control_allow_methods, "POST, OPTIONS");
+      r.set(http::field::access_control_allow_headers, "Content-Type, Authorization");
+      r.set(http::field::access_control_max_age, "86400");
+      r.prepare_payload();
+      co_return net::reply(std::move(r));
+    }
+    net::Reply reply = f(request, peer);
+    reply.response.set(http::field::access_control_allow_origin, "*");
+    co_return reply;
   };
 }
 
@@ -115,9 +136,11 @@ void AuthorizationServer::install(net::Router& router) {
   router.route("/.well-known/jwks.json",
                sync([this](net::Request&, const net::Peer&) { return document(keys_.snapshot()->jwks()); }));
   router.route("/authorize", sync([this](net::Request& r, const net::Peer& p) { return authorize_.handle(r, p); }));
-  router.route("/token", sync([this](net::Request& r, const net::Peer&) { return token_endpoint(ctx_, r); }));
-  router.route("/revoke", sync([this](net::Request& r, const net::Peer&) { return revocation_endpoint(ctx_, r); }));
-  router.route("/register", sync([this](net::Request& r, const net::Peer& p) {
+  router.route("/token", cross_origin([this](net::Request& r, const net::Peer&) { return token_endpoint(ctx_, r); }));
+  router.route("/revoke", cross_origin([this](net::Request& r, const net::Peer&) { return revocation_endpoint(ctx_, r); }));
+  router.route("/introspect",
+               cross_origin([this](net::Request& r, const net::Peer&) { return introspection_endpoint(ctx_, r); }));
+  router.route("/register", cross_origin([this](net::Request& r, const net::Peer& p) {
                  return registration_endpoint(ctx_, options_.registration, r, p);
                }));
   router.route("/assets/gatehouse.css", sync([](net::Request&, const net::Peer&) {

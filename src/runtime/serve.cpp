@@ -86,6 +86,13 @@ int serve(const config::Config& config, Server& server, std::function<void(const
   mcp_options.request_state_lifetime = config.request_state_lifetime;
   mcp_options.request_state_key = load_or_create_secret(
       config.request_state_key_file.empty() ? config.data_dir / "keys" / "request-state.key" : config.request_state_key_file);
+  // Set up after the listener (the issuer may depend on the bound port).
+  std::unique_ptr<store::Stores> stores;
+  std::unique_ptr<oauth::AuthorizationServer> authorization;
+  if (config.auth == "oauth")
+    mcp_options.insufficient_scope = [&authorization](const Principal& principal, const std::vector<std::string>& needed) {
+      return authorization->guard().insufficient_scope(principal, needed);
+    };
   auto transport = mcp::StreamableHttp::create(server, mcp_options, std::move(origin_policy));
 
   net::Router router;
@@ -105,8 +112,6 @@ int serve(const config::Config& config, Server& server, std::function<void(const
   std::string public_base = config.public_url.empty() ? base : config.public_url;
   while (public_base.ends_with('/')) public_base.pop_back();
 
-  std::unique_ptr<store::Stores> stores;
-  std::unique_ptr<oauth::AuthorizationServer> authorization;
   static const Principal kAnonymous;
   if (config.auth == "oauth") {
     stores = std::make_unique<store::Stores>(store::open_sqlite_stores(config.data_dir / "gatehouse.db"));
