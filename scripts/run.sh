@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # THE run command of the README: installs what the build needs (Debian
 # packages, only when missing), builds a Release binary, and serves the demo
-# backend on http://127.0.0.1:8080/mcp with its state under ./var.
+# backend on http://127.0.0.1:8080/mcp behind the OAuth authorization server
+# (SQLite store and local accounts under ./var; the first start prints the
+# password of the account `admin`).
 #
 #   bash scripts/run.sh [extra `gatehouse serve` options]
 #
@@ -15,4 +17,4 @@ cd "$repo_root"
 GATEHOUSE_SKIP_NPM=1 bash scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)" --target gatehouse
-exec build/app/gatehouse serve --listen 127.0.0.1:8080 --backend builtin:demo --data-dir ./var "$@"
+exec build/app/gatehouse serve --listen 127.0.0.1:8080 --auth oauth --backend builtin:demo --data-dir ./var "$@"
