@@ -49,10 +49,17 @@ class RequestChannel {
 
 class RequestContext {
  public:
-  RequestContext(RequestChannel& channel, const Principal& principal, json::value progress_token)
-      : channel_(channel), principal_(principal), progress_token_(std::move(progress_token)) {}
+  RequestContext(RequestChannel& channel, const Principal& principal, json::value progress_token,
+                 std::string_view upstream_api_key = {})
+      : channel_(channel),
+        principal_(principal),
+        progress_token_(std::move(progress_token)),
+        upstream_api_key_(upstream_api_key) {}
 
   const Principal& principal() const noexcept { return principal_; }
+  // The server-wide key for the upstream API this server wraps (Tier 1:
+  // `[upstream] api_key_env`); empty when none is configured. Never log it.
+  std::string_view upstream_api_key() const noexcept { return upstream_api_key_; }
   std::string_view protocol_version() const { return channel_.protocol_version(); }
   const json::object& client_capabilities() const { return channel_.client_capabilities(); }
   bool client_supports(std::string_view capability) const;
@@ -97,6 +104,7 @@ class RequestContext {
   RequestChannel& channel_;
   const Principal& principal_;
   json::value progress_token_;
+  std::string_view upstream_api_key_;
 };
 
 }  // namespace gatehouse

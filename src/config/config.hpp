@@ -50,6 +50,12 @@ struct Config {
   // Empty: <data_dir>/keys/request-state.key.
   std::filesystem::path request_state_key_file;
 
+  // [upstream]
+  // Name of the environment variable holding the key of the API this server
+  // wraps (Tier 1). When set, the server refuses to start unless the variable
+  // is set and not empty; tools read it through the request context.
+  std::string api_key_env;
+
   // [log]
   std::string log_level = "info";  // trace | debug | info | warn | error
 };

@@ -404,6 +404,13 @@ std::string check_allowed_hosts(const Config& c) {
   return {};
 }
 
+std::string check_api_key_env(const Config& c) {
+  for (char ch : c.api_key_env)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'))
+      return quote(c.api_key_env) + " is not an environment variable name (letters, digits and _), e.g. \"UPSTREAM_API_KEY\"";
+  return {};
+}
+
 const std::array kFields{
     // [server]
     Field{"server", "listen", &Config::listen, "must be a string HOST:PORT, e.g. \"127.0.0.1:8080\"", 0, 0, check_listen},
@@ -442,12 +449,15 @@ const std::array kFields{
     Field{"mcp", "request_state_lifetime", &Config::request_state_lifetime,
           "must be a positive integer (seconds, at most a year)", 1, kYearSeconds},
     Field{"mcp", "request_state_key_file", &Config::request_state_key_file, "must be a string (a file path)"},
+    // [upstream]
+    Field{"upstream", "api_key_env", &Config::api_key_env, "must be a string: the name of an environment variable", 0, 0,
+          check_api_key_env},
     // [log]
     Field{"log", "log_level", &Config::log_level, "must be a string: trace, debug, info, warn or error", 0, 0,
           check_log_level},
 };
 
-constexpr std::array kSections{"server"sv, "mcp"sv, "log"sv};
+constexpr std::array kSections{"server"sv, "mcp"sv, "upstream"sv, "log"sv};
 
 std::string title(const Field& f) { return "[" + std::string(f.section) + "] " + std::string(f.key); }
 

@@ -31,6 +31,8 @@ struct DispatchOptions {
   std::string list_cache_scope = "public";
   // resources/read: contents may be per user, so private and not reused.
   std::int64_t read_ttl_ms = 0;
+  // Handed to handlers as RequestContext::upstream_api_key().
+  std::string upstream_api_key;
 };
 
 // The protocol era a request is served in.

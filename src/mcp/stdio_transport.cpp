@@ -35,8 +35,8 @@ void write_stdout(std::string_view line) {
 }  // namespace
 
 struct StdioTransport::State : std::enable_shared_from_this<State> {
-  State(asio::io_context& ioc, const Server& server, std::function<void(std::string_view)> write)
-      : strand(asio::make_strand(ioc)), dispatcher(server), write_line(std::move(write)) {
+  State(asio::io_context& ioc, const Server& server, std::function<void(std::string_view)> write, DispatchOptions options)
+      : strand(asio::make_strand(ioc)), dispatcher(server, std::move(options)), write_line(std::move(write)) {
     if (!write_line) write_line = write_stdout;
   }
 
@@ -175,8 +175,9 @@ struct StdioTransport::State : std::enable_shared_from_this<State> {
   }
 };
 
-StdioTransport::StdioTransport(asio::io_context& ioc, const Server& server, std::function<void(std::string_view)> write_line)
-    : state_(std::make_shared<State>(ioc, server, std::move(write_line))) {}
+StdioTransport::StdioTransport(asio::io_context& ioc, const Server& server, std::function<void(std::string_view)> write_line,
+                               DispatchOptions options)
+    : state_(std::make_shared<State>(ioc, server, std::move(write_line), std::move(options))) {}
 
 StdioTransport::~StdioTransport() {
   if (state_->reader.joinable()) state_->reader.detach();

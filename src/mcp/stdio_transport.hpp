@@ -17,7 +17,8 @@ class StdioTransport {
  public:
   // `write_line` receives each outgoing message (without the newline); by
   // default it writes to stdout.
-  StdioTransport(boost::asio::io_context& ioc, const Server& server, std::function<void(std::string_view)> write_line = {});
+  StdioTransport(boost::asio::io_context& ioc, const Server& server, std::function<void(std::string_view)> write_line = {},
+                 DispatchOptions options = {});
   ~StdioTransport();
 
   // Handles one incoming line (from any thread).

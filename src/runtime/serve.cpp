@@ -20,6 +20,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -36,10 +37,25 @@ std::string origin_of(const std::string& url) {
   return std::string(parsed->scheme()) + "://" + std::string(parsed->encoded_host_and_port());
 }
 
+// Tier 1: the upstream API key named by `[upstream] api_key_env`. A server
+// configured for one refuses to start without it, naming the variable (and
+// never showing the value).
+std::string upstream_api_key(const config::Config& config) {
+  if (config.api_key_env.empty()) return {};
+  const char* value = std::getenv(config.api_key_env.c_str());
+  if (!value || !*value)
+    throw config::ConfigError("[upstream] api_key_env names the environment variable " + config.api_key_env +
+                              ", which is not set or empty; set it to the upstream API's key before starting");
+  return value;
+}
+
 int serve_stdio(const config::Config& config, Server& server) {
   asio::io_context ioc(1);
   auto work = asio::make_work_guard(ioc);
-  mcp::StdioTransport transport(ioc, server);
+  mcp::DispatchOptions dispatch;
+  dispatch.page_size = config.page_size;
+  dispatch.upstream_api_key = upstream_api_key(config);
+  mcp::StdioTransport transport(ioc, server, {}, dispatch);
   asio::steady_timer drain(ioc);
   transport.start_reading_stdin([&] {
     // End of input: let requests in flight finish (bounded), then exit.
@@ -81,6 +97,7 @@ int serve(const config::Config& config, Server& server, std::function<void(const
   mcp_options.client_request_timeout = config.client_request_timeout;
   mcp_options.session_limits = {.max_sessions = config.max_sessions, .idle_timeout = config.session_idle_timeout};
   mcp_options.dispatch.page_size = config.page_size;
+  mcp_options.dispatch.upstream_api_key = upstream_api_key(config);
   mcp_options.dispatch.list_ttl_ms = config.list_ttl.count();
   mcp_options.stateless_headers.strict_protocol_headers = config.strict_protocol_headers;
   mcp_options.request_state_lifetime = config.request_state_lifetime;

@@ -15,6 +15,8 @@ namespace json = boost::json;
 
 namespace {
 
+constexpr std::size_t kMaxMetadataBytes = 16 * 1024;
+
 std::variant<std::vector<std::string>, Error> string_list(const json::object& metadata, std::string_view key,
                                                          std::vector<std::string> fallback) {
   auto* v = metadata.if_contains(key);
@@ -101,6 +103,17 @@ net::Reply registration_endpoint(ServerContext& ctx, const RegistrationPolicy& p
   auto body = json::parse(request.body(), ec);
   if (ec || !body.is_object()) return error_reply(Error::invalid_client_metadata("the body must be a JSON object"));
   auto& metadata = body.as_object();
+  // Registration is unauthenticated: bound what one client may store, and
+  // keep names shown on the consent page short.
+  if (request.body().size() > kMaxMetadataBytes)
+    return error_reply(Error::invalid_client_metadata("the client metadata is larger than 16 KiB"));
+  if (auto* name = metadata.if_contains("client_name"); name && name->is_string() && name->get_string().size() > 200)
+    return error_reply(Error::invalid_client_metadata("client_name is longer than 200 characters"));
+  // RG1: absent optional fields are omitted, never null (clients reject null).
+  for (auto it = metadata.begin(); it != metadata.end();) {
+    if (it->value().is_null()) it = metadata.erase(it);
+    else ++it;
+  }
   // RFC 7591 §3: a client cannot choose its own credentials.
   metadata.erase("client_id");
   metadata.erase("client_secret");

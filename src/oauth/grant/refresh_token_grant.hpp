@@ -7,7 +7,9 @@
 // rotation, when the same client is taken to be retrying a refresh whose
 // answer it lost (clients on flaky links, or two tabs refreshing at once).
 // Then the family's current token is rotated once more: the client gets a
-// fresh pair, and the pair of the lost answer stops working.
+// fresh pair, and the refresh token of the lost answer is superseded (shown
+// after the grace window it counts as a replay); the lost access token lives
+// out its lifetime, as access tokens are revoked only with their grant.
 #include "net/form.hpp"
 #include "oauth/client/client_authentication.hpp"
 #include "oauth/context.hpp"

@@ -5,11 +5,16 @@
 //   await fetch(`${server.url}/healthz`);        // server.url = http://127.0.0.1:PORT
 //   await server.stop();
 //
-// The server always listens on 127.0.0.1:0 (a free port the kernel picks); the
-// port is learned from the one line the server prints on stdout,
-// `listening on http://127.0.0.1:PORT`, and startServer() returns only once
-// GET /healthz answers 200. The binary is $GATEHOUSE_BIN, by default
-// <repo>/build/app/gatehouse.
+// The server listens on 127.0.0.1:0 (a free port the kernel picks) unless
+// options.listen says otherwise; the port is learned from the one line the
+// server prints on stdout, `listening on http://127.0.0.1:PORT`, and
+// startServer() returns only once GET /healthz answers 200. The binary is
+// $GATEHOUSE_BIN, by default <repo>/build/app/gatehouse.
+//
+// With `--auth oauth` the first start on a data directory also prints
+// `created user admin with password PW (change it with: ...)` before the
+// `listening on` line; startServer() returns that password as
+// server.adminPassword (null when the line was not printed, e.g. on a restart).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +27,9 @@ export const gatehouseBin =
   process.env.GATEHOUSE_BIN || path.join(repoRoot, 'build', 'app', 'gatehouse');
 
 const LISTENING_RE = /listening on (http:\/\/127\.0\.0\.1:(\d+))\b/;
+// Matched only once the password is followed by more of its line, so a line
+// split across two reads never yields half a password.
+const CREATED_USER_RE = /^created user (\S+) with password (\S+)[ \t]*(?:\(|\r?\n)/m;
 const KEEP_STDERR = 64 * 1024; // keep the last 64 KiB of the server's logs
 
 // Every server still running is killed when the test process exits, so a
@@ -44,23 +52,28 @@ process.on('exit', () => {
  * @param {string[]} [options.args]  arguments after `--listen 127.0.0.1:0`;
  *        default `--backend builtin:everything`. A `--data-dir` is added
  *        (a fresh temporary directory, removed by stop()) unless given.
+ * @param {string}   [options.listen] address to listen on (default
+ *        127.0.0.1:0; a fixed port restarts a server on the address it had)
  * @param {object}   [options.env]   extra environment variables
  * @param {number}   [options.startTimeoutMs] how long to wait for the
  *        `listening on` line and a healthy /healthz (default 30 s)
  * @returns {Promise<{url: string, mcpUrl: string, port: number, pid: number,
+ *          dataDir: string, adminUser: string|null, adminPassword: string|null,
  *          logs: () => string, stop: () => Promise<{code: number|null, signal: string|null}>}>}
  */
 export async function startServer({
   args = ['--backend', 'builtin:everything'],
+  listen = '127.0.0.1:0',
   env = {},
   startTimeoutMs = 30_000,
 } = {}) {
-  let dataDir = null;
-  const fullArgs = ['serve', '--listen', '127.0.0.1:0', ...args];
+  let dataDir = null; // a temporary directory stop() removes
+  const fullArgs = ['serve', '--listen', listen, ...args];
   if (!args.includes('--data-dir')) {
     dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-e2e-'));
     fullArgs.push('--data-dir', dataDir);
   }
+  const usedDataDir = dataDir ?? args[args.indexOf('--data-dir') + 1];
 
   const child = spawn(gatehouseBin, fullArgs, {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -119,22 +132,34 @@ export async function startServer({
 
   try {
     const deadline = Date.now() + startTimeoutMs;
-    const url = await readListeningUrl(child, exited, deadline, describe);
+    const { url, createdUser } = await readListeningUrl(child, exited, deadline, describe);
     await waitHealthy(url, exited, deadline, describe);
     const port = Number(new URL(url).port);
-    return { url, mcpUrl: `${url}/mcp`, port, pid: child.pid, logs, stop };
+    return {
+      url,
+      mcpUrl: `${url}/mcp`,
+      port,
+      pid: child.pid,
+      dataDir: usedDataDir,
+      adminUser: createdUser?.[1] ?? null,
+      adminPassword: createdUser?.[2] ?? null,
+      logs,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
-// Reads stdout until the `listening on http://127.0.0.1:PORT` line appears.
-// Other stdout lines (there should be none) are ignored; stdout keeps being
-// drained afterwards so the server can never block on a full pipe.
+// Reads stdout until the `listening on http://127.0.0.1:PORT` line appears,
+// noting a `created user NAME with password PW` line printed before it.
+// Other stdout lines are ignored; stdout keeps being drained afterwards so the
+// server can never block on a full pipe.
 function readListeningUrl(child, exited, deadline, describe) {
   return new Promise((resolve, reject) => {
     let buffered = '';
+    let createdUser = null;
     let done = false;
     const finish = (fn, value) => {
       if (done) return;
@@ -146,8 +171,9 @@ function readListeningUrl(child, exited, deadline, describe) {
     child.stdout.on('data', (chunk) => {
       if (done) return;
       buffered += chunk;
+      createdUser ??= CREATED_USER_RE.exec(buffered);
       const match = LISTENING_RE.exec(buffered);
-      if (match) finish(resolve, match[1]);
+      if (match) finish(resolve, { url: match[1], createdUser });
       else buffered = buffered.slice(-4096);
     });
     exited.then(() =>
