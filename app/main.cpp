@@ -41,6 +41,27 @@ int run_serve(Config config, const std::string& config_file, const std::vector<s
 
   auto name = std::string_view(config.backend).substr(std::string_view("builtin:").size());
   auto server = gatehouse::builtin::make(name, {.data_dir = config.data_dir});
+  // [oauth] tool_scopes: "tool=scope scope".
+  for (const auto& entry : config.tool_scopes) {
+    auto eq = entry.find('=');
+    std::vector<std::string> scopes;
+    std::string list = entry.substr(eq + 1);
+    for (std::size_t pos = 0; pos < list.size();) {
+      auto space = list.find(' ', pos);
+      if (space == std::string::npos) space = list.size();
+      if (space > pos) scopes.push_back(list.substr(pos, space - pos));
+      pos = space + 1;
+    }
+    for (const auto& scope : scopes)
+      if (std::find(config.scopes.begin(), config.scopes.end(), scope) == config.scopes.end())
+        throw gatehouse::config::ConfigError("[oauth] tool_scopes: scope \"" + scope + "\" is not listed in [oauth] scopes");
+    try {
+      server->require_scopes(entry.substr(0, eq), std::move(scopes));
+    } catch (const std::invalid_argument&) {
+      throw gatehouse::config::ConfigError("[oauth] tool_scopes: backend " + config.backend + " has no tool \"" +
+                                           entry.substr(0, eq) + "\"");
+    }
+  }
   return gatehouse::runtime::serve(config, *server);
 }
 

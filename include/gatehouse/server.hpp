@@ -150,6 +150,9 @@ class Server {
   Server& resource_template(ResourceTemplate resource_template, ResourceReader reader);
   Server& prompt(Prompt prompt, PromptHandler handler);
   Server& completion(CompletionHandler handler);
+  // Sets the scopes a caller's token needs for a registered tool (e.g. from
+  // configuration). Throws std::invalid_argument for an unknown tool.
+  Server& require_scopes(std::string_view tool, std::vector<std::string> scopes);
 
   // Tell subscribed clients that a resource changed (thread-safe).
   void notify_resource_updated(const std::string& uri);

@@ -50,6 +50,19 @@ struct Config {
   // Empty: <data_dir>/keys/request-state.key.
   std::filesystem::path request_state_key_file;
 
+  // [oauth] (with auth = "oauth")
+  std::vector<std::string> scopes = {"mcp"};  // scopes_supported; the first is the default
+  std::chrono::seconds access_token_lifetime{3600};
+  std::chrono::seconds refresh_idle_lifetime{30 * 24 * 3600};      // sliding
+  std::chrono::seconds refresh_absolute_lifetime{90 * 24 * 3600};  // cap on a grant
+  std::chrono::seconds refresh_reuse_grace{30};
+  std::chrono::seconds unused_client_lifetime{24 * 3600};  // DCR clients that never signed in
+  // When not empty, dynamic registration accepts only these redirect URIs
+  // (e.g. Claude's callbacks plus the loopback ones your CLI clients use).
+  std::vector<std::string> redirect_uri_allowlist;
+  // "tool=scope scope": the scopes a token needs to call a tool.
+  std::vector<std::string> tool_scopes;
+
   // [upstream]
   // Name of the environment variable holding the key of the API this server
   // wraps (Tier 1). When set, the server refuses to start unless the variable

@@ -404,6 +404,23 @@ std::string check_allowed_hosts(const Config& c) {
   return {};
 }
 
+std::string check_scopes(const Config& c) {
+  if (c.scopes.empty()) return "must name at least one scope";
+  for (const auto& s : c.scopes)
+    if (s.empty() || s.find_first_of(" \t\"\\") != std::string::npos || s == "offline_access")
+      return quote(s) + " is not a scope name this server can offer (no spaces, quotes or offline_access)";
+  return {};
+}
+
+std::string check_tool_scopes(const Config& c) {
+  for (const auto& entry : c.tool_scopes) {
+    auto eq = entry.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 >= entry.size())
+      return quote(entry) + " is not \"tool=scope ...\", e.g. \"delete_note=notes:write\"";
+  }
+  return {};
+}
+
 std::string check_api_key_env(const Config& c) {
   for (char ch : c.api_key_env)
     if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'))
@@ -449,6 +466,22 @@ const std::array kFields{
     Field{"mcp", "request_state_lifetime", &Config::request_state_lifetime,
           "must be a positive integer (seconds, at most a year)", 1, kYearSeconds},
     Field{"mcp", "request_state_key_file", &Config::request_state_key_file, "must be a string (a file path)"},
+    // [oauth]
+    Field{"oauth", "scopes", &Config::scopes, "must be a non-empty array of scope names, e.g. [\"mcp\"]", 0, 0, check_scopes},
+    Field{"oauth", "access_token_lifetime", &Config::access_token_lifetime,
+          "must be an integer from 60 to 86400 (seconds)", 60, 86400},
+    Field{"oauth", "refresh_idle_lifetime", &Config::refresh_idle_lifetime,
+          "must be a positive integer (seconds, at most a year)", 60, kYearSeconds},
+    Field{"oauth", "refresh_absolute_lifetime", &Config::refresh_absolute_lifetime,
+          "must be a positive integer (seconds, at most a year)", 60, kYearSeconds},
+    Field{"oauth", "refresh_reuse_grace", &Config::refresh_reuse_grace, "must be an integer from 0 to 300 (seconds)", 0,
+          300},
+    Field{"oauth", "unused_client_lifetime", &Config::unused_client_lifetime,
+          "must be a positive integer (seconds, at most a year)", 60, kYearSeconds},
+    Field{"oauth", "redirect_uri_allowlist", &Config::redirect_uri_allowlist,
+          "must be an array of strings (redirect URIs)"},
+    Field{"oauth", "tool_scopes", &Config::tool_scopes, "must be an array of \"tool=scope ...\" strings", 0, 0,
+          check_tool_scopes},
     // [upstream]
     Field{"upstream", "api_key_env", &Config::api_key_env, "must be a string: the name of an environment variable", 0, 0,
           check_api_key_env},
@@ -457,7 +490,7 @@ const std::array kFields{
           check_log_level},
 };
 
-constexpr std::array kSections{"server"sv, "mcp"sv, "upstream"sv, "log"sv};
+constexpr std::array kSections{"server"sv, "mcp"sv, "oauth"sv, "upstream"sv, "log"sv};
 
 std::string title(const Field& f) { return "[" + std::string(f.section) + "] " + std::string(f.key); }
 

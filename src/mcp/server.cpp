@@ -116,6 +116,13 @@ Server& Server::prompt(Prompt prompt, PromptHandler handler) {
   return *this;
 }
 
+Server& Server::require_scopes(std::string_view tool, std::vector<std::string> scopes) {
+  auto it = registry_->tool_index.find(std::string(tool));
+  if (it == registry_->tool_index.end()) throw std::invalid_argument("no tool named " + std::string(tool));
+  registry_->tools[it->second].tool.required_scopes = std::move(scopes);
+  return *this;
+}
+
 Server& Server::completion(CompletionHandler handler) {
   registry_->completion = std::move(handler);
   return *this;

@@ -136,8 +136,16 @@ int serve(const config::Config& config, Server& server, std::function<void(const
     oauth::Settings settings;
     settings.issuer = public_base;
     settings.resource = public_base + "/mcp";
+    settings.scopes = config.scopes;
+    settings.default_scopes = {config.scopes.front()};
+    settings.access_token_lifetime = config.access_token_lifetime;
+    settings.refresh_idle_lifetime = config.refresh_idle_lifetime;
+    settings.refresh_absolute_lifetime = config.refresh_absolute_lifetime;
+    settings.refresh_reuse_grace = config.refresh_reuse_grace;
     oauth::AuthorizationServerOptions options;
     options.authorize.ui_key = load_or_create_secret(config.data_dir / "keys" / "ui.key");
+    options.registration.redirect_uri_allowlist = config.redirect_uri_allowlist;
+    options.unused_client_lifetime = config.unused_client_lifetime;
     authorization = std::make_unique<oauth::AuthorizationServer>(settings, *stores, options);
     authorization->start();
     authorization->install(router);

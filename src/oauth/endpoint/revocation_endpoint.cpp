@@ -9,6 +9,12 @@ namespace gatehouse::oauth {
 namespace http = boost::beast::http;
 
 net::Reply revocation_endpoint(ServerContext& ctx, const net::Request& request) {
+  if (request.method() != http::verb::post) {
+    auto reply = error_reply(Error::invalid_request("use POST"));
+    reply.response.result(http::status::method_not_allowed);
+    reply.response.set(http::field::allow, "POST");
+    return reply;
+  }
   auto read = read_oauth_form(request);
   if (auto* error = std::get_if<Error>(&read)) return error_reply(*error);
   const auto& form = std::get<net::Form>(read);

@@ -88,6 +88,10 @@ std::variant<Principal, Error> AccessTokens::verify_uncached(std::string_view to
   if (auto* error = std::get_if<crypto::JwtError>(&verified))
     return Error::invalid_token("the access token is not valid").with_debug(std::string(crypto::to_string(*error)));
   const auto& claims = std::get<crypto::VerifiedJwt>(verified).claims;
+  // RFC 9068 §4: an access token says so in its typ; another JWT signed with
+  // the same key (there is none today) must not pass for one.
+  if (!crypto::typ_matches(std::get<crypto::VerifiedJwt>(verified).header, "at+jwt"))
+    return Error::invalid_token("the token is not an access token");
 
   auto now = unix_seconds(now_());
   auto claim = [&](std::string_view name) -> std::string {
