@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
   serve->add_option("--public-url", flags.public_url, "URL clients use to reach this server, e.g. https://mcp.example.com");
   serve->add_option("--data-dir", flags.data_dir, "Directory for state (default ./var)");
   serve->add_option("--backend", flags.backend, "What to serve: builtin:demo (default) or builtin:everything");
-  serve->add_option("--auth", flags.auth, "Authentication: none (default) or oauth");
+  serve->add_option("--auth", flags.auth, "Authentication: none (default), oauth, or api-key (private deployments; not for Claude)");
   serve->add_flag("--stdio", flags.stdio, "Speak newline-delimited JSON-RPC on stdin/stdout instead of HTTP");
   serve->add_flag("--stateless", flags.stateless, "No MCP sessions: every POST stands alone");
   serve->add_option("--log-level", flags.log_level, "trace, debug, info (default), warn or error");
@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
   // gatehouse users add|list|remove|passwd
   StateOptions state;
   std::string name, client_id, grant_id, user_filter, client_filter;
-  bool password_stdin = false, confidential = false, claude = false;
+  bool password_stdin = false, confidential = false, claude = false, api_key = false;
   std::vector<std::string> redirect_uris;
   auto* users = app.add_subcommand("users", "Local accounts that sign in at /authorize");
   users->require_subcommand(1);
@@ -159,6 +159,8 @@ int main(int argc, char** argv) {
   clients_add->add_option("--redirect-uri", redirect_uris, "A redirect URI (repeatable)");
   clients_add->add_flag("--claude", claude, "Add Claude's redirect URIs (claude.ai and claude.com callbacks)");
   clients_add->add_flag("--confidential", confidential, "Issue a client secret");
+  clients_add->add_flag("--api-key", api_key,
+                        "Create a static API key for --auth api-key (private deployments; Claude cannot use it)");
   auto* clients_remove = clients->add_subcommand("remove", "Remove a client and revoke its grants");
   clients_remove->add_option("client_id", client_id, "The client id")->required();
   auto* clients_list = clients->add_subcommand("list", "List clients");
@@ -218,6 +220,12 @@ int main(int argc, char** argv) {
                   << "\n";
     } else if (*clients_add) {
       auto stores = open_state(state);
+      if (api_key) {
+        auto created = admin::add_api_key(stores, name);
+        std::cout << "client_id: " << created.client_id << "\napi_key: " << created.client_secret
+                  << "\n(the key is shown only now; send it as Authorization: Bearer <key>)\n";
+        return 0;
+      }
       if (claude)
         for (const auto& uri : admin::claude_redirect_uris()) redirect_uris.push_back(uri);
       auto created = admin::add_client(stores, name, redirect_uris, confidential);

@@ -99,6 +99,21 @@ NewClient add_client(store::Stores& stores, const std::string& name, const std::
   return out;
 }
 
+NewClient add_api_key(store::Stores& stores, const std::string& name) {
+  store::Client client;
+  client.client_id = "gha_" + crypto::random_token(12);
+  client.client_name = name;
+  client.kind = store::ClientKind::api_key;
+  client.token_endpoint_auth_method = "none";
+  client.created_at = now();
+  NewClient out{client.client_id, "ghk_" + crypto::random_token(32)};
+  // The key is found by its hash (the fingerprint), never stored itself.
+  client.fingerprint = oauth::token_hash(out.client_secret);
+  client.metadata_json = boost::json::serialize(boost::json::object{{"client_name", name}});
+  if (!stores.clients->add(client)) throw AdminError("the API key could not be added");
+  return out;
+}
+
 void remove_client(store::Stores& stores, const std::string& client_id) {
   if (!stores.clients->find(client_id)) throw AdminError("there is no client " + client_id + " (see: gatehouse clients list)");
   for (const auto& grant : stores.grants->list_grants(std::nullopt, client_id))

@@ -30,6 +30,8 @@ struct NewClient {
 };
 NewClient add_client(store::Stores& stores, const std::string& name, const std::vector<std::string>& redirect_uris,
                      bool confidential);
+// An API key for `--auth api-key` (not usable by Claude): returned once.
+NewClient add_api_key(store::Stores& stores, const std::string& name);
 void remove_client(store::Stores& stores, const std::string& client_id);
 std::vector<store::Client> list_clients(store::Stores& stores);
 

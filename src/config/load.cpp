@@ -346,12 +346,10 @@ std::string check_backend(const Config& c) {
 
 std::string check_auth(const Config& c) {
   const std::string& a = c.auth;
-  if (a == "none" || a == "oauth") return {};
-  if (a == "api-key")
-    return quote(a) + " is not available in this build yet; use \"oauth\" (what Claude supports) or \"none\"";
+  if (a == "none" || a == "oauth" || a == "api-key") return {};
   std::string out = quote(a) + " is not an authentication mode";
   if (auto suggestion = closest(a, {"none", "oauth", "api-key"})) out += "; did you mean " + quote(*suggestion) + "?";
-  return out + (out.ends_with('?') ? " This" : "; this") + " build supports \"none\" and \"oauth\"";
+  return out + (out.ends_with('?') ? " Use" : "; use") + " \"none\", \"oauth\" (what Claude supports) or \"api-key\"";
 }
 
 std::string check_log_level(const Config& c) {
@@ -436,7 +434,7 @@ const std::array kFields{
     Field{"server", "data_dir", &Config::data_dir, "must be a string (a directory path)", 0, 0, check_data_dir},
     Field{"server", "backend", &Config::backend, "must be a string: \"builtin:demo\" or \"builtin:everything\"", 0, 0,
           check_backend, false},
-    Field{"server", "auth", &Config::auth, "must be a string: \"none\" or \"oauth\"", 0, 0, check_auth, false},
+    Field{"server", "auth", &Config::auth, "must be a string: \"none\", \"oauth\" or \"api-key\"", 0, 0, check_auth, false},
     Field{"server", "threads", &Config::threads, "must be an integer from 0 to 256 (0: one per core)", 0, 256},
     Field{"server", "body_limit", &Config::body_limit, "must be a positive integer (bytes)", 1, kSizeMax},
     Field{"server", "read_timeout", &Config::read_timeout, "must be a positive integer (seconds, at most a year)", 1,

@@ -628,13 +628,12 @@ TEST(Validate, Rejects) {
       {[](Config& c) { c.backend = "builtin:filesystem"; },
        "[server] backend \"builtin:filesystem\" is not a built-in backend; use builtin:demo or builtin:everything"},
       {[](Config& c) { c.backend = ""; }, "[server] backend must not be empty; use builtin:demo or builtin:everything"},
-      {[](Config& c) { c.auth = "api-key"; },
-       "[server] auth \"api-key\" is not available in this build yet; use \"oauth\" (what Claude supports) or \"none\""},
       {[](Config& c) { c.auth = "basic"; },
-       "[server] auth \"basic\" is not an authentication mode; this build supports \"none\" and \"oauth\""},
+       "[server] auth \"basic\" is not an authentication mode; use \"none\", \"oauth\" (what Claude supports) or "
+       "\"api-key\""},
       {[](Config& c) { c.auth = "nnoe"; },
-       "[server] auth \"nnoe\" is not an authentication mode; did you mean \"none\"? This build supports \"none\" and "
-       "\"oauth\""},
+       "[server] auth \"nnoe\" is not an authentication mode; did you mean \"none\"? Use \"none\", \"oauth\" (what "
+       "Claude supports) or \"api-key\""},
       {[](Config& c) { c.threads = 257; },
        "[server] threads must be an integer from 0 to 256 (0: one per core), got 257"},
       {[](Config& c) { c.body_limit = 0; }, "[server] body_limit must be a positive integer (bytes), got 0"},

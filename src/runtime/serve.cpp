@@ -6,6 +6,7 @@
 #include "net/http_server.hpp"
 #include "net/router.hpp"
 #include "oauth/authorization_server.hpp"
+#include "oauth/resource/api_key_guard.hpp"
 #include "runtime/first_user.hpp"
 #include "runtime/secret_file.hpp"
 
@@ -163,6 +164,18 @@ int serve(const config::Config& config, Server& server, std::function<void(const
       co_return co_await transport->handle(request, std::get<Principal>(authenticated));
     });
     spdlog::info("OAuth authorization server: issuer {}, resource {}", settings.issuer, settings.resource);
+  } else if (config.auth == "api-key") {
+    // Private deployments only: Claude does not accept user-pasted bearer tokens.
+    stores = std::make_unique<store::Stores>(store::open_sqlite_stores(config.data_dir / "gatehouse.db"));
+    auto guard = std::make_shared<oauth::ApiKeyGuard>(*stores->clients, config.scopes);
+    router.route("/mcp", [transport, guard](net::Request& request, const net::Peer&) -> asio::awaitable<net::Reply> {
+      if (request.method() == http::verb::options) co_return co_await transport->handle(request, kAnonymous);
+      auto authenticated = guard->authenticate(request);
+      if (auto* refusal = std::get_if<net::Reply>(&authenticated)) co_return std::move(*refusal);
+      co_return co_await transport->handle(request, std::get<Principal>(authenticated));
+    });
+    spdlog::warn("auth api-key: clients send a static key (gatehouse clients add NAME --api-key); Claude cannot "
+                 "connect this way — use auth oauth for Claude");
   } else {
     router.route("/mcp", [transport](net::Request& request, const net::Peer&) {
       return transport->handle(request, kAnonymous);

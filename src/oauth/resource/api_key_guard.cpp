@@ -1,0 +1,57 @@
+#include "oauth/resource/api_key_guard.hpp"
+
+#include "oauth/context.hpp"
+
+#include <boost/json.hpp>
+
+namespace gatehouse::oauth {
+
+namespace http = boost::beast::http;
+
+namespace {
+constexpr auto kCacheFor = std::chrono::seconds(60);
+constexpr std::size_t kCacheLimit = 10'000;
+
+net::Reply refuse(std::string_view description, unsigned version) {
+  Error error = Error::invalid_token(std::string(description));
+  auto response = net::json_response(http::status::unauthorized, boost::json::serialize(error.to_json()), version);
+  response.set(http::field::www_authenticate, "Bearer realm=\"gatehouse\", error=\"invalid_token\"");
+  return net::reply(std::move(response));
+}
+}  // namespace
+
+ApiKeyGuard::ApiKeyGuard(store::ClientStore& clients, std::vector<std::string> scopes)
+    : clients_(clients), scopes_(std::move(scopes)) {}
+
+std::variant<Principal, net::Reply> ApiKeyGuard::authenticate(const net::Request& request) {
+  auto it = request.find(http::field::authorization);
+  if (it == request.end() || !std::string_view(it->value()).starts_with("Bearer ")) {
+    auto response = net::json_response(
+        http::status::unauthorized,
+        R"({"error":"invalid_request","error_description":"send an API key as Authorization: Bearer <key>"})",
+        request.version());
+    response.set(http::field::www_authenticate, "Bearer realm=\"gatehouse\"");
+    return net::reply(std::move(response));
+  }
+  auto hash = token_hash(std::string_view(it->value()).substr(7));
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    if (auto c = cache_.find(hash); c != cache_.end() && c->second.until > now) {
+      if (c->second.principal) return *c->second.principal;
+      return refuse("the API key is not valid", request.version());
+    }
+  }
+  std::optional<Principal> principal;
+  if (auto client = clients_.find_by_fingerprint(hash); client && client->kind == store::ClientKind::api_key)
+    principal = Principal{"apikey:" + client->client_id, client->client_id, scopes_, {}};
+  {
+    std::lock_guard lock(mutex_);
+    if (cache_.size() >= kCacheLimit) cache_.clear();
+    cache_[hash] = Cached{principal, now + kCacheFor};
+  }
+  if (!principal) return refuse("the API key is not valid", request.version());
+  return *principal;
+}
+
+}  // namespace gatehouse::oauth

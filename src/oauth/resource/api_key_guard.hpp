@@ -1,0 +1,39 @@
+#pragma once
+// `--auth api-key`: static bearer keys for private deployments and clients
+// that cannot do OAuth. Claude cannot use this mode (it does not accept
+// user-pasted bearer tokens), so a server meant for Claude uses OAuth.
+//
+// Keys are created with `gatehouse clients add NAME --api-key`, shown once
+// and stored as SHA-256 hashes. A key is looked up in the store the first
+// time it is seen, then served from memory for a minute: requests do not
+// touch the database, and a removed key stops working within a minute.
+#include "net/http.hpp"
+#include "store/client_store.hpp"
+
+#include <gatehouse/principal.hpp>
+
+#include <chrono>
+#include <mutex>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+namespace gatehouse::oauth {
+
+class ApiKeyGuard {
+ public:
+  ApiKeyGuard(store::ClientStore& clients, std::vector<std::string> scopes);
+  std::variant<Principal, net::Reply> authenticate(const net::Request& request);
+
+ private:
+  struct Cached {
+    std::optional<Principal> principal;  // nullopt: a key we know is wrong
+    std::chrono::steady_clock::time_point until;
+  };
+  store::ClientStore& clients_;
+  std::vector<std::string> scopes_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, Cached> cache_;
+};
+
+}  // namespace gatehouse::oauth

@@ -1,0 +1,46 @@
+#include "oauth/resource/api_key_guard.hpp"
+
+#include "admin/admin.hpp"
+
+#include <gtest/gtest.h>
+
+namespace gatehouse::oauth {
+namespace {
+
+namespace http = boost::beast::http;
+
+net::Request with_bearer(std::string_view key) {
+  net::Request r{http::verb::post, "/mcp", 11};
+  if (!key.empty()) r.set(http::field::authorization, "Bearer " + std::string(key));
+  return r;
+}
+
+TEST(ApiKeyGuard, AcceptsIssuedKeysOnly) {
+  auto stores = store::open_memory_stores();
+  auto created = admin::add_api_key(stores, "ci job");
+  ApiKeyGuard guard(*stores.clients, {"mcp"});
+
+  auto ok = guard.authenticate(with_bearer(created.client_secret));
+  ASSERT_TRUE(std::holds_alternative<Principal>(ok));
+  EXPECT_EQ(std::get<Principal>(ok).client_id, created.client_id);
+  EXPECT_TRUE(std::get<Principal>(ok).has_scope("mcp"));
+
+  auto wrong = guard.authenticate(with_bearer("ghk_not-a-key"));
+  ASSERT_TRUE(std::holds_alternative<net::Reply>(wrong));
+  EXPECT_EQ(std::get<net::Reply>(wrong).response.result(), http::status::unauthorized);
+
+  auto none = guard.authenticate(with_bearer(""));
+  ASSERT_TRUE(std::holds_alternative<net::Reply>(none));
+  EXPECT_NE(std::string(std::get<net::Reply>(none).response[http::field::www_authenticate]).find("Bearer"),
+            std::string::npos);
+}
+
+TEST(ApiKeyGuard, OAuthClientSecretsAreNotApiKeys) {
+  auto stores = store::open_memory_stores();
+  auto client = admin::add_client(stores, "app", {"https://app.example/cb"}, true);
+  ApiKeyGuard guard(*stores.clients, {"mcp"});
+  EXPECT_TRUE(std::holds_alternative<net::Reply>(guard.authenticate(with_bearer(client.client_secret))));
+}
+
+}  // namespace
+}  // namespace gatehouse::oauth
