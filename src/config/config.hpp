@@ -26,6 +26,9 @@ struct Config {
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds shutdown_grace{10};  // in-flight requests get this long on SIGTERM
   bool stdio = false;
+  // Reverse proxies (IP addresses) whose X-Forwarded-For names the client;
+  // rate limits then count clients, not the proxy.
+  std::vector<std::string> trusted_proxies;
 
   // [mcp]
   bool stateless = false;

@@ -1,5 +1,7 @@
 #include "config/load.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
 // toml++ is slow to compile: this is the only file that includes it.
 #include <toml++/toml.h>
 
@@ -402,6 +404,15 @@ std::string check_allowed_hosts(const Config& c) {
   return {};
 }
 
+std::string check_trusted_proxies(const Config& c) {
+  for (const auto& p : c.trusted_proxies) {
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(p, ec);
+    if (ec) return quote(p) + " is not an IP address (e.g. \"127.0.0.1\" for a proxy on this machine)";
+  }
+  return {};
+}
+
 std::string check_scopes(const Config& c) {
   if (c.scopes.empty()) return "must name at least one scope";
   for (const auto& s : c.scopes)
@@ -442,6 +453,8 @@ const std::array kFields{
     Field{"server", "shutdown_grace", &Config::shutdown_grace, "must be a positive integer (seconds, at most a year)", 1,
           kYearSeconds},
     Field{"server", "stdio", &Config::stdio, "must be true or false"},
+    Field{"server", "trusted_proxies", &Config::trusted_proxies, "must be an array of IP addresses", 0, 0,
+          check_trusted_proxies},
     // [mcp]
     Field{"mcp", "stateless", &Config::stateless, "must be true or false"},
     Field{"mcp", "page_size", &Config::page_size, "must be an integer from 1 to 1000", 1, 1000},

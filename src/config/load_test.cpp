@@ -267,7 +267,7 @@ TEST(ApplyFile, Errors) {
        "{file}:1: [server] must be a section (a line [server] followed by its keys), not 1"},
       {"nested table", "[server.tls]\ncert = \"x\"\n",
        "{file}:1: unknown key \"tls\" in [server]; the keys in [server] are listen, public_url, data_dir, backend, "
-       "auth, threads, body_limit, read_timeout, shutdown_grace and stdio"},
+       "auth, threads, body_limit, read_timeout, shutdown_grace, stdio and trusted_proxies"},
       // types and ranges
       {"integer as string", "[server]\n\n\n\n\n\n\n\nbody_limit = \"4MB\"\n",
        "{file}:9: [server] body_limit must be a positive integer (bytes), got the string \"4MB\""},
@@ -458,7 +458,7 @@ TEST(ApplyEnvironment, Errors) {
        "unknown environment variable GATEHOUSE_SERVER_LISTEN_ADDRESS; unset it, or use one of GATEHOUSE_SERVER_LISTEN, "
        "GATEHOUSE_SERVER_PUBLIC_URL, GATEHOUSE_SERVER_DATA_DIR, GATEHOUSE_SERVER_BACKEND, GATEHOUSE_SERVER_AUTH, "
        "GATEHOUSE_SERVER_THREADS, GATEHOUSE_SERVER_BODY_LIMIT, GATEHOUSE_SERVER_READ_TIMEOUT, "
-       "GATEHOUSE_SERVER_SHUTDOWN_GRACE, GATEHOUSE_SERVER_STDIO, GATEHOUSE_MCP_STATELESS, GATEHOUSE_MCP_PAGE_SIZE, "
+       "GATEHOUSE_SERVER_SHUTDOWN_GRACE, GATEHOUSE_SERVER_STDIO, GATEHOUSE_SERVER_TRUSTED_PROXIES, GATEHOUSE_MCP_STATELESS, GATEHOUSE_MCP_PAGE_SIZE, "
        "GATEHOUSE_MCP_MAX_SESSIONS, GATEHOUSE_MCP_SESSION_IDLE_TIMEOUT, GATEHOUSE_MCP_SSE_RETRY, "
        "GATEHOUSE_MCP_SSE_KEEPALIVE, GATEHOUSE_MCP_CLIENT_REQUEST_TIMEOUT, GATEHOUSE_MCP_ALLOWED_ORIGINS, "
        "GATEHOUSE_MCP_ALLOWED_HOSTS, GATEHOUSE_MCP_STRICT_PROTOCOL_HEADERS, GATEHOUSE_MCP_LIST_TTL, GATEHOUSE_MCP_REQUEST_STATE_LIFETIME, GATEHOUSE_MCP_REQUEST_STATE_KEY_FILE, GATEHOUSE_OAUTH_SCOPES, GATEHOUSE_OAUTH_ACCESS_TOKEN_LIFETIME, GATEHOUSE_OAUTH_REFRESH_IDLE_LIFETIME, GATEHOUSE_OAUTH_REFRESH_ABSOLUTE_LIFETIME, GATEHOUSE_OAUTH_REFRESH_REUSE_GRACE, GATEHOUSE_OAUTH_UNUSED_CLIENT_LIFETIME, GATEHOUSE_OAUTH_REDIRECT_URI_ALLOWLIST, GATEHOUSE_OAUTH_TOOL_SCOPES, GATEHOUSE_UPSTREAM_API_KEY_ENV and GATEHOUSE_LOG_LEVEL"},

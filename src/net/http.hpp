@@ -35,6 +35,9 @@ struct Reply {
 struct Peer {
   boost::asio::ip::tcp::endpoint remote;
   boost::asio::ip::tcp::endpoint local;
+  // Who sent the request: `remote`, or the client a trusted proxy names
+  // (see client_address.hpp). Rate limits and logs use this.
+  boost::asio::ip::address client;
 };
 
 using Handler = std::function<boost::asio::awaitable<Reply>(Request&, const Peer&)>;

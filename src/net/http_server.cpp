@@ -1,5 +1,7 @@
 #include "net/http_server.hpp"
 
+#include "net/client_address.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -175,6 +177,7 @@ struct HttpServer::State : std::enable_shared_from_this<State> {
       }
 
       Request request = parser.release();
+      peer.client = client_address(request, peer.remote.address(), options.trusted_proxies);
       const bool keep_alive = request.keep_alive() && !stopping;
       const unsigned version = request.version();
       Reply reply;

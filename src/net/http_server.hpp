@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <vector>
 
 namespace gatehouse::net {
 
@@ -20,6 +21,8 @@ struct HttpServerOptions {
   // for it; also how long an idle keep-alive connection stays open.
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds write_timeout{30};      // to send one response or chunk
+  // Reverse proxies whose X-Forwarded-For is believed (none by default).
+  std::vector<boost::asio::ip::address> trusted_proxies;
 };
 
 class HttpServer {

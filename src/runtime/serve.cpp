@@ -122,7 +122,11 @@ int serve(const config::Config& config, Server& server, std::function<void(const
 
   // Routes are complete before the first request is read (the io threads
   // start below), so the router needs no lock.
-  net::HttpServer http_server(ioc, {.body_limit = config.body_limit, .read_timeout = config.read_timeout}, std::ref(router));
+  std::vector<asio::ip::address> trusted_proxies;
+  for (const auto& proxy : config.trusted_proxies) trusted_proxies.push_back(asio::ip::make_address(proxy));
+  net::HttpServer http_server(
+      ioc, {.body_limit = config.body_limit, .read_timeout = config.read_timeout, .trusted_proxies = trusted_proxies},
+      std::ref(router));
   auto bound = http_server.listen({address, port});
   std::string base = "http://" + (address.is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string()) +
                      ":" + std::to_string(bound.port());

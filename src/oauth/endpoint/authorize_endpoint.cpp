@@ -352,7 +352,7 @@ net::Reply AuthorizeEndpoint::submit(const net::Request& request, const net::Pee
   if (step == "login") {
     auto username = form->value_or("username");
     auto password = form->value_or("password");
-    std::string source = peer.remote.address().to_string();
+    std::string source = peer.client.to_string();
     // Brute force: limits per account and per source address.
     if (!ctx_.stores.rate_limits->hit("login-source:" + source, 60, options_.login_attempts_per_source, now) ||
         !ctx_.stores.rate_limits->hit("login-user:" + username, 900, options_.login_attempts_per_user, now)) {

@@ -136,7 +136,7 @@ net::Reply registration_endpoint(ServerContext& ctx, const RegistrationPolicy& p
       return json_reply(http::status::created, response);
     }
   }
-  std::string source = peer.remote.address().to_string();
+  std::string source = peer.client.to_string();
   if (!ctx.stores.rate_limits->hit("register:" + source, 60, policy.registrations_per_minute, now))
     return error_reply(Error::too_many_requests("too many client registrations from this address; try again in a minute"));
 

@@ -1,0 +1,68 @@
+#include "net/client_address.hpp"
+
+#include <algorithm>
+
+namespace gatehouse::net {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::optional<boost::asio::ip::address> parse(std::string_view text) {
+  text = trim(text);
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') text = text.substr(1, text.size() - 2);
+  // [v6]:port, v4:port, bare forms
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    text = text.substr(1, close - 1);
+  } else if (auto colon = text.find(':'); colon != std::string_view::npos && text.find(':', colon + 1) == std::string_view::npos) {
+    text = text.substr(0, colon);
+  }
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(std::string(text), ec);
+  if (ec) return std::nullopt;
+  return address;
+}
+
+// The hops named by the forwarding headers, nearest last.
+std::vector<std::string> forwarded_chain(const Request& request) {
+  std::vector<std::string> hops;
+  for (auto it = request.find("X-Forwarded-For"); it != request.end() && it->name_string() == "X-Forwarded-For"; ++it) {
+    std::string_view value = it->value();
+    std::size_t pos = 0;
+    while (pos <= value.size()) {
+      auto comma = value.find(',', pos);
+      if (comma == std::string_view::npos) comma = value.size();
+      hops.emplace_back(trim(value.substr(pos, comma - pos)));
+      pos = comma + 1;
+    }
+  }
+  return hops;
+}
+
+}  // namespace
+
+boost::asio::ip::address client_address(const Request& request, const boost::asio::ip::address& peer,
+                                        const std::vector<boost::asio::ip::address>& trusted_proxies) {
+  auto trusted = [&](const boost::asio::ip::address& a) {
+    return std::find(trusted_proxies.begin(), trusted_proxies.end(), a) != trusted_proxies.end();
+  };
+  if (!trusted(peer)) return peer;
+  auto hops = forwarded_chain(request);
+  auto current = peer;
+  // Walk back from the nearest hop while the hop we came through is trusted.
+  for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
+    auto hop = parse(*it);
+    if (!hop) return current;  // a hop we cannot read: stop at what we know
+    current = *hop;
+    if (!trusted(current)) return current;
+  }
+  return current;
+}
+
+}  // namespace gatehouse::net
