@@ -1,5 +1,7 @@
 #include "net/origin_policy.hpp"
 
+#include "net/url.hpp"
+
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
@@ -17,7 +19,7 @@ std::string lower(std::string_view s) {
 
 // "scheme://host[:port]" lowercased, or empty when `origin` is not one.
 std::string normalise_origin(std::string_view origin) {
-  auto url = boost::urls::parse_absolute_uri(origin);
+  auto url = net::parse_url(origin);
   if (!url || !url->has_authority() || url->host().empty()) return {};
   std::string out = lower(url->scheme()) + "://" + lower(url->encoded_host_and_port());
   return out;
@@ -30,7 +32,7 @@ OriginPolicy::OriginPolicy(Settings settings) : settings_(std::move(settings)) {
   for (auto& o : settings_.extra_origins) o = normalise_origin(o);
   for (auto& h : settings_.extra_hosts) h = host_name(h);
   if (!settings_.public_origin.empty())
-    if (auto url = boost::urls::parse_absolute_uri(settings_.public_origin)) public_host_ = lower(url->encoded_host());
+    if (auto url = net::parse_url(settings_.public_origin)) public_host_ = lower(url->encoded_host());
 }
 
 std::string OriginPolicy::host_name(std::string_view host_header) {
@@ -59,7 +61,7 @@ bool OriginPolicy::origin_allowed(std::string_view origin) const {
     return true;
   // Local tools (the Inspector, a browser on this machine) may call a local
   // server; pages served from anywhere else may not.
-  auto url = boost::urls::parse_absolute_uri(normal);
+  auto url = net::parse_url(normal);
   return url && is_loopback_name(lower(url->encoded_host())) && (url->scheme() == "http" || url->scheme() == "https");
 }
 

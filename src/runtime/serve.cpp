@@ -17,6 +17,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include "net/url.hpp"
+
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
@@ -33,7 +35,7 @@ namespace http = boost::beast::http;
 namespace {
 
 std::string origin_of(const std::string& url) {
-  auto parsed = boost::urls::parse_absolute_uri(url);
+  auto parsed = net::parse_url(url);
   if (!parsed) return {};
   return std::string(parsed->scheme()) + "://" + std::string(parsed->encoded_host_and_port());
 }

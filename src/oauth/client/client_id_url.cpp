@@ -36,6 +36,14 @@ std::optional<std::string> client_id_url_problem(std::string_view client_id,
   // string (CI4), so a second spelling of one URL is not accepted.
   if (url->scheme() != "https") return "client_id URL must use the https scheme";
   if (!url->has_authority() || url->encoded_host().empty()) return "client_id URL must have a host";
+  // Boost.URL 1.81 reads a host that starts like an IPv4 address
+  // ("1.2.3.4.example.com", "127.0.0.1.nip.io") as that address and the rest
+  // as a path without a leading "/". Such a URL is refused rather than
+  // judged by a host it does not have: the authority must be exactly the
+  // text between "//" and the first "/", "?" or "#".
+  std::string_view raw = client_id.substr(client_id.find("//") + 2);
+  if (raw.substr(0, raw.find_first_of("/?#")) != url->encoded_authority())
+    return "client_id URL host could not be parsed unambiguously";
   // §3: MUST NOT contain a username or password.
   if (url->has_userinfo()) return "client_id URL must not contain a username or password";
 
@@ -77,8 +85,12 @@ std::optional<std::string> client_id_url_problem(std::string_view client_id,
   for (std::size_t start = 1; start <= path.size();) {
     auto end = std::min(path.find('/', start), path.size());
     std::string segment = lower(path.substr(start, end - start));
-    std::string dots = segment;
-    for (std::size_t at; (at = dots.find("%2e")) != std::string::npos;) dots.replace(at, 3, ".");
+    std::string dots;  // the segment with every "%2e" read as "."
+    for (std::size_t i = 0; i < segment.size(); ++i) {
+      bool encoded_dot = segment.compare(i, 3, "%2e") == 0;
+      dots.push_back(encoded_dot ? '.' : segment[i]);
+      if (encoded_dot) i += 2;
+    }
     if (dots == "." || dots == "..") return "client_id URL must not contain \".\" or \"..\" path segments";
     if (segment.find("%2f") != std::string::npos || segment.find("%5c") != std::string::npos)
       return "client_id URL path must not contain an encoded \"/\" or \"\\\"";

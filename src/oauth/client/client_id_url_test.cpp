@@ -74,9 +74,12 @@ const Case kCases[] = {
     {"https://example.com/\xc3\xa9", false, "valid"},
     // Hosts.
     {"https://exa%6dple.com/x", false, "percent-encoded"},
-    {"https://1.2.3.4.5/x", false, "IPv4"},
+    {"https://1.2.3.4.5/x", false, "unambiguously"},
     {"https://999.1.1.1/x", false, "IPv4"},
     {"https://[v1.x]/x", false, "host"},
+    {"https://127.0.0.1.nip.io/x", false, "unambiguously"},  // Boost.URL 1.81 would read host 127.0.0.1
+    {"https://1.2.3.4x/x", false, "unambiguously"},
+    {"https://0x7f000001/x", true},  // a literal (127.0.0.1): refused by the SSRF guard, not here
 };
 
 TEST(ClientIdUrl, CI1_Table) {

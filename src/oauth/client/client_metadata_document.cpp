@@ -4,6 +4,8 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include "net/url.hpp"
+
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
@@ -31,7 +33,7 @@ bool is_json_media_type(std::string_view content_type) {
 }
 
 bool is_https_url(std::string_view s) {
-  auto u = boost::urls::parse_absolute_uri(s);
+  auto u = net::parse_url(s);
   return u && u->scheme() == "https" && u->has_authority() && !u->encoded_host().empty() && !u->has_userinfo();
 }
 
@@ -75,7 +77,7 @@ std::variant<ClientMetadataDocument, std::string> parse_client_metadata_document
   for (const auto& r : redirects->get_array()) {
     if (!r.is_string()) return "the document's redirect_uris contains a value that is not a string";
     std::string_view uri = r.get_string();
-    auto parsed = boost::urls::parse_uri(uri);
+    auto parsed = net::parse_url(uri);
     if (!parsed) return "the document's redirect URI \"" + std::string(uri) + "\" is not an absolute URI";
     if (parsed->has_fragment())
       return "the document's redirect URI \"" + std::string(uri) + "\" has a fragment";

@@ -228,3 +228,22 @@ TEST(ClientMetadataDocument, CI4_FragmentFreeAbsoluteRedirectsOfAnySchemeAreKept
 
 }  // namespace
 }  // namespace gatehouse::oauth
+
+namespace gatehouse::oauth {
+namespace {
+
+// Boost.JSON keeps the last of duplicate keys (as JavaScript does); the
+// checks apply to that value.
+TEST(ClientMetadataDocument, CI4_DuplicateKeysLastWins) {
+  std::string body = R"({"client_id":"https://evil.example/x","client_id":"https://app.example.com/client.json",)"
+                     R"("redirect_uris":["https://app.example.com/cb"]})";
+  EXPECT_TRUE(std::holds_alternative<ClientMetadataDocument>(
+      parse_client_metadata_document(body, "application/json", "https://app.example.com/client.json")));
+  body = R"({"client_id":"https://app.example.com/client.json","client_id":"https://evil.example/x",)"
+         R"("redirect_uris":["https://app.example.com/cb"]})";
+  EXPECT_TRUE(std::holds_alternative<std::string>(
+      parse_client_metadata_document(body, "application/json", "https://app.example.com/client.json")));
+}
+
+}  // namespace
+}  // namespace gatehouse::oauth

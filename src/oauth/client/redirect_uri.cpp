@@ -1,5 +1,7 @@
 #include "oauth/client/redirect_uri.hpp"
 
+#include "net/url.hpp"
+
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
@@ -17,7 +19,7 @@ struct Parts {
 };
 
 std::optional<Parts> split(std::string_view uri) {
-  auto u = boost::urls::parse_uri(uri);
+  auto u = net::parse_url(uri);
   if (!u || !u->has_authority()) return std::nullopt;
   Parts p;
   p.scheme = u->scheme();
@@ -52,7 +54,7 @@ bool redirect_uri_allowed(const std::vector<std::string>& registered, std::strin
 }
 
 std::string redirect_uri_problem(std::string_view uri) {
-  auto u = boost::urls::parse_uri(uri);
+  auto u = net::parse_url(uri);
   if (!u) return "is not an absolute URI";
   if (u->has_fragment()) return "must not have a fragment";
   std::string scheme(u->scheme());

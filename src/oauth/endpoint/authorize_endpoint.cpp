@@ -11,6 +11,8 @@
 #include "web/template.hpp"
 
 #include <boost/json.hpp>
+#include "net/url.hpp"
+
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
@@ -49,13 +51,13 @@ std::string set_cookie(std::string_view name, std::string_view value, std::int64
 }
 
 std::string origin_of(std::string_view uri) {
-  auto u = boost::urls::parse_uri(uri);
+  auto u = net::parse_url(uri);
   if (!u) return {};
   return std::string(u->scheme()) + "://" + std::string(u->encoded_host_and_port());
 }
 
 std::string host_of(std::string_view uri) {
-  auto u = boost::urls::parse_uri(uri);
+  auto u = net::parse_url(uri);
   return u ? std::string(u->encoded_host_and_port()) : std::string(uri);
 }
 

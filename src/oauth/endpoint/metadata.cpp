@@ -1,5 +1,7 @@
 #include "oauth/endpoint/metadata.hpp"
 
+#include "net/url.hpp"
+
 #include <boost/url/parse.hpp>
 
 namespace gatehouse::oauth {
@@ -56,7 +58,7 @@ json::object protected_resource_metadata(const Settings& s) {
 }
 
 std::string protected_resource_metadata_path(const Settings& s) {
-  auto url = boost::urls::parse_uri(s.resource);
+  auto url = net::parse_url(s.resource);
   std::string path = url ? std::string(url->encoded_path()) : std::string();
   if (path == "/") path.clear();
   return "/.well-known/oauth-protected-resource" + path;

@@ -1,5 +1,7 @@
 #include "oauth/resource/resource_uri.hpp"
 
+#include "net/url.hpp"
+
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
@@ -16,7 +18,7 @@ std::string lower(std::string_view s) {
 }  // namespace
 
 std::optional<std::string> canonical_resource(std::string_view uri) {
-  auto parsed = boost::urls::parse_uri(uri);
+  auto parsed = net::parse_url(uri);
   if (!parsed || parsed->has_fragment() || !parsed->has_authority() || parsed->host().empty()) return std::nullopt;
   auto scheme = lower(parsed->scheme());
   if (scheme != "http" && scheme != "https") return std::nullopt;

@@ -1,0 +1,20 @@
+#pragma once
+// Parsing absolute URLs from the network. Boost.URL 1.81 reads a host that
+// starts like an IPv4 address ("127.0.0.1.evil.example") as that address and
+// the rest as a path: judged by that, `http://127.0.0.1.evil.example/cb`
+// would pass for a loopback redirect and `http://127.0.0.1.evil.example` for
+// a loopback Origin. Every URL the server judges goes through parse_url,
+// which refuses any URL whose parsed authority is not exactly the text
+// between "//" and the first "/", "?" or "#".
+#include <boost/url/url_view.hpp>
+
+#include <optional>
+#include <string_view>
+
+namespace gatehouse::net {
+
+// The parsed URL (it refers to `text`, which must outlive it), or nullopt
+// when `text` is not an absolute URI or its authority is ambiguous.
+std::optional<boost::urls::url_view> parse_url(std::string_view text);
+
+}  // namespace gatehouse::net
