@@ -1,4 +1,5 @@
 #include "mcp/stateless_request.hpp"
+#include "net/text.hpp"
 
 #include "crypto/encoding.hpp"
 #include "mcp/protocol_version.hpp"
@@ -17,12 +18,6 @@ std::string_view header(const net::Request& r, std::string_view name) {
 }
 
 bool has_header(const net::Request& r, std::string_view name) { return r.find(name) != r.end(); }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 const json::object* meta_of(const json::object& params) {
   auto* meta = params.if_contains("_meta");
@@ -67,7 +62,7 @@ bool is_stateless_request(std::string_view version_header, const json::value& bo
 }
 
 std::optional<std::string> decode_header_value(std::string_view raw) {
-  auto value = trim(raw);
+  auto value = net::trim_ows(raw);
   constexpr std::string_view prefix = "=?base64?", suffix = "?=";
   if (value.size() >= prefix.size() + suffix.size() && value.starts_with(prefix) && value.ends_with(suffix)) {
     return crypto::base64_decode_strict(value.substr(prefix.size(), value.size() - prefix.size() - suffix.size()));
@@ -81,7 +76,7 @@ std::variant<StatelessRequest, Refusal> check_stateless_request(const net::Reque
   // 1. The version header is required on every request of this revision.
   if (!has_header(request, "MCP-Protocol-Version"))
     return mismatch("Bad Request: the MCP-Protocol-Version header is required");
-  auto header_version = trim(header(request, "MCP-Protocol-Version"));
+  auto header_version = net::trim_ows(header(request, "MCP-Protocol-Version"));
 
   // 2. params._meta must carry the version and the client's capabilities
   //    (clientInfo is optional).

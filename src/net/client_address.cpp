@@ -1,4 +1,5 @@
 #include "net/client_address.hpp"
+#include "net/text.hpp"
 
 #include <algorithm>
 
@@ -6,14 +7,8 @@ namespace gatehouse::net {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 std::optional<boost::asio::ip::address> parse(std::string_view text) {
-  text = trim(text);
+  text = trim_ows(text);
   if (text.size() >= 2 && text.front() == '"' && text.back() == '"') text = text.substr(1, text.size() - 2);
   // [v6]:port, v4:port, bare forms
   if (!text.empty() && text.front() == '[') {
@@ -38,7 +33,7 @@ std::vector<std::string> forwarded_chain(const Request& request) {
     while (pos <= value.size()) {
       auto comma = value.find(',', pos);
       if (comma == std::string_view::npos) comma = value.size();
-      hops.emplace_back(trim(value.substr(pos, comma - pos)));
+      hops.emplace_back(trim_ows(value.substr(pos, comma - pos)));
       pos = comma + 1;
     }
   }

@@ -1,4 +1,5 @@
 #include "net/origin_policy.hpp"
+#include "net/text.hpp"
 
 #include "net/url.hpp"
 
@@ -10,12 +11,6 @@
 namespace gatehouse::net {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 // "scheme://host[:port]" lowercased, or empty when `origin` is not one.
 std::string normalise_origin(std::string_view origin) {

@@ -1,4 +1,5 @@
 #include "oauth/client/cache_policy.hpp"
+#include "net/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -9,18 +10,6 @@
 namespace gatehouse::oauth {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
@@ -45,7 +34,7 @@ std::vector<std::string_view> split_directives(std::string_view s) {
   for (std::size_t i = 0; i <= s.size(); ++i) {
     if (i < s.size() && s[i] == '"') quoted = !quoted;
     if (i == s.size() || (s[i] == ',' && !quoted)) {
-      if (auto d = trim(s.substr(start, i - start)); !d.empty()) out.push_back(d);
+      if (auto d = net::trim_ows(s.substr(start, i - start)); !d.empty()) out.push_back(d);
       start = i + 1;
     }
   }
@@ -151,7 +140,7 @@ std::optional<std::chrono::system_clock::time_point> asctime_date(Cursor c) {
 }  // namespace
 
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) {
-  text = trim(text);
+  text = net::trim_ows(text);
   if (auto t = imf_fixdate({text})) return t;
   if (auto t = rfc850_date({text})) return t;
   return asctime_date({text});
@@ -163,8 +152,8 @@ std::chrono::seconds cache_lifetime(std::string_view cache_control, std::string_
   std::optional<std::int64_t> max_age, s_maxage;
   for (auto directive : split_directives(cache_control)) {
     auto eq = directive.find('=');
-    std::string name = lower(trim(directive.substr(0, eq)));
-    std::string_view arg = eq == std::string_view::npos ? std::string_view() : trim(directive.substr(eq + 1));
+    std::string name = net::lower(net::trim_ows(directive.substr(0, eq)));
+    std::string_view arg = eq == std::string_view::npos ? std::string_view() : net::trim_ows(directive.substr(eq + 1));
     // RFC 9111 §5.2.2.5 no-store, §5.2.2.4 no-cache (also its qualified
     // form, conservatively): do not reuse without a new fetch.
     if (name == "no-store" || name == "no-cache") return std::chrono::seconds(0);

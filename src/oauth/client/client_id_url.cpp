@@ -1,4 +1,5 @@
 #include "oauth/client/client_id_url.hpp"
+#include "net/text.hpp"
 
 #include "net/ssrf_guard.hpp"
 
@@ -9,15 +10,6 @@
 
 namespace gatehouse::oauth {
 
-namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-}  // namespace
 
 bool is_client_id_url(std::string_view client_id) { return client_id.starts_with("https://"); }
 
@@ -84,7 +76,7 @@ std::optional<std::string> client_id_url_problem(std::string_view client_id,
   // "/./" (its own disambiguation prefix), which must be refused too.
   for (std::size_t start = 1; start <= path.size();) {
     auto end = std::min(path.find('/', start), path.size());
-    std::string segment = lower(path.substr(start, end - start));
+    std::string segment = net::lower(path.substr(start, end - start));
     std::string dots;  // the segment with every "%2e" read as "."
     for (std::size_t i = 0; i < segment.size(); ++i) {
       bool encoded_dot = segment.compare(i, 3, "%2e") == 0;

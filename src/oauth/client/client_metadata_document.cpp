@@ -1,4 +1,5 @@
 #include "oauth/client/client_metadata_document.hpp"
+#include "net/text.hpp"
 
 #include "oauth/client/redirect_uri.hpp"
 
@@ -15,21 +16,9 @@ namespace gatehouse::oauth {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // RFC 9110 §8.3.1: type/subtype, case-insensitive, optional parameters.
 bool is_json_media_type(std::string_view content_type) {
-  return lower(trim(content_type.substr(0, content_type.find(';')))) == "application/json";
+  return net::lower(net::trim_ows(content_type.substr(0, content_type.find(';')))) == "application/json";
 }
 
 bool is_https_url(std::string_view s) {

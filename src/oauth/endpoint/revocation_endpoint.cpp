@@ -9,19 +9,9 @@ namespace gatehouse::oauth {
 namespace http = boost::beast::http;
 
 net::Reply revocation_endpoint(ServerContext& ctx, const net::Request& request) {
-  if (request.method() != http::verb::post) {
-    auto reply = error_reply(Error::invalid_request("use POST"));
-    reply.response.result(http::status::method_not_allowed);
-    reply.response.set(http::field::allow, "POST");
-    return reply;
-  }
-  auto read = read_oauth_form(request);
-  if (auto* error = std::get_if<Error>(&read)) return error_reply(*error);
-  const auto& form = std::get<net::Form>(read);
-  bool used_basic = false;
-  auto authenticated = authenticate_client(request, form, *ctx.stores.clients, used_basic);
-  if (auto* error = std::get_if<Error>(&authenticated)) return error_reply(*error, used_basic);
-  const auto& client = std::get<AuthenticatedClient>(authenticated).client;
+  auto read = read_client_form(ctx, request);
+  if (auto* refusal = std::get_if<net::Reply>(&read)) return std::move(*refusal);
+  const auto& [form, client] = std::get<ClientFormRequest>(read);
   const auto* token = form.get("token");
   if (!token) return error_reply(Error::invalid_request("token is required"));
 

@@ -20,6 +20,22 @@ std::variant<net::Form, Error> read_oauth_form(const net::Request& request) {
   return std::move(*form);
 }
 
+std::variant<ClientFormRequest, net::Reply> read_client_form(ServerContext& ctx, const net::Request& request) {
+  if (request.method() != http::verb::post) {
+    auto reply = error_reply(Error::invalid_request("use POST"));
+    reply.response.result(http::status::method_not_allowed);
+    reply.response.set(http::field::allow, "POST");
+    return reply;
+  }
+  auto read = read_oauth_form(request);
+  if (auto* error = std::get_if<Error>(&read)) return error_reply(*error);
+  auto& form = std::get<net::Form>(read);
+  bool used_basic = false;
+  auto authenticated = authenticate_client(request, form, *ctx.stores.clients, used_basic);
+  if (auto* error = std::get_if<Error>(&authenticated)) return error_reply(*error, used_basic);
+  return ClientFormRequest{std::move(form), std::move(std::get<AuthenticatedClient>(authenticated).client)};
+}
+
 net::Reply token_endpoint(ServerContext& ctx, const net::Request& request) {
   auto read = read_oauth_form(request);
   if (auto* error = std::get_if<Error>(&read)) {

@@ -5,6 +5,7 @@
 #include "net/form.hpp"
 #include "oauth/context.hpp"
 #include "oauth/error.hpp"
+#include "store/client_store.hpp"
 
 #include <variant>
 
@@ -15,5 +16,13 @@ net::Reply token_endpoint(ServerContext& ctx, const net::Request& request);
 // Shared by the endpoints that take forms: POST, form content type, a body
 // that parses, no duplicated parameters (RFC 6749 §3.1).
 std::variant<net::Form, Error> read_oauth_form(const net::Request& request);
+
+// A client's form request to /revoke or /introspect: POST (else 405), a good
+// form, an authenticated client (else 401, with Basic when Basic was tried).
+struct ClientFormRequest {
+  net::Form form;
+  store::Client client;
+};
+std::variant<ClientFormRequest, net::Reply> read_client_form(ServerContext& ctx, const net::Request& request);
 
 }  // namespace gatehouse::oauth

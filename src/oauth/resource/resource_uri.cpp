@@ -1,4 +1,5 @@
 #include "oauth/resource/resource_uri.hpp"
+#include "net/text.hpp"
 
 #include "net/url.hpp"
 
@@ -9,21 +10,14 @@
 
 namespace gatehouse::oauth {
 
-namespace {
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-}  // namespace
 
 std::optional<std::string> canonical_resource(std::string_view uri) {
   auto parsed = net::parse_url(uri);
   if (!parsed || parsed->has_fragment() || !parsed->has_authority() || parsed->host().empty()) return std::nullopt;
-  auto scheme = lower(parsed->scheme());
+  auto scheme = net::lower(parsed->scheme());
   if (scheme != "http" && scheme != "https") return std::nullopt;
   if (parsed->has_userinfo()) return std::nullopt;
-  std::string out = scheme + "://" + lower(parsed->encoded_host());
+  std::string out = scheme + "://" + net::lower(parsed->encoded_host());
   if (parsed->has_port()) {
     auto port = parsed->port();
     bool is_default = (scheme == "https" && port == "443") || (scheme == "http" && port == "80");
