@@ -12,7 +12,8 @@ namespace gatehouse::oauth {
 namespace json = boost::json;
 
 namespace {
-constexpr std::size_t kCacheLimit = 100'000;
+// Cached tokens (each entry holds the token, ~0.5 KiB): bounds memory.
+constexpr std::size_t kCacheLimit = 20'000;
 // Clock skew tolerated on iat/nbf for tokens of other instances.
 constexpr std::int64_t kLeeway = 60;
 
@@ -23,7 +24,7 @@ std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
 }  // namespace
 
 bool RevokedGrants::contains(const std::string& grant_id) const {
-  std::lock_guard lock(mutex_);
+  std::shared_lock lock(mutex_);
   return ids_.contains(grant_id);
 }
 
@@ -60,24 +61,23 @@ std::optional<IssuedAccessToken> AccessTokens::issue(const AccessTokenRequest& r
 
 std::variant<Principal, Error> AccessTokens::verify(std::string_view token) const {
   auto now = unix_seconds(now_());
-  auto key = crypto::sha256(token);
   {
-    std::lock_guard lock(cache_mutex_);
-    if (auto it = cache_.find(key); it != cache_.end()) {
-      if (it->second.expires_at > now && !revoked_.contains(it->second.principal.grant_id)) return it->second.principal;
-      if (it->second.expires_at <= now) cache_.erase(it);
+    std::shared_lock lock(cache_mutex_);
+    if (auto it = cache_.find(token); it != cache_.end() && it->second.expires_at > now) {
+      if (!revoked_.contains(it->second.principal.grant_id)) return it->second.principal;
+      return Error::invalid_token("the access token was revoked");
     }
   }
   std::int64_t expires_at = 0;
   auto result = verify_uncached(token, expires_at);
   if (auto* principal = std::get_if<Principal>(&result)) {
-    std::lock_guard lock(cache_mutex_);
+    std::unique_lock lock(cache_mutex_);
     if (cache_.size() >= kCacheLimit) {
       // Drop what has expired; if nothing has, start over (bounded memory).
       std::erase_if(cache_, [&](const auto& kv) { return kv.second.expires_at <= now; });
       if (cache_.size() >= kCacheLimit) cache_.clear();
     }
-    cache_.emplace(std::move(key), Cached{*principal, expires_at});
+    cache_.insert_or_assign(std::string(token), Cached{*principal, expires_at});
   }
   return result;
 }
@@ -114,7 +114,7 @@ std::variant<Principal, Error> AccessTokens::verify_uncached(std::string_view to
 }
 
 std::size_t AccessTokens::cache_size() const {
-  std::lock_guard lock(cache_mutex_);
+  std::shared_lock lock(cache_mutex_);
   return cache_.size();
 }
 

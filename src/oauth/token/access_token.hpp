@@ -2,7 +2,7 @@
 // Access tokens: ES256 JWTs (RFC 9068 profile) carrying iss, aud (the
 // resource), sub, client_id, scope, iat, exp, jti and the grant id. They are
 // verified locally — the hot path of every MCP request touches no database —
-// and a verified token is cached by its SHA-256 until it expires.
+// and a verified token is cached until it expires.
 // Revocation reaches verification through RevokedGrants, refreshed from the
 // store in the background.
 #include "oauth/error.hpp"
@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -43,7 +44,7 @@ class RevokedGrants {
   void add(const std::string& grant_id);
 
  private:
-  mutable std::mutex mutex_;
+  mutable std::shared_mutex mutex_;
   std::unordered_set<std::string> ids_;
 };
 
@@ -73,8 +74,14 @@ class AccessTokens {
   const SigningKeys& keys_;
   const RevokedGrants& revoked_;
   Clock now_;
-  mutable std::mutex cache_mutex_;
-  mutable std::unordered_map<std::string, Cached> cache_;
+  // Keyed by the token itself: a lookup hashes it once, allocates nothing,
+  // and compares the whole token (no digest to compute on the hot path).
+  struct TokenHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  mutable std::shared_mutex cache_mutex_;
+  mutable std::unordered_map<std::string, Cached, TokenHash, std::equal_to<>> cache_;
 };
 
 }  // namespace gatehouse::oauth
