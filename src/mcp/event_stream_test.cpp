@@ -10,6 +10,16 @@ namespace {
 using namespace std::chrono_literals;
 using boost::asio::awaitable;
 
+// Every frame a consumer attached after `after_seq` reads until the stream ends.
+std::vector<std::string> drain(const std::shared_ptr<EventStream>& stream, std::uint64_t after_seq) {
+  return testing::run([stream, after_seq]() -> awaitable<std::vector<std::string>> {
+    std::vector<std::string> out;
+    auto cursor = stream->attach(after_seq);
+    while (auto f = co_await stream->next(cursor, 1s)) out.push_back(*f);
+    co_return out;
+  });
+}
+
 TEST(EventStream, FramesCarryIdAndSingleDataLine) {
   EXPECT_EQ(EventStream::frame("3-1", R"({"a":1})"), "id: 3-1\ndata: {\"a\":1}\n\n");
   // The priming event: an id, a retry and an empty data line, so parsers
@@ -33,12 +43,7 @@ TEST(EventStream, DeliversInOrderThenEnds) {
   stream->push("a");
   stream->push("b");
   stream->close();
-  auto frames = testing::run([stream]() -> awaitable<std::vector<std::string>> {
-    std::vector<std::string> out;
-    auto cursor = stream->attach(0);
-    while (auto f = co_await stream->next(cursor, 1s)) out.push_back(*f);
-    co_return out;
-  });
+  auto frames = drain(stream, 0);
   ASSERT_EQ(frames.size(), 2u);
   EXPECT_EQ(frames[0], "id: 1-1\ndata: a\n\n");
   EXPECT_EQ(frames[1], "id: 1-2\ndata: b\n\n");
@@ -48,12 +53,7 @@ TEST(EventStream, ResumesAfterLastEventId) {
   auto stream = std::make_shared<EventStream>("4", EventStream::Limits{});
   for (auto m : {"a", "b", "c"}) stream->push(m);
   stream->close();
-  auto frames = testing::run([stream]() -> awaitable<std::vector<std::string>> {
-    std::vector<std::string> out;
-    auto cursor = stream->attach(2);
-    while (auto f = co_await stream->next(cursor, 1s)) out.push_back(*f);
-    co_return out;
-  });
+  auto frames = drain(stream, 2);
   ASSERT_EQ(frames.size(), 1u);
   EXPECT_EQ(frames[0], "id: 4-3\ndata: c\n\n");
 }
@@ -62,12 +62,7 @@ TEST(EventStream, ReplayBufferIsBounded) {
   auto stream = std::make_shared<EventStream>("5", EventStream::Limits{.max_events = 2, .max_bytes = 1024});
   for (auto m : {"a", "b", "c", "d"}) stream->push(m);
   stream->close();
-  auto frames = testing::run([stream]() -> awaitable<std::vector<std::string>> {
-    std::vector<std::string> out;
-    auto cursor = stream->attach(0);
-    while (auto f = co_await stream->next(cursor, 1s)) out.push_back(*f);
-    co_return out;
-  });
+  auto frames = drain(stream, 0);
   ASSERT_EQ(frames.size(), 2u);
   EXPECT_EQ(frames[0], "id: 5-3\ndata: c\n\n");
 }
