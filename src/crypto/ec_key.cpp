@@ -2,6 +2,7 @@
 
 #include "crypto/encoding.hpp"
 #include "crypto/hmac.hpp"
+#include "crypto/openssl_owned.hpp"
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -23,17 +24,6 @@ namespace {
 constexpr std::size_t kCoordinateBytes = 32;  // P-256 field elements
 constexpr std::size_t kRawSignatureBytes = 2 * kCoordinateBytes;
 constexpr std::size_t kMaxPemSize = 64 * 1024;
-
-struct OpenSslDeleter {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-  void operator()(BIO* p) const { BIO_free(p); }
-  void operator()(BIGNUM* p) const { BN_free(p); }
-  void operator()(ECDSA_SIG* p) const { ECDSA_SIG_free(p); }
-};
-template <typename T>
-using Owned = std::unique_ptr<T, OpenSslDeleter>;
 
 const unsigned char* bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 

@@ -2,7 +2,6 @@
 
 #include "crypto/encoding.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
@@ -15,17 +14,6 @@ namespace gatehouse::crypto {
 namespace {
 
 constexpr std::string_view kAlg = "ES256";
-
-// A JSON text that is exactly one object (RFC 7515 §5.2 step 3, RFC 7519 §7.2
-// step 10). boost::json rejects trailing non-whitespace, invalid UTF-8 and
-// nesting deeper than 32; with duplicate member names it keeps the last one,
-// which RFC 7515 §5.2 step 4 permits.
-std::optional<boost::json::object> parse_object(std::string_view text) {
-  boost::json::error_code ec;
-  boost::json::value value = boost::json::parse(text, ec);
-  if (ec || !value.is_object()) return std::nullopt;
-  return std::move(value.get_object());
-}
 
 std::string_view view(const boost::json::string& s) { return {s.data(), s.size()}; }
 
@@ -47,16 +35,6 @@ std::string_view strip_application(std::string_view media_type) {
 
 }  // namespace
 
-std::string_view to_string(JwtError error) {
-  switch (error) {
-    case JwtError::malformed: return "malformed";
-    case JwtError::unsupported_alg: return "unsupported_alg";
-    case JwtError::unknown_kid: return "unknown_kid";
-    case JwtError::bad_signature: return "bad_signature";
-  }
-  return "unknown";
-}
-
 std::string sign_jwt(const boost::json::object& claims, const EcKey& key, std::string_view kid, std::string_view typ) {
   // RFC 7515 §4.1.1 alg, §4.1.9 typ (RFC 9068 §2.1), §4.1.4 kid.
   boost::json::object header;
@@ -76,43 +54,23 @@ std::string sign_jwt(const boost::json::object& claims, const EcKey& key, std::s
 }
 
 std::variant<VerifiedJwt, JwtError> verify_jwt(std::string_view token, const JwtKeyLookup& key_for_kid) {
-  // Bound the work an unauthenticated caller can cause before decoding.
-  if (token.empty() || token.size() > kMaxJwtSize) return JwtError::malformed;
-
-  // RFC 7515 §7.1 / §5.2 step 1: exactly three segments (a JWE's five, or
-  // JSON serialization, are not accepted).
-  const auto first = token.find('.');
-  if (first == std::string_view::npos) return JwtError::malformed;
-  const auto second = token.find('.', first + 1);
-  if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos)
-    return JwtError::malformed;
-  const auto header_b64 = token.substr(0, first);
-  const auto payload_b64 = token.substr(first + 1, second - first - 1);
-  const auto signature_b64 = token.substr(second + 1);
-
-  // §5.2 steps 2, 6, 7: base64url without padding (RFC 7515 §2); '=',
-  // whitespace and the standard alphabet's '+' '/' are all refused.
-  auto header_json = base64url_decode(header_b64);
-  auto payload = base64url_decode(payload_b64);
-  auto signature = base64url_decode(signature_b64);
-  if (!header_json || !payload || !signature) return JwtError::malformed;
-
-  // §5.2 steps 3-4: the header is a JSON object.
-  auto header = parse_object(*header_json);
-  if (!header) return JwtError::malformed;
+  // RFC 7515 §5.2 steps 1-4: three base64url segments, the header an object.
+  auto jws = decode_compact_jws(token);
+  if (!jws) return JwtError::malformed;
+  const auto& header = jws->header;
 
   // RFC 7518 §3.1 / RFC 8725 §3.1: the algorithm is fixed by us, never taken
   // from the token. Anything but exactly "ES256" — "none", HMAC (which would
   // use public key bytes as the secret), RSA, a non-string — is refused here,
   // before any key is looked up or any signature computed.
-  const auto* alg = header->if_contains("alg");
+  const auto* alg = header.if_contains("alg");
   if (alg == nullptr || !alg->is_string() || view(alg->get_string()) != kAlg) return JwtError::unsupported_alg;
   // RFC 7515 §4.1.11: we implement no extensions, so any "crit" makes the
   // JWS one we must not accept.
-  if (header->contains("crit")) return JwtError::unsupported_alg;
+  if (header.contains("crit")) return JwtError::unsupported_alg;
 
   // RFC 7515 §4.1.4: the key is selected by kid only.
-  const auto* kid = header->if_contains("kid");
+  const auto* kid = header.if_contains("kid");
   if (kid == nullptr) return JwtError::unknown_kid;
   if (!kid->is_string()) return JwtError::malformed;
   const EcKey* key = key_for_kid ? key_for_kid(view(kid->get_string())) : nullptr;
@@ -121,13 +79,13 @@ std::variant<VerifiedJwt, JwtError> verify_jwt(std::string_view token, const Jwt
   // §5.2 step 8: the signing input is the received ASCII of the first two
   // segments; EcKey::verify is ES256 only and refuses lengths other than 64
   // (RFC 7518 §3.4).
-  if (!key->verify(token.substr(0, second), *signature)) return JwtError::bad_signature;
+  if (!key->verify(jws->signing_input, jws->signature)) return JwtError::bad_signature;
 
   // RFC 7519 §7.2 step 10: the claims set is a JSON object. Parsed only once
   // the signature has shown it comes from a key holder.
-  auto claims = parse_object(*payload);
+  auto claims = parse_json_object(jws->payload);
   if (!claims) return JwtError::malformed;
-  return VerifiedJwt{std::move(*header), std::move(*claims)};
+  return VerifiedJwt{std::move(jws->header), std::move(*claims)};
 }
 
 std::optional<std::int64_t> int_claim(const boost::json::object& claims, std::string_view name) {

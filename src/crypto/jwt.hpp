@@ -8,6 +8,7 @@
 // "crit" extension is refused. Claim checks (exp, nbf, iat, aud, iss) and the
 // "typ" check are the caller's; the helpers below read claims safely.
 #include "crypto/ec_key.hpp"
+#include "crypto/jws.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -21,8 +22,6 @@
 
 namespace gatehouse::crypto {
 
-// Tokens longer than this are refused before any decoding.
-inline constexpr std::size_t kMaxJwtSize = 8 * 1024;
 // RFC 9068 §2.1: JWT access tokens carry typ "at+jwt".
 inline constexpr std::string_view kAccessTokenTyp = "at+jwt";
 
@@ -33,18 +32,9 @@ inline constexpr std::string_view kAccessTokenTyp = "at+jwt";
 std::string sign_jwt(const boost::json::object& claims, const EcKey& key, std::string_view kid,
                      std::string_view typ = kAccessTokenTyp);
 
-enum class JwtError {
-  malformed,        // size, segment count, base64url, JSON, non-string kid, non-object payload
-  unsupported_alg,  // alg missing or anything but "ES256"; or a "crit" header (RFC 7515 §4.1.11)
-  unknown_kid,      // no kid, or the lookup returned no key
-  bad_signature,    // signature not 64 bytes or not valid for the header and payload
-};
-std::string_view to_string(JwtError error);
-
-struct VerifiedJwt {
-  boost::json::object header;
-  boost::json::object claims;
-};
+// JwtError, VerifiedJwt and kMaxJwtSize are in jws.hpp. Here unsupported_alg
+// is anything but "ES256" (or a "crit" header) and unknown_kid is no kid or
+// a kid the lookup does not know.
 
 // Returns the key for a kid, or nullptr when unknown. Called at most once, and
 // only after the header has been parsed and its alg accepted.
