@@ -14,6 +14,7 @@
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -692,6 +693,64 @@ TEST(RateLimitWindow, StartsAtMultiplesOfTheWindowAlsoBeforeTheEpoch) {
   EXPECT_EQ(window_start(-61, 60), -120);
 }
 
+// ---- client assertions (private_key_jwt jti replay, RFC 7523 §3 item 7) ----
+
+constexpr std::string_view kAppClient = "https://app.example/client.json";
+
+TEST_P(StoreContract, RFC7523_ClientAssertionReplayIsRefused) {
+  EXPECT_TRUE(s_.client_assertions->record(kAppClient, "jti-1", T0 + 600, T0));
+  EXPECT_FALSE(s_.client_assertions->record(kAppClient, "jti-1", T0 + 600, T0 + 1)) << "replay";
+  EXPECT_FALSE(s_.client_assertions->record(kAppClient, "jti-1", T0 + 9999, T0 + 599)) << "replay, still live";
+  EXPECT_TRUE(s_.client_assertions->record(kAppClient, "jti-2", T0 + 600, T0 + 1));
+}
+
+TEST_P(StoreContract, ClientAssertionJtiIsPerClient) {
+  EXPECT_TRUE(s_.client_assertions->record(kAppClient, "jti-1", T0 + 600, T0));
+  EXPECT_TRUE(s_.client_assertions->record("https://other.example/client.json", "jti-1", T0 + 600, T0));
+  EXPECT_FALSE(s_.client_assertions->record("https://other.example/client.json", "jti-1", T0 + 600, T0));
+  // No confusion at the seam between the two parts of the key.
+  EXPECT_TRUE(s_.client_assertions->record("ab", "c", T0 + 600, T0));
+  EXPECT_TRUE(s_.client_assertions->record("a", "bc", T0 + 600, T0));
+}
+
+TEST_P(StoreContract, ClientAssertionRecordCanBeReusedOnceExpired) {
+  ASSERT_TRUE(s_.client_assertions->record(kAppClient, "jti-1", T0 + 600, T0));
+  EXPECT_FALSE(s_.client_assertions->record(kAppClient, "jti-1", T0 + 1200, T0 + 599));
+  EXPECT_TRUE(s_.client_assertions->record(kAppClient, "jti-1", T0 + 1200, T0 + 600)) << "expired at now";
+  EXPECT_FALSE(s_.client_assertions->record(kAppClient, "jti-1", T0 + 1800, T0 + 1199)) << "the new expiry holds";
+  EXPECT_TRUE(s_.client_assertions->record(kAppClient, "jti-1", T0 + 1800, T0 + 1200));
+}
+
+TEST_P(StoreContract, ClientAssertionRemoveExpiredCountsWhatItTakes) {
+  ASSERT_TRUE(s_.client_assertions->record(kAppClient, "old", T0 + 10, T0));
+  ASSERT_TRUE(s_.client_assertions->record(kAppClient, "at-now", T0 + 20, T0));
+  ASSERT_TRUE(s_.client_assertions->record(kAppClient, "live", T0 + 30, T0));
+  EXPECT_EQ(s_.client_assertions->remove_expired(T0 + 20), 2u);
+  EXPECT_EQ(s_.client_assertions->remove_expired(T0 + 20), 0u);
+  EXPECT_FALSE(s_.client_assertions->record(kAppClient, "live", T0 + 30, T0 + 29)) << "kept";
+  EXPECT_TRUE(s_.client_assertions->record(kAppClient, "old", T0 + 30, T0 + 21));
+}
+
+TEST_P(StoreContract, RFC7523_ConcurrentRecordsOfOneJtiHaveExactlyOneWinner) {
+  constexpr int kJtis = 10, kThreads = 4;
+  std::atomic<int> recorded{0}, replays{0};
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&] {
+      start.arrive_and_wait();
+      for (int i = 0; i < kJtis; ++i) {
+        if (s_.client_assertions->record(kAppClient, "jti-" + std::to_string(i), T0 + 600, T0))
+          ++recorded;
+        else
+          ++replays;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(recorded.load(), kJtis);
+  EXPECT_EQ(replays.load(), kJtis * (kThreads - 1));
+}
+
 INSTANTIATE_TEST_SUITE_P(Memory, StoreContract, ::testing::Values(kMemory), backend_name);
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract, ::testing::Values(kSqlite), backend_name);
 
@@ -718,6 +777,7 @@ TEST_P(DurableStoreContract, EveryStoreKeepsItsRecordsAcrossReopening) {
   ASSERT_TRUE(s_.revocations->revoke("g2", RevocationKind::grant, T0 + 3600, T0 + 4));
   ASSERT_TRUE(s_.rate_limits->hit("k", 3600, 2, T0));
   ASSERT_TRUE(s_.rate_limits->hit("k", 3600, 2, T0));
+  ASSERT_TRUE(s_.client_assertions->record(kAppClient, "jti-1", T0 + 600, T0));
 
   reopen();
 
@@ -736,6 +796,18 @@ TEST_P(DurableStoreContract, EveryStoreKeepsItsRecordsAcrossReopening) {
   EXPECT_EQ(s_.signing_keys->list().at(0).retired_at, T0 + 5);
   EXPECT_TRUE(s_.revocations->is_revoked("g2"));
   EXPECT_FALSE(s_.rate_limits->hit("k", 3600, 2, T0 + 1)) << "the window's count survived";
+  EXPECT_FALSE(s_.client_assertions->record(kAppClient, "jti-1", T0 + 600, T0 + 6)) << "a replay after a restart";
+}
+
+TEST_P(DurableStoreContract, RFC7523_UsedClientAssertionsAreRememberedAcrossReopening) {
+  ASSERT_TRUE(s_.client_assertions->record(kAppClient, "jti-1", T0 + 600, T0));
+  ASSERT_TRUE(s_.client_assertions->record(kAppClient, "jti-2", T0 + 10, T0));
+  reopen();
+  EXPECT_FALSE(s_.client_assertions->record(kAppClient, "jti-1", T0 + 600, T0 + 1)) << "replayed after a restart";
+  EXPECT_EQ(s_.client_assertions->remove_expired(T0 + 10), 1u) << "jti-2 came back with its expiry";
+  reopen();
+  EXPECT_FALSE(s_.client_assertions->record(kAppClient, "jti-1", T0 + 600, T0 + 2));
+  EXPECT_TRUE(s_.client_assertions->record(kAppClient, "jti-2", T0 + 600, T0 + 2));
 }
 
 TEST_P(DurableStoreContract, ReopeningAgainAndAgainKeepsDataAndStaysWritable) {

@@ -23,6 +23,7 @@
 // - Headers hold no engine types: a PostgreSQL implementation adds a factory
 //   here and changes no caller.
 #include "store/authorization_code_store.hpp"
+#include "store/client_assertion_store.hpp"
 #include "store/client_store.hpp"
 #include "store/grant_store.hpp"
 #include "store/rate_limit_store.hpp"
@@ -47,6 +48,7 @@ struct Stores {
   std::unique_ptr<SigningKeyStore> signing_keys;
   std::unique_ptr<RevocationStore> revocations;
   std::unique_ptr<RateLimitStore> rate_limits;
+  std::unique_ptr<ClientAssertionStore> client_assertions;
 };
 
 // Empty stores in process memory, gone with the process: for unit tests and

@@ -1,7 +1,7 @@
 // Schema migrations. The schema_version table lists every migration applied
 // to the file; opening runs the missing ones, in order, in one transaction.
 //
-// To change the schema, append {2, "..."} to kMigrations; never edit a
+// To change the schema, append {N, "..."} to kMigrations; never edit a
 // migration that has shipped, since files in the field already ran it.
 #include "store/sqlite/database.hpp"
 
@@ -116,7 +116,19 @@ CREATE TABLE rate_limits (
 ) STRICT;
 CREATE INDEX rate_limits_expiry ON rate_limits (window_end);
 )sql"},
-    // {2, R"sql(ALTER TABLE ...)sql"},  <- the next migration goes here
+    // private_key_jwt replay protection (RFC 7523 §3 item 7): used jti
+    // values per client, kept until the assertion could no longer be
+    // accepted. jti length is bounded by the verifier.
+    {2, R"sql(
+CREATE TABLE client_assertions (
+  client_id  TEXT NOT NULL,
+  jti        TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (client_id, jti)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX client_assertions_expiry ON client_assertions (expires_at);
+)sql"},
+    // {3, R"sql(ALTER TABLE ...)sql"},  <- the next migration goes here
 };
 
 constexpr bool numbered_from_one() {

@@ -123,11 +123,27 @@ TEST_F(SqliteStore, AFileThatIsNotADatabaseIsAClearError) {
 TEST_F(SqliteStore, MigrationsAreRecordedOnceAcrossReopens) {
   for (int i = 0; i < 3; ++i) open_sqlite_stores(file_);
   RawDb raw(file_);
-  EXPECT_EQ(raw.column("SELECT version FROM schema_version ORDER BY version"), std::vector<std::string>{"1"});
+  EXPECT_EQ(raw.column("SELECT version FROM schema_version ORDER BY version"), (std::vector<std::string>{"1", "2"}));
   auto tables = raw.column("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name");
-  EXPECT_EQ(tables, (std::vector<std::string>{"authorization_codes", "clients", "grants", "rate_limits",
-                                              "refresh_tokens", "revocations", "schema_version", "signing_keys",
-                                              "users"}));
+  EXPECT_EQ(tables, (std::vector<std::string>{"authorization_codes", "client_assertions", "clients", "grants",
+                                              "rate_limits", "refresh_tokens", "revocations", "schema_version",
+                                              "signing_keys", "users"}));
+}
+
+TEST_F(SqliteStore, AVersionOneFileGainsTheClientAssertionsTableAndKeepsItsData) {
+  {
+    auto stores = open_sqlite_stores(file_);
+    ASSERT_TRUE(stores.users->add({.id = "u1", .name = "alice", .password_hash = "h", .created_at = T0}));
+  }
+  {
+    RawDb raw(file_);  // as a file written before migration 2 shipped
+    raw.exec("DROP TABLE client_assertions");
+    raw.exec("DELETE FROM schema_version WHERE version = 2");
+  }
+  auto stores = open_sqlite_stores(file_);
+  EXPECT_TRUE(stores.users->find("u1"));
+  EXPECT_TRUE(stores.client_assertions->record("https://app.example/c.json", "j", T0 + 60, T0));
+  EXPECT_FALSE(stores.client_assertions->record("https://app.example/c.json", "j", T0 + 60, T0));
 }
 
 TEST_F(SqliteStore, AFileFromANewerGatehouseIsRefused) {
