@@ -161,7 +161,7 @@ TEST_F(ClientAssertionTest, RFC7523_RefusesAudThatDoesNotNameThisServer) {
   expect_claims_refused(c, "aud does not name this server", "empty array");
   c["aud"] = boost::json::array{kTokenEndpoint, 7};
   expect_claims_refused(c, "aud does not name this server", "array with a non-string");
-  c["aud"] = std::string(kTokenEndpoint) + "/";
+  c["aud"] = "https://auth.example.com/token/";
   expect_claims_refused(c, "aud does not name this server", "exact comparison");
   rules.audiences.clear();
   expect_claims_refused(claims(), "aud does not name this server", "no audiences configured");

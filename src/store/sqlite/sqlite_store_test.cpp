@@ -181,6 +181,24 @@ TEST_F(SqliteStore, ConcurrentRotateThroughTwoConnectionsHasExactlyOneWinner) {
   }
 }
 
+TEST_F(SqliteStore, RFC7523_ConcurrentJtiRecordsThroughTwoConnectionsHaveExactlyOneWinner) {
+  auto a = open_sqlite_stores(file_);
+  auto b = open_sqlite_stores(file_);
+  for (int round = 0; round < 10; ++round) {
+    const std::string jti = "jti-" + std::to_string(round);
+    bool results[2] = {false, false};
+    std::latch start(2);
+    auto racer = [&](Stores& s, int i) {
+      start.arrive_and_wait();
+      results[i] = s.client_assertions->record("https://app.example/c.json", jti, T0 + 600, T0);
+    };
+    std::thread ta(racer, std::ref(a), 0), tb(racer, std::ref(b), 1);
+    ta.join();
+    tb.join();
+    EXPECT_EQ(results[0] + results[1], 1) << "round " << round;
+  }
+}
+
 TEST_F(SqliteStore, AWriterWaitsForAnotherProcesssTransaction) {
   auto stores = open_sqlite_stores(file_);
   RawDb other(file_);
