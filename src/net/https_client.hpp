@@ -86,7 +86,8 @@ class HttpsClient {
 
   // GET `url` with `Accept: accept`; a body longer than `max_body` bytes is
   // refused while it is read. Runs on the calling coroutine's executor.
-  // Never throws for network input. Safe to call concurrently.
+  // Never throws for network input. Safe to call concurrently; the client
+  // must outlive the calls.
   boost::asio::awaitable<std::variant<HttpsResponse, FetchFailure>> get(std::string url, std::string accept,
                                                                         std::size_t max_body) const;
 

@@ -467,6 +467,33 @@ TEST(HttpsClient, VerifiesAnIpLiteralAgainstTheCertificateIpSan) {
   EXPECT_EQ(std::get<HttpsResponse>(result).status, 200u);
 }
 
+// CI3: the checked addresses are tried in order, and only they.
+TEST(HttpsClient, CI3_ConnectsToTheCheckedAddressesInOrder) {
+  asio::io_context io;
+  auto server = std::make_shared<TlsServer>(io, pki().localhost.get());
+  server->reply = ok_response("{}");
+  server->start();
+  auto asked = std::make_shared<std::vector<std::string>>();
+  // Nothing listens on 127.0.0.2 at the server's port: refused, then the next.
+  HttpsClient client(local_policy(server->port()),
+                     table_resolver({{"localhost", {make_address("127.0.0.2"), make_address("127.0.0.1")}}}, asked));
+  auto result = fetch(io, client, url_for("localhost", server->port()));
+  ASSERT_TRUE(std::holds_alternative<HttpsResponse>(result)) << kind_of(result);
+  EXPECT_EQ(std::get<HttpsResponse>(result).peer, "127.0.0.1:" + std::to_string(server->port()));
+  EXPECT_EQ(asked->size(), 1u);
+}
+
+TEST(HttpsClient, NothingListeningIsConnectFailed) {
+  asio::io_context io;
+  unsigned short port = 0;
+  {
+    tcp::acceptor probe(io, tcp::endpoint(make_address("127.0.0.1"), 0));
+    port = probe.local_endpoint().port();
+  }  // closed: the port now refuses connections
+  HttpsClient client(local_policy(port), localhost_resolver());
+  expect_failure(fetch(io, client, url_for("localhost", port)), FetchFailureKind::connect_failed);
+}
+
 TEST(HttpsClient, CI2_DoesNotFollowRedirects) {
   asio::io_context io;
   auto server = std::make_shared<TlsServer>(io, pki().localhost.get());
