@@ -347,6 +347,16 @@ TEST(HttpsClient, CI3_InsecureDevAllowsLoopback) {
   EXPECT_EQ(listener->accepted, 1);
 }
 
+// The system resolver (getaddrinfo; "localhost" comes from the hosts file,
+// no DNS traffic) feeds the same check.
+TEST(HttpsClient, CI3_DefaultResolverResultsAreChecked) {
+  asio::io_context io;
+  OutboundPolicy policy;
+  policy.timeout = std::chrono::milliseconds(2000);
+  HttpsClient client(policy);
+  expect_failure(fetch(io, client, "https://localhost/client.json"), FetchFailureKind::address_refused);
+}
+
 TEST(HttpsClient, CI3_RefusesHostsEndingInAnUndecodableNumber) {
   asio::io_context io;
   auto asked = std::make_shared<std::vector<std::string>>();
