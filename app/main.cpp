@@ -32,6 +32,11 @@ int run_serve(Config config, const std::string& config_file, const std::vector<s
   if (set("--stdio")) config.stdio = true;
   if (set("--stateless")) config.stateless = true;
   if (set("--log-level")) config.log_level = flags.log_level;
+  if (set("--insecure-dev")) config.insecure_dev = true;
+  if (set("--ca-file")) config.ca_files = flags.ca_files;
+  if (!config.ca_files.empty() && !config.insecure_dev)
+    throw cfg::ConfigError("--ca-file adds trust anchors for test servers and needs --insecure-dev; production "
+                           "servers trust the system's certificate store only");
   cfg::validate(config);
 
   gatehouse::runtime::install_json_logger(config.log_level);
@@ -131,6 +136,12 @@ int main(int argc, char** argv) {
   serve->add_flag("--stdio", flags.stdio, "Speak newline-delimited JSON-RPC on stdin/stdout instead of HTTP");
   serve->add_flag("--stateless", flags.stateless, "No MCP sessions: every POST stands alone");
   serve->add_option("--log-level", flags.log_level, "trace, debug, info (default), warn or error");
+  serve->add_flag("--insecure-dev", flags.insecure_dev,
+                  "For local testing only: fetch client metadata documents from loopback and private addresses, "
+                  "accept an http public URL on any host, and allow --ca-file");
+  serve->add_option("--ca-file", flags.ca_files, "Extra PEM trust anchors for outbound https (needs --insecure-dev; repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->check(CLI::ExistingFile);
 
   // gatehouse users add|list|remove|passwd
   StateOptions state;

@@ -1,5 +1,12 @@
-# Writes OUT, a C++ source that holds every file in DIR as a string, for
-# gatehouse::web::asset(). Run at build time by add_custom_command.
+# Writes OUT, a C++ source that holds every file in DIR as a string in the
+# map NAMESPACE::VARIABLE (default gatehouse::web::kAssets, read by
+# gatehouse::web::asset()). Run at build time by add_custom_command.
+if(NOT DEFINED NAMESPACE)
+  set(NAMESPACE "gatehouse::web")
+endif()
+if(NOT DEFINED VARIABLE)
+  set(VARIABLE "kAssets")
+endif()
 file(GLOB FILES "${DIR}/*")
 list(SORT FILES)
 set(body "")
@@ -12,5 +19,6 @@ foreach(file IN LISTS FILES)
   endif()
   string(APPEND body "    {\"${name}\", R\"gh_asset(${content})gh_asset\"},\n")
 endforeach()
-file(WRITE "${OUT}.tmp" "// Generated from web/ by cmake/embed.cmake; do not edit.\n#include <map>\n#include <string_view>\n\nnamespace gatehouse::web {\nextern const std::map<std::string_view, std::string_view> kAssets;\nconst std::map<std::string_view, std::string_view> kAssets = {\n${body}};\n}  // namespace gatehouse::web\n")
+get_filename_component(dir_name "${DIR}" NAME)
+file(WRITE "${OUT}.tmp" "// Generated from ${dir_name}/ by cmake/embed.cmake; do not edit.\n#include <map>\n#include <string_view>\n\nnamespace ${NAMESPACE} {\nextern const std::map<std::string_view, std::string_view> ${VARIABLE};\nconst std::map<std::string_view, std::string_view> ${VARIABLE} = {\n${body}};\n}  // namespace ${NAMESPACE}\n")
 file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

@@ -24,13 +24,14 @@ log() { printf '[install-deps] %s\n' "$*"; }
 
 # Debian packages needed by the build (compiler, CMake/Ninja, libraries), the
 # unit tests (GoogleTest/GoogleMock), the benchmarks (Google Benchmark, wrk),
-# the scripts (curl) and the browser tests (chromium).
+# the scripts (curl), the CIMD tests (openssl makes their certificates) and
+# the browser tests (chromium).
 debian_packages=(
   g++ cmake ninja-build ccache pkg-config
   libboost1.81-dev libssl-dev libsqlite3-dev libtomlplusplus-dev
   libcli11-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  wrk curl ca-certificates chromium
+  wrk curl ca-certificates openssl chromium
 )
 
 # Runs a command as root: directly when we are root, through sudo otherwise.

@@ -6,6 +6,7 @@
 // docs/gatehouse.example.toml documents every key.
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -65,6 +66,19 @@ struct Config {
   std::vector<std::string> redirect_uri_allowlist;
   // "tool=scope scope": the scopes a token needs to call a tool.
   std::vector<std::string> tool_scopes;
+  // Client ID Metadata Documents (a URL as client_id; what Claude prefers).
+  bool client_id_metadata_documents = true;
+  std::vector<std::string> cimd_allowed_hosts;  // empty: any public host; "claude.ai", "*.example.com"
+  std::vector<std::string> cimd_denied_hosts;
+  std::vector<std::uint16_t> cimd_allowed_ports = {443};
+  std::chrono::seconds cimd_fetch_timeout{5};
+  std::chrono::seconds cimd_cache_min_lifetime{300};
+  std::chrono::seconds cimd_cache_max_lifetime{24 * 3600};
+  std::size_t cimd_cache_entries = 1000;
+  // Pin files (see docs/oauth.md), and whether the shipped copies of
+  // Claude's two documents are used when claude.ai cannot be fetched.
+  std::vector<std::string> pinned_client_documents;
+  bool pin_claude_documents = true;
 
   // [upstream]
   // Name of the environment variable holding the key of the API this server
@@ -74,6 +88,13 @@ struct Config {
 
   // [log]
   std::string log_level = "info";  // trace | debug | info | warn | error
+
+  // Command line only (never from a file or the environment, so that no
+  // configuration quietly weakens a production server):
+  // --insecure-dev: CIMD fetches from loopback/private addresses, an http
+  // public_url on any host, and --ca-file trust anchors.
+  bool insecure_dev = false;
+  std::vector<std::filesystem::path> ca_files;
 };
 
 }  // namespace gatehouse::config

@@ -219,7 +219,7 @@ std::string describe_char(unsigned char c) {
 }
 
 // Why `url` is not a good public_url ("" when it is).
-std::string public_url_problem(std::string_view url) {
+std::string public_url_problem(std::string_view url, bool insecure_dev) {
   const std::string q = quote(url);
   const std::string example = "; write https://HOST[:PORT][/PATH], e.g. https://mcp.example.com";
   auto separator = url.find("://");
@@ -278,11 +278,11 @@ std::string public_url_problem(std::string_view url) {
       return q + " has " + describe_char(c) + " in its path; percent-encode it (e.g. %20 for a space)";
     }
   }
-  if (scheme == "http" && !is_loopback_host(host))
+  if (scheme == "http" && !is_loopback_host(host) && !insecure_dev)
     return q +
            " must use https: clients send their access tokens and MCP session IDs to this URL, and over plain http "
            "anyone on the network path can read and replay them. http is accepted only for a loopback host "
-           "(localhost, 127.0.0.1, [::1]); there is no --insecure-dev override for this yet. Behind a "
+           "(localhost, 127.0.0.1, [::1]), or anywhere with --insecure-dev (tests only). Behind a "
            "TLS-terminating proxy, set public_url to the proxy's https:// URL";
   return {};
 }
@@ -291,7 +291,7 @@ std::string public_url_problem(std::string_view url) {
 
 using Member = std::variant<std::string Config::*, std::filesystem::path Config::*, bool Config::*,
                             std::size_t Config::*, std::chrono::seconds Config::*, std::chrono::milliseconds Config::*,
-                            std::vector<std::string> Config::*>;
+                            std::vector<std::string> Config::*, std::vector<std::uint16_t> Config::*>;
 
 // The rule for a value beyond its type: "" when fine, else the message that
 // follows "[section] key ".
@@ -318,7 +318,7 @@ std::string check_listen(const Config& c) {
 }
 
 std::string check_public_url(const Config& c) {
-  return c.public_url.empty() ? std::string{} : public_url_problem(c.public_url);
+  return c.public_url.empty() ? std::string{} : public_url_problem(c.public_url, c.insecure_dev);
 }
 
 std::string check_data_dir(const Config& c) {
@@ -437,6 +437,38 @@ std::string check_api_key_env(const Config& c) {
   return {};
 }
 
+std::string check_host_patterns(const std::vector<std::string>& patterns) {
+  for (const auto& p : patterns) {
+    if (p.empty()) return "has an empty entry";
+    if (p.find("://") != std::string::npos || p.find('/') != std::string::npos)
+      return "entry " + quote(p) + " is a URL; write only the host name, e.g. \"claude.ai\" or \"*.example.com\"";
+    std::string_view name = p;
+    if (name.starts_with("*.")) name.remove_prefix(2);
+    bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char ch) {
+      return std::isalnum(ch) || ch == '-' || ch == '.';
+    });
+    if (!ok) return "entry " + quote(p) + " is not a host name or *.domain pattern, e.g. \"claude.ai\" or \"*.example.com\"";
+  }
+  return {};
+}
+
+std::string check_cimd_allowed_hosts(const Config& c) { return check_host_patterns(c.cimd_allowed_hosts); }
+std::string check_cimd_denied_hosts(const Config& c) { return check_host_patterns(c.cimd_denied_hosts); }
+
+std::string check_cimd_allowed_ports(const Config& c) {
+  if (c.cimd_allowed_ports.empty()) return "must list at least one port (443 is the standard https port)";
+  for (auto port : c.cimd_allowed_ports)
+    if (port == 0) return "must list ports from 1 to 65535, not 0";
+  return {};
+}
+
+std::string check_cimd_cache_max_lifetime(const Config& c) {
+  if (c.cimd_cache_max_lifetime < c.cimd_cache_min_lifetime)
+    return "(" + std::to_string(c.cimd_cache_max_lifetime.count()) + ") must not be less than cimd_cache_min_lifetime (" +
+           std::to_string(c.cimd_cache_min_lifetime.count()) + ")";
+  return {};
+}
+
 const std::array kFields{
     // [server]
     Field{"server", "listen", &Config::listen, "must be a string HOST:PORT, e.g. \"127.0.0.1:8080\"", 0, 0, check_listen},
@@ -493,6 +525,22 @@ const std::array kFields{
           "must be an array of strings (redirect URIs)"},
     Field{"oauth", "tool_scopes", &Config::tool_scopes, "must be an array of \"tool=scope ...\" strings", 0, 0,
           check_tool_scopes},
+    Field{"oauth", "client_id_metadata_documents", &Config::client_id_metadata_documents, "must be true or false"},
+    Field{"oauth", "cimd_allowed_hosts", &Config::cimd_allowed_hosts,
+          "must be an array of host names, e.g. [\"claude.ai\", \"*.example.com\"]", 0, 0, check_cimd_allowed_hosts},
+    Field{"oauth", "cimd_denied_hosts", &Config::cimd_denied_hosts,
+          "must be an array of host names, e.g. [\"bad.example.com\"]", 0, 0, check_cimd_denied_hosts},
+    Field{"oauth", "cimd_allowed_ports", &Config::cimd_allowed_ports, "must be an array of port numbers, e.g. [443]", 0,
+          0, check_cimd_allowed_ports},
+    Field{"oauth", "cimd_fetch_timeout", &Config::cimd_fetch_timeout, "must be an integer from 1 to 60 (seconds)", 1, 60},
+    Field{"oauth", "cimd_cache_min_lifetime", &Config::cimd_cache_min_lifetime,
+          "must be an integer from 0 to 86400 (seconds)", 0, 86400},
+    Field{"oauth", "cimd_cache_max_lifetime", &Config::cimd_cache_max_lifetime,
+          "must be an integer from 0 to 604800 (seconds)", 0, 604800, check_cimd_cache_max_lifetime, false},
+    Field{"oauth", "cimd_cache_entries", &Config::cimd_cache_entries, "must be an integer from 1 to 1000000", 1, 1000000},
+    Field{"oauth", "pinned_client_documents", &Config::pinned_client_documents,
+          "must be an array of file paths (pinned client metadata documents)"},
+    Field{"oauth", "pin_claude_documents", &Config::pin_claude_documents, "must be true or false"},
     // [upstream]
     Field{"upstream", "api_key_env", &Config::api_key_env, "must be a string: the name of an environment variable", 0, 0,
           check_api_key_env},
@@ -716,6 +764,19 @@ class FileReader {
         items.push_back(item.as_string()->get());
       }
       c.*(*m) = std::move(items);
+    } else if (auto m = std::get_if<std::vector<std::uint16_t> Config::*>(&f.member)) {
+      const auto* array = node.as_array();
+      if (!array) wrong(f, node, where);
+      std::vector<std::uint16_t> ports;
+      for (std::size_t i = 0; i < array->size(); ++i) {
+        const toml::node& item = *array->get(i);
+        if (!item.is_integer() || item.as_integer()->get() < 1 || item.as_integer()->get() > 65535)
+          throw ConfigError(at(item.source().begin.line > 0 ? item.source() : node.source()) + title(f) + " " +
+                            std::string(f.requirement) + ", but item " + std::to_string(i + 1) + " is " +
+                            describe(item) + " (ports are 1 to 65535)");
+        ports.push_back(static_cast<std::uint16_t>(item.as_integer()->get()));
+      }
+      c.*(*m) = std::move(ports);
     } else {  // integers
       if (!node.is_integer()) wrong(f, node, where);
       std::int64_t value = node.as_integer()->get();
@@ -811,6 +872,21 @@ void apply_variable(Config& c, const Field& f, std::string_view name, std::strin
       rest.remove_prefix(comma + 1);
     }
     c.*(*m) = std::move(items);
+  } else if (auto m = std::get_if<std::vector<std::uint16_t> Config::*>(&f.member)) {
+    std::vector<std::uint16_t> ports;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto item = trim(rest.substr(0, comma));
+      unsigned port = 0;
+      auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), port);
+      if (!all_digits(item) || ec != std::errc{} || end != item.data() + item.size() || port < 1 || port > 65535)
+        wrong("must be comma-separated port numbers from 1 to 65535, e.g. 443,8443");
+      ports.push_back(static_cast<std::uint16_t>(port));
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+    c.*(*m) = std::move(ports);
   } else {  // integers
     std::uint64_t number = 0;
     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);

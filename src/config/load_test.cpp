@@ -461,7 +461,7 @@ TEST(ApplyEnvironment, Errors) {
        "GATEHOUSE_SERVER_SHUTDOWN_GRACE, GATEHOUSE_SERVER_STDIO, GATEHOUSE_SERVER_TRUSTED_PROXIES, GATEHOUSE_MCP_STATELESS, GATEHOUSE_MCP_PAGE_SIZE, "
        "GATEHOUSE_MCP_MAX_SESSIONS, GATEHOUSE_MCP_SESSION_IDLE_TIMEOUT, GATEHOUSE_MCP_SSE_RETRY, "
        "GATEHOUSE_MCP_SSE_KEEPALIVE, GATEHOUSE_MCP_CLIENT_REQUEST_TIMEOUT, GATEHOUSE_MCP_ALLOWED_ORIGINS, "
-       "GATEHOUSE_MCP_ALLOWED_HOSTS, GATEHOUSE_MCP_STRICT_PROTOCOL_HEADERS, GATEHOUSE_MCP_LIST_TTL, GATEHOUSE_MCP_REQUEST_STATE_LIFETIME, GATEHOUSE_MCP_REQUEST_STATE_KEY_FILE, GATEHOUSE_OAUTH_SCOPES, GATEHOUSE_OAUTH_ACCESS_TOKEN_LIFETIME, GATEHOUSE_OAUTH_REFRESH_IDLE_LIFETIME, GATEHOUSE_OAUTH_REFRESH_ABSOLUTE_LIFETIME, GATEHOUSE_OAUTH_REFRESH_REUSE_GRACE, GATEHOUSE_OAUTH_UNUSED_CLIENT_LIFETIME, GATEHOUSE_OAUTH_REDIRECT_URI_ALLOWLIST, GATEHOUSE_OAUTH_TOOL_SCOPES, GATEHOUSE_UPSTREAM_API_KEY_ENV and GATEHOUSE_LOG_LEVEL"},
+       "GATEHOUSE_MCP_ALLOWED_HOSTS, GATEHOUSE_MCP_STRICT_PROTOCOL_HEADERS, GATEHOUSE_MCP_LIST_TTL, GATEHOUSE_MCP_REQUEST_STATE_LIFETIME, GATEHOUSE_MCP_REQUEST_STATE_KEY_FILE, GATEHOUSE_OAUTH_SCOPES, GATEHOUSE_OAUTH_ACCESS_TOKEN_LIFETIME, GATEHOUSE_OAUTH_REFRESH_IDLE_LIFETIME, GATEHOUSE_OAUTH_REFRESH_ABSOLUTE_LIFETIME, GATEHOUSE_OAUTH_REFRESH_REUSE_GRACE, GATEHOUSE_OAUTH_UNUSED_CLIENT_LIFETIME, GATEHOUSE_OAUTH_REDIRECT_URI_ALLOWLIST, GATEHOUSE_OAUTH_TOOL_SCOPES, GATEHOUSE_OAUTH_CLIENT_ID_METADATA_DOCUMENTS, GATEHOUSE_OAUTH_CIMD_ALLOWED_HOSTS, GATEHOUSE_OAUTH_CIMD_DENIED_HOSTS, GATEHOUSE_OAUTH_CIMD_ALLOWED_PORTS, GATEHOUSE_OAUTH_CIMD_FETCH_TIMEOUT, GATEHOUSE_OAUTH_CIMD_CACHE_MIN_LIFETIME, GATEHOUSE_OAUTH_CIMD_CACHE_MAX_LIFETIME, GATEHOUSE_OAUTH_CIMD_CACHE_ENTRIES, GATEHOUSE_OAUTH_PINNED_CLIENT_DOCUMENTS, GATEHOUSE_OAUTH_PIN_CLAUDE_DOCUMENTS, GATEHOUSE_UPSTREAM_API_KEY_ENV and GATEHOUSE_LOG_LEVEL"},
       {"GATEHOUSE_SERVER_BODY_LIMIT=4MB",
        "environment variable GATEHOUSE_SERVER_BODY_LIMIT: [server] body_limit must be a positive integer (bytes), got "
        "\"4MB\""},
@@ -577,7 +577,7 @@ TEST(Validate, Rejects) {
   const std::string https_reason =
       " must use https: clients send their access tokens and MCP session IDs to this URL, and over plain http anyone "
       "on the network path can read and replay them. http is accepted only for a loopback host (localhost, "
-      "127.0.0.1, [::1]); there is no --insecure-dev override for this yet. Behind a TLS-terminating proxy, set "
+      "127.0.0.1, [::1]), or anywhere with --insecure-dev (tests only). Behind a TLS-terminating proxy, set "
       "public_url to the proxy's https:// URL";
   const Case cases[] = {
       {[](Config& c) { c.listen = "127.0.0.1"; },
@@ -747,6 +747,87 @@ TEST(ParseListen, Rejects) {
     if (listen.ends_with('\n')) expected.replace(expected.find('\n'), 1, "\\x0a");
     EXPECT_EQ(error_of([&] { parse_listen(listen); }), expected);
   }
+}
+
+}  // namespace
+}  // namespace gatehouse::config
+
+namespace gatehouse::config {
+namespace {
+
+// ------------------------------------------------------------------ [oauth] CIMD keys
+
+TEST(ClientIdMetadataDocumentKeys, FileAndEnvironment) {
+  ScratchDir dir;
+  auto file = dir.write("cimd.toml",
+                        "[oauth]\n"
+                        "client_id_metadata_documents = false\n"
+                        "cimd_allowed_hosts = [\"claude.ai\", \"*.example.com\"]\n"
+                        "cimd_denied_hosts = [\"bad.example.com\"]\n"
+                        "cimd_allowed_ports = [443, 8443]\n"
+                        "cimd_fetch_timeout = 3\n"
+                        "cimd_cache_min_lifetime = 60\n"
+                        "cimd_cache_max_lifetime = 3600\n"
+                        "cimd_cache_entries = 50\n"
+                        "pinned_client_documents = [\"/etc/gatehouse/pins/app.json\"]\n"
+                        "pin_claude_documents = false\n");
+  Config c;
+  apply_file(c, file);
+  EXPECT_FALSE(c.client_id_metadata_documents);
+  EXPECT_EQ(c.cimd_allowed_hosts, (std::vector<std::string>{"claude.ai", "*.example.com"}));
+  EXPECT_EQ(c.cimd_denied_hosts, std::vector<std::string>{"bad.example.com"});
+  EXPECT_EQ(c.cimd_allowed_ports, (std::vector<std::uint16_t>{443, 8443}));
+  EXPECT_EQ(c.cimd_fetch_timeout, 3s);
+  EXPECT_EQ(c.cimd_cache_min_lifetime, 60s);
+  EXPECT_EQ(c.cimd_cache_max_lifetime, 3600s);
+  EXPECT_EQ(c.cimd_cache_entries, 50u);
+  EXPECT_EQ(c.pinned_client_documents, std::vector<std::string>{"/etc/gatehouse/pins/app.json"});
+  EXPECT_FALSE(c.pin_claude_documents);
+  validate(c);
+
+  apply_environment(c, {"GATEHOUSE_OAUTH_CIMD_ALLOWED_PORTS= 443 , 9443", "GATEHOUSE_OAUTH_CLIENT_ID_METADATA_DOCUMENTS=yes"});
+  EXPECT_EQ(c.cimd_allowed_ports, (std::vector<std::uint16_t>{443, 9443}));
+  EXPECT_TRUE(c.client_id_metadata_documents);
+}
+
+TEST(ClientIdMetadataDocumentKeys, Errors) {
+  ScratchDir dir;
+  EXPECT_NE(error_of([&] {
+              Config c;
+              apply_file(c, dir.write("a.toml", "[oauth]\ncimd_allowed_ports = [443, 70000]\n"));
+            }).find("a.toml:2: [oauth] cimd_allowed_ports must be an array of port numbers"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] {
+              Config c;
+              apply_file(c, dir.write("b.toml", "[oauth]\ncimd_allowed_hosts = [\"https://claude.ai\"]\n"));
+            }).find("is a URL; write only the host name"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] {
+              Config c;
+              apply_environment(c, {"GATEHOUSE_OAUTH_CIMD_ALLOWED_PORTS=443,https"});
+            }).find("GATEHOUSE_OAUTH_CIMD_ALLOWED_PORTS: [oauth] cimd_allowed_ports must be comma-separated port numbers"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] {
+              Config c;
+              c.cimd_cache_min_lifetime = 600s;
+              c.cimd_cache_max_lifetime = 60s;
+              validate(c);
+            }).find("[oauth] cimd_cache_max_lifetime (60) must not be less than cimd_cache_min_lifetime (600)"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] {
+              Config c;
+              c.cimd_allowed_ports.clear();
+              validate(c);
+            }).find("cimd_allowed_ports must list at least one port"),
+            std::string::npos);
+}
+
+TEST(ClientIdMetadataDocumentKeys, HttpPublicUrlOnAnyHostOnlyWithInsecureDev) {
+  Config c;
+  c.public_url = "http://mcp.test.internal:8080";
+  EXPECT_NE(error_of([&] { validate(c); }).find("must use https"), std::string::npos);
+  c.insecure_dev = true;
+  validate(c);
 }
 
 }  // namespace

@@ -48,9 +48,17 @@ net::Handler cross_origin(F f) {
       r.prepare_payload();
       co_return net::reply(std::move(r));
     }
-    net::Reply reply = f(request, peer);
+    net::Reply reply = co_await f(request, peer);
     reply.response.set(http::field::access_control_allow_origin, "*");
     co_return reply;
+  };
+}
+
+// A synchronous endpoint as an awaitable one, for cross_origin.
+template <class F>
+auto awaitable(F f) {
+  return [f = std::move(f)](net::Request& request, const net::Peer& peer) -> asio::awaitable<net::Reply> {
+    co_return f(request, peer);
   };
 }
 
@@ -75,8 +83,15 @@ AuthorizationServer::AuthorizationServer(Settings settings, store::Stores& store
       options_(std::move(options)),
       tokens_(settings_, keys_, revoked_),
       ctx_{settings_, stores_, keys_, revoked_, tokens_},
+      clients_(*stores_.clients, options_.cimd, options_.fetcher, options_.pins),
       guard_(settings_, tokens_),
-      authorize_(ctx_, options_.authorize) {}
+      authorize_(ctx_, clients_, options_.authorize) {
+  // AS3: advertised only when documents can be fetched (Claude picks CIMD
+  // whenever it is advertised).
+  settings_.client_id_metadata_documents = options_.cimd.enabled && static_cast<bool>(options_.fetcher);
+  if (options_.cimd.enabled && !options_.fetcher)
+    spdlog::warn("Client ID Metadata Documents are enabled but no fetcher is configured; not advertised");
+}
 
 void AuthorizationServer::load_keys() {
   auto now = ctx_.now();
@@ -136,14 +151,17 @@ void AuthorizationServer::install(net::Router& router) {
   router.route(protected_resource_metadata_path(settings_), sync(prm));
   router.route("/.well-known/jwks.json",
                sync([this](net::Request&, const net::Peer&) { return document(keys_.snapshot()->jwks()); }));
-  router.route("/authorize", sync([this](net::Request& r, const net::Peer& p) { return authorize_.handle(r, p); }));
-  router.route("/token", cross_origin([this](net::Request& r, const net::Peer&) { return token_endpoint(ctx_, r); }));
-  router.route("/revoke", cross_origin([this](net::Request& r, const net::Peer&) { return revocation_endpoint(ctx_, r); }));
-  router.route("/introspect",
-               cross_origin([this](net::Request& r, const net::Peer&) { return introspection_endpoint(ctx_, r); }));
-  router.route("/register", cross_origin([this](net::Request& r, const net::Peer& p) {
-                 return registration_endpoint(ctx_, options_.registration, r, p);
+  router.route("/authorize", [this](net::Request& r, const net::Peer& p) { return authorize_.handle(r, p); });
+  router.route("/token",
+               cross_origin([this](net::Request& r, const net::Peer&) { return token_endpoint(ctx_, clients_, r); }));
+  router.route("/revoke",
+               cross_origin([this](net::Request& r, const net::Peer&) { return revocation_endpoint(ctx_, clients_, r); }));
+  router.route("/introspect", cross_origin([this](net::Request& r, const net::Peer&) {
+                 return introspection_endpoint(ctx_, clients_, r);
                }));
+  router.route("/register", cross_origin(awaitable([this](net::Request& r, const net::Peer& p) {
+                 return registration_endpoint(ctx_, options_.registration, r, p);
+               })));
   router.route("/assets/gatehouse.css", sync([](net::Request&, const net::Peer&) {
                  net::Response r{http::status::ok, 11};
                  r.set(http::field::content_type, "text/css; charset=utf-8");

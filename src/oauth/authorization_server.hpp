@@ -5,6 +5,7 @@
 // stores small (expired codes and grants, unused registrations) and the
 // revocation list of this instance fresh.
 #include "net/router.hpp"
+#include "oauth/client/client_resolver.hpp"
 #include "oauth/context.hpp"
 #include "oauth/endpoint/authorize_endpoint.hpp"
 #include "oauth/endpoint/registration_endpoint.hpp"
@@ -19,6 +20,11 @@ struct AuthorizationServerOptions {
   RegistrationPolicy registration;
   // Dynamic clients that never completed a flow are removed after this long.
   std::chrono::seconds unused_client_lifetime{24 * 3600};
+  // Client ID Metadata Documents (INTEROP CI1–CI5): off unless enabled and
+  // given a fetcher (net::HttpsClient::get in the serving process).
+  CimdOptions cimd;
+  DocumentFetcher fetcher;
+  PinnedDocuments pins = PinnedDocuments::builtin();
 };
 
 class AuthorizationServer {
@@ -34,6 +40,7 @@ class AuthorizationServer {
   void housekeeping();
 
   const BearerGuard& guard() const { return guard_; }
+  const ClientResolver& clients() const { return clients_; }
   const Settings& settings() const { return settings_; }
   ServerContext& context() { return ctx_; }
 
@@ -47,6 +54,7 @@ class AuthorizationServer {
   RevokedGrants revoked_;
   AccessTokens tokens_;
   ServerContext ctx_;
+  ClientResolver clients_;
   BearerGuard guard_;
   AuthorizeEndpoint authorize_;
   std::int64_t last_cleanup_ = 0;

@@ -4,6 +4,7 @@
 #include "mcp/stdio_transport.hpp"
 #include "mcp/streamable_http.hpp"
 #include "net/http_server.hpp"
+#include "net/https_client.hpp"
 #include "net/router.hpp"
 #include "oauth/authorization_server.hpp"
 #include "oauth/resource/api_key_guard.hpp"
@@ -52,6 +53,47 @@ std::string upstream_api_key(const config::Config& config) {
   return value;
 }
 
+// Client ID Metadata Documents: the policy, the SSRF-safe fetcher and the
+// pinned copies, from [oauth] and the --insecure-dev / --ca-file flags.
+void configure_cimd(const config::Config& config, oauth::AuthorizationServerOptions& options) {
+  auto& cimd = options.cimd;
+  cimd.enabled = config.client_id_metadata_documents;
+  cimd.trust = {config.cimd_allowed_hosts, config.cimd_denied_hosts};
+  cimd.allowed_ports.assign(config.cimd_allowed_ports.begin(), config.cimd_allowed_ports.end());
+  cimd.cache_min = config.cimd_cache_min_lifetime;
+  cimd.cache_max = config.cimd_cache_max_lifetime;
+  cimd.cache_limits.max_entries = config.cimd_cache_entries;
+  cimd.cache_limits.max_bytes = config.cimd_cache_entries * 8 * 1024;
+
+  options.pins = config.pin_claude_documents ? oauth::PinnedDocuments::builtin() : oauth::PinnedDocuments{};
+  for (const auto& file : config.pinned_client_documents) {
+    try {
+      options.pins.load_file(file);
+    } catch (const std::runtime_error& e) {
+      throw config::ConfigError(std::string("[oauth] pinned_client_documents: ") + e.what());
+    }
+  }
+  for (const auto* pin : options.pins.list())
+    spdlog::info("pinned client document {} ({}, {}; recorded {})", pin->document.client_id, to_string(pin->use),
+                 pin->origin, pin->recorded);
+  if (!cimd.enabled) return;
+
+  net::OutboundPolicy outbound;
+  outbound.ssrf.allow_private = config.insecure_dev;
+  outbound.ssrf.allowed_ports = cimd.allowed_ports;
+  outbound.timeout = config.cimd_fetch_timeout;
+  outbound.ca_files = config.ca_files;
+  std::shared_ptr<const net::HttpsClient> https;
+  try {
+    https = std::make_shared<const net::HttpsClient>(outbound);
+  } catch (const std::runtime_error& e) {
+    throw config::ConfigError(std::string("--ca-file: ") + e.what());
+  }
+  options.fetcher = [https](std::string url, std::size_t max_body) {
+    return https->get(std::move(url), "application/json", max_body);
+  };
+}
+
 int serve_stdio(const config::Config& config, Server& server) {
   asio::io_context ioc(1);
   auto work = asio::make_work_guard(ioc);
@@ -82,6 +124,10 @@ int serve_stdio(const config::Config& config, Server& server) {
 }  // namespace
 
 int serve(const config::Config& config, Server& server, std::function<void(const std::string&)> on_listening) {
+  if (config.insecure_dev)
+    spdlog::warn("--insecure-dev: client metadata documents may be fetched from loopback and private addresses{}; "
+                 "never run a production server like this",
+                 config.ca_files.empty() ? "" : ", and the --ca-file certificates are trusted");
   if (config.stdio) return serve_stdio(config, server);
 
   auto [host, port] = config::parse_listen(config.listen);
@@ -153,6 +199,7 @@ int serve(const config::Config& config, Server& server, std::function<void(const
     options.authorize.ui_key = load_or_create_secret(config.data_dir / "keys" / "ui.key");
     options.registration.redirect_uri_allowlist = config.redirect_uri_allowlist;
     options.unused_client_lifetime = config.unused_client_lifetime;
+    configure_cimd(config, options);
     authorization = std::make_unique<oauth::AuthorizationServer>(settings, *stores, options);
     authorization->start();
     authorization->install(router);
@@ -169,7 +216,8 @@ int serve(const config::Config& config, Server& server, std::function<void(const
       }
       co_return co_await transport->handle(request, std::get<Principal>(authenticated));
     });
-    spdlog::info("OAuth authorization server: issuer {}, resource {}", settings.issuer, settings.resource);
+    spdlog::info("OAuth authorization server: issuer {}, resource {}, client metadata documents {}", settings.issuer,
+                 settings.resource, authorization->settings().client_id_metadata_documents ? "accepted" : "off");
   } else if (config.auth == "api-key") {
     // Private deployments only: Claude does not accept user-pasted bearer tokens.
     stores = std::make_unique<store::Stores>(store::open_sqlite_stores(config.data_dir / "gatehouse.db"));

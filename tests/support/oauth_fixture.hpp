@@ -181,8 +181,8 @@ struct Counts {
 class OAuthHarness {
  public:
   // Memory stores, or the stores given (e.g. open_sqlite_stores(file)).
-  explicit OAuthHarness(store::Stores s = store::open_memory_stores(), oauth::AuthorizationServerOptions options = {})
-      : stores(std::move(s)) {
+  explicit OAuthHarness(store::Stores s = store::open_memory_stores()) : OAuthHarness(std::move(s), options_for_tests()) {}
+  OAuthHarness(store::Stores s, oauth::AuthorizationServerOptions options) : stores(std::move(s)) {
     now = store::window_start(real_now(), 900) + 1;  // rate-limit windows start here (no boundary mid-test)
     if (!stores.users->find_by_name(kUser)) {
       store::User user;
@@ -202,6 +202,11 @@ class OAuthHarness {
     server->install(router);
     peer.remote = {boost::asio::ip::make_address("203.0.113.9"), 51000};
     peer.local = {boost::asio::ip::make_address("10.0.0.1"), 443};
+  }
+  static oauth::AuthorizationServerOptions options_for_tests() {
+    oauth::AuthorizationServerOptions options;
+    options.authorize.ui_key = std::string(kUiKey);
+    return options;
   }
   OAuthHarness(const OAuthHarness&) = delete;
   OAuthHarness& operator=(const OAuthHarness&) = delete;

@@ -109,17 +109,22 @@ net::Reply redirect(std::string_view redirect_uri, const std::vector<std::pair<s
 // The validated authorization request, as it travels sealed between pages.
 struct AuthorizeEndpoint::Flow {
   std::string client_id, client_name, client_kind, redirect_uri, state, code_challenge, resource, scope;
+  std::string verified_host;   // CIMD: the document URL's host (AZ6)
+  bool loopback_only = false;  // every redirect URI the client has is loopback (AZ6)
 
   json::object to_json() const {
     return {{"c", client_id}, {"n", client_name}, {"k", client_kind}, {"r", redirect_uri}, {"s", state},
-            {"p", code_challenge}, {"a", resource}, {"o", scope}};
+            {"p", code_challenge}, {"a", resource}, {"o", scope}, {"d", verified_host}, {"l", loopback_only}};
   }
   static Flow from_json(const json::object& o) {
     auto get = [&](std::string_view k) {
       auto* v = o.if_contains(k);
       return v && v->is_string() ? std::string(v->get_string()) : std::string();
     };
-    return {get("c"), get("n"), get("k"), get("r"), get("s"), get("p"), get("a"), get("o")};
+    auto* loopback = o.if_contains("l");
+    Flow f{get("c"), get("n"), get("k"), get("r"), get("s"), get("p"), get("a"), get("o"), get("d"), false};
+    f.loopback_only = loopback && loopback->is_bool() && loopback->get_bool();
+    return f;
   }
 };
 
@@ -134,55 +139,61 @@ struct AuthorizeEndpoint::Browser {
   std::vector<std::string> set_cookies;
 };
 
-AuthorizeEndpoint::AuthorizeEndpoint(ServerContext& ctx, AuthorizeOptions options)
+AuthorizeEndpoint::AuthorizeEndpoint(ServerContext& ctx, ClientResolver& clients, AuthorizeOptions options)
     : ctx_(ctx),
+      clients_(clients),
       options_(std::move(options)),
       secure_cookies_(ctx.settings.issuer.starts_with("https://")),
       requests_(options_.ui_key + "|request", ctx.settings.code_lifetime),
       sessions_(options_.ui_key + "|session", options_.login_lifetime),
       consents_(options_.ui_key + "|consent", std::chrono::hours(24 * 90)) {}
 
-net::Reply AuthorizeEndpoint::handle(const net::Request& request, const net::Peer& peer) {
-  if (request.method() == http::verb::get || request.method() == http::verb::head) return start(request);
-  if (request.method() == http::verb::post) return submit(request, peer);
+boost::asio::awaitable<net::Reply> AuthorizeEndpoint::handle(const net::Request& request, const net::Peer& peer) {
+  if (request.method() == http::verb::get || request.method() == http::verb::head) co_return co_await start(request);
+  if (request.method() == http::verb::post) co_return submit(request, peer);
   auto reply = error_page(http::status::method_not_allowed, "Method not allowed", "Use GET or POST.");
   reply.response.set(http::field::allow, "GET, POST");
-  return reply;
+  co_return reply;
 }
 
-net::Reply AuthorizeEndpoint::start(const net::Request& request) {
+boost::asio::awaitable<net::Reply> AuthorizeEndpoint::start(const net::Request& request) {
   std::string_view target = request.target();
   auto q = target.find('?');
   auto form = net::parse_form(q == std::string_view::npos ? std::string_view{} : target.substr(q + 1));
-  if (!form) return error_page(http::status::bad_request, "Invalid request", "The authorization request is malformed.");
+  if (!form) co_return error_page(http::status::bad_request, "Invalid request", "The authorization request is malformed.");
   // RFC 6749 §3.1: no parameter twice (and no guessing which one counts).
   if (!form->duplicates.empty())
-    return error_page(http::status::bad_request, "Invalid request",
-                      "The parameter " + form->duplicates.front() + " appears more than once.");
+    co_return error_page(http::status::bad_request, "Invalid request",
+                         "The parameter " + form->duplicates.front() + " appears more than once.");
 
   // AZ2: until the client and its redirect URI are known good, errors are
   // shown here and never sent anywhere.
   auto client_id = form->value_or("client_id");
-  if (client_id.empty()) return error_page(http::status::bad_request, "Invalid request", "The request names no client (client_id).");
-  if (client_id.starts_with("https://"))
-    return error_page(http::status::bad_request, "Unsupported client",
-                      "This server does not accept Client ID Metadata Documents; the application must register first.",
-                      "client_id " + client_id);
-  auto client = ctx_.stores.clients->find(client_id);
-  if (!client)
-    return error_page(http::status::bad_request, "Unknown application",
-                      "This server does not know the application that sent you here. Start again from the application.",
-                      "client_id " + client_id);
+  if (client_id.empty())
+    co_return error_page(http::status::bad_request, "Invalid request", "The request names no client (client_id).");
+  // Registered clients, or a Client ID Metadata Document (CI1–CI5).
+  auto resolved = co_await clients_.resolve(client_id);
+  if (auto* refusal = std::get_if<ClientRefusal>(&resolved))
+    co_return error_page(http::status::bad_request, refusal->heading, refusal->message, "client_id " + client_id);
+  const auto& found = std::get<ResolvedClient>(resolved);
+  const auto& client = found.client;
   std::string redirect_uri = form->value_or("redirect_uri");
   if (redirect_uri.empty()) {
-    if (client->redirect_uris.size() != 1)
-      return error_page(http::status::bad_request, "Invalid request", "The request has no redirect_uri.");
-    redirect_uri = client->redirect_uris.front();
+    if (client.redirect_uris.size() != 1)
+      co_return error_page(http::status::bad_request, "Invalid request", "The request has no redirect_uri.");
+    redirect_uri = client.redirect_uris.front();
   }
-  // AZ3: exact match, loopback ports aside.
-  if (!redirect_uri_allowed(client->redirect_uris, redirect_uri))
-    return error_page(http::status::bad_request, "Invalid redirect",
-                      "The application asked to send you back to an address it did not register.", redirect_uri);
+  // AZ3 / CI4: exact match, loopback ports aside.
+  if (!redirect_uri_allowed(client.redirect_uris, redirect_uri)) {
+    if (found.document)
+      spdlog::warn("client metadata document {} refused: redirect_uri {} is not listed in the document", client_id,
+                   redirect_uri);
+    co_return error_page(http::status::bad_request, "Invalid redirect",
+                         found.document ? "The application asked to send you back to an address its client metadata "
+                                          "document does not list."
+                                        : "The application asked to send you back to an address it did not register.",
+                         redirect_uri);
+  }
 
   auto state = form->value_or("state");
   auto fail = [&](const Error& e) {
@@ -193,23 +204,35 @@ net::Reply AuthorizeEndpoint::start(const net::Request& request) {
   };
   // AZ1: the code flow only, with PKCE S256; unknown parameters are ignored.
   if (form->value_or("response_type") != "code")
-    return fail(Error::unsupported_response_type("only response_type=code is supported"));
+    co_return fail(Error::unsupported_response_type("only response_type=code is supported"));
   auto challenge = form->value_or("code_challenge");
-  if (challenge.empty()) return fail(Error::invalid_request("PKCE is required: send code_challenge (S256)"));
+  if (challenge.empty()) co_return fail(Error::invalid_request("PKCE is required: send code_challenge (S256)"));
   if (form->value_or("code_challenge_method") != "S256")
-    return fail(Error::invalid_request("code_challenge_method must be S256"));
-  if (!valid_code_challenge(challenge)) return fail(Error::invalid_request("code_challenge is not a valid S256 challenge"));
+    co_return fail(Error::invalid_request("code_challenge_method must be S256"));
+  if (!valid_code_challenge(challenge))
+    co_return fail(Error::invalid_request("code_challenge is not a valid S256 challenge"));
   // AZ4: the resource, when named, must be this server (RS4 normalisation).
   if (auto* resource = form->get("resource"); resource && !same_resource(*resource, ctx_.settings.resource))
-    return fail(Error::invalid_target("this server only issues tokens for " + ctx_.settings.resource));
+    co_return fail(Error::invalid_target("this server only issues tokens for " + ctx_.settings.resource));
   // AZ5: tolerant scopes; unknown ones are dropped, none means the default.
   auto scopes = known_scopes(parse_scope(form->value_or("scope")), ctx_.settings.scopes);
   if (scopes.empty()) scopes = ctx_.settings.default_scopes;
 
-  Flow flow{client->client_id, client->client_name.empty() ? client->client_id : client->client_name,
-            std::string(store::to_string(client->kind)), redirect_uri, state, challenge, ctx_.settings.resource,
-            join_scope(scopes)};
-  return show(flow, browser_of(request));
+  Flow flow;
+  flow.client_id = client.client_id;
+  flow.client_name = client.client_name;
+  if (flow.client_name.empty()) flow.client_name = found.document ? found.verified_host : client.client_id;
+  flow.client_kind = std::string(store::to_string(client.kind));
+  if (found.document) flow.client_kind = "cimd";
+  flow.redirect_uri = redirect_uri;
+  flow.state = state;
+  flow.code_challenge = challenge;
+  flow.resource = ctx_.settings.resource;
+  flow.scope = join_scope(scopes);
+  flow.verified_host = found.verified_host;
+  flow.loopback_only = std::all_of(client.redirect_uris.begin(), client.redirect_uris.end(),
+                                   [](const std::string& uri) { return is_loopback_redirect(uri); });
+  co_return show(flow, browser_of(request));
 }
 
 AuthorizeEndpoint::Browser AuthorizeEndpoint::browser_of(const net::Request& request) const {
@@ -257,6 +280,13 @@ std::string scope_chips(const std::string& scope) {
 }
 }  // namespace
 
+// How the application came to be known, for the consent page.
+std::string AuthorizeEndpoint::client_kind_text(const Flow& flow) {
+  if (flow.client_kind == "cimd") return "identified by " + flow.verified_host;
+  if (flow.client_kind == "dynamic") return "registered itself";
+  return "registered by the operator";
+}
+
 net::Reply AuthorizeEndpoint::show(const Flow& flow, const Browser& browser, std::string notice) {
   if (browser.user_id.empty()) return login_page(flow, browser, std::move(notice), {});
   // Remembered consent covers this request when it asks for nothing more.
@@ -284,20 +314,35 @@ net::Reply AuthorizeEndpoint::login_page(const Flow& flow, const Browser& browse
 net::Reply AuthorizeEndpoint::consent_page(const Flow& flow, const Browser& browser, const std::string& username) {
   auto sealed = requests_.seal(flow.to_json());
   std::string notice_html;
-  // AZ6: say so when the code can only go to this computer.
-  if (is_loopback_redirect(flow.redirect_uri))
+  std::string identity_html;
+  // AZ6: a CIMD client is shown by the domain that published its document,
+  // prominently: its name is whatever the document says.
+  if (!flow.verified_host.empty())
+    identity_html = "<p class=\"identity\">Verified domain: <span class=\"domain\">" +
+                    web::escape_html(flow.verified_host) +
+                    "</span><br><span class=\"muted small\">The application identified itself with the document at <code>" +
+                    web::escape_html(flow.client_id) + "</code>. Its name is its own claim; the domain is checked.</span></p>";
+  // AZ6: say so when the code can only go to this computer. When every
+  // redirect URI the client has is loopback, anyone's program on this
+  // computer could be behind it: say that more firmly.
+  if (flow.loopback_only)
+    notice_html = "<p class=\"notice warn\">This application can only send its access to a program on this computer (" +
+                  web::escape_html(host_of(flow.redirect_uri)) +
+                  "). Allow it only if you just started " + web::escape_html(flow.client_name) + " here yourself.</p>";
+  else if (is_loopback_redirect(flow.redirect_uri))
     notice_html = "<p class=\"notice warn\">This application runs on this computer: the access goes to a local "
                   "address (" + web::escape_html(host_of(flow.redirect_uri)) + ").</p>";
   auto html = web::render_page("consent.html", "Allow access",
                                {{"client_name", flow.client_name},
-                                {"client_kind", flow.client_kind == "dynamic" ? "registered itself" : "registered by the operator"},
+                                {"client_kind", client_kind_text(flow)},
                                 {"username", username},
                                 {"redirect_host", host_of(flow.redirect_uri)},
                                 {"scopes", scope_chips(flow.scope)},
                                 {"resource", flow.resource},
                                 {"request", sealed},
                                 {"csrf_token", csrf_for(requests_, browser.id, sealed)},
-                                {"notice", notice_html}});
+                                {"notice", notice_html},
+                                {"identity", identity_html}});
   return with_cookies(page(http::status::ok, std::move(html), origin_of(flow.redirect_uri)), browser.set_cookies);
 }
 

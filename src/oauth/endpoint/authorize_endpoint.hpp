@@ -10,8 +10,10 @@
 // cookie (Secure on https); remembered consents in another, per browser.
 #include "crypto/sealer.hpp"
 #include "net/http.hpp"
+#include "oauth/client/client_resolver.hpp"
 #include "oauth/context.hpp"
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/status.hpp>
 
 namespace gatehouse::oauth {
@@ -25,13 +27,15 @@ struct AuthorizeOptions {
 
 class AuthorizeEndpoint {
  public:
-  AuthorizeEndpoint(ServerContext& ctx, AuthorizeOptions options);
-  net::Reply handle(const net::Request& request, const net::Peer& peer);
+  // `clients` resolves the client_id: registered clients and Client ID
+  // Metadata Documents (fetched, cached, pinned).
+  AuthorizeEndpoint(ServerContext& ctx, ClientResolver& clients, AuthorizeOptions options);
+  boost::asio::awaitable<net::Reply> handle(const net::Request& request, const net::Peer& peer);
 
  private:
   struct Flow;
   struct Browser;
-  net::Reply start(const net::Request& request);
+  boost::asio::awaitable<net::Reply> start(const net::Request& request);
   net::Reply submit(const net::Request& request, const net::Peer& peer);
   // Login page, consent page, or straight back with a code when the user
   // is signed in and remembered consent for this client and these scopes.
@@ -41,8 +45,10 @@ class AuthorizeEndpoint {
   net::Reply consent_page(const Flow& flow, const Browser& browser, const std::string& username);
   net::Reply approve(const Flow& flow, const Browser& browser, bool remember);
   Browser browser_of(const net::Request& request) const;
+  static std::string client_kind_text(const Flow& flow);
 
   ServerContext& ctx_;
+  ClientResolver& clients_;
   AuthorizeOptions options_;
   bool secure_cookies_;
   crypto::Sealer requests_;

@@ -9,15 +9,13 @@ namespace gatehouse::oauth {
 
 namespace http = boost::beast::http;
 
-net::Reply introspection_endpoint(ServerContext& ctx, const net::Request& request) {
-  auto read = read_client_form(ctx, request);
-  if (auto* refusal = std::get_if<net::Reply>(&read)) return std::move(*refusal);
-  const auto& [form, client] = std::get<ClientFormRequest>(read);
+namespace {
+
+net::Reply introspect(ServerContext& ctx, const ClientFormRequest& request) {
   // RFC 7662 §4: the endpoint must not become a token-scanning oracle for
   // anyone; public clients cannot authenticate, so they cannot ask.
-  if (client.secret_hash.empty())
-    return error_reply(Error::invalid_client("introspection needs a confidential client"));
-  const auto* token = form.get("token");
+  if (request.method == "none") return error_reply(Error::invalid_client("introspection needs a confidential client"));
+  const auto* token = request.form.get("token");
   if (!token) return error_reply(Error::invalid_request("token is required"));
 
   auto verified = ctx.tokens.verify(*token);
@@ -30,6 +28,15 @@ net::Reply introspection_endpoint(ServerContext& ctx, const net::Request& reques
                                        {"sub", p.subject},
                                        {"iss", ctx.settings.issuer},
                                        {"aud", ctx.settings.resource}});
+}
+
+}  // namespace
+
+boost::asio::awaitable<net::Reply> introspection_endpoint(ServerContext& ctx, ClientResolver& clients,
+                                                          const net::Request& request) {
+  auto read = co_await read_client_form(ctx, clients, request);
+  if (auto* refusal = std::get_if<net::Reply>(&read)) co_return std::move(*refusal);
+  co_return introspect(ctx, std::get<ClientFormRequest>(read));
 }
 
 }  // namespace gatehouse::oauth

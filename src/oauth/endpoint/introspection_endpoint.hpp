@@ -4,8 +4,12 @@
 #include "net/http.hpp"
 #include "oauth/context.hpp"
 
+#include <boost/asio/awaitable.hpp>
+
 namespace gatehouse::oauth {
 
-net::Reply introspection_endpoint(ServerContext& ctx, const net::Request& request);
+class ClientResolver;
+
+boost::asio::awaitable<net::Reply> introspection_endpoint(ServerContext& ctx, ClientResolver& clients, const net::Request& request);
 
 }  // namespace gatehouse::oauth

@@ -20,7 +20,11 @@ json::object authorization_server_metadata(const Settings& s) {
   json::array scopes;
   for (const auto& scope : s.scopes) scopes.emplace_back(scope);
   scopes.emplace_back("offline_access");
-  return {
+  // AS3: `none` is what makes Claude use CIMD / public DCR clients.
+  // private_key_jwt (RFC 7523) is for CIMD clients whose document says so.
+  auto auth_methods = strings({"none", "client_secret_post", "client_secret_basic"});
+  if (s.client_id_metadata_documents) auth_methods.emplace_back("private_key_jwt");
+  json::object metadata{
       // AS1: exactly the URL the document was built from.
       {"issuer", s.issuer},
       {"authorization_endpoint", s.endpoint("/authorize")},
@@ -35,14 +39,18 @@ json::object authorization_server_metadata(const Settings& s) {
       {"grant_types_supported", strings({"authorization_code", "refresh_token"})},
       // AS2: Claude refuses servers that do not list S256.
       {"code_challenge_methods_supported", strings({"S256"})},
-      // AS3: `none` is what makes Claude use CIMD / public DCR clients.
-      {"token_endpoint_auth_methods_supported", strings({"none", "client_secret_post", "client_secret_basic"})},
+      {"token_endpoint_auth_methods_supported", std::move(auth_methods)},
       {"revocation_endpoint_auth_methods_supported", strings({"none", "client_secret_post", "client_secret_basic"})},
       {"introspection_endpoint_auth_methods_supported", strings({"client_secret_post", "client_secret_basic"})},
       {"client_id_metadata_document_supported", s.client_id_metadata_documents},
       // RFC 9207: `iss` in every authorization response.
       {"authorization_response_iss_parameter_supported", true},
   };
+  // RFC 8414 §2: required with private_key_jwt; the algorithms client
+  // assertions may use (never "none" or a MAC).
+  if (s.client_id_metadata_documents)
+    metadata["token_endpoint_auth_signing_alg_values_supported"] = strings({"ES256", "PS256", "RS256"});
+  return metadata;
 }
 
 json::object protected_resource_metadata(const Settings& s) {

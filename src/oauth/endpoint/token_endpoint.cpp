@@ -3,6 +3,7 @@
 #include "oauth/endpoint/oauth_reply.hpp"
 #include "oauth/grant/authorization_code_grant.hpp"
 #include "oauth/grant/refresh_token_grant.hpp"
+#include "oauth/client/client_authentication.hpp"
 
 namespace gatehouse::oauth {
 
@@ -20,7 +21,9 @@ std::variant<net::Form, Error> read_oauth_form(const net::Request& request) {
   return std::move(*form);
 }
 
-std::variant<ClientFormRequest, net::Reply> read_client_form(ServerContext& ctx, const net::Request& request) {
+namespace {
+// POST (else 405) with a good form.
+std::variant<net::Form, net::Reply> read_post_form(const net::Request& request) {
   if (request.method() != http::verb::post) {
     auto reply = error_reply(Error::invalid_request("use POST"));
     reply.response.result(http::status::method_not_allowed);
@@ -29,14 +32,28 @@ std::variant<ClientFormRequest, net::Reply> read_client_form(ServerContext& ctx,
   }
   auto read = read_oauth_form(request);
   if (auto* error = std::get_if<Error>(&read)) return error_reply(*error);
+  return std::move(std::get<net::Form>(read));
+}
+}  // namespace
+
+boost::asio::awaitable<std::variant<ClientFormRequest, net::Reply>> read_client_form(ServerContext& ctx,
+                                                                                     ClientResolver& clients,
+                                                                                     const net::Request& request) {
+  using Out = std::variant<ClientFormRequest, net::Reply>;
+  auto read = read_post_form(request);
+  if (auto* refusal = std::get_if<net::Reply>(&read)) co_return Out{std::move(*refusal)};
   auto& form = std::get<net::Form>(read);
   bool used_basic = false;
-  auto authenticated = authenticate_client(request, form, *ctx.stores.clients, used_basic);
-  if (auto* error = std::get_if<Error>(&authenticated)) return error_reply(*error, used_basic);
-  return ClientFormRequest{std::move(form), std::move(std::get<AuthenticatedClient>(authenticated).client)};
+  auto authenticated = co_await authenticate_client(ctx, clients, request, form, used_basic);
+  if (auto* error = std::get_if<Error>(&authenticated)) co_return Out{error_reply(*error, used_basic)};
+  auto& client = std::get<AuthenticatedClient>(authenticated);
+  co_return Out{ClientFormRequest{std::move(form), std::move(client.client), std::move(client.method)}};
 }
 
-net::Reply token_endpoint(ServerContext& ctx, const net::Request& request) {
+namespace {
+
+// The form of a token request, or the reply refusing it before any lookup.
+std::variant<net::Form, net::Reply> read_token_request(const net::Request& request) {
   auto read = read_oauth_form(request);
   if (auto* error = std::get_if<Error>(&read)) {
     auto reply = error_reply(*error);
@@ -46,31 +63,40 @@ net::Reply token_endpoint(ServerContext& ctx, const net::Request& request) {
     }
     return reply;
   }
-  const auto& form = std::get<net::Form>(read);
+  auto& form = std::get<net::Form>(read);
   const auto* grant_type = form.get("grant_type");
   if (!grant_type) return error_reply(Error::invalid_request("grant_type is required"));
   // TK5: only the two grants MCP uses; client_credentials, password,
   // implicit, device code and anything else are refused before any lookup.
   if (*grant_type != "authorization_code" && *grant_type != "refresh_token")
     return error_reply(Error::unsupported_grant_type("grant_type " + *grant_type + " is not supported"));
+  return std::move(form);
+}
 
-  bool used_basic = false;
-  auto authenticated = authenticate_client(request, form, *ctx.stores.clients, used_basic);
-  if (auto* error = std::get_if<Error>(&authenticated)) return error_reply(*error, used_basic);
-  const auto& client = std::get<AuthenticatedClient>(authenticated);
-  if (!client.client.grant_types.empty() &&
-      std::find(client.client.grant_types.begin(), client.client.grant_types.end(), *grant_type) ==
-          client.client.grant_types.end() &&
-      // refresh_token is implied by authorization_code for MCP clients (TK3).
-      !(*grant_type == "refresh_token" &&
-        std::find(client.client.grant_types.begin(), client.client.grant_types.end(), "authorization_code") !=
-            client.client.grant_types.end()))
-    return error_reply(Error::unauthorized_client("this client may not use " + *grant_type));
-
-  auto result = *grant_type == "authorization_code" ? exchange_authorization_code(ctx, client, form)
-                                                    : refresh_access_token(ctx, client, form);
+// The grant, for an authenticated client.
+net::Reply grant(ServerContext& ctx, const AuthenticatedClient& client, const net::Form& form) {
+  const std::string& grant_type = *form.get("grant_type");
+  const auto& allowed = client.client.grant_types;
+  auto allows = [&](std::string_view g) { return std::find(allowed.begin(), allowed.end(), g) != allowed.end(); };
+  // refresh_token is implied by authorization_code for MCP clients (TK3).
+  if (!allowed.empty() && !allows(grant_type) && !(grant_type == "refresh_token" && allows("authorization_code")))
+    return error_reply(Error::unauthorized_client("this client may not use " + grant_type));
+  auto result = grant_type == "authorization_code" ? exchange_authorization_code(ctx, client, form)
+                                                   : refresh_access_token(ctx, client, form);
   if (auto* error = std::get_if<Error>(&result)) return error_reply(*error);
   return json_reply(http::status::ok, std::get<boost::json::object>(result));
+}
+
+}  // namespace
+
+boost::asio::awaitable<net::Reply> token_endpoint(ServerContext& ctx, ClientResolver& clients, const net::Request& request) {
+  auto read = read_token_request(request);
+  if (auto* refusal = std::get_if<net::Reply>(&read)) co_return std::move(*refusal);
+  const auto& form = std::get<net::Form>(read);
+  bool used_basic = false;
+  auto authenticated = co_await authenticate_client(ctx, clients, request, form, used_basic);
+  if (auto* error = std::get_if<Error>(&authenticated)) co_return error_reply(*error, used_basic);
+  co_return grant(ctx, std::get<AuthenticatedClient>(authenticated), form);
 }
 
 }  // namespace gatehouse::oauth

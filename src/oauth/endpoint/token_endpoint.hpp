@@ -7,11 +7,15 @@
 #include "oauth/error.hpp"
 #include "store/client_store.hpp"
 
+#include <boost/asio/awaitable.hpp>
+
 #include <variant>
 
 namespace gatehouse::oauth {
 
-net::Reply token_endpoint(ServerContext& ctx, const net::Request& request);
+class ClientResolver;
+
+boost::asio::awaitable<net::Reply> token_endpoint(ServerContext& ctx, ClientResolver& clients, const net::Request& request);
 
 // Shared by the endpoints that take forms: POST, form content type, a body
 // that parses, no duplicated parameters (RFC 6749 §3.1).
@@ -22,7 +26,10 @@ std::variant<net::Form, Error> read_oauth_form(const net::Request& request);
 struct ClientFormRequest {
   net::Form form;
   store::Client client;
+  std::string method;  // how the client authenticated ("none", ...)
 };
-std::variant<ClientFormRequest, net::Reply> read_client_form(ServerContext& ctx, const net::Request& request);
+boost::asio::awaitable<std::variant<ClientFormRequest, net::Reply>> read_client_form(ServerContext& ctx,
+                                                                                     ClientResolver& clients,
+                                                                                     const net::Request& request);
 
 }  // namespace gatehouse::oauth
