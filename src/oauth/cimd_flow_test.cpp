@@ -3,6 +3,7 @@
 // fetcher (the real HTTPS client and SSRF guard have their own tests, and
 // tests/e2e/cimd.test.mjs runs all of it against a local HTTPS host).
 // Each test is named after the INTEROP id it checks.
+#include "crypto/test_jws_signer.hpp"
 #include "support/oauth_fixture.hpp"
 
 #include <gtest/gtest.h>
@@ -283,6 +284,107 @@ TEST_F(CimdFlow, CI3_UnfetchableDocumentAtTheTokenEndpointIsInvalidClient) {
   auto reply = h.send(OAuthHarness::form_request("/token", p));
   EXPECT_EQ(reply.response.result(), http::status::unauthorized);
   EXPECT_EQ(error_of(reply), "invalid_client");
+}
+
+// ---- private_key_jwt (RFC 7523) ----
+
+constexpr std::string_view kJwtBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+struct PrivateKeyJwtFlow : CimdFlow {
+  crypto::EcKey key = crypto::EcKey::generate();
+
+  json::object signing_document(bool by_uri) {
+    auto d = document();
+    d["token_endpoint_auth_method"] = "private_key_jwt";
+    json::object jwks{{"keys", json::array{key.public_jwk("k1")}}};
+    if (by_uri) {
+      d["jwks_uri"] = "https://app.example.com/oauth/jwks.json";
+      web.serve("https://app.example.com/oauth/jwks.json", jwks);
+    } else {
+      d["jwks"] = jwks;
+    }
+    return d;
+  }
+
+  std::string assertion(std::int64_t now, std::string jti = crypto::random_token(12),
+                        std::string audience = std::string(kIssuer) + "/token") {
+    json::object claims{{"iss", kDocUrl}, {"sub", kDocUrl}, {"aud", audience},
+                        {"iat", now}, {"exp", now + 120}, {"jti", std::move(jti)}};
+    return crypto::testing::sign_jws({{"alg", "ES256"}, {"typ", "JWT"}, {"kid", "k1"}}, claims, key);
+  }
+
+  net::Reply exchange_with(OAuthHarness& h, const std::string& code, const Pkce& pkce, const std::string& signed_assertion) {
+    Params p{{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", std::string(kRedirect)},
+             {"code_verifier", pkce.verifier}, {"client_assertion_type", std::string(kJwtBearer)},
+             {"client_assertion", signed_assertion}};
+    return h.send(OAuthHarness::form_request("/token", p));
+  }
+};
+
+TEST_F(PrivateKeyJwtFlow, RFC7523_SignedAssertionWithInlineJwksGetsTokens) {
+  web.serve(std::string(kDocUrl), signing_document(false));
+  OAuthHarness h(store::open_memory_stores(), cimd_options(web));
+  auto pkce = Pkce::make();
+  auto code = h.authorize_code(cimd_client(), pkce);
+  auto reply = exchange_with(h, code, pkce, assertion(h.now));
+  ASSERT_EQ(reply.response.result(), http::status::ok) << reply.response.body();
+  EXPECT_TRUE(h.accepted(OAuthHarness::tokens_of(reply).access_token));
+}
+
+TEST_F(PrivateKeyJwtFlow, RFC7523_JwksUriIsFetchedAndCached) {
+  web.serve(std::string(kDocUrl), signing_document(true));
+  OAuthHarness h(store::open_memory_stores(), cimd_options(web));
+  for (int i = 0; i < 2; ++i) {
+    auto pkce = Pkce::make();
+    auto code = h.authorize_code(cimd_client(), pkce);
+    auto reply = exchange_with(h, code, pkce, assertion(h.now));
+    ASSERT_EQ(reply.response.result(), http::status::ok) << reply.response.body();
+  }
+  EXPECT_EQ(web.fetches.load(), 2);  // the document once, the key set once
+}
+
+TEST_F(PrivateKeyJwtFlow, RFC7523_AReplayedAssertionIsRefused) {
+  web.serve(std::string(kDocUrl), signing_document(false));
+  OAuthHarness h(store::open_memory_stores(), cimd_options(web));
+  auto signed_assertion = assertion(h.now, "jti-once");
+  auto pkce = Pkce::make();
+  ASSERT_EQ(exchange_with(h, h.authorize_code(cimd_client(), pkce), pkce, signed_assertion).response.result(),
+            http::status::ok);
+  auto pkce2 = Pkce::make();
+  auto replay = exchange_with(h, h.authorize_code(cimd_client(), pkce2), pkce2, signed_assertion);
+  EXPECT_EQ(replay.response.result(), http::status::unauthorized);
+  EXPECT_EQ(error_of(replay), "invalid_client");
+  EXPECT_NE(replay.response.body().find("already used"), std::string::npos);
+}
+
+TEST_F(PrivateKeyJwtFlow, RFC7523_AssertionIsRequiredAndMustBeGood) {
+  web.serve(std::string(kDocUrl), signing_document(false));
+  OAuthHarness h(store::open_memory_stores(), cimd_options(web));
+  auto pkce = Pkce::make();
+  auto code = h.authorize_code(cimd_client(), pkce);
+  // Public-client style: refused, the document asks for an assertion.
+  auto bare = h.exchange(cimd_client(), code, pkce);
+  EXPECT_EQ(bare.response.result(), http::status::unauthorized);
+  EXPECT_EQ(error_of(bare), "invalid_client");
+  // Wrong audience, and a key the document does not publish.
+  EXPECT_EQ(error_of(exchange_with(h, code, pkce, assertion(h.now, "a", "https://elsewhere.example/token"))),
+            "invalid_client");
+  key = crypto::EcKey::generate();
+  EXPECT_EQ(error_of(exchange_with(h, code, pkce, assertion(h.now, "b"))), "invalid_client");
+}
+
+TEST_F(CimdFlow, RFC7523_AssertionFromAPublicDocumentClientIsRefused) {
+  web.serve(std::string(kDocUrl), document());
+  OAuthHarness h(store::open_memory_stores(), cimd_options(web));
+  auto key = crypto::EcKey::generate();
+  json::object claims{{"iss", kDocUrl}, {"sub", kDocUrl}, {"aud", std::string(kIssuer) + "/token"},
+                      {"exp", h.now + 60}, {"jti", "x"}};
+  Params p{{"grant_type", "refresh_token"}, {"refresh_token", "ghr_none"},
+           {"client_assertion_type", std::string(kJwtBearer)},
+           {"client_assertion", crypto::testing::sign_jws({{"alg", "ES256"}}, claims, key)}};
+  auto reply = h.send(OAuthHarness::form_request("/token", p));
+  EXPECT_EQ(reply.response.result(), http::status::unauthorized);
+  EXPECT_NE(reply.response.body().find("none"), std::string::npos);
 }
 
 }  // namespace
