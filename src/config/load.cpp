@@ -734,6 +734,14 @@ class FileReader {
     throw ConfigError(where + title(f) + " " + std::string(f.requirement) + ", got " + describe(node));
   }
 
+  // Item `i` (from 0) of the array `array` is not what the field takes.
+  [[noreturn]] void wrong_item(const Field& f, const toml::node& array, const toml::node& item, std::size_t i,
+                               std::string_view note = {}) const {
+    throw ConfigError(at(item.source().begin.line > 0 ? item.source() : array.source()) + title(f) + " " +
+                      std::string(f.requirement) + ", but item " + std::to_string(i + 1) + " is " + describe(item) +
+                      std::string(note));
+  }
+
   void apply_value(const Field& f, const toml::node& node, const std::string& where) {
     Config& c = config_;
     if (auto m = std::get_if<std::string Config::*>(&f.member)) {
@@ -757,10 +765,7 @@ class FileReader {
       std::vector<std::string> items;
       for (std::size_t i = 0; i < array->size(); ++i) {
         const toml::node& item = *array->get(i);
-        if (!item.is_string())
-          throw ConfigError(at(item.source().begin.line > 0 ? item.source() : node.source()) + title(f) + " " +
-                            std::string(f.requirement) + ", but item " + std::to_string(i + 1) + " is " +
-                            describe(item));
+        if (!item.is_string()) wrong_item(f, node, item, i);
         items.push_back(item.as_string()->get());
       }
       c.*(*m) = std::move(items);
@@ -771,9 +776,7 @@ class FileReader {
       for (std::size_t i = 0; i < array->size(); ++i) {
         const toml::node& item = *array->get(i);
         if (!item.is_integer() || item.as_integer()->get() < 1 || item.as_integer()->get() > 65535)
-          throw ConfigError(at(item.source().begin.line > 0 ? item.source() : node.source()) + title(f) + " " +
-                            std::string(f.requirement) + ", but item " + std::to_string(i + 1) + " is " +
-                            describe(item) + " (ports are 1 to 65535)");
+          wrong_item(f, node, item, i, " (ports are 1 to 65535)");
         ports.push_back(static_cast<std::uint16_t>(item.as_integer()->get()));
       }
       c.*(*m) = std::move(ports);
@@ -843,6 +846,19 @@ std::string unknown_variable(std::string_view name) {
   return out + "; unset it, or use one of " + join_and(names);
 }
 
+// A list in an environment variable: comma-separated, items trimmed, empty
+// items dropped ("a, b,,c" is a, b and c).
+std::vector<std::string_view> comma_items(std::string_view value) {
+  std::vector<std::string_view> items;
+  while (!value.empty()) {
+    auto comma = value.find(',');
+    if (auto item = trim(value.substr(0, comma)); !item.empty()) items.push_back(item);
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return items;
+}
+
 void apply_variable(Config& c, const Field& f, std::string_view name, std::string_view raw) {
   const std::string where = "environment variable " + std::string(name) + ": ";
   const std::string_view value = trim(raw);
@@ -863,28 +879,16 @@ void apply_variable(Config& c, const Field& f, std::string_view name, std::strin
       wrong("must be true, false, 1, 0, yes or no");
   } else if (auto m = std::get_if<std::vector<std::string> Config::*>(&f.member)) {
     std::vector<std::string> items;
-    std::string_view rest = value;
-    while (!rest.empty()) {
-      auto comma = rest.find(',');
-      auto item = trim(rest.substr(0, comma));
-      if (!item.empty()) items.emplace_back(item);
-      if (comma == std::string_view::npos) break;
-      rest.remove_prefix(comma + 1);
-    }
+    for (auto item : comma_items(value)) items.emplace_back(item);
     c.*(*m) = std::move(items);
   } else if (auto m = std::get_if<std::vector<std::uint16_t> Config::*>(&f.member)) {
     std::vector<std::uint16_t> ports;
-    std::string_view rest = value;
-    while (!rest.empty()) {
-      auto comma = rest.find(',');
-      auto item = trim(rest.substr(0, comma));
+    for (auto item : comma_items(value)) {
       unsigned port = 0;
       auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), port);
       if (!all_digits(item) || ec != std::errc{} || end != item.data() + item.size() || port < 1 || port > 65535)
         wrong("must be comma-separated port numbers from 1 to 65535, e.g. 443,8443");
       ports.push_back(static_cast<std::uint16_t>(port));
-      if (comma == std::string_view::npos) break;
-      rest.remove_prefix(comma + 1);
     }
     c.*(*m) = std::move(ports);
   } else {  // integers
