@@ -17,16 +17,15 @@
 //       link-local addresses are refused before any connection is made.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { authorizeHeadless } from './lib/authorize.mjs';
+import { jsonAnswer, makeCertificates, startDocumentHost } from './lib/document-host.mjs';
 import { repoRoot, startServer } from './lib/server.mjs';
 
 const TEST_TIMEOUT_MS = 60_000;
@@ -37,26 +36,13 @@ const CLAUDE_CALLBACK = 'https://claude.ai/api/mcp/auth_callback';
 const CLAUDE_CODE_ID = 'https://claude.ai/oauth/claude-code-client-metadata';
 
 let dir;
-let host; // { port, origin, requests: Map(path -> count), close }
+let host; // lib/document-host.mjs
 let server;
 let strictServer;
 let admin;
 
 // ---------------------------------------------------------------------------
-// The certificate authority and the document host
-
-function makeCertificates(into) {
-  const run = (...args) => execFileSync('openssl', args, { cwd: into, stdio: ['ignore', 'ignore', 'pipe'] });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  run('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=gatehouse e2e CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-  run('req', ...ec, '-keyout', 'host.key', '-out', 'host.csr', '-subj', '/CN=localhost');
-  writeFileSync(path.join(into, 'host.ext'),
-    'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n');
-  run('x509', '-req', '-in', 'host.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'host.pem',
-    '-days', '2', '-extfile', 'host.ext');
-  return { ca: path.join(into, 'ca.pem'), key: readFileSync(path.join(into, 'host.key')), cert: readFileSync(path.join(into, 'host.pem')) };
-}
+// The documents
 
 // Documents by path; each a function of the host's origin returning
 // { status, headers, body, delayMs }.
@@ -88,56 +74,7 @@ function document(clientId, extra = {}) {
   };
 }
 
-function json(body, headers = {}) {
-  return { status: 200, headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) };
-}
-
-async function startDocumentHost({ key, cert }) {
-  const requests = new Map();
-  const timers = new Set();
-  const srv = createHttpsServer({ key, cert }, (req, res) => {
-    const url = new URL(req.url, 'https://127.0.0.1');
-    requests.set(url.pathname, (requests.get(url.pathname) ?? 0) + 1);
-    requests.set('headers:' + url.pathname, req.headers);
-    const make = documents[url.pathname];
-    if (!make) {
-      res.writeHead(404).end();
-      return;
-    }
-    const d = make(`https://127.0.0.1:${srv.address().port}`);
-    const send = () => {
-      if (d.chunked) {
-        res.writeHead(d.status, d.headers);
-        for (let i = 0; i < d.body.length; i += 1000) res.write(d.body.slice(i, i + 1000));
-        res.end();
-      } else {
-        res.writeHead(d.status, { ...d.headers, 'Content-Length': Buffer.byteLength(d.body) }).end(d.body);
-      }
-    };
-    if (d.delayMs) {
-      const t = setTimeout(() => {
-        timers.delete(t);
-        if (!res.destroyed) send();
-      }, d.delayMs);
-      timers.add(t);
-    } else {
-      send();
-    }
-  });
-  await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = srv.address().port;
-  return {
-    port,
-    origin: `https://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise((resolve) => {
-        for (const t of timers) clearTimeout(t);
-        srv.closeAllConnections?.();
-        srv.close(resolve);
-      }),
-  };
-}
+const json = jsonAnswer;
 
 // Claude's shipped pins, rewritten with "use": "always" so that no test
 // contacts claude.ai.
@@ -154,7 +91,7 @@ function alwaysPins(into) {
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-e2e-cimd-'));
   const certs = makeCertificates(dir);
-  host = await startDocumentHost(certs);
+  host = await startDocumentHost(certs, documents);
   const env = {
     GATEHOUSE_OAUTH_CIMD_ALLOWED_PORTS: `443,${host.port}`,
     GATEHOUSE_OAUTH_CIMD_FETCH_TIMEOUT: '1',
@@ -302,7 +239,7 @@ test('(a) SDK client with clientMetadataUrl: CIMD sign-in without /register, the
     assert.ok(!/\/register|registered client/.test(server.logs()), 'the server log shows no registration');
     assert.match(server.logs(), /fetched client metadata document https:\/\/127\.0\.0\.1:\d+\/sdk-client\.json/);
     // CI2: what the fetch looked like.
-    const headers = host.requests.get('headers:/sdk-client.json');
+    const headers = host.headers('/sdk-client.json');
     assert.match(headers.accept ?? '', /application\/json/);
     assert.equal(headers.cookie, undefined);
     assert.equal(headers.authorization, undefined);
@@ -325,13 +262,13 @@ const badDocuments = [
 for (const [docPath, reason, what] of badDocuments) {
   test(`(b) ${what} ends on an error page naming the reason`, { timeout: TEST_TIMEOUT_MS }, async () => {
     await withLogs(server, async () => {
-      const before = host.requests.get(docPath) ?? 0;
+      const before = host.count(docPath);
       const page = await getPage(authorizeUrl(server, `${host.origin}${docPath}`, 'https://app.example.com/callback', pkce().challenge));
       assert.equal(page.status, 400, page.body);
       assert.equal(page.location, null, 'never a redirect');
       assert.match(page.body, /could not be verified/);
       assert.match(page.body, reason);
-      assert.equal((host.requests.get(docPath) ?? 0) - before, 1, 'fetched exactly once (no redirect followed, no retry)');
+      assert.equal(host.count(docPath) - before, 1, 'fetched exactly once (no redirect followed, no retry)');
       assert.match(server.logs(), new RegExp(`client metadata document https://127\\.0\\.0\\.1:${host.port}${docPath.replace('.', '\\.')} refused`));
     });
   });
@@ -345,14 +282,14 @@ test('(b) CI4: a redirect_uri the document does not list ends on an error page',
 });
 
 test('(b) CI5: a good document is fetched once and then reused', async () => {
-  const before = host.requests.get('/good.json') ?? 0;
+  const before = host.count('/good.json');
   for (let i = 0; i < 3; i++) {
     const page = await getPage(authorizeUrl(server, `${host.origin}/good.json`, 'https://app.example.com/callback', pkce().challenge));
     assert.equal(page.status, 200, page.body);
     assert.match(page.body, /name="step" value="login"/);
   }
   // The redirect_uri test above may have fetched it already.
-  assert.ok((host.requests.get('/good.json') ?? 0) - before <= 1, 'at most one fetch for three authorizations');
+  assert.ok(host.count('/good.json') - before <= 1, 'at most one fetch for three authorizations');
 });
 
 test('(b) AZ6: the consent page warns when every redirect is loopback', async () => {
@@ -395,7 +332,7 @@ test('(c) Claude Code pinned client id works with http://localhost:<any port>/ca
 
 test('(d) CI3: without --insecure-dev, loopback, private and link-local document URLs are refused before connecting', async () => {
   await withLogs(strictServer, async () => {
-    const before = host.requests.get('/good.json') ?? 0;
+    const before = host.count('/good.json');
     for (const id of [
       `https://127.0.0.1:${host.port}/good.json`,
       `https://localhost:${host.port}/good.json`,
@@ -409,6 +346,6 @@ test('(d) CI3: without --insecure-dev, loopback, private and link-local document
       assert.equal(page.location, null, id);
       assert.match(page.body, /not a public internet address/, id);
     }
-    assert.equal((host.requests.get('/good.json') ?? 0) - before, 0, 'the document host was never contacted');
+    assert.equal(host.count('/good.json') - before, 0, 'the document host was never contacted');
   });
 });
