@@ -302,8 +302,13 @@ net::Reply AuthorizeEndpoint::login_page(const Flow& flow, const Browser& browse
   auto sealed = requests_.seal(flow.to_json());
   std::string notice_html;
   if (!notice.empty()) notice_html = "<p class=\"notice error\" role=\"alert\">" + web::escape_html(notice) + "</p>";
+  // A metadata-document client's name is its own claim: say whose domain vouches for it.
+  std::string domain_html;
+  if (!flow.verified_host.empty())
+    domain_html = " <span class=\"muted\">(from " + web::escape_html(flow.verified_host) + ")</span>";
   auto html = web::render_page("login.html", "Sign in",
                                {{"client_name", flow.client_name},
+                                {"client_domain", domain_html},
                                 {"request", sealed},
                                 {"csrf_token", csrf_for(requests_, browser.id, sealed)},
                                 {"notice", notice_html},
