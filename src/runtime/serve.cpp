@@ -64,6 +64,9 @@ void configure_cimd(const config::Config& config, oauth::AuthorizationServerOpti
   cimd.cache_max = config.cimd_cache_max_lifetime;
   cimd.cache_limits.max_entries = config.cimd_cache_entries;
   cimd.cache_limits.max_bytes = config.cimd_cache_entries * 8 * 1024;
+  // A document that expired is still used when its host fails, for as long
+  // as a document may be cached at most.
+  cimd.cache_limits.stale_if_error = config.cimd_cache_max_lifetime;
 
   options.pins = config.pin_claude_documents ? oauth::PinnedDocuments::builtin() : oauth::PinnedDocuments{};
   for (const auto& file : config.pinned_client_documents) {

@@ -61,7 +61,11 @@ ResolvedClient ClientResolver::from_document(std::shared_ptr<const ClientMetadat
 boost::asio::awaitable<FetchCache<ClientMetadataDocument>::FetchResult> ClientResolver::fetch(std::string url) {
   using Result = FetchCache<ClientMetadataDocument>::FetchResult;
   auto response = co_await fetcher_(url, kMaxClientMetadataDocumentBytes);
-  if (auto* failure = std::get_if<net::FetchFailure>(&response)) co_return Result{fetch_failure_reason(*failure)};
+  if (auto* failure = std::get_if<net::FetchFailure>(&response)) {
+    spdlog::info("client metadata document {} could not be fetched: {} ({})", url, failure->reason,
+                 net::to_string(failure->kind));
+    co_return Result{fetch_failure_reason(*failure)};
+  }
   auto& r = std::get<net::HttpsResponse>(response);
   // CI2: 200 only; redirects are not followed (the draft §4: the document
   // must be served at the client_id URL itself).

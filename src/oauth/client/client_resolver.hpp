@@ -38,7 +38,9 @@ struct CimdOptions {
   // Reuse bounds for fetched documents (cache_policy.hpp).
   std::chrono::seconds cache_min{300};
   std::chrono::seconds cache_max{24 * 3600};
-  FetchCacheLimits cache_limits;
+  // Entries, bytes, and how long past its lifetime a document still answers
+  // when its host fails (stale if error).
+  FetchCacheLimits cache_limits{.max_entries = 1000, .max_bytes = 8 * 1024 * 1024, .stale_if_error = std::chrono::hours(24)};
 };
 
 // GET `url` (Accept: application/json), at most `max_body` bytes. The

@@ -6,6 +6,10 @@
 //     (cache_policy.hpp turns Cache-Control/Expires into one); a lifetime of
 //     zero (no-store) is handed to the callers waiting but not kept.
 //     Failures are never cached: the next request fetches again.
+//   - Stale if error (RFC 5861 §4): when the fetch for an expired entry
+//     fails, the expired value is used for up to `stale_if_error` past its
+//     lifetime, so a document host's outage does not end every sign-in and
+//     refresh of its clients at once. Beyond that the failure stands.
 //   - Bounded: least recently used entries go first when there are more than
 //     `max_entries` or their sizes add up to more than `max_bytes`.
 //   - Single flight: while a key is being fetched, further requests for it
@@ -39,12 +43,14 @@ namespace gatehouse::oauth {
 struct FetchCacheLimits {
   std::size_t max_entries = 1000;
   std::size_t max_bytes = 8 * 1024 * 1024;
+  std::chrono::seconds stale_if_error{0};
 };
 
 struct FetchCacheStats {
   std::size_t hits = 0;       // answered from a live entry
   std::size_t fetches = 0;    // fetches started
   std::size_t coalesced = 0;  // requests that waited for another's fetch
+  std::size_t stale = 0;      // failed fetches answered with an expired value
   std::size_t entries = 0;
   std::size_t bytes = 0;
 };
@@ -79,13 +85,11 @@ class FetchCache {
     std::shared_ptr<Channel> wake;
     {
       std::lock_guard lock(mutex_);
-      if (auto it = entries_.find(key); it != entries_.end()) {
-        if (clock_() < it->second.expires) {
-          ++stats_.hits;
-          order_.splice(order_.begin(), order_, it->second.position);
-          co_return Outcome{it->second.value};
-        }
-        drop(it);
+      // An expired entry stays until its fetch succeeds (stale if error).
+      if (auto it = entries_.find(key); it != entries_.end() && clock_() < it->second.expires) {
+        ++stats_.hits;
+        order_.splice(order_.begin(), order_, it->second.position);
+        co_return Outcome{it->second.value};
       }
       if (auto it = flights_.find(key); it != flights_.end()) {
         ++stats_.coalesced;
@@ -107,13 +111,7 @@ class FetchCache {
     // waiter is left behind.
     Publisher publisher{this, key, flight};
     FetchResult result = co_await fetch();
-    if (auto* fresh = std::get_if<Fresh>(&result)) {
-      publisher.publish(Outcome{fresh->value}, fresh);
-      co_return Outcome{fresh->value};
-    }
-    Outcome failure{std::get<std::string>(result)};
-    publisher.publish(failure, nullptr);
-    co_return failure;
+    co_return publisher.publish(std::move(result));
   }
 
   // Forgets `key` (an operator's pin changed, a test).
@@ -150,19 +148,37 @@ class FetchCache {
     Publisher(const Publisher&) = delete;
     Publisher& operator=(const Publisher&) = delete;
     ~Publisher() {
-      if (!done_) publish(Outcome{std::string("the fetch was abandoned")}, nullptr);
+      if (!done_) publish(FetchResult{std::string("the fetch was abandoned")});
     }
-    void publish(const Outcome& outcome, const Fresh* fresh) {
+    // Ends the flight: keeps a fresh value, or falls back to a stale one,
+    // and hands the outcome to every waiter.
+    Outcome publish(FetchResult result) {
       done_ = true;
+      Outcome outcome;
       std::vector<std::shared_ptr<Channel>> waiters;
       {
         std::lock_guard lock(cache_->mutex_);
         cache_->flights_.erase(key_);
-        if (fresh && fresh->lifetime.count() > 0) cache_->store(key_, *fresh);
+        auto old = cache_->entries_.find(key_);
+        if (auto* fresh = std::get_if<Fresh>(&result)) {
+          outcome = fresh->value;
+          if (fresh->lifetime.count() > 0)
+            cache_->store(key_, *fresh);
+          else if (old != cache_->entries_.end())
+            cache_->drop(old);  // no-store: the old value must not be served either
+        } else if (old != cache_->entries_.end() &&
+                   cache_->clock_() < old->second.expires + cache_->limits_.stale_if_error) {
+          ++cache_->stats_.stale;
+          outcome = old->second.value;
+        } else {
+          if (old != cache_->entries_.end()) cache_->drop(old);
+          outcome = std::move(std::get<std::string>(result));
+        }
         waiters.swap(flight_->waiters);
       }
       // Each channel holds one message: try_send never blocks.
       for (auto& w : waiters) w->try_send(boost::system::error_code{}, outcome);
+      return outcome;
     }
 
    private:

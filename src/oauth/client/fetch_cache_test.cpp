@@ -79,6 +79,33 @@ TEST(FetchCache, CI5_NeverCachesFailures) {
   EXPECT_EQ(cache.stats().entries, 1u);
 }
 
+TEST(FetchCache, CI5_StaleValueAnswersAFailedRefetchWithinTheWindow) {
+  FakeClock t;
+  Cache cache({.max_entries = 10, .max_bytes = 1000, .stale_if_error = 3600s}, t.clock());
+  int calls = 0;
+  EXPECT_EQ(value_of(get(cache, "a", fetch_of("one", 300s, calls))), "one");
+  t.now += 301s;
+  EXPECT_EQ(value_of(get(cache, "a", failing("host down", calls))), "one");
+  EXPECT_EQ(cache.stats().stale, 1u);
+  // Still expired: the next request tries again, and a success replaces it.
+  EXPECT_EQ(value_of(get(cache, "a", fetch_of("two", 300s, calls))), "two");
+  EXPECT_EQ(calls, 3);
+  // Past lifetime + window the failure stands, and the entry is gone.
+  t.now += 300s + 3600s;
+  EXPECT_EQ(value_of(get(cache, "a", failing("host down", calls))), "<error: host down>");
+  EXPECT_EQ(cache.stats().entries, 0u);
+}
+
+TEST(FetchCache, CI5_NoStoreAnswerRemovesAnOldValue) {
+  FakeClock t;
+  Cache cache({.max_entries = 10, .max_bytes = 1000, .stale_if_error = 3600s}, t.clock());
+  int calls = 0;
+  get(cache, "a", fetch_of("one", 300s, calls));
+  t.now += 301s;
+  EXPECT_EQ(value_of(get(cache, "a", fetch_of("uncacheable", 0s, calls))), "uncacheable");
+  EXPECT_EQ(value_of(get(cache, "a", failing("host down", calls))), "<error: host down>");
+}
+
 TEST(FetchCache, CI5_ZeroLifetimeIsServedButNotKept) {
   FakeClock t;
   Cache cache({}, t.clock());
