@@ -227,6 +227,20 @@ TEST_F(CimdFlow, CI5_PinnedClaudeDocumentAnswersWhenTheFetchFails) {
   EXPECT_FALSE(tokens.access_token.empty());
 }
 
+TEST_F(CimdFlow, CI5_AfterAFailedFetchThePinAnswersAloneForAWhile) {
+  web.answers[std::string(kClaudeId)] = net::FetchFailure{net::FetchFailureKind::timed_out, "no answer within 5 s"};
+  OAuthHarness h(store::open_memory_stores(), cimd_options(web));
+  auto claude = cimd_client(kClaudeId, kClaudeCallback);
+  for (int i = 0; i < 3; ++i) {
+    auto pkce = Pkce::make();
+    auto code = h.authorize_code(claude, pkce);
+    EXPECT_EQ(h.exchange(claude, code, pkce).response.result(), http::status::ok);
+  }
+  // One slow failure, then the pin alone: three sign-ins and three code
+  // exchanges did not wait for claude.ai again.
+  EXPECT_EQ(web.fetches.load(), 1);
+}
+
 TEST_F(CimdFlow, AZ3_PinnedClaudeCodeDocumentTakesAnyLoopbackPort) {
   OAuthHarness h(store::open_memory_stores(), cimd_options(web));  // no network at all
   for (std::string redirect : {"http://localhost:53682/callback", "http://127.0.0.1:9/callback", "http://localhost/callback"}) {

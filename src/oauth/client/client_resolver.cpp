@@ -46,7 +46,8 @@ ClientResolver::ClientResolver(store::ClientStore& registered, CimdOptions optio
       pins_(std::move(pins)),
       wall_clock_(std::move(wall_clock)),
       documents_(options_.cache_limits, clock),
-      key_sets_(options_.cache_limits, std::move(clock)) {}
+      key_sets_(options_.cache_limits, clock),
+      clock_(std::move(clock)) {}
 
 ResolvedClient ClientResolver::from_document(std::shared_ptr<const ClientMetadataDocument> document,
                                              ClientSource source) const {
@@ -111,7 +112,17 @@ boost::asio::awaitable<std::variant<ResolvedClient, ClientRefusal>> ClientResolv
   if (auto distrust = options_.trust.refusal(host_of(client_id))) co_return refuse(*distrust);
 
   const PinnedDocument* pin = pins_.find(client_id);
-  if (pin && pin->use == PinUse::always)
+  bool pin_alone = pin && pin->use == PinUse::always;
+  if (pin && !pin_alone) {
+    std::lock_guard lock(pin_backoff_mutex_);
+    if (auto it = pin_backoff_.find(client_id); it != pin_backoff_.end()) {
+      if (clock_() < it->second)
+        pin_alone = true;
+      else
+        pin_backoff_.erase(it);
+    }
+  }
+  if (pin_alone)
     co_return Out{from_document(std::make_shared<const ClientMetadataDocument>(pin->document), ClientSource::pinned)};
 
   auto fetch_document = [this, client_id]() { return fetch(client_id); };
@@ -120,8 +131,13 @@ boost::asio::awaitable<std::variant<ResolvedClient, ClientRefusal>> ClientResolv
     co_return Out{from_document(*document, ClientSource::fetched)};
   const auto& reason = std::get<std::string>(outcome);
   if (pin) {
-    spdlog::warn("client metadata document {} unavailable ({}); using the pinned copy from {} (recorded {})", client_id,
-                 reason, pin->origin, pin->recorded);
+    spdlog::warn("client metadata document {} unavailable ({}); using the pinned copy from {} (recorded {}) for the "
+                 "next {} s",
+                 client_id, reason, pin->origin, pin->recorded, options_.cache_min.count());
+    {
+      std::lock_guard lock(pin_backoff_mutex_);
+      pin_backoff_[client_id] = clock_() + options_.cache_min;
+    }
     co_return Out{from_document(std::make_shared<const ClientMetadataDocument>(pin->document), ClientSource::pinned)};
   }
   co_return refuse(reason);

@@ -24,6 +24,8 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <string>
 #include <variant>
 
@@ -95,6 +97,12 @@ class ClientResolver {
   std::function<std::chrono::system_clock::time_point()> wall_clock_;
   FetchCache<ClientMetadataDocument> documents_;
   FetchCache<crypto::JwkSet> key_sets_;
+  // Pinned client ids whose live fetch failed: the pin answers alone until
+  // then, so a host that drops our packets does not cost every sign-in and
+  // token request a full fetch timeout.
+  FetchCache<ClientMetadataDocument>::Clock clock_;
+  std::mutex pin_backoff_mutex_;
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> pin_backoff_;
 };
 
 }  // namespace gatehouse::oauth
