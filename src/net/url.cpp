@@ -16,4 +16,10 @@ std::optional<boost::urls::url_view> parse_url(std::string_view text) {
   return *url;
 }
 
+std::string origin_of(std::string_view text) {
+  auto url = parse_url(text);
+  if (!url) return {};
+  return std::string(url->scheme()) + "://" + std::string(url->encoded_host_and_port());
+}
+
 }  // namespace gatehouse::net

@@ -9,6 +9,7 @@
 #include <boost/url/url_view.hpp>
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace gatehouse::net {
@@ -16,5 +17,9 @@ namespace gatehouse::net {
 // The parsed URL (it refers to `text`, which must outlive it), or nullopt
 // when `text` is not an absolute URI or its authority is ambiguous.
 std::optional<boost::urls::url_view> parse_url(std::string_view text);
+
+// "scheme://host[:port]" of an absolute URL (RFC 6454 §4, as written), or ""
+// when `text` does not parse.
+std::string origin_of(std::string_view text);
 
 }  // namespace gatehouse::net

@@ -24,7 +24,7 @@ struct AuthorizationServerOptions {
   // given a fetcher (net::HttpsClient::get in the serving process).
   CimdOptions cimd;
   DocumentFetcher fetcher;
-  PinnedDocuments pins = PinnedDocuments::builtin();
+  PinnedDocuments pins;  // e.g. PinnedDocuments::builtin(), Claude's two documents
 };
 
 class AuthorizationServer {

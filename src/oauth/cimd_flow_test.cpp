@@ -61,6 +61,7 @@ oauth::AuthorizationServerOptions cimd_options(FakeWeb& web, oauth::CimdTrustPol
   options.cimd.enabled = true;
   options.cimd.trust = std::move(trust);
   options.fetcher = web.fetcher();
+  options.pins = oauth::PinnedDocuments::builtin();
   return options;
 }
 

@@ -35,12 +35,6 @@ namespace http = boost::beast::http;
 
 namespace {
 
-std::string origin_of(const std::string& url) {
-  auto parsed = net::parse_url(url);
-  if (!parsed) return {};
-  return std::string(parsed->scheme()) + "://" + std::string(parsed->encoded_host_and_port());
-}
-
 // Tier 1: the upstream API key named by `[upstream] api_key_env`. A server
 // configured for one refuses to start without it, naming the variable (and
 // never showing the value).
@@ -139,7 +133,7 @@ int serve(const config::Config& config, Server& server, std::function<void(const
   asio::io_context ioc(static_cast<int>(threads));
 
   net::OriginPolicy origin_policy({.loopback_bind = address.is_loopback(),
-                                   .public_origin = origin_of(config.public_url),
+                                   .public_origin = net::origin_of(config.public_url),
                                    .extra_origins = config.allowed_origins,
                                    .extra_hosts = config.allowed_hosts});
   mcp::StreamableHttpOptions mcp_options;

@@ -2,12 +2,12 @@
 
 #include "crypto/encoding.hpp"
 #include "crypto/hmac.hpp"
+#include "crypto/jws.hpp"
 #include "crypto/jwt.hpp"
 #include "oauth/client/client_assertion.hpp"
 #include "oauth/client/client_id_url.hpp"
 #include "oauth/client/client_resolver.hpp"
 
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 namespace gatehouse::oauth {
@@ -53,19 +53,13 @@ std::optional<Error> check_secret(const store::Client& client, const ClientCrede
 // The `sub` of a JWT, read before verification to find the client whose
 // keys verify it (RFC 7523 §3 item 2: sub is the client_id).
 std::optional<std::string> assertion_subject(std::string_view jwt) {
-  if (jwt.size() > crypto::kMaxJwtSize) return std::nullopt;
-  auto first = jwt.find('.');
-  if (first == std::string_view::npos) return std::nullopt;
-  auto second = jwt.find('.', first + 1);
-  if (second == std::string_view::npos) return std::nullopt;
-  auto payload = crypto::base64url_decode(jwt.substr(first + 1, second - first - 1));
-  if (!payload) return std::nullopt;
-  boost::system::error_code ec;
-  auto claims = boost::json::parse(*payload, ec);
-  if (ec || !claims.is_object()) return std::nullopt;
-  const auto* sub = claims.get_object().if_contains("sub");
-  if (!sub || !sub->is_string() || sub->get_string().empty()) return std::nullopt;
-  return std::string(sub->get_string());
+  auto jws = crypto::decode_compact_jws(jwt);
+  if (!jws) return std::nullopt;
+  auto claims = crypto::parse_json_object(jws->payload);
+  if (!claims) return std::nullopt;
+  auto sub = crypto::string_claim(*claims, "sub");
+  if (!sub || sub->empty()) return std::nullopt;
+  return std::string(*sub);
 }
 
 }  // namespace

@@ -50,12 +50,6 @@ std::string set_cookie(std::string_view name, std::string_view value, std::int64
   return c;
 }
 
-std::string origin_of(std::string_view uri) {
-  auto u = net::parse_url(uri);
-  if (!u) return {};
-  return std::string(u->scheme()) + "://" + std::string(u->encoded_host_and_port());
-}
-
 std::string host_of(std::string_view uri) {
   auto u = net::parse_url(uri);
   return u ? std::string(u->encoded_host_and_port()) : std::string(uri);
@@ -348,7 +342,7 @@ net::Reply AuthorizeEndpoint::consent_page(const Flow& flow, const Browser& brow
                                 {"csrf_token", csrf_for(requests_, browser.id, sealed)},
                                 {"notice", notice_html},
                                 {"identity", identity_html}});
-  return with_cookies(page(http::status::ok, std::move(html), origin_of(flow.redirect_uri)), browser.set_cookies);
+  return with_cookies(page(http::status::ok, std::move(html), net::origin_of(flow.redirect_uri)), browser.set_cookies);
 }
 
 net::Reply AuthorizeEndpoint::approve(const Flow& flow, const Browser& browser, bool remember) {
