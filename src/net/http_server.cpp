@@ -12,7 +12,10 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
 #include <mutex>
+
+#include <sys/socket.h>
 #include <unordered_map>
 
 namespace gatehouse::net {
@@ -28,6 +31,8 @@ struct Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
   std::atomic<bool> busy{false};
+  // Counts streamed responses that ended; touched on the connection's strand only.
+  std::uint64_t streams_ended = 0;
 };
 
 // Writes a whole response; false when the connection failed.
@@ -37,15 +42,36 @@ asio::awaitable<bool> write_response(Connection& c, Response& response, std::chr
   co_return !ec;
 }
 
-// While a response streams, the client sends nothing; the socket turning
-// readable with no bytes means it hung up. The stream's owner hears of it at
-// once instead of at the next write (the stateless revision cancels the
-// request; subscriptions end).
-asio::awaitable<void> watch_for_hangup(std::shared_ptr<Connection> c, std::shared_ptr<StreamSource> source) {
-  auto [ec] = co_await c->stream.socket().async_wait(tcp::socket::wait_read, use_tuple);
-  if (ec) co_return;  // the stream ended first
-  boost::system::error_code available_ec;
-  if (c->stream.socket().available(available_ec) == 0 || available_ec) source->abandoned();
+// While a response streams, the client sends nothing; the stream's owner
+// hears of a hang-up at once instead of at the next write (the stateless
+// revision cancels the request; subscriptions end).
+//
+// A readable wake-up is not a hang-up by itself: the reactor may report an
+// edge for bytes a speculative read already consumed (the request's own last
+// segment, read on another thread before its epoll event was handled). Only
+// the socket says what happened, so peek at it: end of stream (0) or a
+// connection error is a hang-up; nothing to read (EAGAIN) is a stale wake-up,
+// so wait again; bytes are a pipelined request, left for the next read.
+//
+// `serial` names the response watched: the watcher runs on the connection's
+// strand and gives up as soon as that response has ended, so it never judges
+// the reads of a later exchange.
+asio::awaitable<void> watch_for_hangup(std::shared_ptr<Connection> c, std::shared_ptr<StreamSource> source,
+                                       std::uint64_t serial) {
+  auto& socket = c->stream.socket();
+  for (;;) {
+    if (c->streams_ended != serial) co_return;
+    auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, use_tuple);
+    if (ec == asio::error::operation_aborted || !socket.is_open() || c->streams_ended != serial)
+      co_return;  // the stream ended first
+    if (ec) break;
+    char byte;
+    auto peeked = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (peeked > 0) co_return;
+    if (peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
+    break;
+  }
+  source->abandoned();
 }
 
 // Streams a response body as HTTP/1.1 chunks (RFC 9112 §7.1). HTTP/1.0 peers
@@ -65,10 +91,12 @@ asio::awaitable<bool> write_stream(std::shared_ptr<Connection> connection, Reply
     reply.stream->abandoned();
     co_return false;
   }
-  asio::co_spawn(c.stream.get_executor(), watch_for_hangup(connection, reply.stream), asio::detached);
+  asio::co_spawn(c.stream.get_executor(), watch_for_hangup(connection, reply.stream, c.streams_ended),
+                 asio::detached);
   struct StopWatching {
     Connection& c;
     ~StopWatching() {
+      ++c.streams_ended;
       boost::system::error_code ignored;
       c.stream.socket().cancel(ignored);
     }
