@@ -133,7 +133,8 @@ using CompletionHandler = std::function<awaitable<Completion>(const CompletionRe
 class ServerEvents {
  public:
   virtual ~ServerEvents() = default;
-  virtual void resource_updated(const std::string& uri) = 0;
+  // `owner`: the only user (Principal::subject) allowed to hear of it; nullopt: everyone subscribed.
+  virtual void resource_updated(const std::string& uri, std::optional<std::string_view> owner) = 0;
   virtual void list_changed(std::string_view method) = 0;  // notifications/*/list_changed
 };
 
@@ -154,8 +155,13 @@ class Server {
   // configuration). Throws std::invalid_argument for an unknown tool.
   Server& require_scopes(std::string_view tool, std::vector<std::string> scopes);
 
-  // Tell subscribed clients that a resource changed (thread-safe).
+  // Tell subscribed clients that a resource changed (thread-safe). Every
+  // subscriber of the URI hears of it, whoever they are: for a resource
+  // whose contents depend on who reads it (per-user data), name the user
+  // whose copy changed with the second form, and only that user's sessions
+  // and subscriptions are told.
   void notify_resource_updated(const std::string& uri);
+  void notify_resource_updated(const std::string& uri, const std::string& subject);
   // Tell connected clients that a list changed: "tools", "resources" or "prompts".
   void notify_list_changed(std::string_view list);
 

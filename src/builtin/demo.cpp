@@ -139,7 +139,8 @@ std::unique_ptr<Server> make_demo(const BuiltinOptions& options) {
                [notes, raw](json::object args, RequestContext& ctx) -> awaitable<ToolResult> {
                  std::string title(args.at("title").as_string());
                  notes->put(ctx.principal().subject, title, std::string(args.at("body").as_string()));
-                 raw->notify_resource_updated("note://" + title);
+                 // A note belongs to one user: only that user's subscribers hear of it (M7).
+                 raw->notify_resource_updated("note://" + title, ctx.principal().subject);
                  co_return ToolResult::text("Saved note \"" + title + "\".");
                });
 

@@ -72,7 +72,7 @@ class EventRecorder final : public ServerEvents {
  public:
   std::vector<std::string> updated;
   std::vector<std::string> list_changed_methods;
-  void resource_updated(const std::string& uri) override { updated.push_back(uri); }
+  void resource_updated(const std::string& uri, std::optional<std::string_view>) override { updated.push_back(uri); }
   void list_changed(std::string_view method) override { list_changed_methods.emplace_back(method); }
 };
 

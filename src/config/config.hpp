@@ -35,7 +35,11 @@ struct Config {
   bool stateless = false;
   std::size_t page_size = 100;
   std::size_t max_sessions = 10000;
+  std::size_t max_sessions_per_user = 100;  // past it the user's least recently used session makes room
   std::chrono::seconds session_idle_timeout{30 * 60};
+  // Bytes of SSE events kept for Last-Event-ID resumption.
+  std::size_t resumption_buffer_per_session = 4 * 1024 * 1024;
+  std::size_t resumption_buffer_total = 256 * 1024 * 1024;
   std::chrono::milliseconds sse_retry{1000};
   std::chrono::seconds sse_keepalive{15};
   std::chrono::seconds client_request_timeout{300};

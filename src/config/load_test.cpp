@@ -62,6 +62,9 @@ std::string dump(const Config& c) {
       << "\nbody_limit=" << c.body_limit << "\nread_timeout=" << c.read_timeout.count()
       << "\nshutdown_grace=" << c.shutdown_grace.count() << "\nstdio=" << c.stdio << "\nstateless=" << c.stateless
       << "\npage_size=" << c.page_size << "\nmax_sessions=" << c.max_sessions
+      << "\nmax_sessions_per_user=" << c.max_sessions_per_user
+      << "\nresumption_buffer_per_session=" << c.resumption_buffer_per_session
+      << "\nresumption_buffer_total=" << c.resumption_buffer_total
       << "\nsession_idle_timeout=" << c.session_idle_timeout.count() << "\nsse_retry=" << c.sse_retry.count()
       << "\nsse_keepalive=" << c.sse_keepalive.count()
       << "\nclient_request_timeout=" << c.client_request_timeout.count()
@@ -86,6 +89,9 @@ Config all_changed() {
   c.stateless = true;
   c.page_size = 7;
   c.max_sessions = 5;
+  c.max_sessions_per_user = 3;
+  c.resumption_buffer_per_session = 7;
+  c.resumption_buffer_total = 9;
   c.session_idle_timeout = 60s;
   c.sse_retry = 250ms;
   c.sse_keepalive = 2s;
@@ -459,7 +465,8 @@ TEST(ApplyEnvironment, Errors) {
        "GATEHOUSE_SERVER_PUBLIC_URL, GATEHOUSE_SERVER_DATA_DIR, GATEHOUSE_SERVER_BACKEND, GATEHOUSE_SERVER_AUTH, "
        "GATEHOUSE_SERVER_THREADS, GATEHOUSE_SERVER_BODY_LIMIT, GATEHOUSE_SERVER_READ_TIMEOUT, "
        "GATEHOUSE_SERVER_SHUTDOWN_GRACE, GATEHOUSE_SERVER_STDIO, GATEHOUSE_SERVER_TRUSTED_PROXIES, GATEHOUSE_MCP_STATELESS, GATEHOUSE_MCP_PAGE_SIZE, "
-       "GATEHOUSE_MCP_MAX_SESSIONS, GATEHOUSE_MCP_SESSION_IDLE_TIMEOUT, GATEHOUSE_MCP_SSE_RETRY, "
+       "GATEHOUSE_MCP_MAX_SESSIONS, GATEHOUSE_MCP_MAX_SESSIONS_PER_USER, GATEHOUSE_MCP_RESUMPTION_BUFFER_PER_SESSION, "
+       "GATEHOUSE_MCP_RESUMPTION_BUFFER_TOTAL, GATEHOUSE_MCP_SESSION_IDLE_TIMEOUT, GATEHOUSE_MCP_SSE_RETRY, "
        "GATEHOUSE_MCP_SSE_KEEPALIVE, GATEHOUSE_MCP_CLIENT_REQUEST_TIMEOUT, GATEHOUSE_MCP_ALLOWED_ORIGINS, "
        "GATEHOUSE_MCP_ALLOWED_HOSTS, GATEHOUSE_MCP_STRICT_PROTOCOL_HEADERS, GATEHOUSE_MCP_LIST_TTL, GATEHOUSE_MCP_REQUEST_STATE_LIFETIME, GATEHOUSE_MCP_REQUEST_STATE_KEY_FILE, GATEHOUSE_OAUTH_SCOPES, GATEHOUSE_OAUTH_ACCESS_TOKEN_LIFETIME, GATEHOUSE_OAUTH_REFRESH_IDLE_LIFETIME, GATEHOUSE_OAUTH_REFRESH_ABSOLUTE_LIFETIME, GATEHOUSE_OAUTH_REFRESH_REUSE_GRACE, GATEHOUSE_OAUTH_UNUSED_CLIENT_LIFETIME, GATEHOUSE_OAUTH_REDIRECT_URI_ALLOWLIST, GATEHOUSE_OAUTH_TOOL_SCOPES, GATEHOUSE_OAUTH_CLIENT_ID_METADATA_DOCUMENTS, GATEHOUSE_OAUTH_CIMD_ALLOWED_HOSTS, GATEHOUSE_OAUTH_CIMD_DENIED_HOSTS, GATEHOUSE_OAUTH_CIMD_ALLOWED_PORTS, GATEHOUSE_OAUTH_CIMD_FETCH_TIMEOUT, GATEHOUSE_OAUTH_CIMD_CACHE_MIN_LIFETIME, GATEHOUSE_OAUTH_CIMD_CACHE_MAX_LIFETIME, GATEHOUSE_OAUTH_CIMD_CACHE_ENTRIES, GATEHOUSE_OAUTH_PINNED_CLIENT_DOCUMENTS, GATEHOUSE_OAUTH_PIN_CLAUDE_DOCUMENTS, GATEHOUSE_UPSTREAM_API_KEY_ENV and GATEHOUSE_LOG_LEVEL"},
       {"GATEHOUSE_SERVER_BODY_LIMIT=4MB",

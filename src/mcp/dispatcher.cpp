@@ -5,6 +5,7 @@
 #include "mcp/protocol_version.hpp"
 #include "mcp/registry.hpp"
 #include "mcp/stateless_request.hpp"
+#include "mcp/tool_scopes.hpp"
 
 #include <boost/asio/multiple_exceptions.hpp>
 
@@ -215,6 +216,16 @@ boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
   const auto* entry = registry_.find_tool(name);
   // MCP 2025-11-25 server/tools "Error Handling": unknown tools are protocol errors.
   if (!entry) throw McpError::invalid_params("Unknown tool: " + name);
+  // RS3: the transports answer a missing scope with 403 before dispatching;
+  // this is the check no path can miss (batches, stateless modes, stdio).
+  if (auto needed = missing_tool_scopes(entry->tool, call.principal); !needed.empty()) {
+    json::array scopes;
+    for (const auto& s : needed) scopes.emplace_back(s);
+    std::string list;
+    for (const auto& s : needed) list += (list.empty() ? "" : " ") + s;
+    throw McpError(kInsufficientScope, "Forbidden: tool " + name + " needs the scope(s) " + list,
+                   json::object{{"error", "insufficient_scope"}, {"requiredScopes", std::move(scopes)}});
+  }
 
   json::object arguments;
   if (auto* args = param(params, "arguments"); args && !args->is_null()) {

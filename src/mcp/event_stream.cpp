@@ -4,21 +4,60 @@
 
 namespace gatehouse::mcp {
 
-EventStream::EventStream(std::string id, Limits limits) : id_(std::move(id)), limits_(limits) {}
+EventStream::EventStream(std::string id, Limits limits, std::shared_ptr<ReplayBudget> budget)
+    : id_(std::move(id)), limits_(limits), budget_(std::move(budget)) {}
+
+EventStream::~EventStream() {
+  if (budget_) budget_->subtract(bytes_);
+}
+
+void EventStream::forget(std::size_t bytes) {
+  bytes_ -= bytes;
+  if (budget_) budget_->subtract(bytes);
+}
 
 void EventStream::push(std::string message) {
   {
     std::lock_guard lock(mutex_);
     if (closed_) return;
     bytes_ += message.size();
+    if (budget_) budget_->add(message.size());
     events_.push_back({next_seq_++, std::move(message)});
     // Keep the newest events for redelivery; at least the one just pushed.
     while (events_.size() > 1 && (events_.size() > limits_.max_events || bytes_ > limits_.max_bytes)) {
-      bytes_ -= events_.front().data.size();
+      forget(events_.front().data.size());
       events_.pop_front();
     }
   }
   signal_.notify();
+}
+
+std::size_t EventStream::bytes() const {
+  std::lock_guard lock(mutex_);
+  return bytes_;
+}
+
+std::size_t EventStream::drop_delivered(std::size_t min_size) {
+  std::lock_guard lock(mutex_);
+  std::size_t freed = 0;
+  for (auto it = events_.begin(); it != events_.end();) {
+    if (it->seq <= delivered_seq_ && it->data.size() >= min_size) {
+      freed += it->data.size();
+      forget(it->data.size());
+      it = events_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return freed;
+}
+
+std::size_t EventStream::drop_all() {
+  std::lock_guard lock(mutex_);
+  std::size_t freed = bytes_;
+  forget(bytes_);
+  events_.clear();
+  return freed;
 }
 
 void EventStream::close() {
@@ -73,6 +112,7 @@ boost::asio::awaitable<std::optional<std::string>> EventStream::next(Cursor& cur
       for (const auto& e : events_) {
         if (e.seq > cursor.last_seq) {
           cursor.last_seq = e.seq;
+          if (e.seq > delivered_seq_) delivered_seq_ = e.seq;
           co_return frame(event_id(e.seq), e.data);
         }
       }
@@ -100,10 +140,13 @@ boost::asio::awaitable<void> EventStream::wait_for_first(std::chrono::steady_clo
   }
 }
 
-std::optional<std::string> EventStream::sole_message() const {
+std::optional<std::string> EventStream::take_sole_message() {
   std::lock_guard lock(mutex_);
-  if (closed_ && !consumed_ && events_.size() == 1 && events_.front().seq == 1) return events_.front().data;
-  return std::nullopt;
+  if (!closed_ || consumed_ || events_.size() != 1 || events_.front().seq != 1) return std::nullopt;
+  std::string message = std::move(events_.front().data);
+  forget(message.size());
+  events_.clear();
+  return message;
 }
 
 std::optional<std::pair<std::string, std::uint64_t>> EventStream::parse_event_id(std::string_view event_id) {

@@ -5,6 +5,7 @@
 // any thread; one consumer at a time writes them out. Every event gets an id
 // "<stream>-<seq>" so a client can resume with Last-Event-ID; the last
 // `capacity` events are kept for that.
+#include "mcp/replay_budget.hpp"
 #include "net/async_signal.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -26,7 +27,11 @@ class EventStream {
     std::size_t max_bytes = 4 * 1024 * 1024;
   };
 
-  EventStream(std::string id, Limits limits);
+  // `budget` (optional) is charged with every byte the stream keeps.
+  EventStream(std::string id, Limits limits, std::shared_ptr<ReplayBudget> budget = nullptr);
+  ~EventStream();
+  EventStream(const EventStream&) = delete;
+  EventStream& operator=(const EventStream&) = delete;
 
   const std::string& id() const noexcept { return id_; }
 
@@ -59,8 +64,18 @@ class EventStream {
   boost::asio::awaitable<void> wait_for_first(std::chrono::steady_clock::duration timeout);
 
   // When the stream closed with exactly one message and nothing was consumed,
-  // that message (so the transport can answer with plain JSON).
-  std::optional<std::string> sole_message() const;
+  // takes that message out (so the transport can answer with plain JSON; a
+  // JSON answer has no event id, so nothing is kept for resumption).
+  std::optional<std::string> take_sole_message();
+
+  // Resumption buffer (H6): the bytes kept, and dropping of events already
+  // written to a consumer that are at least `min_size` bytes long. A client
+  // that lost such an event cannot have it replayed; events never written
+  // are not dropped here. Returns the bytes freed.
+  std::size_t bytes() const;
+  std::size_t drop_delivered(std::size_t min_size);
+  // Drops every event (the stream is abandoned for good); returns the bytes freed.
+  std::size_t drop_all();
 
   std::string event_id(std::uint64_t seq) const { return id_ + "-" + std::to_string(seq); }
 
@@ -78,8 +93,12 @@ class EventStream {
   const std::string id_;
   const Limits limits_;
   mutable std::mutex mutex_;
+  void forget(std::size_t bytes);  // with mutex_ held
+
+  std::shared_ptr<ReplayBudget> budget_;
   std::deque<Event> events_;
   std::size_t bytes_ = 0;
+  std::uint64_t delivered_seq_ = 0;  // the newest event written to a consumer
   std::uint64_t next_seq_ = 1;
   std::uint64_t generation_ = 0;
   bool closed_ = false;

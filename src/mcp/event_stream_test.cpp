@@ -112,14 +112,14 @@ TEST(EventStream, InterruptEndsOneConsumerButKeepsMessages) {
 TEST(EventStream, SoleMessageOnlyWhenClosedWithOne) {
   EventStream a("1", {});
   a.push("x");
-  EXPECT_FALSE(a.sole_message());  // not closed yet
+  EXPECT_FALSE(a.take_sole_message());  // not closed yet
   a.close();
-  EXPECT_EQ(a.sole_message(), "x");
+  EXPECT_EQ(a.take_sole_message(), "x");
   EventStream b("2", {});
   b.push("x");
   b.push("y");
   b.close();
-  EXPECT_FALSE(b.sole_message());
+  EXPECT_FALSE(b.take_sole_message());
 }
 
 TEST(EventStream, WakesAConsumerFromAnotherThread) {

@@ -129,7 +129,11 @@ Server& Server::completion(CompletionHandler handler) {
 }
 
 void Server::notify_resource_updated(const std::string& uri) {
-  registry_->for_each_listener([&](ServerEvents& l) { l.resource_updated(uri); });
+  registry_->for_each_listener([&](ServerEvents& l) { l.resource_updated(uri, std::nullopt); });
+}
+
+void Server::notify_resource_updated(const std::string& uri, const std::string& subject) {
+  registry_->for_each_listener([&](ServerEvents& l) { l.resource_updated(uri, subject); });
 }
 
 void Server::notify_list_changed(std::string_view list) {

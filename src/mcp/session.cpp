@@ -2,6 +2,8 @@
 
 #include "mcp/jsonrpc.hpp"
 
+#include <algorithm>
+
 namespace gatehouse::mcp {
 
 namespace {
@@ -10,13 +12,15 @@ constexpr std::size_t kResumableStreams = 32;
 }
 
 Session::Session(std::string id, std::string version, json::object client_capabilities, json::object client_info,
-                 std::string subject, EventStream::Limits stream_limits)
+                 std::string subject, EventStream::Limits stream_limits,
+                 std::shared_ptr<ReplayBudget> replay_budget)
     : id_(std::move(id)),
       version_(std::move(version)),
       client_capabilities_(std::move(client_capabilities)),
       client_info_(std::move(client_info)),
       subject_(std::move(subject)),
-      stream_limits_(stream_limits) {
+      stream_limits_(stream_limits),
+      replay_budget_(std::move(replay_budget)) {
   touch();
 }
 
@@ -64,7 +68,7 @@ void Session::cancel_request(const json::value& id) {
 
 std::shared_ptr<EventStream> Session::open_request_stream() {
   std::lock_guard lock(mutex_);
-  auto stream = std::make_shared<EventStream>(std::to_string(next_stream_++), stream_limits_);
+  auto stream = std::make_shared<EventStream>(std::to_string(next_stream_++), stream_limits_, replay_budget_);
   streams_.push_back(stream);
   while (streams_.size() > kResumableStreams) streams_.pop_front();
   return stream;
@@ -73,7 +77,7 @@ std::shared_ptr<EventStream> Session::open_request_stream() {
 std::shared_ptr<EventStream> Session::standalone_stream() {
   std::lock_guard lock(mutex_);
   // Stream id 0 is the standalone stream; request streams count from 1.
-  if (!standalone_) standalone_ = std::make_shared<EventStream>("0", stream_limits_);
+  if (!standalone_) standalone_ = std::make_shared<EventStream>("0", stream_limits_, replay_budget_);
   return standalone_;
 }
 
@@ -83,6 +87,27 @@ std::shared_ptr<EventStream> Session::find_stream(const std::string& stream_id) 
   for (const auto& s : streams_)
     if (s->id() == stream_id) return s;
   return nullptr;
+}
+
+std::size_t Session::trim_replay(std::size_t limit) {
+  if (!replay_budget_ || replay_budget_->used() <= limit) return 0;
+  std::lock_guard lock(mutex_);
+  std::vector<EventStream*> all;
+  if (standalone_) all.push_back(standalone_.get());
+  for (auto& s : streams_) all.push_back(s.get());
+  std::size_t freed = 0;
+  auto over = [&] { return replay_budget_->used() > limit; };
+  for (auto* s : all)
+    if (over()) freed += s->drop_delivered(std::max<std::size_t>(replay_budget_->limit() / 4, 1));
+  for (auto* s : all)
+    if (over()) freed += s->drop_delivered(0);
+  while (over()) {
+    auto finished = std::find_if(streams_.begin(), streams_.end(), [](const auto& s) { return s->closed(); });
+    if (finished == streams_.end()) break;
+    freed += (*finished)->drop_all();
+    streams_.erase(finished);
+  }
+  return freed;
 }
 
 void Session::close() {

@@ -19,8 +19,11 @@ namespace gatehouse::mcp {
 
 class Session : public SessionHooks {
  public:
+  // `replay_budget` (optional) bounds the bytes its streams keep for
+  // resumption; see trim_replay.
   Session(std::string id, std::string version, json::object client_capabilities, json::object client_info,
-          std::string subject, EventStream::Limits stream_limits);
+          std::string subject, EventStream::Limits stream_limits,
+          std::shared_ptr<ReplayBudget> replay_budget = nullptr);
 
   const std::string& id() const noexcept { return id_; }
   const std::string& version() const noexcept { return version_; }
@@ -57,6 +60,14 @@ class Session : public SessionHooks {
 
   void close();  // ends every stream (DELETE, expiry, shutdown)
 
+  // H6: brings the bytes kept for resumption down to `limit`, dropping what
+  // a client is least likely to miss first: large events already written
+  // (over a quarter of the session's budget), then every event already
+  // written, then finished request streams, oldest first. Events of streams
+  // still running and never written are kept. Returns the bytes freed.
+  std::size_t trim_replay(std::size_t limit);
+  const std::shared_ptr<ReplayBudget>& replay_budget() const noexcept { return replay_budget_; }
+
  private:
   const std::string id_;
   const std::string version_;
@@ -64,6 +75,7 @@ class Session : public SessionHooks {
   const json::object client_info_;
   const std::string subject_;
   const EventStream::Limits stream_limits_;
+  const std::shared_ptr<ReplayBudget> replay_budget_;
 
   mutable std::mutex mutex_;
   std::optional<LogLevel> log_level_ = LogLevel::debug;

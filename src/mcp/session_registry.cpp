@@ -2,22 +2,33 @@
 
 namespace gatehouse::mcp {
 
-bool SessionRegistry::add(std::shared_ptr<Session> session) {
+SessionRegistry::Added SessionRegistry::add(std::shared_ptr<Session> session) {
   std::shared_ptr<Session> evicted;
   {
     std::lock_guard lock(mutex_);
-    if (sessions_.size() >= limits_.max_sessions) {
+    const auto& subject = session->subject();
+    if (!subject.empty() && per_user_[subject] >= limits_.max_sessions_per_user) {
+      // The user's own least recently used session makes room.
       auto oldest = sessions_.end();
       for (auto it = sessions_.begin(); it != sessions_.end(); ++it)
-        if (oldest == sessions_.end() || it->second->last_seen() < oldest->second->last_seen()) oldest = it;
-      if (oldest == sessions_.end()) return false;
-      evicted = oldest->second;
-      sessions_.erase(oldest);
+        if (it->second->subject() == subject &&
+            (oldest == sessions_.end() || it->second->last_seen() < oldest->second->last_seen()))
+          oldest = it;
+      if (oldest != sessions_.end()) {
+        evicted = std::move(oldest->second);
+        sessions_.erase(oldest);
+        --per_user_[subject];
+      }
     }
+    if (!evicted && sessions_.size() >= limits_.max_sessions) {
+      if (!subject.empty() && per_user_[subject] == 0) per_user_.erase(subject);
+      return Added::full;
+    }
+    if (!subject.empty()) ++per_user_[subject];
     sessions_.emplace(session->id(), std::move(session));
   }
   if (evicted) evicted->close();
-  return true;
+  return Added::added;
 }
 
 std::shared_ptr<Session> SessionRegistry::find(const std::string& id) const {
@@ -34,6 +45,7 @@ std::shared_ptr<Session> SessionRegistry::remove(const std::string& id) {
     if (it == sessions_.end()) return nullptr;
     removed = std::move(it->second);
     sessions_.erase(it);
+    forget_subject(removed->subject());
   }
   removed->close();
   return removed;
@@ -46,6 +58,7 @@ std::size_t SessionRegistry::expire_idle() {
     std::lock_guard lock(mutex_);
     for (auto it = sessions_.begin(); it != sessions_.end();) {
       if (it->second->last_seen() < cutoff) {
+        forget_subject(it->second->subject());
         expired.push_back(std::move(it->second));
         it = sessions_.erase(it);
       } else {
@@ -62,8 +75,15 @@ void SessionRegistry::close_all() {
   {
     std::lock_guard lock(mutex_);
     all.swap(sessions_);
+    per_user_.clear();
   }
   for (auto& [_, s] : all) s->close();
+}
+
+void SessionRegistry::forget_subject(const std::string& subject) {
+  if (subject.empty()) return;
+  auto it = per_user_.find(subject);
+  if (it != per_user_.end() && --it->second == 0) per_user_.erase(it);
 }
 
 std::size_t SessionRegistry::size() const {

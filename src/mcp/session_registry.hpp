@@ -15,13 +15,22 @@ class SessionRegistry {
  public:
   struct Limits {
     std::size_t max_sessions = 10000;
+    // Per authenticated user. A client that opens a session before every
+    // call and never ends one (Claude has been seen to) must not lock its
+    // own user out: at this bound the user's least recently used session
+    // makes room. Anonymous sessions (no authentication) share only the total.
+    std::size_t max_sessions_per_user = 100;
     std::chrono::seconds idle_timeout{30 * 60};
   };
   explicit SessionRegistry(Limits limits) : limits_(limits) {}
 
-  // Adds a session; when full, the least recently used idle session makes
-  // room. Returns false only when every session is busy.
-  bool add(std::shared_ptr<Session> session);
+  enum class Added {
+    added,
+    full,  // the process holds max_sessions: refused, nothing evicted
+  };
+  // Adds a session. Another user's session is never closed to make room:
+  // when the process is full the new session is refused.
+  Added add(std::shared_ptr<Session> session);
   std::shared_ptr<Session> find(const std::string& id) const;
   std::shared_ptr<Session> remove(const std::string& id);
   // Closes and drops sessions idle for longer than the timeout.
@@ -40,9 +49,12 @@ class SessionRegistry {
   }
 
  private:
+  void forget_subject(const std::string& subject);  // with mutex_ held
+
   Limits limits_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
+  std::unordered_map<std::string, std::size_t> per_user_;  // authenticated subjects only
 };
 
 }  // namespace gatehouse::mcp

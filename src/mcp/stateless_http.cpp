@@ -112,7 +112,7 @@ asio::awaitable<net::Reply> StatelessHttp::handle(
   auto meta = std::move(std::get<StatelessRequest>(checked));
   if (meta.legacy_header) note_legacy_header(meta);
 
-  if (message.method == "subscriptions/listen") co_return listen(message);
+  if (message.method == "subscriptions/listen") co_return listen(message, principal);
 
   // SEP-2243: tool arguments marked x-mcp-header must be mirrored in headers.
   if (message.method == "tools/call") {
@@ -168,14 +168,14 @@ asio::awaitable<net::Reply> StatelessHttp::run(jsonrpc::Message message, Statele
       asio::detached);
 
   co_await stream->wait_for_first(std::chrono::hours(1));
-  if (auto only = stream->sole_message())
+  if (auto only = stream->take_sole_message())
     co_return net::reply(net::json_response(status_for(error_code->load()), std::move(*only)));
   // MCP 2026-07-28: closing the response stream cancels the request.
   co_return net::Reply{sse_head(), std::make_shared<SseSource>(stream, stream->attach(0), std::nullopt,
                                                                options_.keepalive, [cancelled] { cancelled->store(true); })};
 }
 
-net::Reply StatelessHttp::listen(const jsonrpc::Message& message) {
+net::Reply StatelessHttp::listen(const jsonrpc::Message& message, const Principal& principal) {
   auto* notifications = message.params.if_contains("notifications");
   if (!notifications || !notifications->is_object())
     return rpc_error(http::status::bad_request, error_code::invalid_params,
@@ -188,7 +188,7 @@ net::Reply StatelessHttp::listen(const jsonrpc::Message& message) {
     filter.resource_uris.clear();
   }
   auto stream = std::make_shared<EventStream>(std::to_string(next_stream_++), options_.stream_limits);
-  auto subscription = std::make_shared<Subscription>(message.id, filter, stream);
+  auto subscription = std::make_shared<Subscription>(message.id, filter, stream, principal.subject);
   // The acknowledgement comes first; nothing is sent on the subscription before it.
   subscription->send("notifications/subscriptions/acknowledged", {{"notifications", filter.to_json()}});
   subscriptions_.add(subscription);

@@ -39,13 +39,15 @@ class StatelessHttp {
       const std::function<net::Reply(const Principal&, const std::vector<std::string>&)>& insufficient_scope = {});
 
   void list_changed(std::string_view method) { subscriptions_.list_changed(method); }
-  void resource_updated(const std::string& uri) { subscriptions_.resource_updated(uri); }
+  void resource_updated(const std::string& uri, std::optional<std::string_view> owner) {
+    subscriptions_.resource_updated(uri, owner);
+  }
   // Ends every subscription stream with its final result (shutdown).
   void close_subscriptions();
   std::size_t subscription_count() const { return subscriptions_.size(); }
 
  private:
-  net::Reply listen(const jsonrpc::Message& message);
+  net::Reply listen(const jsonrpc::Message& message, const Principal& principal);
   boost::asio::awaitable<net::Reply> run(jsonrpc::Message message, StatelessRequest meta, const Principal& principal);
   void note_legacy_header(const StatelessRequest& meta);
 

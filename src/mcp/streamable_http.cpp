@@ -89,6 +89,7 @@ StreamableHttp::StreamableHttp(const Server& server, StreamableHttpOptions optio
       origin_policy_(std::move(origin_policy)),
       dispatcher_(server, options.dispatch),
       sessions_(options.session_limits),
+      replay_total_(std::make_shared<ReplayBudget>(options.replay_bytes_total)),
       stateless_(dispatcher_, {.headers = options.stateless_headers,
                                .stream_limits = options.stream_limits,
                                .keepalive = options.keepalive,
@@ -190,7 +191,10 @@ asio::awaitable<net::Reply> StreamableHttp::post(net::Request& request, const Pr
     if (!allows_batches(session->version()))
       co_return rpc_error(http::status::bad_request, error_code::invalid_request,
                           "Invalid Request: JSON-RPC batches are not part of protocol version " + session->version());
-    std::vector<jsonrpc::Message> requests;
+    // The whole batch is checked before any of it takes effect: a refused
+    // item refuses the batch (one HTTP status answers one POST).
+    std::vector<jsonrpc::Message> messages;
+    messages.reserve(items.size());
     for (auto& item : items) {
       auto classified = jsonrpc::classify(std::move(item));
       if (auto* invalid = std::get_if<jsonrpc::Invalid>(&classified))
@@ -199,6 +203,12 @@ asio::awaitable<net::Reply> StreamableHttp::post(net::Request& request, const Pr
       if (message.method == "initialize")
         co_return rpc_error(http::status::bad_request, error_code::invalid_request,
                             "Invalid Request: initialize must not be part of a batch");
+      if (message.kind == jsonrpc::Kind::request)
+        if (auto refusal = scope_refusal(message, principal)) co_return std::move(*refusal);
+      messages.push_back(std::move(message));
+    }
+    std::vector<jsonrpc::Message> requests;
+    for (auto& message : messages) {
       if (message.kind == jsonrpc::Kind::request) requests.push_back(std::move(message));
       else if (message.kind == jsonrpc::Kind::response)
         session->client_requests().deliver(message.id, std::move(message.result), std::move(message.error));
@@ -213,8 +223,10 @@ asio::awaitable<net::Reply> StreamableHttp::post(net::Request& request, const Pr
     co_return rpc_error(http::status::bad_request, invalid->code, "Invalid Request: " + invalid->message, invalid->id);
   auto& message = std::get<jsonrpc::Message>(classified);
 
-  if (message.kind == jsonrpc::Kind::request && message.method == "initialize")
-    co_return co_await initialize(message, request, principal);
+  if (message.kind == jsonrpc::Kind::request) {
+    if (message.method == "initialize") co_return co_await initialize(message, request, principal);
+    if (auto refusal = scope_refusal(message, principal)) co_return std::move(*refusal);
+  }
 
   if (options_.stateless) {
     if (message.kind == jsonrpc::Kind::request) co_return co_await run_request(std::move(message), nullptr, request, principal);
@@ -239,9 +251,6 @@ asio::awaitable<net::Reply> StreamableHttp::post(net::Request& request, const Pr
     case jsonrpc::Kind::request:
       break;
   }
-  if (options_.insufficient_scope)
-    if (auto needed = missing_tool_scopes(server_, message, principal); !needed.empty())
-      co_return options_.insufficient_scope(principal, needed);
   co_return co_await run_request(std::move(message), std::move(session), request, principal);
 }
 
@@ -263,15 +272,48 @@ asio::awaitable<net::Reply> StreamableHttp::initialize(const jsonrpc::Message& m
 
   // TR4: a random, visible-ASCII session id.
   auto session = std::make_shared<Session>(crypto::random_hex(16), version, std::move(capabilities),
-                                           std::move(client_info), principal.subject, options_.stream_limits);
-  if (!sessions_.add(session))
-    co_return rpc_error(http::status::service_unavailable, kTransportError, "Too many sessions; try again later",
-                        message.id);
+                                           std::move(client_info), principal.subject, options_.stream_limits,
+                                           std::make_shared<ReplayBudget>(options_.replay_bytes_per_session,
+                                                                          replay_total_));
+  // H7: a full server refuses the newcomer; it never closes someone else's
+  // session to make room. RFC 9110 §10.2.3: Retry-After says when to retry.
+  if (sessions_.add(session) == SessionRegistry::Added::full) {
+    spdlog::warn("session refused: the server holds its maximum of {} sessions", options_.session_limits.max_sessions);
+    auto refusal = rpc_error(http::status::service_unavailable, kTransportError,
+                             "Service Unavailable: this server holds its maximum number of MCP sessions; "
+                             "try again later or end unused sessions with DELETE",
+                             message.id);
+    refusal.response.set(http::field::retry_after, "30");
+    co_return refusal;
+  }
   spdlog::info("session {} opened: protocol {}, client {}", session->id(), version,
                json::serialize(session->client_info()));
   reply.response.set(kSessionHeader, session->id());
   (void)request;
   co_return reply;
+}
+
+std::optional<net::Reply> StreamableHttp::scope_refusal(const jsonrpc::Message& message,
+                                                        const Principal& principal) const {
+  if (!options_.insufficient_scope) return std::nullopt;
+  auto needed = missing_tool_scopes(server_, message, principal);
+  if (needed.empty()) return std::nullopt;
+  return options_.insufficient_scope(principal, needed);
+}
+
+void StreamableHttp::trim_replay(Session& session) {
+  session.trim_replay(options_.replay_bytes_per_session);
+  if (!replay_total_->over()) return;
+  // Over the process-wide bound: every session gives up what it can, at most
+  // once a second so a flood of requests does not sweep the registry each time.
+  auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+  auto last = last_sweep_.load();
+  if (now - last < std::chrono::steady_clock::duration(std::chrono::seconds(1)).count()) return;
+  if (!last_sweep_.compare_exchange_strong(last, now)) return;
+  sessions_.for_each([](Session& s) { s.trim_replay(0); });
+  if (replay_total_->over())
+    spdlog::warn("SSE resumption buffers hold {} bytes, over the bound of {}: only undelivered events are left",
+                 replay_total_->used(), replay_total_->limit());
 }
 
 void StreamableHttp::handle_notification(const jsonrpc::Message& message, Session* session) {
@@ -308,11 +350,12 @@ asio::awaitable<net::Reply> StreamableHttp::run_request(jsonrpc::Message message
         if (session) session->end_request(message.id);
         if (!cancelled->load()) stream->push(json::serialize(response));
         stream->close();
+        if (session) trim_replay(*session);
       },
       asio::detached);
 
   co_await stream->wait_for_first(options_.client_request_timeout + std::chrono::seconds(60));
-  if (auto only = stream->sole_message()) {
+  if (auto only = stream->take_sole_message()) {
     co_return net::reply(net::json_response(http::status::ok, std::move(*only)));
   }
   std::string version(kLatestSessionVersion);
@@ -337,6 +380,7 @@ asio::awaitable<net::Reply> StreamableHttp::run_batch(std::vector<jsonrpc::Messa
           if (!cancelled->load()) stream->push(json::serialize(response));
         }
         stream->close();
+        trim_replay(*session);
       },
       asio::detached);
   co_await stream->wait_for_first(options_.client_request_timeout + std::chrono::seconds(60));
@@ -399,11 +443,12 @@ net::Reply StreamableHttp::del(net::Request& request, const Principal& principal
   return net::reply(std::move(r));
 }
 
-void StreamableHttp::resource_updated(const std::string& uri) {
-  stateless_.resource_updated(uri);
+void StreamableHttp::resource_updated(const std::string& uri, std::optional<std::string_view> owner) {
+  stateless_.resource_updated(uri, owner);
   auto message = json::serialize(jsonrpc::make_notification("notifications/resources/updated", {{"uri", uri}}));
+  // M7: a per-user resource's change reaches its owner's sessions only.
   sessions_.for_each([&](Session& s) {
-    if (s.subscribed(uri)) s.standalone_stream()->push(message);
+    if (s.subscribed(uri) && (!owner || s.subject() == *owner)) s.standalone_stream()->push(message);
   });
 }
 

@@ -29,6 +29,11 @@ struct StreamableHttpOptions {
   std::chrono::seconds client_request_timeout{300};
   EventStream::Limits stream_limits;
   SessionRegistry::Limits session_limits;
+  // H6: bytes of SSE events kept for Last-Event-ID resumption, per session
+  // and for all sessions together. Past either bound the oldest and largest
+  // events already written to the client are dropped first.
+  std::size_t replay_bytes_per_session = 4 * 1024 * 1024;
+  std::size_t replay_bytes_total = 256 * 1024 * 1024;
   DispatchOptions dispatch;
   // The stateless revision (2026-07-28) served on the same endpoint.
   StatelessOptions stateless_headers;
@@ -61,9 +66,11 @@ class StreamableHttp : public ServerEvents, public std::enable_shared_from_this<
     stateless_.close_subscriptions();
   }
   std::size_t session_count() const { return sessions_.size(); }
+  // Bytes of SSE events all sessions keep for resumption.
+  std::size_t replay_bytes() const { return replay_total_->used(); }
 
   // ServerEvents
-  void resource_updated(const std::string& uri) override;
+  void resource_updated(const std::string& uri, std::optional<std::string_view> owner) override;
   void list_changed(std::string_view method) override;
 
   StreamableHttp(const Server& server, StreamableHttpOptions options, net::OriginPolicy origin_policy);
@@ -81,6 +88,11 @@ class StreamableHttp : public ServerEvents, public std::enable_shared_from_this<
   boost::asio::awaitable<net::Reply> run_batch(std::vector<jsonrpc::Message> messages, std::shared_ptr<Session> session,
                                                const net::Request& request, const Principal& principal);
   void handle_notification(const jsonrpc::Message& message, Session* session);
+  // RS3: the 403 step-up reply when `message` calls a tool whose scopes the
+  // token lacks. Every path that runs a request asks this first.
+  std::optional<net::Reply> scope_refusal(const jsonrpc::Message& message, const Principal& principal) const;
+  // H6: after a request, keeps `session` and all sessions within their replay bounds.
+  void trim_replay(Session& session);
 
   // Finds the request's session: the session, or the error reply to send.
   std::variant<std::shared_ptr<Session>, net::Reply> lookup_session(const net::Request& request,
@@ -93,6 +105,8 @@ class StreamableHttp : public ServerEvents, public std::enable_shared_from_this<
   net::OriginPolicy origin_policy_;
   Dispatcher dispatcher_;
   SessionRegistry sessions_;
+  std::shared_ptr<ReplayBudget> replay_total_;
+  std::atomic<std::int64_t> last_sweep_{0};  // steady-clock ticks of the last all-session trim
   StatelessHttp stateless_;
 };
 

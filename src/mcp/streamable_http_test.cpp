@@ -2,9 +2,13 @@
 // status and error body the MCP transport spec and INTEROP TR1–TR6 name.
 #include "mcp/streamable_http.hpp"
 
+#include "mcp/tool_scopes.hpp"
+
 #include "support/run.hpp"
 
 #include <gtest/gtest.h>
+
+#include <thread>
 
 namespace gatehouse::mcp {
 namespace {
@@ -26,6 +30,19 @@ std::unique_ptr<Server> make_test_server() {
                  co_return ToolResult::text("done");
                });
   return server;
+}
+
+// A POST to the MCP endpoint as a client sends it.
+net::Request mcp_post(std::string body, std::string session = {}, std::string version = {}) {
+  net::Request r{http::verb::post, "/mcp", 11};
+  r.set(http::field::host, "127.0.0.1");
+  r.set(http::field::content_type, "application/json");
+  r.set(http::field::accept, "application/json, text/event-stream");
+  if (!session.empty()) r.set("Mcp-Session-Id", session);
+  if (!version.empty()) r.set("MCP-Protocol-Version", version);
+  r.body() = std::move(body);
+  r.prepare_payload();
+  return r;
 }
 
 struct Fixture : ::testing::Test {
@@ -294,6 +311,232 @@ TEST(ToolScopes, RS3_MissingToolScopeGetsStepUpReply) {
   EXPECT_EQ(call(Principal{.subject = "u", .scopes = {"mcp"}}).response.result(), http::status::forbidden);
   EXPECT_EQ(asked, std::vector<std::string>{"admin"});
   EXPECT_EQ(call(Principal{.subject = "u", .scopes = {"mcp", "admin"}}).response.result(), http::status::ok);
+}
+
+
+// H1: the per-tool scope check holds on every path that runs a tools/call:
+// a session request, a 2025-03-26 batch, the stateless mode of the session
+// revisions, the 2026-07-28 revision, and the dispatcher itself.
+struct ScopedServer : ::testing::Test {
+  Server server{ServerInfo{.name = "scoped", .version = "1"}};
+  std::atomic<int> runs{0};
+  std::vector<std::string> asked;
+  Principal weak{.subject = "u", .scopes = {"mcp"}};
+  Principal strong{.subject = "u", .scopes = {"mcp", "notes:write"}};
+
+  ScopedServer() {
+    server.tool({.name = "save_note", .description = "writes", .required_scopes = {"notes:write"}},
+                [this](json::object, RequestContext&) -> awaitable<ToolResult> {
+                  ++runs;
+                  co_return ToolResult::text("saved");
+                });
+  }
+  std::shared_ptr<StreamableHttp> transport(bool stateless) {
+    StreamableHttpOptions options;
+    options.stateless = stateless;
+    options.insufficient_scope = [this](const Principal&, const std::vector<std::string>& needed) {
+      asked = needed;
+      return net::reply(net::json_response(http::status::forbidden, R"({"error":"insufficient_scope"})"));
+    };
+    return StreamableHttp::create(server, options, net::OriginPolicy({.loopback_bind = true}));
+  }
+  static net::Request post(std::string body, std::string session = {}, std::string version = {}) {
+    return mcp_post(std::move(body), std::move(session), std::move(version));
+  }
+  static net::Reply send(StreamableHttp& t, net::Request r, const Principal& who) {
+    return testing::run([&]() -> awaitable<net::Reply> { co_return co_await t.handle(r, who); });
+  }
+  static std::string open_session(StreamableHttp& t, const Principal& who, const std::string& version) {
+    auto reply = send(t, post(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":")" +
+                               version + R"(","capabilities":{}}})"),
+                      who);
+    return std::string(reply.response["Mcp-Session-Id"]);
+  }
+  static constexpr const char* kCall =
+      R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"save_note","arguments":{}}})";
+};
+
+TEST_F(ScopedServer, H1_SessionCallWithoutScopeIs403) {
+  auto t = transport(false);
+  auto sid = open_session(*t, weak, "2025-11-25");
+  EXPECT_EQ(send(*t, post(kCall, sid), weak).response.result(), http::status::forbidden);
+  EXPECT_EQ(asked, std::vector<std::string>{"notes:write"});
+  EXPECT_EQ(runs.load(), 0);
+}
+
+TEST_F(ScopedServer, H1_BatchWithoutScopeIs403AndRunsNothing) {
+  auto t = transport(false);
+  auto sid = open_session(*t, weak, "2025-03-26");
+  auto batch = std::string("[") + R"({"jsonrpc":"2.0","id":1,"method":"ping"},)" + kCall + "]";
+  EXPECT_EQ(send(*t, post(batch, sid), weak).response.result(), http::status::forbidden);
+  EXPECT_EQ(asked, std::vector<std::string>{"notes:write"});
+  EXPECT_EQ(runs.load(), 0);
+
+  auto allowed = send(*t, post(batch, open_session(*t, strong, "2025-03-26")), strong);
+  ASSERT_NE(allowed.stream, nullptr);
+  testing::run([&]() -> awaitable<void> {
+    while (co_await allowed.stream->next()) {
+    }
+  });
+  EXPECT_EQ(runs.load(), 1);
+}
+
+TEST_F(ScopedServer, H1_StatelessModeCallWithoutScopeIs403) {
+  auto t = transport(true);
+  EXPECT_EQ(send(*t, post(kCall, {}, "2025-06-18"), weak).response.result(), http::status::forbidden);
+  EXPECT_EQ(runs.load(), 0);
+  EXPECT_EQ(send(*t, post(kCall, {}, "2025-06-18"), strong).response.result(), http::status::ok);
+  EXPECT_EQ(runs.load(), 1);
+}
+
+TEST_F(ScopedServer, H1_DispatcherRefusesACallWithoutScopeWhateverThePath) {
+  Dispatcher dispatcher(server);
+  class NoChannel final : public RequestChannel {
+   public:
+    void notify(std::string_view, json::object) override {}
+    awaitable<json::value> ask(std::string_view, json::object, std::string_view) override { co_return nullptr; }
+    bool cancelled() const override { return false; }
+    void close_response_stream() override {}
+    std::optional<LogLevel> log_level() const override { return std::nullopt; }
+    const json::object& client_capabilities() const override { return caps; }
+    std::string_view protocol_version() const override { return "2025-11-25"; }
+    json::object caps;
+  } channel;
+  auto message = std::get<jsonrpc::Message>(jsonrpc::classify(json::parse(kCall)));
+  auto refused = testing::run([&]() -> awaitable<json::object> { co_return co_await dispatcher.dispatch(Call{message, channel, weak}); });
+  ASSERT_TRUE(refused.contains("error"));
+  EXPECT_EQ(refused.at("error").at("code").as_int64(), kInsufficientScope);
+  EXPECT_EQ(refused.at("error").at("data").at("requiredScopes").as_array().at(0).as_string(), "notes:write");
+  EXPECT_EQ(runs.load(), 0);
+  auto allowed = testing::run([&]() -> awaitable<json::object> { co_return co_await dispatcher.dispatch(Call{message, channel, strong}); });
+  EXPECT_TRUE(allowed.contains("result"));
+  EXPECT_EQ(runs.load(), 1);
+  // Without authentication there are no scopes to hold against anyone.
+  Principal anonymous;
+  testing::run([&]() -> awaitable<json::object> { co_return co_await dispatcher.dispatch(Call{message, channel, anonymous}); });
+  EXPECT_EQ(runs.load(), 2);
+}
+
+
+// M7: carol subscribed to note://x is not told when alice saves her note x.
+TEST_F(Fixture, M7_ResourceUpdatesReachOnlyTheOwnersSessions) {
+  Principal carol{.subject = "carol"};
+  auto alice_sid = initialize();
+  auto carol_sid = testing::run([&]() -> awaitable<std::string> {
+    auto r = post(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25"}})");
+    auto reply = co_await transport->handle(r, carol);
+    co_return std::string(reply.response["Mcp-Session-Id"]);
+  });
+  const char* subscribe = R"({"jsonrpc":"2.0","id":1,"method":"resources/subscribe","params":{"uri":"note://x"}})";
+  EXPECT_EQ(send(post(subscribe, alice_sid)).response.result(), http::status::ok);
+  EXPECT_EQ(send(post(subscribe, carol_sid), carol).response.result(), http::status::ok);
+  auto listen = [&](const std::string& sid, const Principal& who) {
+    net::Request get{http::verb::get, "/mcp", 11};
+    get.set(http::field::host, "localhost");
+    get.set(http::field::accept, "text/event-stream");
+    get.set("Mcp-Session-Id", sid);
+    return send(get, who);
+  };
+  auto alice_stream = listen(alice_sid, alice);
+  auto carol_stream = listen(carol_sid, carol);
+  server->notify_resource_updated("note://x", "alice");
+  transport->close_all();
+  auto updates = [](net::Reply& reply) {
+    std::size_t n = 0;
+    for (const auto& frame : drain(reply)) n += frame.find("notifications/resources/updated") != std::string::npos;
+    return n;
+  };
+  EXPECT_EQ(updates(alice_stream), 1u);
+  EXPECT_EQ(updates(carol_stream), 0u);
+}
+
+// H7: a full server refuses a new session with 503 and Retry-After instead
+// of closing another client's; one user past their own bound gives up their
+// own least recently used session, never someone else's.
+TEST(SessionLimits, H7_FullServerRefusesNewcomerAndKeepsOthersSessions) {
+  auto server = make_test_server();
+  StreamableHttpOptions options;
+  options.session_limits = {.max_sessions = 2, .max_sessions_per_user = 2};
+  auto transport = StreamableHttp::create(*server, options, net::OriginPolicy({.loopback_bind = true}));
+  auto open = [&](const Principal& who) {
+    auto r = mcp_post(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25"}})");
+    return testing::run([&]() -> awaitable<net::Reply> { co_return co_await transport->handle(r, who); });
+  };
+  Principal alice{.subject = "alice"}, bob{.subject = "bob"}, mallory{.subject = "mallory"};
+  auto a = open(alice);
+  auto b = open(bob);
+  auto refused = open(mallory);
+  EXPECT_EQ(refused.response.result(), http::status::service_unavailable);
+  EXPECT_EQ(refused.response[http::field::retry_after], "30");
+  EXPECT_EQ(json::parse(refused.response.body()).at("error").at("code").as_int64(), -32000);
+  EXPECT_EQ(transport->session_count(), 2u);
+
+  // Both sessions still answer.
+  auto ping = [&](const net::Reply& opened, const Principal& who) {
+    auto r = mcp_post(R"({"jsonrpc":"2.0","id":1,"method":"ping"})", std::string(opened.response["Mcp-Session-Id"]));
+    return testing::run([&]() -> awaitable<net::Reply> { co_return co_await transport->handle(r, who); })
+        .response.result();
+  };
+  EXPECT_EQ(ping(a, alice), http::status::ok);
+  EXPECT_EQ(ping(b, bob), http::status::ok);
+}
+
+TEST(SessionLimits, H7_UserPastTheirBoundGivesUpTheirOwnOldestSession) {
+  auto server = make_test_server();
+  StreamableHttpOptions options;
+  options.session_limits = {.max_sessions = 10, .max_sessions_per_user = 2};
+  auto transport = StreamableHttp::create(*server, options, net::OriginPolicy({.loopback_bind = true}));
+  auto request = [](const std::string& body, const std::string& sid) { return mcp_post(body, sid); };
+  auto send = [&](net::Request r, const Principal& who) {
+    return testing::run([&]() -> awaitable<net::Reply> { co_return co_await transport->handle(r, who); });
+  };
+  const std::string init = R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25"}})";
+  const std::string ping = R"({"jsonrpc":"2.0","id":1,"method":"ping"})";
+  Principal alice{.subject = "alice"}, bob{.subject = "bob"};
+  auto bobs = std::string(send(request(init, ""), bob).response["Mcp-Session-Id"]);
+  auto first = std::string(send(request(init, ""), alice).response["Mcp-Session-Id"]);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));  // distinct last-seen times
+  auto second = std::string(send(request(init, ""), alice).response["Mcp-Session-Id"]);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  auto third = send(request(init, ""), alice);
+  EXPECT_EQ(third.response.result(), http::status::ok);
+  EXPECT_EQ(send(request(ping, first), alice).response.result(), http::status::not_found);
+  EXPECT_EQ(send(request(ping, second), alice).response.result(), http::status::ok);
+  EXPECT_EQ(send(request(ping, bobs), bob).response.result(), http::status::ok);
+  EXPECT_EQ(transport->session_count(), 3u);
+}
+
+
+// H6: one client making many streamed calls with large answers holds at most
+// its session's resumption budget (it held 32 answers of up to 4 MB each).
+TEST(ResumptionBuffer, H6_ManyLargeStreamedAnswersStayWithinTheSessionBudget) {
+  Server server(ServerInfo{.name = "big", .version = "1"});
+  server.tool({.name = "big", .description = "logs, then answers with 300 kB"},
+              [](json::object, RequestContext& ctx) -> awaitable<ToolResult> {
+                ctx.log(LogLevel::info, "working");
+                co_return ToolResult::text(std::string(300'000, 'b'));
+              });
+  StreamableHttpOptions options;
+  options.replay_bytes_per_session = 1'000'000;
+  auto transport = StreamableHttp::create(server, options, net::OriginPolicy({.loopback_bind = true}));
+  auto request = [](const std::string& body, const std::string& sid) { return mcp_post(body, sid); };
+  Principal alice{.subject = "alice"};
+  auto send = [&](net::Request r) {
+    return testing::run([&]() -> awaitable<net::Reply> { co_return co_await transport->handle(r, alice); });
+  };
+  auto sid = std::string(
+      send(request(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25"}})", ""))
+          .response["Mcp-Session-Id"]);
+  std::size_t answers = 0;
+  for (int i = 1; i <= 20; ++i) {
+    auto reply = send(request(R"({"jsonrpc":"2.0","id":)" + std::to_string(i) +
+                                  R"(,"method":"tools/call","params":{"name":"big","arguments":{}}})",
+                              sid));
+    ASSERT_NE(reply.stream, nullptr);
+    for (const auto& frame : Fixture::drain(reply)) answers += frame.find("\"result\"") != std::string::npos;
+    EXPECT_LE(transport->replay_bytes(), 1'000'000u + 310'000u) << "after call " << i;
+  }
+  EXPECT_EQ(answers, 20u);
 }
 
 }  // namespace

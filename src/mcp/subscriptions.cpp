@@ -33,8 +33,13 @@ json::object SubscriptionFilter::to_json() const {
   return o;
 }
 
-Subscription::Subscription(json::value id, SubscriptionFilter filter, std::shared_ptr<EventStream> stream)
-    : id_(std::move(id)), key_(jsonrpc::id_key(id_)), filter_(std::move(filter)), stream_(std::move(stream)) {}
+Subscription::Subscription(json::value id, SubscriptionFilter filter, std::shared_ptr<EventStream> stream,
+                           std::string subject)
+    : id_(std::move(id)),
+      key_(jsonrpc::id_key(id_)),
+      filter_(std::move(filter)),
+      stream_(std::move(stream)),
+      subject_(std::move(subject)) {}
 
 void Subscription::send(std::string_view method, json::object params) {
   json::object meta;
@@ -69,9 +74,10 @@ void SubscriptionHub::list_changed(std::string_view method) {
   }
 }
 
-void SubscriptionHub::resource_updated(const std::string& uri) {
+void SubscriptionHub::resource_updated(const std::string& uri, std::optional<std::string_view> owner) {
   for (auto& s : snapshot())
-    if (s->filter().resource_uris.contains(uri)) s->send("notifications/resources/updated", {{"uri", uri}});
+    if (s->filter().resource_uris.contains(uri) && (!owner || s->subject() == *owner))
+      s->send("notifications/resources/updated", {{"uri", uri}});
 }
 
 std::size_t SubscriptionHub::size() const {

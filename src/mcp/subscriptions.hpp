@@ -9,8 +9,10 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gatehouse::mcp {
@@ -32,11 +34,14 @@ class Subscription {
  public:
   // The subscription id is the JSON-RPC id of the subscriptions/listen
   // request (MCP 2026-07-28), which also answers it when the stream ends.
-  Subscription(json::value id, SubscriptionFilter filter, std::shared_ptr<EventStream> stream);
+  // `subject`: the user who listens (Principal::subject; empty without authentication).
+  Subscription(json::value id, SubscriptionFilter filter, std::shared_ptr<EventStream> stream,
+               std::string subject = {});
   const json::value& id() const noexcept { return id_; }
   // A map key for the id (1 and "1" differ).
   const std::string& key() const noexcept { return key_; }
   const SubscriptionFilter& filter() const noexcept { return filter_; }
+  const std::string& subject() const noexcept { return subject_; }
   EventStream& stream() noexcept { return *stream_; }
   // Sends `method` with `params`, tagged with this subscription's id.
   void send(std::string_view method, json::object params);
@@ -46,6 +51,7 @@ class Subscription {
   std::string key_;
   SubscriptionFilter filter_;
   std::shared_ptr<EventStream> stream_;
+  std::string subject_;
 };
 
 class SubscriptionHub {
@@ -56,7 +62,8 @@ class SubscriptionHub {
   void remove(const Subscription* subscription);
   // notifications/{tools,prompts,resources}/list_changed to those who asked.
   void list_changed(std::string_view method);
-  void resource_updated(const std::string& uri);
+  // `owner`: only that user's subscriptions hear of it (per-user resources, M7).
+  void resource_updated(const std::string& uri, std::optional<std::string_view> owner = std::nullopt);
   // Ends every subscription, each with its final `result` message built by `final_message`.
   template <class F>
   void close_all(F&& final_message) {

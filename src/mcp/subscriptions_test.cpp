@@ -114,10 +114,11 @@ struct HubTest : ::testing::Test {
   SubscriptionHub hub;
 
   // A subscription whose id (the subscriptions/listen request id) is the string `id`.
-  std::shared_ptr<EventStream> subscribe(const std::string& id, const char* filter_json) {
+  std::shared_ptr<EventStream> subscribe(const std::string& id, const char* filter_json, std::string subject = {}) {
     auto stream = std::make_shared<EventStream>("s" + id, EventStream::Limits{});
     auto filter = SubscriptionFilter::from_json(json::parse(filter_json).as_object());
-    auto subscription = std::make_shared<Subscription>(json::value(json::string(id)), filter, stream);
+    auto subscription =
+        std::make_shared<Subscription>(json::value(json::string(id)), filter, stream, std::move(subject));
     added[id] = subscription;
     hub.add(subscription);
     return stream;
@@ -182,6 +183,18 @@ TEST_F(HubTest, MO4_ResourceUpdatedOnlyForListedUris) {
   EXPECT_EQ(got_both[1].at("params").at("uri"), "notes://1");
 
   EXPECT_TRUE(messages(list_only).empty());
+}
+
+// M7: a per-user resource's change reaches only its owner's subscriptions,
+// though another user listens to the same URI.
+TEST_F(HubTest, M7_OwnedResourceUpdateReachesOnlyItsOwner) {
+  auto alice = subscribe("a", R"({"resourceSubscriptions":["note://x"]})", "alice");
+  auto carol = subscribe("c", R"({"resourceSubscriptions":["note://x"]})", "carol");
+  hub.resource_updated("note://x", "alice");
+  ASSERT_EQ(messages(alice).size(), 1u);
+  EXPECT_TRUE(messages(carol).empty());
+  hub.resource_updated("note://x");  // a shared resource: everyone subscribed
+  EXPECT_EQ(messages(carol).size(), 1u);
 }
 
 TEST_F(HubTest, MO4_EveryNotificationCarriesItsSubscriptionId) {

@@ -141,7 +141,11 @@ int serve(const config::Config& config, Server& server, std::function<void(const
   mcp_options.sse_retry = config.sse_retry;
   mcp_options.keepalive = config.sse_keepalive;
   mcp_options.client_request_timeout = config.client_request_timeout;
-  mcp_options.session_limits = {.max_sessions = config.max_sessions, .idle_timeout = config.session_idle_timeout};
+  mcp_options.session_limits = {.max_sessions = config.max_sessions,
+                                .max_sessions_per_user = config.max_sessions_per_user,
+                                .idle_timeout = config.session_idle_timeout};
+  mcp_options.replay_bytes_per_session = config.resumption_buffer_per_session;
+  mcp_options.replay_bytes_total = config.resumption_buffer_total;
   mcp_options.dispatch.page_size = config.page_size;
   mcp_options.dispatch.upstream_api_key = upstream_api_key(config);
   mcp_options.dispatch.list_ttl_ms = config.list_ttl.count();
