@@ -167,9 +167,12 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", flags.listen, "Address to listen on, HOST:PORT (default 127.0.0.1:8080; port 0 picks one)");
   serve->add_option("--public-url", flags.public_url, "URL clients use to reach this server, e.g. https://mcp.example.com");
   serve->add_option("--data-dir", flags.data_dir,
-                    "Directory for state (default ./var; with --stdio $XDG_DATA_HOME/gatehouse or ~/.local/share/gatehouse)");
+                    "Directory for state (default ./var; with --stdio $XDG_DATA_HOME/gatehouse or "
+                    "~/.local/share/gatehouse)");
   serve->add_option("--backend", flags.backend, "What to serve: builtin:demo (default) or builtin:everything");
-  serve->add_option("--auth", flags.auth, "Authentication: none (default), oauth, or api-key (private deployments; not for Claude)");
+  serve->add_option("--auth", flags.auth,
+                    "Authentication over HTTP: none (default), oauth, or api-key (private deployments; not for "
+                    "Claude); stdio takes none");
   serve->add_flag("--stdio", flags.stdio, "Speak newline-delimited JSON-RPC on stdin/stdout instead of HTTP");
   serve->add_flag("--stateless", flags.stateless, "No MCP sessions: every POST stands alone");
   serve->add_option("--log-level", flags.log_level, "trace, debug, info (default), warn or error");
@@ -238,7 +241,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // --help and --version end parsing too, successfully.
     if (e.get_exit_code() != 0)
-      if (auto problem = gatehouse::cli::diagnose(spec_of(app, "gatehouse", {"doctor"}), std::vector<std::string>(argv + 1, argv + argc))) {
+      if (auto problem = gatehouse::cli::diagnose(spec_of(app, "gatehouse", {"doctor"}),
+                                                  std::vector<std::string>(argv + 1, argv + argc))) {
         std::cerr << "gatehouse: " << *problem << "\n";
         return 2;
       }

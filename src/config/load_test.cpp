@@ -441,7 +441,8 @@ TEST(OperatorExperience, L10_StdioRefusesAnAuthMode) {
     note_flag(c, "stdio", "--stdio");
     note_flag(c, "auth", "--auth");
     EXPECT_EQ(error_of([&] { validate(c); }),
-              "--stdio cannot be used with --auth oauth" + why + "OAuth sign-in, serve Streamable HTTP instead (without --stdio)");
+              "--stdio cannot be used with --auth oauth" + why +
+                  "OAuth sign-in, serve Streamable HTTP instead (without --stdio)");
   }
   {
     ScratchDir dir;

@@ -70,7 +70,8 @@ std::string plain(std::string_view what, std::string_view detail, std::string_vi
     return "this section appears twice in the file; put all its keys under one " + std::string(trim(line)) + " line";
   if (detail.starts_with("cannot redefine existing"))
     return "the key " + k + " is set twice in this section; keep one of the two lines";
-  if (what == "table header" && detail.starts_with("expected ']'")) return "the section header is not closed: write it as [name]";
+  if (what == "table header" && detail.starts_with("expected ']'"))
+    return "the section header is not closed: write it as [name]";
   if (what == "array" && detail.starts_with("encountered end-of-file"))
     return "the list is not closed: end it with ']'";
   if (what == "array" && detail.starts_with("expected comma or closing ']'"))

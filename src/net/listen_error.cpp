@@ -8,7 +8,8 @@ std::string listen_failure(const boost::asio::ip::tcp::endpoint& endpoint, const
   const auto& address = endpoint.address();
   const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
   const std::string where = host + ":" + std::to_string(endpoint.port());
-  const std::string other_port = "choose another with --listen " + host + ":PORT (or [server] listen; port 0 picks a free one)";
+  const std::string other_port =
+      "choose another with --listen " + host + ":PORT (or [server] listen; port 0 picks a free one)";
   namespace error = boost::asio::error;
   if (ec == error::address_in_use)
     return "address " + where + " is in use: another process (perhaps another Gatehouse) is listening there; stop it, "
