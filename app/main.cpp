@@ -2,7 +2,9 @@
 // file only parses arguments and reports errors.
 #include "admin/admin.hpp"
 #include "builtin/builtin.hpp"
+#include "cli/usage_error.hpp"
 #include "config/load.hpp"
+#include "runtime/data_dir.hpp"
 #include "runtime/json_log_sink.hpp"
 #include "runtime/serve.hpp"
 #include "crypto/random.hpp"
@@ -10,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <ctime>
 #include <iostream>
 
@@ -23,26 +26,39 @@ int run_serve(Config config, const std::string& config_file, const std::vector<s
   // Precedence: defaults < file < environment < flags.
   if (!config_file.empty()) cfg::apply_file(config, config_file);
   cfg::apply_environment(config);
-  auto set = [&](const char* name) { return std::find(flags_set.begin(), flags_set.end(), name) != flags_set.end(); };
-  if (set("--listen")) config.listen = flags.listen;
-  if (set("--public-url")) config.public_url = flags.public_url;
-  if (set("--data-dir")) config.data_dir = flags.data_dir;
-  if (set("--backend")) config.backend = flags.backend;
-  if (set("--auth")) config.auth = flags.auth;
-  if (set("--stdio")) config.stdio = true;
-  if (set("--stateless")) config.stateless = true;
-  if (set("--log-level")) config.log_level = flags.log_level;
+  // A flag given also names itself in errors about its value.
+  auto set = [&](const char* name, std::string_view key = {}) {
+    bool given = std::find(flags_set.begin(), flags_set.end(), name) != flags_set.end();
+    if (given && !key.empty()) cfg::note_flag(config, key, name);
+    return given;
+  };
+  if (set("--listen", "listen")) config.listen = flags.listen;
+  if (set("--public-url", "public_url")) config.public_url = flags.public_url;
+  if (set("--data-dir", "data_dir")) config.data_dir = flags.data_dir;
+  if (set("--backend", "backend")) config.backend = flags.backend;
+  if (set("--auth", "auth")) config.auth = flags.auth;
+  if (set("--stdio", "stdio")) config.stdio = true;
+  if (set("--stateless", "stateless")) config.stateless = true;
+  if (set("--log-level", "log_level")) config.log_level = flags.log_level;
   if (set("--insecure-dev")) config.insecure_dev = true;
   if (set("--ca-file")) config.ca_files = flags.ca_files;
   if (!config.ca_files.empty() && !config.insecure_dev)
     throw cfg::ConfigError("--ca-file adds trust anchors for test servers and needs --insecure-dev; production "
                            "servers trust the system's certificate store only");
   cfg::validate(config);
+  // A stdio server runs wherever its client starts it: unless told
+  // otherwise, its state goes to the user's data directory, not ./var there.
+  // Said on stderr, since stdout carries the protocol.
+  if (config.stdio && !config.sources.contains("[server] data_dir"))
+    if (auto per_user = gatehouse::runtime::per_user_data_dir(std::getenv)) {
+      config.data_dir = *per_user;
+      std::cerr << "gatehouse: stdio server; state in " << config.data_dir.string()
+                << " (the per-user default; --data-dir chooses another)" << std::endl;
+    }
 
   gatehouse::runtime::install_json_logger(config.log_level);
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) throw cfg::ConfigError("cannot create the data directory " + config.data_dir.string() + ": " + ec.message());
+  if (gatehouse::runtime::create_data_dir(config.data_dir))
+    std::cerr << gatehouse::runtime::new_data_dir_notice(config.data_dir) << std::endl;
 
   auto name = std::string_view(config.backend).substr(std::string_view("builtin:").size());
   auto server = gatehouse::builtin::make(name, {.data_dir = config.data_dir});
@@ -83,7 +99,8 @@ gatehouse::store::Stores open_state(const StateOptions& options) {
   if (!options.config_file.empty()) cfg::apply_file(config, options.config_file);
   cfg::apply_environment(config);
   if (!options.data_dir.empty()) config.data_dir = options.data_dir;
-  std::filesystem::create_directories(config.data_dir);
+  if (gatehouse::runtime::create_data_dir(config.data_dir))
+    std::cerr << gatehouse::runtime::new_data_dir_notice(config.data_dir) << std::endl;
   return gatehouse::store::open_sqlite_stores(config.data_dir / "gatehouse.db");
 }
 
@@ -115,6 +132,25 @@ std::string when(std::int64_t t) {
   return buffer;
 }
 
+// The commands and options `app` defines, for gatehouse::cli::diagnose.
+// (The top-level name is given: CLI11 renames the app after argv[0].)
+gatehouse::cli::CommandSpec spec_of(const CLI::App& app, std::string name, std::vector<std::string> planned = {}) {
+  gatehouse::cli::CommandSpec spec{.name = std::move(name), .planned = std::move(planned)};
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->get_positional()) {
+      ++spec.positionals;
+      continue;
+    }
+    gatehouse::cli::OptionSpec o{.takes_value = option->get_type_size_min() > 0};
+    for (const auto& name : option->get_lnames()) o.names.push_back("--" + name);
+    for (const auto& name : option->get_snames()) o.names.push_back("-" + name);
+    spec.options.push_back(std::move(o));
+  }
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    spec.commands.push_back(spec_of(*sub, sub->get_name()));
+  return spec;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -130,9 +166,13 @@ int main(int argc, char** argv) {
   serve->add_option("--config", config_file, "TOML configuration file")->check(CLI::ExistingFile);
   serve->add_option("--listen", flags.listen, "Address to listen on, HOST:PORT (default 127.0.0.1:8080; port 0 picks one)");
   serve->add_option("--public-url", flags.public_url, "URL clients use to reach this server, e.g. https://mcp.example.com");
-  serve->add_option("--data-dir", flags.data_dir, "Directory for state (default ./var)");
+  serve->add_option("--data-dir", flags.data_dir,
+                    "Directory for state (default ./var; with --stdio $XDG_DATA_HOME/gatehouse or "
+                    "~/.local/share/gatehouse)");
   serve->add_option("--backend", flags.backend, "What to serve: builtin:demo (default) or builtin:everything");
-  serve->add_option("--auth", flags.auth, "Authentication: none (default), oauth, or api-key (private deployments; not for Claude)");
+  serve->add_option("--auth", flags.auth,
+                    "Authentication over HTTP: none (default), oauth, or api-key (private deployments; not for "
+                    "Claude); stdio takes none");
   serve->add_flag("--stdio", flags.stdio, "Speak newline-delimited JSON-RPC on stdin/stdout instead of HTTP");
   serve->add_flag("--stateless", flags.stateless, "No MCP sessions: every POST stands alone");
   serve->add_option("--log-level", flags.log_level, "trace, debug, info (default), warn or error");
@@ -199,6 +239,13 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // --help and --version end parsing too, successfully.
+    if (e.get_exit_code() != 0)
+      if (auto problem = gatehouse::cli::diagnose(spec_of(app, "gatehouse", {"doctor"}),
+                                                  std::vector<std::string>(argv + 1, argv + argc))) {
+        std::cerr << "gatehouse: " << *problem << "\n";
+        return 2;
+      }
     return app.exit(e);
   }
 

@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -99,6 +101,12 @@ struct Config {
   // public_url on any host, and --ca-file trust anchors.
   bool insecure_dev = false;
   std::vector<std::filesystem::path> ca_files;
+
+  // Where each value that is not a default came from, so that a value found
+  // wrong only by validate() is reported where the operator set it:
+  // "[server] auth" -> "gatehouse.toml:3", "environment variable
+  // GATEHOUSE_SERVER_AUTH" or "--auth". Filled by load.hpp and the command line.
+  std::map<std::string, std::string, std::less<>> sources;
 };
 
 }  // namespace gatehouse::config

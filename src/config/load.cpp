@@ -1,5 +1,8 @@
 #include "config/load.hpp"
 
+#include "config/spelling.hpp"
+#include "config/toml_syntax.hpp"
+
 #include <boost/asio/ip/address.hpp>
 
 // toml++ is slow to compile: this is the only file that includes it.
@@ -89,43 +92,6 @@ std::string join_and(const std::vector<std::string>& items) {
     out += items[i];
   }
   return out;
-}
-
-// Edit distance (Damerau-Levenshtein, optimal string alignment: an adjacent
-// transposition counts as one edit), ignoring case.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  auto same = [&](std::size_t i, std::size_t j) {
-    return std::tolower(static_cast<unsigned char>(a[i])) == std::tolower(static_cast<unsigned char>(b[j]));
-  };
-  const std::size_t width = b.size() + 1;
-  std::vector<std::size_t> d((a.size() + 1) * width);
-  auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return d[i * width + j]; };
-  for (std::size_t i = 0; i <= a.size(); ++i) at(i, 0) = i;
-  for (std::size_t j = 0; j <= b.size(); ++j) at(0, j) = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      at(i, j) = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (same(i - 1, j - 1) ? 0 : 1)});
-      if (i > 1 && j > 1 && same(i - 1, j - 2) && same(i - 2, j - 1)) at(i, j) = std::min(at(i, j), at(i - 2, j - 2) + 1);
-    }
-  }
-  return at(a.size(), b.size());
-}
-
-// How many edits still look like a typo of `candidate`.
-std::size_t typo_budget(std::string_view candidate) { return std::clamp<std::size_t>(candidate.size() / 3, 1, 3); }
-
-// The candidate `word` is most likely a typo of, if any is close enough.
-std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates) {
-  std::optional<std::string> best;
-  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
-  for (const auto& candidate : candidates) {
-    auto d = edit_distance(word, candidate);
-    if (d <= typo_budget(candidate) && d < best_distance) {
-      best = candidate;
-      best_distance = d;
-    }
-  }
-  return best;
 }
 
 // ---------------------------------------------------------------- addresses
@@ -581,7 +547,15 @@ std::vector<std::string> keys_of(std::string_view section) {
   return out;
 }
 
-std::string sections_list() { return "[server], [mcp] and [log]"; }
+std::string sections_list() {
+  std::vector<std::string> names;
+  for (auto section : kSections) {
+    std::string name(1, '[');
+    name.append(section).push_back(']');
+    names.push_back(std::move(name));
+  }
+  return join_and(names);
+}
 
 bool is_integer(const Field& f) {
   return std::holds_alternative<std::size_t Config::*>(f.member) ||
@@ -666,18 +640,18 @@ class FileReader {
       const auto& begin = e.source().begin;
       std::string where = name_;
       if (begin.line > 0) where += ":" + std::to_string(begin.line) + ":" + std::to_string(begin.column);
-      throw ConfigError(where + ": " + syntax_message(e.description()));
+      throw ConfigError(where + ": " + explain_toml_syntax_error(e.description(), line_of(text, begin.line)));
     }
   }
 
-  // toml++ says "Error while parsing table header: expected ']', saw '\n'";
-  // lead with what is wrong: "expected ']', saw '\n' (TOML syntax error in the table header)".
-  static std::string syntax_message(std::string_view description) {
-    constexpr auto kLead = "Error while parsing "sv;
-    auto colon = description.find(": ");
-    if (!description.starts_with(kLead) || colon == std::string_view::npos) return std::string(description);
-    auto what = description.substr(kLead.size(), colon - kLead.size());
-    return std::string(description.substr(colon + 2)) + " (TOML syntax error in the " + std::string(what) + ")";
+  // Line `number` (from 1) of `text`, without its line break.
+  static std::string_view line_of(std::string_view text, std::size_t number) {
+    for (std::size_t n = 1; n < number; ++n) {
+      auto newline = text.find('\n');
+      if (newline == std::string_view::npos) return {};
+      text.remove_prefix(newline + 1);
+    }
+    return text.substr(0, text.find('\n'));
   }
 
   std::string at(const toml::source_region& region) const {
@@ -721,6 +695,7 @@ class FileReader {
     const Field* field = find_field(section, key.str());
     if (!field) throw ConfigError(where + unknown_key(section, key.str()));
     apply_value(*field, node, where);
+    config_.sources[title(*field)] = where.substr(0, where.size() - 2);  // "file:line"
     check_loaded(config_, *field, where);
   }
 
@@ -736,7 +711,20 @@ class FileReader {
   }
 
   [[noreturn]] static void wrong(const Field& f, const toml::node& node, const std::string& where) {
-    throw ConfigError(where + title(f) + " " + std::string(f.requirement) + ", got " + describe(node));
+    throw ConfigError(where + title(f) + " " + std::string(f.requirement) + ", got " + describe(node) +
+                      near_miss(f, node));
+  }
+
+  // A right value in quotes ("true", "30"): say how to write it.
+  static std::string near_miss(const Field& f, const toml::node& node) {
+    if (!node.is_string()) return {};
+    const std::string v = lower(trim(node.as_string()->get()));
+    if (std::holds_alternative<bool Config::*>(f.member)) {
+      if (v == "true" || v == "yes" || v == "on" || v == "1") return "; write true, without quotes";
+      if (v == "false" || v == "no" || v == "off" || v == "0") return "; write false, without quotes";
+    }
+    if (is_integer(f) && all_digits(v)) return "; write " + v + ", without quotes";
+    return {};
   }
 
   // Item `i` (from 0) of the array `array` is not what the field takes.
@@ -904,7 +892,48 @@ void apply_variable(Config& c, const Field& f, std::string_view name, std::strin
       wrong(f.requirement);
     set_integer(c, f, number);
   }
+  c.sources[title(f)] = "environment variable " + std::string(name);
   check_loaded(c, f, where);
+}
+
+// What an error about `f` starts with: where its value was set, then the key
+// ("gatehouse.toml:3: [server] auth ", "environment variable
+// GATEHOUSE_SERVER_AUTH: [server] auth "), or the flag that set it ("--auth ").
+std::string subject(const Config& c, const Field& f) {
+  auto it = c.sources.find(title(f));
+  if (it == c.sources.end()) return title(f) + " ";
+  if (it->second.starts_with("--")) return it->second + " ";
+  return it->second + ": " + title(f) + " ";
+}
+
+// `f` set to `value`, the way the operator wrote it: "--auth oauth",
+// "GATEHOUSE_SERVER_AUTH=oauth", or "[server] auth = "oauth" (gatehouse.toml:3)".
+std::string setting(const Config& c, const Field& f, std::string_view value, std::string_view toml_value) {
+  auto it = c.sources.find(title(f));
+  if (it != c.sources.end() && it->second.starts_with("--"))
+    return it->second + (std::holds_alternative<bool Config::*>(f.member) ? "" : " " + std::string(value));
+  if (it != c.sources.end() && it->second.starts_with("environment variable "))
+    return variable_name(f) + "=" + std::string(value);
+  std::string out = title(f) + " = " + std::string(toml_value);
+  if (it != c.sources.end()) out += " (" + it->second + ")";
+  return out;
+}
+
+// L10: over stdio the client spawns the server and owns both ends of the
+// pipe; nobody else can reach it, and no HTTP request carries a bearer token
+// (the MCP authorization spec applies to HTTP transports only; stdio servers
+// take credentials from their environment). An auth mode there would be a
+// promise the server cannot keep, so it is refused rather than ignored.
+std::string stdio_auth_problem(const Config& c) {
+  if (!c.stdio || c.auth == "none") return {};
+  const Field& stdio = *find_field("server", "stdio");
+  const Field& auth = *find_field("server", "auth");
+  return setting(c, stdio, "true", "true") + " cannot be used with " + setting(c, auth, c.auth, quote(c.auth)) +
+         ": over stdio the MCP client starts Gatehouse itself and talks to it through a private pipe, so nobody "
+         "else can connect and there is no bearer token to check (OAuth sign-in and API keys exist for HTTP). "
+         "For stdio leave auth at \"none\" (drop --auth, or pass --auth none); to require " +
+         (c.auth == "oauth" ? std::string("OAuth sign-in") : std::string("API keys")) +
+         ", serve Streamable HTTP instead (without --stdio)";
 }
 
 }  // namespace
@@ -932,12 +961,17 @@ void apply_environment(Config& config, const std::vector<std::string>& environme
   }
 }
 
+void note_flag(Config& config, std::string_view key, std::string_view flag) {
+  if (const Field* f = find_key_anywhere(key)) config.sources[title(*f)] = std::string(flag);
+}
+
 void validate(const Config& config) {
   for (const auto& f : kFields) {
     std::string problem = is_integer(f) ? integer_problem(config, f) : std::string{};
     if (problem.empty() && f.check) problem = f.check(config);
-    if (!problem.empty()) throw ConfigError(title(f) + " " + problem);
+    if (!problem.empty()) throw ConfigError(subject(config, f) + problem);
   }
+  if (auto problem = stdio_auth_problem(config); !problem.empty()) throw ConfigError(problem);
 }
 
 std::pair<std::string, unsigned short> parse_listen(std::string_view listen) {

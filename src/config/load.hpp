@@ -55,8 +55,16 @@ void apply_file(Config& config, const std::filesystem::path& file);
 void apply_environment(Config& config);
 void apply_environment(Config& config, const std::vector<std::string>& environment);
 
+// Records that the command-line flag `flag` (e.g. "--auth") set the key
+// `key` ("auth"), so that validate() names the flag when the value is wrong.
+void note_flag(Config& config, std::string_view key, std::string_view flag);
+
 // Checks every value and the rules between them; throws ConfigError naming
-// the key, e.g. `[server] listen "8080" is not HOST:PORT: ...`.
+// where the value was set and the key, e.g.
+//   gatehouse.toml:3: [server] auth "oauth2" is not an authentication mode; did you mean "oauth"? ...
+//   environment variable GATEHOUSE_SERVER_LISTEN: [server] listen "8080" is not HOST:PORT: ...
+//   --backend "demo" is not a backend; did you mean builtin:demo?
+// and refuses --stdio with an auth mode (stdio has no bearer tokens).
 void validate(const Config& config);
 
 // "HOST:PORT" or "[IPv6]:PORT" -> {host, port}; the host is an IP address

@@ -235,15 +235,36 @@ std::string expand(std::string text, const std::string& file) {
   return text;
 }
 
+// Loads the case's file and compares the error; returns the message.
+std::string expect_file_error(const FileErrorCase& c) {
+  SCOPED_TRACE(c.name);
+  ScratchDir dir;
+  auto file = dir.write("gatehouse.toml", c.toml);
+  Config config;
+  std::string message = error_of([&] { apply_file(config, file); });
+  std::string expected = expand(c.expected, file.string());
+  if (c.prefix) {
+    EXPECT_TRUE(message.starts_with(expected)) << message << "\nexpected to start with\n" << expected;
+    EXPECT_GT(message.size(), expected.size()) << "the syntax error says nothing: " << message;
+  } else {
+    EXPECT_EQ(message, expected);
+  }
+  return message;
+}
+
 TEST(ApplyFile, Errors) {
   const FileErrorCase cases[] = {
       // syntax
       {"syntax: missing value", "[server]\nlisten =\n",
-       "{file}:2:9: expected value, saw '\\n' (TOML syntax error in the key-value pair)"},
-      {"syntax: unterminated string", "\n\n[server]\nlisten = \"127.0.0.1:80\n", "{file}:4:", true},
-      {"syntax: duplicate key", "[server]\nthreads = 1\nthreads = 2\n", "{file}:3:", true},
-      {"syntax: bad header", "[server\n", "{file}:1:8: expected ']'", true},
-      {"syntax: capitalised boolean", "[mcp]\nstateless = True\n", "{file}:2:13: expected 'true'", true},
+       "{file}:2:9: the key listen has no value after '='; write a value (e.g. listen = \"...\") or remove the line "
+       "(TOML syntax error in the key-value pair: expected value, saw '\\n')"},
+      {"syntax: unterminated string", "\n\n[server]\nlisten = \"127.0.0.1:80\n",
+       "{file}:4:23: the string is not closed: a quoted value ends with \" on the same line", true},
+      {"syntax: duplicate key", "[server]\nthreads = 1\nthreads = 2\n",
+       "{file}:3:11: the key threads is set twice in this section; keep one of the two lines", true},
+      {"syntax: bad header", "[server\n", "{file}:1:8: the section header is not closed: write it as [name]", true},
+      {"syntax: capitalised boolean", "[mcp]\nstateless = True\n",
+       "{file}:2:13: booleans are written true or false, in lower case", true},
       // unknown names
       {"unknown key, suggestion", "[server]\n\n\n\n\n\nlisen = \"127.0.0.1:80\"\n",
        "{file}:7: unknown key \"lisen\" in [server]; did you mean \"listen\"?"},
@@ -264,11 +285,11 @@ TEST(ApplyFile, Errors) {
       {"unknown section, suggestion", "[mcp]\npage_size = 10\n[sever]\nlisten = \"x\"\n",
        "{file}:3: unknown section [sever]; did you mean [server]?"},
       {"unknown section, nothing close", "[database]\nurl = \"x\"\n",
-       "{file}:1: unknown section [database]; the sections are [server], [mcp] and [log]"},
+       "{file}:1: unknown section [database]; the sections are [server], [mcp], [oauth], [upstream] and [log]"},
       {"known key outside a section", "listen = \"127.0.0.1:80\"\n",
        "{file}:1: key \"listen\" is outside any section: put it under [server]"},
       {"unknown key outside a section", "\nfoo = 1\n",
-       "{file}:2: key \"foo\" is outside any section; the sections are [server], [mcp] and [log]"},
+       "{file}:2: key \"foo\" is outside any section; the sections are [server], [mcp], [oauth], [upstream] and [log]"},
       {"section that is a value", "server = 1\n",
        "{file}:1: [server] must be a section (a line [server] followed by its keys), not 1"},
       {"nested table", "[server.tls]\ncert = \"x\"\n",
@@ -291,7 +312,10 @@ TEST(ApplyFile, Errors) {
       {"page_size too large", "[mcp]\npage_size = 1001\n",
        "{file}:2: [mcp] page_size must be an integer from 1 to 1000, got 1001"},
       {"boolean as string", "[mcp]\nstateless = \"yes\"\n",
-       "{file}:2: [mcp] stateless must be true or false, got the string \"yes\""},
+       "{file}:2: [mcp] stateless must be true or false, got the string \"yes\"; write true, without quotes"},
+      {"number as string", "[server]\nread_timeout = \"30\"\n",
+       "{file}:2: [server] read_timeout must be a positive integer (seconds, at most a year), got the string \"30\"; "
+       "write 30, without quotes"},
       {"string as integer", "[server]\nlisten = 8080\n",
        "{file}:2: [server] listen must be a string HOST:PORT, e.g. \"127.0.0.1:8080\", got 8080"},
       {"list as string", "[mcp]\nallowed_hosts = \"a.example\"\n",
@@ -316,20 +340,7 @@ TEST(ApplyFile, Errors) {
        "{file}:2: [mcp] allowed_origins entry \"app.example.com\" is not an origin: write SCHEME://HOST[:PORT] "
        "without a path, e.g. https://app.example.com"},
   };
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.name);
-    ScratchDir dir;
-    auto file = dir.write("gatehouse.toml", c.toml);
-    Config config;
-    std::string message = error_of([&] { apply_file(config, file); });
-    std::string expected = expand(c.expected, file.string());
-    if (c.prefix) {
-      EXPECT_TRUE(message.starts_with(expected)) << message << "\nexpected to start with\n" << expected;
-      EXPECT_GT(message.size(), expected.size()) << "the syntax error says nothing: " << message;
-    } else {
-      EXPECT_EQ(message, expected);
-    }
-  }
+  for (const auto& c : cases) expect_file_error(c);
 }
 
 TEST(ApplyFile, PolicyChecksWaitForValidate) {
@@ -341,6 +352,123 @@ TEST(ApplyFile, PolicyChecksWaitForValidate) {
   Config c;
   ASSERT_NO_THROW(apply_file(c, file));
   EXPECT_NE(error_of([&] { validate(c); }), "<no error>");
+}
+
+TEST(OperatorExperience, SyntaxErrorsSayWhatIsWrongInPlainWords) {
+  const FileErrorCase cases[] = {
+      {"unquoted string", "[server]\nauth = oauth\n",
+       "{file}:2:8: the value oauth is not quoted: strings go in double quotes, e.g. auth = \"oauth\" (TOML syntax "
+       "error in the value: could not determine value type)"},
+      {"unquoted URL", "[server]\npublic_url = https://mcp.example.com\n",
+       "{file}:2:14: the value https://mcp.example.com is not quoted: strings go in double quotes, e.g. public_url = "
+       "\"https://mcp.example.com\"",
+       true},
+      {"yes for true", "[mcp]\nstateless = yes\n",
+       "{file}:2:13: the value yes is not a TOML value: booleans are written true or false (lower case)", true},
+      {"colon for equals", "[server]\nlisten: \"127.0.0.1:80\"\n",
+       "{file}:2:7: keys and values are separated by '=', not ':' (listen = ...)", true},
+      {"space in a key", "[server]\ndata dir = \"x\"\n",
+       "{file}:2:6: a key must be one word before '=' (letters, digits, '_' and '-'); keys use underscores, e.g. "
+       "data_dir",
+       true},
+      {"unit after a number", "[server]\nbody_limit = 4MB\n",
+       "{file}:2:15: numbers are plain digits without units: sizes are in bytes, durations in seconds", true},
+      {"section twice", "[server]\nthreads = 1\n[server]\n",
+       "{file}:3:1: this section appears twice in the file; put all its keys under one [server] line", true},
+      {"list not closed", "[mcp]\nallowed_hosts = [\"a.example\"\n", "{file}:2:", true},
+      {"list without commas", "[mcp]\nallowed_hosts = [\"a.example\" \"b.example\"]\n",
+       "{file}:2:30: list items are separated by commas", true},
+      {"trailing text", "[server]\nauth = \"none\" x\n",
+       "{file}:2:15: there is more on this line after the value; only a comment (# ...) may follow it", true},
+      {"backslash in a path", "[server]\ndata_dir = \"C:\\state\"\n",
+       "{file}:2:16: a backslash in a double-quoted string starts an escape", true},
+      {"not UTF-8", "\xff\xfe", "{file}:1:1: the file is not UTF-8 text", true},
+  };
+  for (const auto& c : cases) {
+    auto message = expect_file_error(c);
+    EXPECT_NE(message.find("(TOML syntax error"), std::string::npos) << "the parser's own words are kept: " << message;
+  }
+}
+
+TEST(OperatorExperience, ValueErrorsNameTheFileAndLineOrTheVariableOrTheFlag) {
+  ScratchDir dir;
+  auto file = dir.write("gatehouse.toml",
+                        "[server]\nlisten = \"127.0.0.1:8080\"\n\nauth = \"oauth2\"\nbackend = \"demo\"\n"
+                        "public_url = \"http://mcp.example.com\"\n");
+  const std::string auth_error =
+      "[server] auth \"oauth2\" is not an authentication mode; did you mean \"oauth\"? Use \"none\", \"oauth\" (what "
+      "Claude supports) or \"api-key\"";
+  // Each value the file got wrong, in the order validate() checks them.
+  auto loaded = [&] {
+    Config c;
+    apply_file(c, file);
+    return c;
+  };
+  {
+    Config c = loaded();
+    EXPECT_TRUE(error_of([&] { validate(c); })
+                    .starts_with(file.string() + ":6: [server] public_url \"http://mcp.example.com\" must use https"));
+    c.public_url = "https://mcp.example.com";
+    EXPECT_EQ(error_of([&] { validate(c); }),
+              file.string() + ":5: [server] backend \"demo\" is not a backend; did you mean builtin:demo?");
+    c.backend = "builtin:demo";
+    EXPECT_EQ(error_of([&] { validate(c); }), file.string() + ":4: " + auth_error);
+  }
+  {  // the environment overrides the file, and the error names the variable
+    Config c = loaded();
+    c.public_url = "https://mcp.example.com";
+    c.backend = "builtin:demo";
+    apply_environment(c, {"GATEHOUSE_SERVER_AUTH=nnoe"});
+    EXPECT_EQ(error_of([&] { validate(c); }),
+              "environment variable GATEHOUSE_SERVER_AUTH: [server] auth \"nnoe\" is not an authentication mode; did "
+              "you mean \"none\"? Use \"none\", \"oauth\" (what Claude supports) or \"api-key\"");
+  }
+  {  // a flag overrides both, and the error names the flag
+    Config c = loaded();
+    c.public_url = "https://mcp.example.com";
+    c.backend = "builtin:demo";
+    c.auth = "oauht";
+    note_flag(c, "auth", "--auth");
+    EXPECT_EQ(error_of([&] { validate(c); }),
+              "--auth \"oauht\" is not an authentication mode; did you mean \"oauth\"? Use \"none\", \"oauth\" (what "
+              "Claude supports) or \"api-key\"");
+  }
+}
+
+TEST(OperatorExperience, L10_StdioRefusesAnAuthMode) {
+  const std::string why =
+      ": over stdio the MCP client starts Gatehouse itself and talks to it through a private pipe, so nobody else can "
+      "connect and there is no bearer token to check (OAuth sign-in and API keys exist for HTTP). For stdio leave "
+      "auth at \"none\" (drop --auth, or pass --auth none); to require ";
+  {
+    Config c;
+    c.stdio = true;
+    c.auth = "oauth";
+    note_flag(c, "stdio", "--stdio");
+    note_flag(c, "auth", "--auth");
+    EXPECT_EQ(error_of([&] { validate(c); }),
+              "--stdio cannot be used with --auth oauth" + why +
+                  "OAuth sign-in, serve Streamable HTTP instead (without --stdio)");
+  }
+  {
+    ScratchDir dir;
+    auto file = dir.write("gatehouse.toml", "[server]\nauth = \"api-key\"\n");
+    Config c;
+    apply_file(c, file);
+    c.stdio = true;
+    note_flag(c, "stdio", "--stdio");
+    EXPECT_EQ(error_of([&] { validate(c); }), "--stdio cannot be used with [server] auth = \"api-key\" (" +
+                                                  file.string() + ":2)" + why +
+                                                  "API keys, serve Streamable HTTP instead (without --stdio)");
+    apply_environment(c, {"GATEHOUSE_SERVER_AUTH=none"});
+    EXPECT_EQ(error_of([&] { validate(c); }), "<no error>");
+  }
+  {
+    Config c;
+    apply_environment(c, {"GATEHOUSE_SERVER_STDIO=true", "GATEHOUSE_SERVER_AUTH=oauth"});
+    EXPECT_TRUE(error_of([&] { validate(c); })
+                    .starts_with("GATEHOUSE_SERVER_STDIO=true cannot be used with GATEHOUSE_SERVER_AUTH=oauth: "));
+  }
 }
 
 TEST(ApplyFile, MissingFileOrDirectory) {

@@ -1,6 +1,7 @@
 #include "net/http_server.hpp"
 
 #include "net/client_address.hpp"
+#include "net/listen_error.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -247,11 +248,17 @@ HttpServer::~HttpServer() = default;
 
 tcp::endpoint HttpServer::listen(const tcp::endpoint& endpoint) {
   auto& acceptor = state_->acceptor;
-  acceptor.open(endpoint.protocol());
-  acceptor.set_option(asio::socket_base::reuse_address(true));
-  if (endpoint.address().is_v6()) acceptor.set_option(asio::ip::v6_only(false));
-  acceptor.bind(endpoint);
-  acceptor.listen(asio::socket_base::max_listen_connections);
+  boost::system::error_code ec;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec && endpoint.address().is_v6()) acceptor.set_option(asio::ip::v6_only(false), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+    throw ListenError(listen_failure(endpoint, ec));
+  }
   asio::co_spawn(acceptor.get_executor(), state_->accept_loop(), asio::detached);
   return acceptor.local_endpoint();
 }

@@ -31,6 +31,7 @@ class HttpServer {
   ~HttpServer();
 
   // Binds and starts accepting; returns the bound endpoint (port 0 picks one).
+  // Throws ListenError (net/listen_error.hpp) saying why it cannot.
   boost::asio::ip::tcp::endpoint listen(const boost::asio::ip::tcp::endpoint& endpoint);
 
   // Stops accepting and closes idle connections; requests in progress finish.

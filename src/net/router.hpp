@@ -14,6 +14,9 @@ class Router {
   Router& route(std::string path, Handler handler);
   boost::asio::awaitable<Reply> operator()(Request& request, const Peer& peer) const;
 
+  // The answer for a path nothing is routed at: a JSON 404.
+  static Reply not_found(std::string_view path);
+
   // The path of a request target, without query or fragment.
   static std::string_view path_of(std::string_view target);
 

@@ -6,7 +6,6 @@
 #include "oauth/endpoint/oauth_reply.hpp"
 #include "oauth/endpoint/revocation_endpoint.hpp"
 #include "oauth/endpoint/token_endpoint.hpp"
-#include "web/template.hpp"
 
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
@@ -162,14 +161,6 @@ void AuthorizationServer::install(net::Router& router) {
   router.route("/register", cross_origin(awaitable([this](net::Request& r, const net::Peer& p) {
                  return registration_endpoint(ctx_, options_.registration, r, p);
                })));
-  router.route("/assets/gatehouse.css", sync([](net::Request&, const net::Peer&) {
-                 net::Response r{http::status::ok, 11};
-                 r.set(http::field::content_type, "text/css; charset=utf-8");
-                 r.set(http::field::cache_control, "public, max-age=3600");
-                 r.body() = std::string(web::asset("gatehouse.css"));
-                 r.prepare_payload();
-                 return net::reply(std::move(r));
-               }));
 }
 
 }  // namespace gatehouse::oauth

@@ -9,6 +9,7 @@
 #include "oauth/authorization_server.hpp"
 #include "oauth/resource/api_key_guard.hpp"
 #include "runtime/first_user.hpp"
+#include "runtime/home_page.hpp"
 #include "runtime/secret_file.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -182,6 +183,10 @@ int serve(const config::Config& config, Server& server, std::function<void(const
   // The issuer and resource: the public URL when set, else where we listen.
   std::string public_base = config.public_url.empty() ? base : config.public_url;
   while (public_base.ends_with('/')) public_base.pop_back();
+  install_home_page(router, {.title = server.info().title.empty() ? server.info().name : server.info().title,
+                             .name = server.info().name,
+                             .mcp_url = public_base + "/mcp",
+                             .auth = config.auth});
 
   static const Principal kAnonymous;
   if (config.auth == "oauth") {

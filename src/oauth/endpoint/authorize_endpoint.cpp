@@ -8,6 +8,7 @@
 #include "oauth/grant/pkce.hpp"
 #include "oauth/resource/resource_uri.hpp"
 #include "oauth/scope.hpp"
+#include "web/html_response.hpp"
 #include "web/template.hpp"
 
 #include <boost/json.hpp>
@@ -57,20 +58,7 @@ std::string host_of(std::string_view uri) {
 
 // A page for people: HTML, never framed (AZ6), never cached, strict CSP.
 net::Reply page(http::status status, std::string html, std::string_view redirect_origin = {}) {
-  net::Response r{status, 11};
-  r.set(http::field::content_type, "text/html; charset=utf-8");
-  r.set(http::field::cache_control, "no-store");
-  r.set("X-Frame-Options", "DENY");
-  r.set("X-Content-Type-Options", "nosniff");
-  r.set("Referrer-Policy", "no-referrer");
-  // form-action must admit where the approval redirects to: browsers apply
-  // it to the redirect that follows a form submission.
-  std::string csp = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
-  if (!redirect_origin.empty()) csp += " " + std::string(redirect_origin);
-  r.set("Content-Security-Policy", csp);
-  r.body() = std::move(html);
-  r.prepare_payload();
-  return net::reply(std::move(r));
+  return web::html_page(status, std::move(html), redirect_origin);
 }
 
 net::Reply error_page(http::status status, std::string_view heading, std::string_view message, std::string_view detail = {}) {
