@@ -46,6 +46,8 @@ class ScratchDir {
 };
 
 fs::path example_file() {
+  if (const char* root = std::getenv("TESTS_SOURCE_DIR"); root && *root)
+    return fs::path(root) / "docs" / "gatehouse.example.toml";
   return (fs::path(__FILE__).parent_path() / ".." / ".." / "docs" / "gatehouse.example.toml").lexically_normal();
 }
 

@@ -10,9 +10,12 @@
 // suite (test_simple_text, test://static-text, test_simple_prompt, ...).
 //
 // Run: node --test tests/e2e/stdio.test.mjs   (GATEHOUSE_BIN overrides the binary)
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -22,7 +25,10 @@ import { gatehouseBin, startServer } from './lib/server.mjs';
 
 const TEST_TIMEOUT_MS = 60_000;
 const REQUEST = { timeout: 15_000 }; // per-request timeout of the SDK calls
-const STDIO_ARGS = ['serve', '--stdio', '--backend', 'builtin:everything'];
+// State goes to a directory of the test's own, not the user's data directory.
+const stdioDataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-e2e-stdio-'));
+after(() => rmSync(stdioDataDir, { recursive: true, force: true }));
+const STDIO_ARGS = ['serve', '--stdio', '--backend', 'builtin:everything', '--data-dir', stdioDataDir];
 
 // A Client that records every error its transport reports. The stdio
 // transport reports any stdout line that is not a JSON-RPC message this way,
