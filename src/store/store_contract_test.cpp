@@ -63,6 +63,7 @@ Client client(std::string id, std::int64_t created_at = T0, ClientKind kind = Cl
       .response_types = {"code"},
       .token_endpoint_auth_method = "none",
       .scope = "mcp:tools",
+      .application_type = "web",
       .kind = kind,
       .metadata_json = R"({"client_name":"Claude"})",
       .fingerprint = "",
