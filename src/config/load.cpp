@@ -1,4 +1,5 @@
 #include "config/load.hpp"
+#include "oauth/scope.hpp"
 
 #include "config/spelling.hpp"
 #include "config/toml_syntax.hpp"
@@ -381,9 +382,17 @@ std::string check_trusted_proxies(const Config& c) {
 
 std::string check_scopes(const Config& c) {
   if (c.scopes.empty()) return "must name at least one scope";
-  for (const auto& s : c.scopes)
+  // The caps every scope value from a request gets (oauth/scope.hpp):
+  // a scope a client could not ask for is of no use here.
+  if (c.scopes.size() > oauth::kMaxScopes)
+    return "names " + std::to_string(c.scopes.size()) + " scopes; at most " + std::to_string(oauth::kMaxScopes) +
+           " can be requested at once";
+  for (const auto& s : c.scopes) {
     if (s.empty() || s.find_first_of(" \t\"\\") != std::string::npos || s == "offline_access")
       return quote(s) + " is not a scope name this server can offer (no spaces, quotes or offline_access)";
+    if (s.size() > oauth::kMaxScopeLength)
+      return quote(s) + " is longer than " + std::to_string(oauth::kMaxScopeLength) + " bytes";
+  }
   return {};
 }
 
@@ -392,6 +401,8 @@ std::string check_tool_scopes(const Config& c) {
     auto eq = entry.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 >= entry.size())
       return quote(entry) + " is not \"tool=scope ...\", e.g. \"delete_note=notes:write\"";
+    auto scopes = oauth::parse_requested_scope(std::string_view(entry).substr(eq + 1));
+    if (auto* problem = std::get_if<std::string>(&scopes)) return quote(entry) + ": " + *problem;
   }
   return {};
 }

@@ -820,6 +820,28 @@ TEST(Validate, Rejects) {
   }
 }
 
+TEST(Validate, M2_ScopeCapsApplyToConfiguredScopes) {
+  std::string many;
+  for (int i = 0; i <= 100; ++i) many += " s" + std::to_string(i);
+  Config c;
+  c.tool_scopes = {"save_note=" + many};
+  auto message = error_of([&] { validate(c); });
+  EXPECT_TRUE(message.starts_with("[oauth] tool_scopes")) << message;
+  EXPECT_NE(message.find("the scope lists 101 values; at most 100 are accepted"), std::string::npos) << message;
+
+  Config d;
+  d.scopes.clear();
+  for (int i = 0; i <= 100; ++i) d.scopes.push_back("s" + std::to_string(i));
+  message = error_of([&] { validate(d); });
+  EXPECT_TRUE(message.starts_with("[oauth] scopes")) << message;
+  EXPECT_NE(message.find("names 101 scopes; at most 100"), std::string::npos) << message;
+
+  Config e;
+  e.scopes = {"mcp", std::string(201, 'x')};
+  message = error_of([&] { validate(e); });
+  EXPECT_NE(message.find("is longer than 200 bytes"), std::string::npos) << message;
+}
+
 // ------------------------------------------------------------------ parse_listen
 
 TEST(ParseListen, Accepts) {

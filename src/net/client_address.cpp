@@ -24,10 +24,17 @@ std::optional<boost::asio::ip::address> parse(std::string_view text) {
   return address;
 }
 
-// The hops named by the forwarding headers, nearest last.
+// The hops named by the forwarding headers, nearest last. Field names are
+// case-insensitive (RFC 9110 §5.1: proxies such as Envoy send
+// `x-forwarded-for`), and several fields of one name are one list, in
+// order (§5.3) — so every X-Forwarded-For field counts, whatever its case,
+// and a client cannot hide the proxy's entry behind a differently-cased
+// field of its own. equal_range compares names as Beast does, ignoring case,
+// and keeps the fields in the order they arrived.
 std::vector<std::string> forwarded_chain(const Request& request) {
   std::vector<std::string> hops;
-  for (auto it = request.find("X-Forwarded-For"); it != request.end() && it->name_string() == "X-Forwarded-For"; ++it) {
+  auto [first, last] = request.equal_range("X-Forwarded-For");
+  for (auto it = first; it != last; ++it) {
     std::string_view value = it->value();
     std::size_t pos = 0;
     while (pos <= value.size()) {

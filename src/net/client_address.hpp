@@ -1,8 +1,9 @@
 #pragma once
 // The address a request really comes from. Behind a reverse proxy the socket
-// peer is the proxy; the client is in X-Forwarded-For (or Forwarded,
-// RFC 7239). Those headers are believed only from configured trusted proxies,
-// and only as far back as the chain stays trusted — anyone can send them.
+// peer is the proxy; the client is in X-Forwarded-For (every field of that
+// name, in any case, as one list). It is believed only from configured
+// trusted proxies, and only as far back as the chain stays trusted — anyone
+// can send it. (RFC 7239 Forwarded is not read.)
 #include "net/http.hpp"
 
 #include <boost/asio/ip/address.hpp>

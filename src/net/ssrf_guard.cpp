@@ -85,6 +85,12 @@ std::optional<Hit> classify_v6(const address_v6& a) {
   if (a.is_loopback()) return Hit{"::1/128 (loopback)", true};
   // RFC 4291 §2.5.5.2: ::ffff:a.b.c.d
   if (first80_zero && b[10] == 0xFF && b[11] == 0xFF) return embedded("::ffff:0:0/96 (IPv4-mapped)", v4_at(b, 12));
+  // RFC 2765 §2.1 (SIIT, kept by RFC 6145/7915): the IPv4-translated form
+  // ::ffff:0:a.b.c.d. A host that routes it (a stateless translator on the
+  // path) reaches the IPv4 address.
+  if (std::all_of(b.begin(), b.begin() + 8, [](unsigned char c) { return c == 0; }) && b[8] == 0xFF && b[9] == 0xFF &&
+      b[10] == 0 && b[11] == 0)
+    return embedded("::ffff:0:0:0/96 (IPv4-translated)", v4_at(b, 12));
   // RFC 4291 §2.5.5.1 (deprecated): ::a.b.c.d
   if (first80_zero && b[10] == 0 && b[11] == 0) return embedded("::/96 (IPv4-compatible)", v4_at(b, 12));
   // RFC 6052 §2.1: 64:ff9b::/96 carries the IPv4 address in its last 32 bits;

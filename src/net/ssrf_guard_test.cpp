@@ -102,6 +102,13 @@ const AddressCase kAddresses[] = {
     {"::ffff:0.0.0.0", true, false},
     {"::ffff:255.255.255.255", true, false},
     {"::ffff:93.184.216.34", false},
+    // L2: IPv4-translated ::ffff:0:a.b.c.d (RFC 2765 §2.1), judged by the IPv4 address.
+    {"::ffff:0:7f00:1", true},
+    {"::ffff:0:127.0.0.1", true},
+    {"::ffff:0:a9fe:a9fe", true},  // 169.254.169.254
+    {"::ffff:0:10.1.2.3", true},
+    {"::ffff:0:0.0.0.0", true, false},
+    {"::ffff:0:93.184.216.34", false},
     // IPv4-compatible ::a.b.c.d.
     {"::127.0.0.1", true},
     {"::192.168.1.1", true},
@@ -135,6 +142,18 @@ TEST(SsrfGuard, CI3_SpecialUseTable) {
     auto dev = refuse_reason({a}, SsrfPolicy{.allow_private = true});
     EXPECT_EQ(dev.has_value(), c.special && !c.dev_ok);
   }
+}
+
+TEST(SsrfGuard, L2_IPv4TranslatedFormIsJudgedByItsIPv4Address) {
+  // The audit's address: [::ffff:0:7f00:1] is 127.0.0.1 to a translator.
+  auto reason = refuse_reason({make_address("::ffff:0:7f00:1")}, {});
+  ASSERT_TRUE(reason);
+  EXPECT_NE(reason->find("IPv4-translated"), std::string::npos) << *reason;
+  EXPECT_NE(reason->find("127.0.0.0/8"), std::string::npos) << *reason;
+  auto literal = literal_host("[::ffff:0:7f00:1]");
+  ASSERT_TRUE(literal);
+  EXPECT_TRUE(is_special_use(*literal));
+  EXPECT_FALSE(is_special_use(make_address("::ffff:0:5db8:d822")));  // 93.184.216.34: public
 }
 
 TEST(SsrfGuard, CI3_ReasonNamesTheAddressAndRange) {
@@ -246,7 +265,8 @@ TEST(SsrfGuard, CI3_LiteralHostDecoding) {
 }
 
 TEST(SsrfGuard, CI3_DecodedLiteralsAreJudgedAsAddresses) {
-  for (std::string_view host : {"2130706433", "0x7f000001", "0177.0.0.1", "[::ffff:7f00:1]", "0xa9fea9fe"}) {
+  for (std::string_view host :
+       {"2130706433", "0x7f000001", "0177.0.0.1", "[::ffff:7f00:1]", "0xa9fea9fe", "[::ffff:0:7f00:1]"}) {
     SCOPED_TRACE(std::string(host));
     auto a = literal_host(host);
     ASSERT_TRUE(a);

@@ -167,7 +167,7 @@ TEST_F(AuthorizationServerFlow, AZ7_RedirectIs302WithStateUnchangedAndIss) {
 }
 
 TEST_F(AuthorizationServerFlow, AZ7_ErrorRedirectIs302WithStateAndIss) {
-  auto client = h.register_public();
+  auto client = h.register_operator();  // request errors redirect only for the operator's clients (M5)
   auto params = h.authorize_params(client, Pkce::make());
   set_param(params, "response_type", "token");
   auto reply = h.authorize_get(params);
@@ -176,6 +176,45 @@ TEST_F(AuthorizationServerFlow, AZ7_ErrorRedirectIs302WithStateAndIss) {
   EXPECT_EQ(q.value_or("error"), "unsupported_response_type");
   EXPECT_EQ(q.value_or("state"), kState);
   EXPECT_EQ(q.value_or("iss"), kIssuer);
+}
+
+TEST_F(AuthorizationServerFlow, M5_SelfRegisteredClientGetsAnErrorPageNotARedirect) {
+  // RFC 9700 §4.11.2: anyone can register a client with their own redirect
+  // URI; a request error must not bounce the browser there.
+  auto client = h.register_public("https://attacker.example.net/landing");
+  const std::pair<const char*, const char*> changes[] = {
+      {"response_type", "token"}, {"code_challenge_method", "plain"}, {"resource", "https://evil.example.net/mcp"}};
+  for (const auto& [key, value] : changes) {
+    SCOPED_TRACE(key);
+    auto params = h.authorize_params(client, Pkce::make());
+    set_param(params, key, value);
+    auto reply = h.authorize_get(params);
+    EXPECT_EQ(reply.response.result(), http::status::bad_request);
+    EXPECT_TRUE(header(reply, http::field::location).empty()) << header(reply, http::field::location);
+    EXPECT_TRUE(header(reply, http::field::content_type).starts_with("text/html"));
+  }
+  // The page says what was wrong, for the person and the developer.
+  auto params = h.authorize_params(client, Pkce::make());
+  erase_param(params, "code_challenge");
+  auto page = h.authorize_get(params);
+  EXPECT_NE(page.response.body().find("invalid_request: PKCE is required"), std::string::npos) << page.response.body();
+  // The person's own Deny still goes back to the application.
+  auto consent = h.login(h.authorize_get(h.authorize_params(client, Pkce::make())));
+  ASSERT_TRUE(is_consent_page(consent));
+  auto denied = h.consent(consent, "deny");
+  ASSERT_EQ(denied.response.result(), http::status::found);
+  EXPECT_EQ(location_query(denied).value_or("error"), "access_denied");
+  EXPECT_EQ(location_query(denied).value_or("state"), kState);
+}
+
+TEST_F(AuthorizationServerFlow, M5_OperatorClientKeepsTheErrorRedirect) {
+  auto client = h.register_operator();
+  auto params = h.authorize_params(client, Pkce::make());
+  erase_param(params, "code_challenge");
+  auto reply = h.authorize_get(params);
+  ASSERT_EQ(reply.response.result(), http::status::found);
+  EXPECT_TRUE(header(reply, http::field::location).starts_with(client.redirect() + "?"));
+  EXPECT_EQ(location_query(reply).value_or("error"), "invalid_request");
 }
 
 TEST_F(AuthorizationServerFlow, AZ6_ConsentPageCannotBeFramed) {
@@ -370,6 +409,40 @@ TEST_F(AuthorizationServerFlow, RG1_NullMetadataIsNotEchoedAsNull) {
   EXPECT_FALSE(has_null(body_json(reply))) << reply.response.body();
 }
 
+TEST_F(AuthorizationServerFlow, L12_ApplicationTypeIsStoredOrDefaulted) {
+  struct Case {
+    std::optional<std::string> named;
+    json::array redirects;
+    std::string stored;
+  };
+  const Case cases[] = {
+      {"web", {"https://claude.ai/api/mcp/auth_callback"}, "web"},
+      {"native", {"http://127.0.0.1:33418/callback", "com.example.app:/callback"}, "native"},
+      // Clients from before SEP-837 send none: loopback or private-use only → native, else web.
+      {std::nullopt, {"https://claude.ai/api/mcp/auth_callback"}, "web"},
+      {std::nullopt, {"http://localhost:8976/callback"}, "native"},
+      {std::nullopt, {"http://127.0.0.1:33418/callback", "https://vscode.dev/redirect"}, "web"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.stored + " " + json::serialize(c.redirects));
+    json::object meta{{"client_name", "App"}, {"redirect_uris", c.redirects}, {"token_endpoint_auth_method", "none"}};
+    if (c.named) meta["application_type"] = *c.named;
+    auto reply = h.register_raw(meta);
+    ASSERT_EQ(reply.response.result(), http::status::created) << reply.response.body();
+    auto body = body_json(reply);
+    EXPECT_EQ(str(body.at("application_type")), c.stored);
+    auto stored = h.stores.clients->find(str(body.at("client_id")));
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->application_type, c.stored);
+  }
+  // Claude's callback with application_type web completes the flow.
+  auto claude = h.register_client({{"client_name", "Claude"},
+                                   {"redirect_uris", json::array{"https://claude.ai/api/mcp/auth_callback"}},
+                                   {"token_endpoint_auth_method", "none"},
+                                   {"application_type", "web"}});
+  EXPECT_TRUE(h.accepted(h.issue(claude).access_token));
+}
+
 TEST_F(AuthorizationServerFlow, RG3_IdenticalPublicRegistrationsShareOneClient) {
   auto before = h.counts().clients;
   auto a = h.register_public("https://claude.ai/api/mcp/auth_callback", "Claude");
@@ -478,7 +551,7 @@ TEST_F(AuthorizationServerFlow, RV1_AnotherClientsTokenIsNotRevoked) {
 
 TEST_F(AuthorizationServerFlow, RV2_IntrospectionReportsActiveAndRevokedTokens) {
   auto client = h.register_public();
-  auto resource_server = h.register_confidential();
+  auto resource_server = h.register_operator("https://rs.example.com/callback", true);  // L4: the operator's
   auto tokens = h.issue(client);
   auto introspect = [&](const std::string& token) {
     auto reply = h.send(OAuthHarness::client_form("/introspect", resource_server, {{"token", token}}));

@@ -200,6 +200,43 @@ TEST_F(CimdFlow, CI4_RedirectUriMustBeListedInTheDocument) {
   EXPECT_TRUE(mentions(page, "does not list"));
 }
 
+TEST_F(CimdFlow, M6_JavascriptAndPlainHttpRedirectsInADocumentAreRefused) {
+  // The audit's documents: each got a 302 (and the plain-http one a code).
+  const std::pair<std::string, std::string> cases[] = {
+      {"https://evil.example.com/js.json", "javascript:alert(document.domain)//"},
+      {"https://evil.example.com/http.json", "http://evil.example.com/callback"},
+      {"https://evil.example.com/data.json", "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="},
+  };
+  for (const auto& [url, redirect] : cases) {
+    SCOPED_TRACE(redirect);
+    web.serve(url, document(url, {json::string(redirect)}));
+    OAuthHarness h(store::open_memory_stores(), cimd_options(web));
+    auto page = h.authorize_get(h.authorize_params(cimd_client(url, redirect), Pkce::make()));
+    EXPECT_EQ(page.response.result(), http::status::bad_request);
+    EXPECT_TRUE(header(page, http::field::location).empty()) << header(page, http::field::location);
+    EXPECT_FALSE(is_login_page(page));
+    EXPECT_TRUE(mentions(page, "must use https")) << page.response.body();
+  }
+}
+
+TEST_F(CimdFlow, M5_RequestErrorsOfADocumentClientAreAPageNotARedirect) {
+  web.serve(std::string(kDocUrl), document());
+  OAuthHarness h(store::open_memory_stores(), cimd_options(web));
+  auto params = h.authorize_params(cimd_client(), Pkce::make());
+  set_param(params, "response_type", "token");
+  auto page = h.authorize_get(params);
+  EXPECT_EQ(page.response.result(), http::status::bad_request);
+  EXPECT_TRUE(header(page, http::field::location).empty()) << header(page, http::field::location);
+  EXPECT_TRUE(mentions(page, "unsupported_response_type")) << page.response.body();
+  // A person's Deny still goes back to the application.
+  auto consent = h.login(h.authorize_get(h.authorize_params(cimd_client(), Pkce::make())));
+  ASSERT_TRUE(is_consent_page(consent));
+  auto denied = h.consent(consent, "deny");
+  ASSERT_EQ(denied.response.result(), http::status::found);
+  EXPECT_EQ(location_query(denied).value_or("error"), "access_denied");
+  EXPECT_TRUE(header(denied, http::field::location).starts_with(std::string(kRedirect) + "?"));
+}
+
 TEST_F(CimdFlow, CI5_FailuresAreNotCached) {
   web.answers[std::string(kDocUrl)] = net::FetchFailure{net::FetchFailureKind::timed_out, "no answer"};
   OAuthHarness h(store::open_memory_stores(), cimd_options(web));

@@ -4,6 +4,7 @@
 // (never a redirect, AZ2) or a redirect carrying error, state and iss (AZ8) —
 // that nothing was issued (no code, token, client or grant), and that a good
 // request of the same kind still works afterwards.
+#include "oauth/scope.hpp"
 #include "support/oauth_fixture.hpp"
 
 #include <gtest/gtest.h>
@@ -31,6 +32,10 @@ struct World {
   OAuthHarness h;
   Client pub = h.register_public();
   Client conf = h.register_confidential();
+  // Operator-registered: request errors at /authorize redirect only for
+  // these (M5); /introspect answers only these (L4).
+  Client op = h.register_operator("https://app.example.com/callback");
+  Client rs = h.register_operator("https://rs.example.com/callback", true);
   std::map<std::string, std::string> scratch;  // from `send` to `verify`
 };
 
@@ -78,6 +83,9 @@ std::string basic_of(const std::string& id, const std::string& secret) {
 // A public client's exchange request for a fresh code, with `change` applied.
 net::Reply exchange_with(World& w, const std::function<void(Params&)>& change) {
   auto c = code_for(w, w.pub);
+  w.scratch["code"] = c.code;  // for checks that the code is still good (L5)
+  w.scratch["verifier"] = c.pkce.verifier;
+  w.scratch["challenge"] = c.pkce.challenge;
   auto params = w.h.exchange_params(w.pub, c.code, c.pkce);
   params.emplace_back("client_id", w.pub.client_id);
   change(params);
@@ -100,6 +108,14 @@ Tokens tokens_for(World& w, const Client& client) {
   return t;
 }
 
+// Exchanges `cd` for w.pub and keeps the tokens in scratch.
+void tokens_for_code(World& w, const Code& cd) {
+  auto t = OAuthHarness::tokens_of(w.h.exchange(w.pub, cd.code, cd.pkce));
+  w.scratch["access_token"] = t.access_token;
+  w.scratch["refresh_token"] = t.refresh_token;
+  if (!w.h.accepted(t.access_token)) throw std::runtime_error("fresh token refused");
+}
+
 net::Reply login_page(World& w) {
   auto page = w.h.authorize_get(w.h.authorize_params(w.pub, Pkce::make()));
   if (!is_login_page(page)) throw std::runtime_error("expected the login page");
@@ -115,6 +131,13 @@ net::Reply consent_page(World& w) {
 // GET /authorize for the public client with `change` applied.
 net::Reply authorize_with(World& w, const std::function<void(Params&)>& change) {
   auto params = w.h.authorize_params(w.pub, Pkce::make());
+  change(params);
+  return w.h.authorize_get(params);
+}
+
+// The same for the operator-registered client (whose request errors redirect).
+net::Reply authorize_op_with(World& w, const std::function<void(Params&)>& change) {
+  auto params = w.h.authorize_params(w.op, Pkce::make());
   change(params);
   return w.h.authorize_get(params);
 }
@@ -251,10 +274,7 @@ std::vector<Bad> catalogue() {
   c.push_back({"TK2_ReplayedCodeRevokesItsTokens", Where::token, 400, "invalid_grant",
                [](World& w) {
                  auto cd = code_for(w, w.pub);
-                 auto t = OAuthHarness::tokens_of(w.h.exchange(w.pub, cd.code, cd.pkce));
-                 w.scratch["access_token"] = t.access_token;
-                 w.scratch["refresh_token"] = t.refresh_token;
-                 if (!w.h.accepted(t.access_token)) throw std::runtime_error("fresh token refused");
+                 tokens_for_code(w, cd);
                  w.h.mark();
                  return w.h.exchange(w.pub, cd.code, cd.pkce);
                },
@@ -290,6 +310,44 @@ std::vector<Bad> catalogue() {
                  params.emplace_back("client_id", other.client_id);
                  w.h.mark();
                  return token_form(w, params);
+               }});
+  // L5: a refusal for a wrong binding does not consume the code; its own
+  // client can still exchange it, and a used code shown by another client
+  // does not revoke the grant it produced.
+  auto still_exchangeable = [](World& w) {
+    Pkce pkce{w.scratch.at("verifier"), w.scratch.at("challenge")};
+    auto reply = w.h.exchange(w.pub, w.scratch.at("code"), pkce);
+    EXPECT_EQ(reply.response.result(), http::status::ok) << "the code was burned: " << reply.response.body();
+  };
+  c.push_back({"L5_CodeOfAnotherClientIsNotBurned", Where::token, 400, "invalid_grant",
+               [](World& w) {
+                 auto other = w.h.register_public("https://other.example.com/cb", "Other");
+                 return exchange_with(w, [&](Params& p) { set_param(p, "client_id", other.client_id); });
+               },
+               still_exchangeable});
+  c.push_back({"L5_WrongVerifierDoesNotBurnTheCode", Where::token, 400, "invalid_grant",
+               [](World& w) {
+                 return exchange_with(w, [](Params& p) { set_param(p, "code_verifier", Pkce::make().verifier); });
+               },
+               still_exchangeable});
+  c.push_back({"L5_WrongRedirectUriDoesNotBurnTheCode", Where::token, 400, "invalid_grant",
+               [](World& w) {
+                 return exchange_with(w, [](Params& p) { set_param(p, "redirect_uri", "https://app.example.com/other"); });
+               },
+               still_exchangeable});
+  c.push_back({"L5_UsedCodeShownByAnotherClientRevokesNothing", Where::token, 400, "invalid_grant",
+               [](World& w) {
+                 auto other = w.h.register_public("https://other.example.com/cb", "Other");
+                 auto cd = code_for(w, w.pub);
+                 tokens_for_code(w, cd);
+                 auto params = w.h.exchange_params(w.pub, cd.code, cd.pkce);
+                 params.emplace_back("client_id", other.client_id);
+                 w.h.mark();
+                 return token_form(w, params);
+               },
+               [](World& w) {
+                 EXPECT_TRUE(w.h.accepted(w.scratch.at("access_token"))) << "the owner's grant was revoked";
+                 EXPECT_EQ(w.h.refresh(w.pub, w.scratch.at("refresh_token")).response.result(), http::status::ok);
                }});
   c.push_back({"AZ8_CodeOfPublicClientUsedByConfidentialClient", Where::token, 400, "invalid_grant", [](World& w) {
                  auto cd = code_for(w, w.pub);
@@ -512,7 +570,20 @@ std::vector<Bad> catalogue() {
                  return w.h.send(std::move(r));
                }});
   c.push_back({"RV2_IntrospectionWithoutToken", Where::introspection, 400, "invalid_request",
-               [](World& w) { return w.h.send(OAuthHarness::client_form("/introspect", w.conf, {})); }});
+               [](World& w) { return w.h.send(OAuthHarness::client_form("/introspect", w.rs, {})); }});
+  c.push_back({"L4_IntrospectionBySelfRegisteredConfidentialClientBasic", Where::introspection, 403,
+               "unauthorized_client", [](World& w) {
+                 auto t = tokens_for(w, w.pub);
+                 w.h.mark();
+                 return w.h.send(OAuthHarness::client_form("/introspect", w.conf, {{"token", t.access_token}}));
+               }});
+  c.push_back({"L4_IntrospectionBySelfRegisteredConfidentialClientPost", Where::introspection, 403,
+               "unauthorized_client", [](World& w) {
+                 auto t = tokens_for(w, w.pub);
+                 auto post = w.h.register_confidential("client_secret_post", "https://post.example.com/cb");
+                 w.h.mark();
+                 return w.h.send(OAuthHarness::client_form("/introspect", post, {{"token", t.access_token}}));
+               }});
 
   // ======== /register (RG) ========
   c.push_back({"RG1_MalformedJson", Where::registration, 400, "invalid_client_metadata",
@@ -538,6 +609,23 @@ std::vector<Bad> catalogue() {
                }});
   c.push_back({"RG1_GetOnRegisterIs405", Where::registration, 405, "invalid_request",
                [](World& w) { return w.h.send(OAuthHarness::get("/register")); }});
+  // L12 (SEP-837): application_type is web or native, and the redirect URIs fit it.
+  c.push_back({"L12_ApplicationTypeUnknown", Where::registration, 400, "invalid_client_metadata",
+               [](World& w) { return register_meta(w, meta_with("application_type", "desktop")); }});
+  c.push_back({"L12_ApplicationTypeNotAString", Where::registration, 400, "invalid_client_metadata",
+               [](World& w) { return register_meta(w, meta_with("application_type", json::array{"web"})); }});
+  c.push_back({"L12_NativeWithHttpsRedirect", Where::registration, 400, "invalid_redirect_uri",
+               [](World& w) { return register_meta(w, meta_with("application_type", "native")); }});
+  c.push_back({"L12_WebWithLoopbackRedirect", Where::registration, 400, "invalid_redirect_uri", [](World& w) {
+                 auto m = meta_with("application_type", "web");
+                 m["redirect_uris"] = json::array{"http://127.0.0.1:8765/callback"};
+                 return register_meta(w, m);
+               }});
+  c.push_back({"L12_NativeWithPlainHttpRedirect", Where::registration, 400, "invalid_redirect_uri", [](World& w) {
+                 auto m = meta_with("application_type", "native");
+                 m["redirect_uris"] = json::array{"http://app.example.com/callback"};
+                 return register_meta(w, m);
+               }});
   c.push_back({"RG2_NoRedirectUris", Where::registration, 400, "invalid_redirect_uri", [](World& w) {
                  auto m = public_meta();
                  m.erase("redirect_uris");
@@ -645,51 +733,100 @@ std::vector<Bad> catalogue() {
 
   // ======== /authorize: error redirects with state and iss (AZ1, AZ4, AZ8) ========
   c.push_back({"AZ1_ResponseTypeToken", Where::authorize_redirect, 302, "unsupported_response_type",
-               [](World& w) { return authorize_with(w, [](Params& p) { set_param(p, "response_type", "token"); }); }});
+               [](World& w) { return authorize_op_with(w, [](Params& p) { set_param(p, "response_type", "token"); }); }});
   c.push_back({"AZ1_ResponseTypeCodeIdToken", Where::authorize_redirect, 302, "unsupported_response_type",
-               [](World& w) { return authorize_with(w, [](Params& p) { set_param(p, "response_type", "code id_token"); }); }});
+               [](World& w) { return authorize_op_with(w, [](Params& p) { set_param(p, "response_type", "code id_token"); }); }});
   c.push_back({"AZ1_MissingResponseType", Where::authorize_redirect, 302, "unsupported_response_type",
-               [](World& w) { return authorize_with(w, [](Params& p) { erase_param(p, "response_type"); }); }});
+               [](World& w) { return authorize_op_with(w, [](Params& p) { erase_param(p, "response_type"); }); }});
   c.push_back({"AZ1_NoCodeChallenge", Where::authorize_redirect, 302, "invalid_request", [](World& w) {
-                 return authorize_with(w, [](Params& p) {
+                 return authorize_op_with(w, [](Params& p) {
                    erase_param(p, "code_challenge");
                    erase_param(p, "code_challenge_method");
                  });
                }});
   c.push_back({"AZ1_CodeChallengeMethodPlain", Where::authorize_redirect, 302, "invalid_request",
-               [](World& w) { return authorize_with(w, [](Params& p) { set_param(p, "code_challenge_method", "plain"); }); }});
+               [](World& w) { return authorize_op_with(w, [](Params& p) { set_param(p, "code_challenge_method", "plain"); }); }});
   c.push_back({"AZ1_CodeChallengeMethodMissing", Where::authorize_redirect, 302, "invalid_request",
-               [](World& w) { return authorize_with(w, [](Params& p) { erase_param(p, "code_challenge_method"); }); }});
+               [](World& w) { return authorize_op_with(w, [](Params& p) { erase_param(p, "code_challenge_method"); }); }});
   c.push_back({"AZ1_CodeChallengeMethodLowercase", Where::authorize_redirect, 302, "invalid_request",
-               [](World& w) { return authorize_with(w, [](Params& p) { set_param(p, "code_challenge_method", "s256"); }); }});
+               [](World& w) { return authorize_op_with(w, [](Params& p) { set_param(p, "code_challenge_method", "s256"); }); }});
   c.push_back({"AZ1_CodeChallengeTooShort", Where::authorize_redirect, 302, "invalid_request",
-               [](World& w) { return authorize_with(w, [](Params& p) { set_param(p, "code_challenge", "abc"); }); }});
+               [](World& w) { return authorize_op_with(w, [](Params& p) { set_param(p, "code_challenge", "abc"); }); }});
   c.push_back({"AZ1_CodeChallengeWithPadding", Where::authorize_redirect, 302, "invalid_request", [](World& w) {
-                 return authorize_with(w, [](Params& p) {
+                 return authorize_op_with(w, [](Params& p) {
                    set_param(p, "code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM=");
                  });
                }});
   c.push_back({"AZ4_ResourceOfAnotherServer", Where::authorize_redirect, 302, "invalid_target", [](World& w) {
-                 return authorize_with(w, [](Params& p) { set_param(p, "resource", "https://evil.example.net/mcp"); });
+                 return authorize_op_with(w, [](Params& p) { set_param(p, "resource", "https://evil.example.net/mcp"); });
                }});
   c.push_back({"AZ4_ResourceWithAnotherPath", Where::authorize_redirect, 302, "invalid_target", [](World& w) {
-                 return authorize_with(w, [](Params& p) { set_param(p, "resource", "https://mcp.example.com/other"); });
+                 return authorize_op_with(w, [](Params& p) { set_param(p, "resource", "https://mcp.example.com/other"); });
                }});
   c.push_back({"AZ4_ResourceIsTheBareOrigin", Where::authorize_redirect, 302, "invalid_target", [](World& w) {
-                 return authorize_with(w, [](Params& p) { set_param(p, "resource", "https://mcp.example.com"); });
+                 return authorize_op_with(w, [](Params& p) { set_param(p, "resource", "https://mcp.example.com"); });
                }});
   c.push_back({"AZ4_ResourceWithFragment", Where::authorize_redirect, 302, "invalid_target", [](World& w) {
-                 return authorize_with(w, [](Params& p) { set_param(p, "resource", "https://mcp.example.com/mcp#x"); });
+                 return authorize_op_with(w, [](Params& p) { set_param(p, "resource", "https://mcp.example.com/mcp#x"); });
                }});
   c.push_back({"AZ4_ResourceOverHttp", Where::authorize_redirect, 302, "invalid_target", [](World& w) {
-                 return authorize_with(w, [](Params& p) { set_param(p, "resource", "http://mcp.example.com/mcp"); });
+                 return authorize_op_with(w, [](Params& p) { set_param(p, "resource", "http://mcp.example.com/mcp"); });
                }});
   c.push_back({"AZ4_ResourceNotAnUri", Where::authorize_redirect, 302, "invalid_target",
-               [](World& w) { return authorize_with(w, [](Params& p) { set_param(p, "resource", "mcp"); }); }});
+               [](World& w) { return authorize_op_with(w, [](Params& p) { set_param(p, "resource", "mcp"); }); }});
   c.push_back({"AZ4_EmptyResource", Where::authorize_redirect, 302, "invalid_target",
-               [](World& w) { return authorize_with(w, [](Params& p) { set_param(p, "resource", ""); }); }});
+               [](World& w) { return authorize_op_with(w, [](Params& p) { set_param(p, "resource", ""); }); }});
   c.push_back({"AZ8_ConsentDenied", Where::authorize_redirect, 302, "access_denied",
                [](World& w) { return w.h.consent(consent_page(w), "deny"); }});
+
+  // ======== /authorize: no error redirects for clients anyone can create (M5) ========
+  // A self-registered client: the same request errors are an error page.
+  c.push_back({"M5_SelfRegisteredResponseTypeToken", Where::authorize_page, 400, "",
+               [](World& w) { return authorize_with(w, [](Params& p) { set_param(p, "response_type", "token"); }); }});
+  c.push_back({"M5_SelfRegisteredNoCodeChallenge", Where::authorize_page, 400, "", [](World& w) {
+                 return authorize_with(w, [](Params& p) {
+                   erase_param(p, "code_challenge");
+                   erase_param(p, "code_challenge_method");
+                 });
+               }});
+  c.push_back({"M5_SelfRegisteredCodeChallengeMethodPlain", Where::authorize_page, 400, "",
+               [](World& w) { return authorize_with(w, [](Params& p) { set_param(p, "code_challenge_method", "plain"); }); }});
+  c.push_back({"M5_SelfRegisteredResourceOfAnotherServer", Where::authorize_page, 400, "", [](World& w) {
+                 return authorize_with(w, [](Params& p) { set_param(p, "resource", "https://evil.example.net/mcp"); });
+               }});
+  c.push_back({"M5_SelfRegisteredTooManyScopes", Where::authorize_page, 400, "", [](World& w) {
+                 return authorize_with(w, [](Params& p) {
+                   std::string many;
+                   for (std::size_t i = 0; i <= oauth::kMaxScopes; ++i) many += "s" + std::to_string(i) + " ";
+                   set_param(p, "scope", many);
+                 });
+               }});
+  // M2: the scope caps, for an operator's client (a redirect with invalid_scope).
+  c.push_back({"M2_AuthorizeTooManyScopes", Where::authorize_redirect, 302, "invalid_scope", [](World& w) {
+                 return authorize_op_with(w, [](Params& p) {
+                   std::string many;
+                   for (std::size_t i = 0; i <= oauth::kMaxScopes; ++i) many += "mcp ";
+                   set_param(p, "scope", many);
+                 });
+               }});
+  c.push_back({"M2_AuthorizeScopeTooLong", Where::authorize_redirect, 302, "invalid_scope", [](World& w) {
+                 return authorize_op_with(
+                     w, [](Params& p) { set_param(p, "scope", "mcp " + std::string(oauth::kMaxScopeLength + 1, 'x')); });
+               }});
+  c.push_back({"M2_RefreshTooManyScopes", Where::token, 400, "invalid_scope", [](World& w) {
+                 auto t = tokens_for(w, w.pub);
+                 w.h.mark();
+                 std::string many;  // within the grant once deduplicated, but over the cap
+                 for (std::size_t i = 0; i <= oauth::kMaxScopes; ++i) many += "mcp ";
+                 return w.h.refresh(w.pub, t.refresh_token, {{"scope", many}});
+               },
+               [](World& w) {
+                 // Refused before rotation: the refresh token still works.
+                 EXPECT_EQ(w.h.refresh(w.pub, w.scratch["refresh_token"]).response.result(), http::status::ok);
+               }});
+  c.push_back({"M2_RegisterScopeTooLong", Where::registration, 400, "invalid_client_metadata", [](World& w) {
+                 return register_meta(w, meta_with("scope", json::string("mcp " + std::string(oauth::kMaxScopeLength + 1, 'x'))));
+               }});
 
   // ======== /authorize: login and consent forms (AZ6, AZ8) ========
   c.push_back({"AZ6_LoginWithoutCsrfToken", Where::authorize_page, 403, "", [](World& w) {
@@ -1017,7 +1154,7 @@ void expect_good_request_works(Where where, World& w) {
     }
     case Where::introspection: {
       auto t = w.h.issue(w.pub);
-      auto reply = w.h.send(OAuthHarness::client_form("/introspect", w.conf, {{"token", t.access_token}}));
+      auto reply = w.h.send(OAuthHarness::client_form("/introspect", w.rs, {{"token", t.access_token}}));
       EXPECT_EQ(reply.response.result(), http::status::ok) << reply.response.body();
       EXPECT_EQ(body_json(reply).at("active"), true);
       break;

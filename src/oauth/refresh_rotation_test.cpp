@@ -136,6 +136,56 @@ TEST_F(RefreshRotation, TK4_ReuseAfterTheGraceWindowRevokesTheGrant) {
   EXPECT_TRUE(h.accepted(fresh.access_token));
 }
 
+TEST_F(RefreshRotation, H3_ReuseAfterSuccessorUsedRevokesFamily) {
+  auto first = h.issue(client);
+  h.now += 100;
+  auto second = refresh_ok(first.refresh_token);
+  h.now += 2;
+  auto third = refresh_ok(second.refresh_token);  // the successor was used: the answer arrived
+  ASSERT_TRUE(h.accepted(third.access_token));
+  h.now += 3;  // still within the 30 s grace of first's rotation
+  EXPECT_EQ(refresh_error(first.refresh_token), "invalid_grant");
+  // The whole family ends: every access token and the current refresh token.
+  for (const auto* t : {&first.access_token, &second.access_token, &third.access_token})
+    EXPECT_FALSE(h.accepted(*t));
+  EXPECT_EQ(refresh_error(third.refresh_token), "invalid_grant");
+  auto grants = h.stores.grants->list_grants(std::nullopt, std::nullopt);
+  ASSERT_EQ(grants.size(), 1u);
+  EXPECT_NE(grants.front().revoked_at, 0);
+}
+
+TEST_F(RefreshRotation, H3_ReuseAfterARetriedFamilyWasUsedRevokesIt) {
+  // Lost answer, retry (grace), then the retry's token is used: the first
+  // token coming back now is reuse too.
+  auto first = h.issue(client);
+  h.now += 100;
+  auto lost = refresh_ok(first.refresh_token);
+  h.now += 2;
+  auto retry = refresh_ok(first.refresh_token);
+  h.now += 2;
+  auto used = refresh_ok(retry.refresh_token);
+  h.now += 2;
+  EXPECT_EQ(refresh_error(first.refresh_token), "invalid_grant");
+  EXPECT_FALSE(h.accepted(used.access_token));
+  (void)lost;
+}
+
+TEST_F(RefreshRotation, H3_RepeatedLostAnswersStayRetries) {
+  // Two tabs (or two lost answers) present the same token: while no later
+  // token was used, each gets a fresh pair and the grant lives.
+  auto first = h.issue(client);
+  h.now += 100;
+  auto a = refresh_ok(first.refresh_token);
+  auto b = refresh_ok(first.refresh_token);
+  auto c = refresh_ok(first.refresh_token);
+  EXPECT_TRUE(h.accepted(c.access_token));
+  h.now += 60;
+  auto next = refresh_ok(c.refresh_token);
+  EXPECT_TRUE(h.accepted(next.access_token));
+  (void)a;
+  (void)b;
+}
+
 TEST_F(RefreshRotation, TK4_RevocationIsSeenByAnotherInstanceAfterHousekeeping) {
   // Another AuthorizationServer on the same stores (a second instance).
   auto first = h.issue(client);

@@ -57,6 +57,9 @@ class AuthorizationCodeStore {
 
   // False, and nothing changes, when the code_hash exists.
   virtual bool add(const AuthorizationCode& code) = 0;
+  // The code as stored, used or not, expired or not; changes nothing. The
+  // token endpoint checks a code's bindings here before consuming it.
+  virtual std::optional<AuthorizationCode> find(std::string_view code_hash) = 0;
   // Atomically marks the code used at `now` if it is unused and unexpired.
   // Of two concurrent calls exactly one gets `consumed`. A used code reports
   // `already_used` even after its expiry, so a late replay is still detected.

@@ -46,6 +46,9 @@ struct Client {
   std::vector<std::string> response_types;  // e.g. "code"
   std::string token_endpoint_auth_method;   // "none", "client_secret_basic", "client_secret_post"
   std::string scope;                        // space-separated, as registered
+  std::string application_type;             // "web" or "native" (OpenID Connect Dynamic
+                                            // Client Registration §2, SEP-837); "" for
+                                            // clients stored before it was recorded
   ClientKind kind = ClientKind::dynamic;
   std::string metadata_json;  // the registered metadata as JSON text, returned
                               // verbatim by the registration response (RFC 7591 §3.2.1)

@@ -4,6 +4,13 @@
 // §4.14.2): each use replaces the token, and presenting a replaced token
 // again is a replay that should revoke the whole grant.
 //
+// A token is "used" when its holder presented it (used_at). A client that
+// lost the answer to its refresh retries with the old token; the server then
+// rotates the family's current token on its behalf (rotate_retry), which
+// rotates that token without using it. Once any later token of the family
+// has been used, the client evidently received its answer, and the old token
+// coming back is reuse (RFC 9700 §4.14.2).
+//
 // Refresh tokens are stored only as hashes: callers pass `token_hash` =
 // lowercase hex SHA-256 of the token they handed out; the store never sees
 // a usable token.
@@ -38,6 +45,9 @@ struct RefreshToken {
   std::int64_t expires_at = 0;   // sliding expiry: usable while now < expires_at
   std::int64_t rotated_at = 0;   // 0: the current token of its family
   std::string replaced_by_hash;  // the token that replaced it; "" while current
+  std::int64_t used_at = 0;      // when its holder last presented it and got an
+                                 // answer (0: never; a token rotated by a retry
+                                 // of an earlier one stays unused)
 
   bool operator==(const RefreshToken&) const = default;
 };
@@ -49,6 +59,8 @@ enum class RotateStatus {
   revoked,          // the grant is revoked
   expired,          // the old token or its grant has expired
   not_found,        // no such token (never issued, or removed)
+  successor_used,   // rotate_retry: a later token of the family was used, so
+                    // the retried token is reuse; nothing changed
 };
 
 struct RotateResult {
@@ -57,6 +69,10 @@ struct RotateResult {
   std::int64_t rotated_at = 0;   // already_rotated: when the old token was replaced
   std::string replaced_by_hash;  // already_rotated: the token that replaced it
 };
+
+// How far rotate_retry follows a family from the retried token to its
+// current one (a bounded walk: a longer chain is not a retry).
+inline constexpr int kMaxRetryChain = 8;
 
 // What remove_expired took away.
 struct GrantCleanup {
@@ -87,9 +103,23 @@ class GrantStore {
   // `rotated`; the other gets `already_rotated` naming the winner's token.
   // Status precedence: not_found, already_rotated, revoked, expired.
   // new_token joins old's grant as its current token (its grant_id,
-  // rotated_at and replaced_by_hash are ignored). Throws
-  // StoreError, changing nothing, when new_token.token_hash already exists.
+  // rotated_at and replaced_by_hash are ignored). On success old_hash is
+  // marked used at `now`. Throws StoreError, changing nothing, when
+  // new_token.token_hash already exists.
   virtual RotateResult rotate(std::string_view old_hash, const RefreshToken& new_token, std::int64_t now) = 0;
+  // A client retrying with `retried_hash`, a token that was already
+  // rotated. In one atomic step: follows replaced_by_hash from it (at most
+  // kMaxRetryChain links) to the family's current token; when no token after
+  // retried_hash on that path has been used, rotates the current token to
+  // new_token (as rotate does, without marking it used) and marks
+  // retried_hash used. Statuses: rotated; successor_used (reuse: nothing
+  // changed); revoked; expired (the current token or the grant);
+  // not_found when retried_hash is unknown or still current (nothing to
+  // retry: use rotate), or the chain breaks or is longer.
+  // Racing calls on the same family serialize: a rotate of the current
+  // token that wins makes this call see it used. Throws StoreError as
+  // rotate does.
+  virtual RotateResult rotate_retry(std::string_view retried_hash, const RefreshToken& new_token, std::int64_t now) = 0;
   // Marks the grant revoked at `now`; its refresh tokens stop rotating.
   // False when unknown or already revoked (the first revocation time stays).
   virtual bool revoke_grant(std::string_view grant_id, std::int64_t now) = 0;

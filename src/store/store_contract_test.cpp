@@ -63,6 +63,7 @@ Client client(std::string id, std::int64_t created_at = T0, ClientKind kind = Cl
       .response_types = {"code"},
       .token_endpoint_auth_method = "none",
       .scope = "mcp:tools",
+      .application_type = "web",
       .kind = kind,
       .metadata_json = R"({"client_name":"Claude"})",
       .fingerprint = "",
@@ -507,6 +508,92 @@ TEST_P(StoreContract, ConcurrentRotateHasExactlyOneWinner) {
     EXPECT_EQ(results[1 - w].status, RotateStatus::already_rotated);
     EXPECT_EQ(results[1 - w].replaced_by_hash, old + "-new" + std::to_string(w));
     EXPECT_EQ(s_.grants->find_refresh(old + "-new" + std::to_string(1 - w)), std::nullopt);
+  }
+}
+
+TEST_P(StoreContract, H3_RotateMarksThePresentedTokenUsed) {
+  ASSERT_TRUE(s_.grants->create(grant("g1"), token("r1")));
+  EXPECT_EQ(s_.grants->find_refresh("r1")->second.used_at, 0);
+  ASSERT_EQ(s_.grants->rotate("r1", token("r2"), T0 + 10).status, RotateStatus::rotated);
+  EXPECT_EQ(s_.grants->find_refresh("r1")->second.used_at, T0 + 10);
+  EXPECT_EQ(s_.grants->find_refresh("r2")->second.used_at, 0) << "the new token is not used yet";
+}
+
+TEST_P(StoreContract, H3_RetryRotatesTheCurrentTokenWhileNoSuccessorWasUsed) {
+  ASSERT_TRUE(s_.grants->create(grant("g1"), token("r1")));
+  ASSERT_EQ(s_.grants->rotate("r1", token("r2"), T0 + 10).status, RotateStatus::rotated);  // answer lost
+  auto retry = s_.grants->rotate_retry("r1", token("r3"), T0 + 12);
+  EXPECT_EQ(retry.status, RotateStatus::rotated);
+  EXPECT_EQ(retry.grant_id, "g1");
+  auto r2 = s_.grants->find_refresh("r2");
+  EXPECT_EQ(r2->second.rotated_at, T0 + 12);
+  EXPECT_EQ(r2->second.replaced_by_hash, "r3");
+  EXPECT_EQ(r2->second.used_at, 0) << "rotated on r1's behalf, not used by its holder";
+  EXPECT_EQ(s_.grants->find_refresh("r1")->second.used_at, T0 + 12);
+  EXPECT_EQ(s_.grants->find_refresh("r3")->second.rotated_at, 0);
+  // A second retry of r1 walks r2 (unused) to r3, still the lost-answer case.
+  EXPECT_EQ(s_.grants->rotate_retry("r1", token("r4"), T0 + 13).status, RotateStatus::rotated);
+  EXPECT_EQ(s_.grants->find_refresh("r4")->second.rotated_at, 0);
+}
+
+TEST_P(StoreContract, H3_RetryAfterTheSuccessorWasUsedChangesNothing) {
+  ASSERT_TRUE(s_.grants->create(grant("g1"), token("r1")));
+  ASSERT_EQ(s_.grants->rotate("r1", token("r2"), T0 + 10).status, RotateStatus::rotated);
+  ASSERT_EQ(s_.grants->rotate("r2", token("r3"), T0 + 11).status, RotateStatus::rotated);  // r2 used
+  auto retry = s_.grants->rotate_retry("r1", token("x"), T0 + 12);
+  EXPECT_EQ(retry.status, RotateStatus::successor_used);
+  EXPECT_EQ(retry.grant_id, "g1");
+  EXPECT_EQ(s_.grants->find_refresh("x"), std::nullopt);
+  EXPECT_EQ(s_.grants->find_refresh("r3")->second.rotated_at, 0) << "the current token is untouched";
+  // A successor used further down the chain counts the same.
+  ASSERT_TRUE(s_.grants->create(grant("g2"), token("s1")));
+  ASSERT_EQ(s_.grants->rotate("s1", token("s2"), T0 + 10).status, RotateStatus::rotated);
+  ASSERT_EQ(s_.grants->rotate_retry("s1", token("s3"), T0 + 11).status, RotateStatus::rotated);
+  ASSERT_EQ(s_.grants->rotate("s3", token("s4"), T0 + 12).status, RotateStatus::rotated);
+  EXPECT_EQ(s_.grants->rotate_retry("s1", token("y"), T0 + 13).status, RotateStatus::successor_used);
+}
+
+TEST_P(StoreContract, H3_RetryOfACurrentOrUnknownTokenIsNotFound) {
+  ASSERT_TRUE(s_.grants->create(grant("g1"), token("r1")));
+  EXPECT_EQ(s_.grants->rotate_retry("r1", token("r2"), T0 + 1).status, RotateStatus::not_found);
+  EXPECT_EQ(s_.grants->rotate_retry("nope", token("r2"), T0 + 1).status, RotateStatus::not_found);
+  EXPECT_EQ(s_.grants->find_refresh("r2"), std::nullopt);
+  ASSERT_EQ(s_.grants->rotate("r1", token("r2"), T0 + 2).status, RotateStatus::rotated);
+  ASSERT_TRUE(s_.grants->revoke_grant("g1", T0 + 3));
+  EXPECT_EQ(s_.grants->rotate_retry("r1", token("r3"), T0 + 4).status, RotateStatus::revoked);
+}
+
+// A retry of r1 races the holder of r2 using it: whichever goes first, the
+// outcome is one of the two serial ones — never both rotating r2.
+TEST_P(StoreContract, H3_RetryRacingTheSuccessorsUseStaysSerial) {
+  constexpr int kRounds = 15;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string g = "g" + std::to_string(round), r1 = g + "-r1", r2 = g + "-r2";
+    ASSERT_TRUE(s_.grants->create(grant(g), token(r1)));
+    ASSERT_EQ(s_.grants->rotate(r1, token(r2), T0 + 1).status, RotateStatus::rotated);
+    RotateResult retry, use;
+    std::latch start(2);
+    std::thread a([&] {
+      start.arrive_and_wait();
+      retry = s_.grants->rotate_retry(r1, token(g + "-retry"), T0 + 2);
+    });
+    std::thread b([&] {
+      start.arrive_and_wait();
+      use = s_.grants->rotate(r2, token(g + "-use"), T0 + 2);
+    });
+    a.join();
+    b.join();
+    if (use.status == RotateStatus::rotated) {
+      // The holder of r2 went first: the retry is reuse.
+      EXPECT_EQ(retry.status, RotateStatus::successor_used) << "round " << round;
+      EXPECT_EQ(s_.grants->find_refresh(g + "-retry"), std::nullopt);
+    } else {
+      // The retry went first: r2 was superseded, its holder's rotate lost.
+      EXPECT_EQ(retry.status, RotateStatus::rotated) << "round " << round;
+      EXPECT_EQ(use.status, RotateStatus::already_rotated);
+      EXPECT_EQ(use.replaced_by_hash, g + "-retry");
+      EXPECT_EQ(s_.grants->find_refresh(g + "-use"), std::nullopt);
+    }
   }
 }
 

@@ -10,6 +10,7 @@
 // access tokens are timed by the system clock (AccessTokens is built by the
 // AuthorizationServer without an injectable clock), so tests that need
 // tokens from another time sign them with `sign()`.
+#include "admin/admin.hpp"
 #include "crypto/ec_key.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/hmac.hpp"
@@ -312,6 +313,18 @@ class OAuthHarness {
     return register_client({{"client_name", "Confidential app"},
                             {"redirect_uris", json::array{json::string(redirect)}},
                             {"token_endpoint_auth_method", method}});
+  }
+
+  // A client the operator registered (`gatehouse clients add`): public, or
+  // confidential with client_secret_basic.
+  Client register_operator(std::string redirect = "https://operator.example.com/callback", bool confidential = false) {
+    auto added = admin::add_client(stores, confidential ? "Operator app" : "Operator public app", {redirect}, confidential);
+    Client c;
+    c.client_id = added.client_id;
+    c.client_secret = added.client_secret;
+    c.redirect_uris = {std::move(redirect)};
+    c.auth = confidential ? ClientAuth::basic : ClientAuth::none;
+    return c;
   }
 
   // ---- /authorize (AZ) ----

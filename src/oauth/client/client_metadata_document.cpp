@@ -65,13 +65,22 @@ std::variant<ClientMetadataDocument, std::string> parse_client_metadata_document
   if (redirects->get_array().empty()) return "the document's redirect_uris is empty";
   for (const auto& r : redirects->get_array()) {
     if (!r.is_string()) return "the document's redirect_uris contains a value that is not a string";
-    std::string_view uri = r.get_string();
-    auto parsed = net::parse_url(uri);
-    if (!parsed) return "the document's redirect URI \"" + std::string(uri) + "\" is not an absolute URI";
-    if (parsed->has_fragment())
-      return "the document's redirect URI \"" + std::string(uri) + "\" has a fragment";
-    doc.redirect_uris.emplace_back(uri);
+    doc.redirect_uris.emplace_back(r.get_string());
   }
+  // The same rules as a registration (RG2, SEP-837), from the same
+  // validator: a document is written by whoever controls its URL, so a
+  // javascript: or plain-http redirect URI in it is refused as it would be
+  // at /register.
+  std::optional<ApplicationType> named_type;
+  if (auto* type = o.if_contains("application_type")) {
+    if (!type->is_string()) return "the document's application_type is not a string";
+    named_type = parse_application_type(type->get_string());
+    if (!named_type)
+      return "the document's application_type \"" + std::string(type->get_string()) + "\" is not one of web, native";
+  }
+  if (auto problem = redirect_uris_problem(doc.redirect_uris, named_type); !problem.empty())
+    return "the document's " + problem;
+  doc.application_type = named_type.value_or(default_application_type(doc.redirect_uris));
 
   // §4.1: a document is public; shared secrets cannot be used (CI4).
   for (std::string_view secret : {"client_secret", "client_secret_expires_at"})
@@ -130,6 +139,7 @@ store::Client to_client(const ClientMetadataDocument& document) {
   c.grant_types = document.grant_types;
   c.response_types = {"code"};
   c.token_endpoint_auth_method = document.token_endpoint_auth_method;
+  c.application_type = std::string(to_string(document.application_type));
   boost::json::object meta;
   meta["client_id"] = document.client_id;
   if (!document.client_name.empty()) meta["client_name"] = document.client_name;

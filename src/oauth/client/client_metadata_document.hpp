@@ -3,6 +3,7 @@
 // draft-ietf-oauth-client-id-metadata-document §4): parsing and validating
 // a fetched document. Fetching (and the SSRF guard) is elsewhere; this is
 // pure so that pinned copies (CI5) go through the same checks.
+#include "oauth/client/redirect_uri.hpp"
 #include "store/client_store.hpp"
 
 #include <boost/json/object.hpp>
@@ -24,7 +25,9 @@ struct ClientMetadataDocument {
   std::string client_uri;                  // "" unless an https URL
   std::string logo_uri;                    // "" unless an https URL
   std::string token_endpoint_auth_method;  // "none" or "private_key_jwt"
-  std::vector<std::string> redirect_uris;  // non-empty, as listed
+  std::vector<std::string> redirect_uris;  // non-empty, as listed, each one a URI a
+                                           // registration could use (redirect_uris_problem)
+  ApplicationType application_type = ApplicationType::web;  // as named, or the default
   std::vector<std::string> grant_types;    // as listed, unknown ones kept; RFC 7591 §2 default
                                            // ["authorization_code"] when absent
   std::optional<boost::json::object> jwks;  // when an object
@@ -35,8 +38,10 @@ struct ClientMetadataDocument {
 // and the log). Checks, in order: `content_type` is application/json
 // (parameters allowed, any case); body ≤ `max_bytes`; a JSON object;
 // `client_id` is a string equal to `fetched_url` (simple string comparison,
-// §4.1); `redirect_uris` a non-empty array of absolute URIs without
-// fragment; no `client_secret` / `client_secret_expires_at` (§4.1: a
+// §4.1); `redirect_uris` a non-empty array passing the same checks as a
+// registration's (redirect_uris_problem: https, loopback http or a
+// private-use scheme, no fragment; fitting `application_type` when the
+// document names one, which must then be web or native); no `client_secret` / `client_secret_expires_at` (§4.1: a
 // document cannot carry a shared secret); `token_endpoint_auth_method`
 // absent ("none"), "none" or "private_key_jwt" — the latter with a `jwks`
 // object or an https `jwks_uri` (not both, RFC 7591 §2); `grant_types`, when

@@ -145,6 +145,45 @@ TEST(ClientMetadataDocument, CI4_Rejections) {
   }
 }
 
+TEST(ClientMetadataDocument, M6_RedirectUrisFollowTheRegistrationRules) {
+  // The same validator as /register: what it refuses, a document cannot list.
+  for (const char* uri : {"javascript:alert(1)", "http://app.example.com/cb", "data:text/html,x", "file:///etc/passwd",
+                          "ftp://app.example.com/cb", "https:///cb"}) {
+    SCOPED_TRACE(uri);
+    auto r = parse(doc("", "[\"" + std::string(uri) + "\"]"), "application/json");
+    ASSERT_TRUE(std::holds_alternative<std::string>(r));
+    EXPECT_NE(std::get<std::string>(r).find("the document's redirect URI " + std::string(uri)), std::string::npos)
+        << std::get<std::string>(r);
+    EXPECT_NE(redirect_uri_problem(uri), "") << "refused at /register too";
+  }
+  for (const char* uri : {"https://app.example.com/cb", "http://localhost/callback", "http://127.0.0.1:8080/cb",
+                          "http://[::1]/cb", "com.example.app:/callback"}) {
+    SCOPED_TRACE(uri);
+    auto r = parse(doc("", "[\"" + std::string(uri) + "\"]"), "application/json");
+    EXPECT_TRUE(std::holds_alternative<ClientMetadataDocument>(r));
+  }
+}
+
+TEST(ClientMetadataDocument, L12_ApplicationTypeIsCheckedAndDefaulted) {
+  auto type_of = [](const std::string& body) {
+    auto r = parse(body, "application/json");
+    return std::holds_alternative<ClientMetadataDocument>(r) ? std::string(to_string(std::get<ClientMetadataDocument>(r).application_type))
+                                                              : "refused: " + std::get<std::string>(r);
+  };
+  EXPECT_EQ(type_of(doc("", R"(["https://app.example.com/cb"])")), "web");
+  EXPECT_EQ(type_of(doc("", R"(["http://localhost/callback"])")), "native");
+  EXPECT_EQ(type_of(doc("", R"(["https://app.example.com/cb","http://localhost/cb"])")), "web") << "mixed, unnamed: kept";
+  EXPECT_EQ(type_of(doc(R"("application_type":"native")", R"(["http://127.0.0.1/cb"])")), "native");
+  EXPECT_NE(type_of(doc(R"("application_type":"native")", R"(["https://app.example.com/cb"])")).find(
+                "does not fit application_type native"),
+            std::string::npos);
+  EXPECT_NE(type_of(doc(R"("application_type":"web")", R"(["http://localhost/cb"])")).find(
+                "does not fit application_type web"),
+            std::string::npos);
+  EXPECT_NE(type_of(doc(R"("application_type":"desktop")")).find("not one of web, native"), std::string::npos);
+  EXPECT_NE(type_of(doc(R"("application_type":1)")).find("application_type is not a string"), std::string::npos);
+}
+
 TEST(ClientMetadataDocument, CI2_SizeLimitIsInclusive) {
   std::string body = doc();
   body.pop_back();  // the closing brace, re-added after JSON whitespace
@@ -168,7 +207,7 @@ TEST(ClientMetadataDocument, CI2_ContentTypeParametersAndCase) {
 
 // CI4: unknown fields and grant types are tolerated; defaults filled.
 TEST(ClientMetadataDocument, CI4_ToleratesUnknowns) {
-  auto r = parse(doc(R"("software_id":"x","application_type":"native","scope":"mcp","contacts":["a@b.c"],)"
+  auto r = parse(doc(R"("software_id":"x","application_type":"web","scope":"mcp","contacts":["a@b.c"],)"
                      R"("response_types":["code"],"grant_types":["authorization_code","urn:example:custom"],)"
                      R"("x-vendor":{"nested":[1,2,null]},"client_name":null)"));
   ASSERT_TRUE(std::holds_alternative<ClientMetadataDocument>(r)) << std::get<std::string>(r);

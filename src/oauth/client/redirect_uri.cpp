@@ -32,12 +32,33 @@ std::optional<Parts> split(std::string_view uri) {
   return p;
 }
 
+bool is_private_use_scheme(std::string_view scheme) { return scheme.find('.') != std::string_view::npos; }
+
+bool starts_with_scheme(std::string_view uri, std::string_view scheme) {
+  auto u = net::parse_url(uri);
+  return u && u->scheme() == scheme;
+}
+
+bool has_loopback_host(std::string_view uri) {
+  auto u = net::parse_url(uri);
+  return u && u->has_authority() && loopback_host(u->encoded_host());
+}
+
 }  // namespace
 
 bool is_loopback_redirect(std::string_view uri) {
   auto p = split(uri);
   return p && p->scheme == "http" && loopback_host(p->host);
 }
+
+namespace {
+// RFC 8252 §7.1 and §7.3: what a native app may register.
+bool native_redirect(std::string_view uri) {
+  if (is_loopback_redirect(uri)) return true;
+  auto u = net::parse_url(uri);
+  return u && is_private_use_scheme(u->scheme());
+}
+}  // namespace
 
 bool redirect_uri_matches(std::string_view registered, std::string_view requested) {
   if (registered == requested) return true;
@@ -61,9 +82,41 @@ std::string redirect_uri_problem(std::string_view uri) {
   if (scheme == "https") return u->host().empty() ? "has no host" : "";
   if (scheme == "http") return loopback_host(u->encoded_host()) ? "" : "must use https unless the host is localhost, 127.0.0.1 or [::1]";
   // Private-use schemes (RFC 8252 §7.1: com.example.app:/callback) are for
-  // native apps; Claude never uses them.
-  if (scheme.find('.') != std::string::npos) return "";
+  // native apps; Claude never uses them. A scheme without a dot (javascript:,
+  // data:, file:) is no such scheme.
+  if (is_private_use_scheme(scheme)) return "";
   return "must use https (or a loopback http address)";
+}
+
+std::string_view to_string(ApplicationType type) { return type == ApplicationType::native ? "native" : "web"; }
+
+std::optional<ApplicationType> parse_application_type(std::string_view text) {
+  if (text == "web") return ApplicationType::web;
+  if (text == "native") return ApplicationType::native;
+  return std::nullopt;
+}
+
+ApplicationType default_application_type(const std::vector<std::string>& uris) {
+  bool all_native = std::all_of(uris.begin(), uris.end(), [](const std::string& uri) { return native_redirect(uri); });
+  return all_native && !uris.empty() ? ApplicationType::native : ApplicationType::web;
+}
+
+std::string redirect_uris_problem(const std::vector<std::string>& uris, std::optional<ApplicationType> named) {
+  if (uris.empty()) return "redirect_uris must list at least one URI";
+  for (const auto& uri : uris) {
+    if (auto problem = redirect_uri_problem(uri); !problem.empty()) return "redirect URI " + uri + " " + problem;
+    if (!named) continue;
+    // OpenID Connect Dynamic Client Registration 1.0 §2: web clients use
+    // https and not localhost; native clients use loopback http or a
+    // private-use scheme (RFC 8252 §7.1, §7.3).
+    if (*named == ApplicationType::web && (!starts_with_scheme(uri, "https") || has_loopback_host(uri)))
+      return "redirect URI " + uri + " does not fit application_type web: use https on a host that is not loopback";
+    if (*named == ApplicationType::native && !native_redirect(uri))
+      return "redirect URI " + uri +
+             " does not fit application_type native: use a loopback http address (e.g. http://127.0.0.1/callback) or a "
+             "private-use scheme (e.g. com.example.app:/callback)";
+  }
+  return "";
 }
 
 }  // namespace gatehouse::oauth

@@ -178,7 +178,20 @@ boost::asio::awaitable<net::Reply> AuthorizeEndpoint::start(const net::Request& 
   }
 
   auto state = form->value_or("state");
+  // RFC 6749 §4.1.2.1 sends request errors back to the client's redirect
+  // URI. For a client anyone could have created — self-registered (DCR) or a
+  // metadata document naming any redirect URI its author likes — that turns
+  // /authorize into an open redirector: a link with a bad parameter bounces
+  // the browser to an attacker's URI under this server's name, no user
+  // involved (RFC 9700 §4.11.2). Those clients get an error page instead;
+  // clients the operator registered keep the RFC redirect.
+  const bool redirect_errors = client.kind == store::ClientKind::preregistered && !found.document;
   auto fail = [&](const Error& e) {
+    if (!redirect_errors)
+      return error_page(http::status::bad_request, "Invalid request",
+                        "The application sent a sign-in request this server cannot accept. Go back to the "
+                        "application and try again; if it keeps happening, tell its developer what is shown below.",
+                        e.code() + ": " + e.description());
     auto params = e.to_query();
     params.emplace_back("state", state);
     params.emplace_back("iss", ctx_.settings.issuer);
@@ -197,7 +210,10 @@ boost::asio::awaitable<net::Reply> AuthorizeEndpoint::start(const net::Request& 
   if (auto* resource = form->get("resource"); resource && !same_resource(*resource, ctx_.settings.resource))
     co_return fail(Error::invalid_target("this server only issues tokens for " + ctx_.settings.resource));
   // AZ5: tolerant scopes; unknown ones are dropped, none means the default.
-  auto scopes = known_scopes(parse_scope(form->value_or("scope")), ctx_.settings.scopes);
+  // The request caps come first (audit M2).
+  auto requested = parse_requested_scope(form->value_or("scope"));
+  if (const auto* problem = std::get_if<std::string>(&requested)) co_return fail(Error::invalid_scope(*problem));
+  auto scopes = known_scopes(std::get<std::vector<std::string>>(requested), ctx_.settings.scopes);
   if (scopes.empty()) scopes = ctx_.settings.default_scopes;
 
   Flow flow;
@@ -416,6 +432,11 @@ net::Reply AuthorizeEndpoint::submit(const net::Request& request, const net::Pee
     auto decision = form->value_or("decision");
     if (decision == "approve") return approve(flow, browser, form->value_or("remember") == "1");
     if (decision == "deny") {
+      // access_denied goes back to every client, self-registered ones
+      // included (unlike the request errors in start()): it follows a person
+      // signing in and pressing Deny on this server's own page, so a link
+      // alone cannot trigger it, and the application needs to hear the
+      // person's answer (RFC 6749 §4.1.2.1).
       spdlog::info("user {} denied client {}", browser.user_id, flow.client_id);
       auto params = Error::access_denied("the user denied access").to_query();
       params.emplace_back("state", flow.state);

@@ -4,6 +4,7 @@
 #include "mcp/input_rounds.hpp"
 #include "oauth/client/redirect_uri.hpp"
 #include "oauth/endpoint/oauth_reply.hpp"
+#include "oauth/scope.hpp"
 
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
@@ -38,14 +39,25 @@ json::array to_array(const std::vector<std::string>& values) {
 
 std::variant<store::Client, Error> validate(const json::object& metadata, const RegistrationPolicy& policy) {
   store::Client client;
-  // RG2: redirect_uris are required, absolute, fragment-free, https or loopback http.
+  // SEP-837 (MCP 2026-07-28): registering clients send application_type,
+  // with OpenID Connect Dynamic Client Registration 1.0 §2 semantics.
+  std::optional<ApplicationType> named_type;
+  if (auto* v = metadata.if_contains("application_type")) {
+    if (!v->is_string()) return Error::invalid_client_metadata("application_type must be a string");
+    named_type = parse_application_type(v->get_string());
+    if (!named_type)
+      return Error::invalid_client_metadata("application_type \"" + std::string(v->get_string()) +
+                                            "\" is not one of web, native");
+  }
+  // RG2: redirect_uris are required, absolute, fragment-free, https or
+  // loopback http (or a private-use scheme), and fit the application_type.
   auto redirects = string_list(metadata, "redirect_uris", {});
   if (auto* e = std::get_if<Error>(&redirects)) return Error::invalid_redirect_uri(e->description());
   client.redirect_uris = std::get<std::vector<std::string>>(redirects);
-  if (client.redirect_uris.empty()) return Error::invalid_redirect_uri("redirect_uris must list at least one URI");
+  if (auto problem = redirect_uris_problem(client.redirect_uris, named_type); !problem.empty())
+    return Error::invalid_redirect_uri(problem);
+  client.application_type = std::string(to_string(named_type.value_or(default_application_type(client.redirect_uris))));
   for (const auto& uri : client.redirect_uris) {
-    if (auto problem = redirect_uri_problem(uri); !problem.empty())
-      return Error::invalid_redirect_uri("redirect URI " + uri + " " + problem);
     if (!policy.redirect_uri_allowlist.empty() &&
         std::find(policy.redirect_uri_allowlist.begin(), policy.redirect_uri_allowlist.end(), uri) ==
             policy.redirect_uri_allowlist.end())
@@ -83,7 +95,12 @@ std::variant<store::Client, Error> validate(const json::object& metadata, const 
     if (auto* v = metadata.if_contains(key); v && !v->is_null() && !v->is_string())
       return Error::invalid_client_metadata(std::string(key) + " must be a string");
   if (auto* name = metadata.if_contains("client_name"); name && name->is_string()) client.client_name = name->get_string();
-  if (auto* scope = metadata.if_contains("scope"); scope && scope->is_string()) client.scope = scope->get_string();
+  if (auto* scope = metadata.if_contains("scope"); scope && scope->is_string()) {
+    // The same caps as a requested scope (audit M2).
+    auto parsed = parse_requested_scope(scope->get_string());
+    if (auto* problem = std::get_if<std::string>(&parsed)) return Error::invalid_client_metadata(*problem);
+    client.scope = scope->get_string();
+  }
   return client;
 }
 
@@ -153,6 +170,7 @@ net::Reply registration_endpoint(ServerContext& ctx, const RegistrationPolicy& p
   metadata["grant_types"] = to_array(client.grant_types);
   metadata["response_types"] = to_array(client.response_types);
   metadata["token_endpoint_auth_method"] = client.token_endpoint_auth_method;
+  metadata["application_type"] = client.application_type;
   client.metadata_json = json::serialize(metadata);
   if (!ctx.stores.clients->add(client)) {
     // A concurrent identical registration won the race: answer with it.

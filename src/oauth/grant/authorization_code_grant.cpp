@@ -19,20 +19,16 @@ std::variant<boost::json::object, Error> exchange_authorization_code(ServerConte
 
   auto now = ctx.now();
   auto hash = token_hash(*code);
-  auto consumed = ctx.stores.codes->consume(hash, now);
-  switch (consumed.status) {
-    case store::ConsumeStatus::not_found: return Error::invalid_grant("the authorization code is not valid");
-    case store::ConsumeStatus::expired: return Error::invalid_grant("the authorization code has expired");
-    case store::ConsumeStatus::already_used:
-      // TK2 / RFC 6749 §4.1.2: a replayed code revokes what it produced.
-      revoke_grant(ctx, consumed.grant_id);
-      return Error::invalid_grant("the authorization code was already used")
-          .with_debug("replay of a code of client " + (consumed.code ? consumed.code->client_id : std::string()));
-    case store::ConsumeStatus::consumed: break;
-  }
-  const auto& issued = *consumed.code;
-
-  // Every binding of the code is checked (AZ8): client, redirect, PKCE, resource.
+  // Every binding of the code is checked (AZ8) — client, redirect, PKCE,
+  // resource — before it is consumed (audit L5): a leaked code presented by
+  // another client, or without its request's verifier, is refused and stays
+  // usable by the client it was issued to, instead of being burned (or, once
+  // used, revoking that client's grant). The bindings never change, so
+  // checking them first opens no race: consume() below is still the one
+  // compare-and-set that makes the code single use.
+  auto stored = ctx.stores.codes->find(hash);
+  if (!stored) return Error::invalid_grant("the authorization code is not valid");
+  const auto& issued = *stored;
   if (issued.client_id != client.client.client_id)
     return Error::invalid_grant("the authorization code was issued to another client");
   if (const auto* redirect = form.get("redirect_uri"); redirect && *redirect != issued.redirect_uri)
@@ -41,6 +37,18 @@ std::variant<boost::json::object, Error> exchange_authorization_code(ServerConte
     return Error::invalid_grant("the code_verifier does not match the code_challenge");
   if (const auto* resource = form.get("resource"); resource && !same_resource(*resource, issued.resource))
     return Error::invalid_target("resource differs from the one in the authorization request");
+
+  auto consumed = ctx.stores.codes->consume(hash, now);
+  switch (consumed.status) {
+    case store::ConsumeStatus::not_found: return Error::invalid_grant("the authorization code is not valid");
+    case store::ConsumeStatus::expired: return Error::invalid_grant("the authorization code has expired");
+    case store::ConsumeStatus::already_used:
+      // TK2 / RFC 6749 §4.1.2: a replayed code revokes what it produced.
+      revoke_grant(ctx, consumed.grant_id);
+      return Error::invalid_grant("the authorization code was already used")
+          .with_debug("replay of a code of client " + issued.client_id);
+    case store::ConsumeStatus::consumed: break;
+  }
 
   store::Grant grant;
   grant.id = "gr_" + crypto::random_token(16);

@@ -8,11 +8,6 @@
 
 namespace gatehouse::oauth {
 
-namespace {
-// How far a retry may be behind the family's head (bounded chain walk).
-constexpr int kMaxChain = 8;
-}
-
 std::variant<boost::json::object, Error> refresh_access_token(ServerContext& ctx, const AuthenticatedClient& client,
                                                                const net::Form& form) {
   const auto* presented = form.get("refresh_token");
@@ -26,9 +21,15 @@ std::variant<boost::json::object, Error> refresh_access_token(ServerContext& ctx
   if (grant.client_id != client.client.client_id) return Error::invalid_grant("the refresh token belongs to another client");
   if (const auto* resource = form.get("resource"); resource && !same_resource(*resource, grant.resource))
     return Error::invalid_target("resource differs from the grant's");
-  // RFC 6749 §6: a scope parameter may narrow, never widen.
-  if (const auto* scope = form.get("scope"); scope && !contains_all(parse_scope(grant.scope), parse_scope(*scope)))
-    return Error::invalid_scope("the requested scope exceeds the grant");
+  // RFC 6749 §6: a scope parameter may narrow, never widen. Parsed with
+  // the request caps (audit M2) before the token is rotated.
+  std::vector<std::string> narrowed;
+  if (const auto* scope = form.get("scope")) {
+    auto requested = parse_requested_scope(*scope);
+    if (auto* problem = std::get_if<std::string>(&requested)) return Error::invalid_scope(*problem);
+    narrowed = std::get<std::vector<std::string>>(std::move(requested));
+    if (!contains_all(parse_scope(grant.scope), narrowed)) return Error::invalid_scope("the requested scope exceeds the grant");
+  }
 
   auto next = new_refresh_token(ctx, grant);
   auto result = ctx.stores.grants->rotate(hash, next.record, now);
@@ -38,25 +39,28 @@ std::variant<boost::json::object, Error> refresh_access_token(ServerContext& ctx
       revoke_grant(ctx, grant.id);
       return Error::invalid_grant("the refresh token was already used; the grant is revoked");
     }
-    // Grace: find the family's current token and rotate it instead.
-    std::string head = result.replaced_by_hash;
-    for (int i = 0; i < kMaxChain && !head.empty(); ++i) {
-      auto successor = ctx.stores.grants->find_refresh(head);
-      if (!successor) break;
-      if (successor->second.rotated_at == 0) break;
-      head = successor->second.replaced_by_hash;
+    // Grace: the client may have lost the answer to its refresh. The store
+    // rotates the family's current token on its behalf — unless a later
+    // token of the family was already used: then the client did get its
+    // answer, and this token coming back is reuse (RFC 9700 §4.14.2).
+    result = ctx.stores.grants->rotate_retry(hash, next.record, now);
+    if (result.status == store::RotateStatus::successor_used) {
+      spdlog::warn("refresh token of grant {} presented again after its successor was used: grant revoked", grant.id);
+      revoke_grant(ctx, grant.id);
+      return Error::invalid_grant("the refresh token was already used; the grant is revoked");
     }
-    result = ctx.stores.grants->rotate(head, next.record, now);
-    spdlog::info("refresh token of grant {} presented again within the grace period: rotated the current one", grant.id);
+    if (result.status == store::RotateStatus::rotated)
+      spdlog::info("refresh token of grant {} presented again within the grace period: rotated the current one", grant.id);
   }
   switch (result.status) {
     case store::RotateStatus::rotated: break;
     case store::RotateStatus::revoked: return Error::invalid_grant("the grant was revoked");
     case store::RotateStatus::expired: return Error::invalid_grant("the refresh token has expired");
     case store::RotateStatus::already_rotated:
+    case store::RotateStatus::successor_used:
     case store::RotateStatus::not_found: return Error::invalid_grant("the refresh token is not valid");
   }
-  return token_response(ctx, grant, next.value, join_scope(parse_scope(form.value_or("scope"))));
+  return token_response(ctx, grant, next.value, join_scope(narrowed));
 }
 
 }  // namespace gatehouse::oauth

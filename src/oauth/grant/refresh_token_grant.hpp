@@ -10,6 +10,10 @@
 // fresh pair, and the refresh token of the lost answer is superseded (shown
 // after the grace window it counts as a replay); the lost access token lives
 // out its lifetime, as access tokens are revoked only with their grant.
+// The grace holds only while the answer can really have been lost: once a
+// later token of the family has been used (presented by its holder), the
+// old token coming back is reuse even within the window, and the grant is
+// revoked (RFC 9700 §4.14.2).
 #include "net/form.hpp"
 #include "oauth/client/client_authentication.hpp"
 #include "oauth/context.hpp"

@@ -15,6 +15,13 @@ class MemoryAuthorizationCodeStore final : public AuthorizationCodeStore {
     return codes_.emplace(code.code_hash, Entry{.code = code}).second;
   }
 
+  std::optional<AuthorizationCode> find(std::string_view code_hash) override {
+    std::lock_guard lock(mutex_);
+    auto it = codes_.find(code_hash);
+    if (it == codes_.end()) return std::nullopt;
+    return it->second.code;
+  }
+
   ConsumeResult consume(std::string_view code_hash, std::int64_t now) override {
     std::lock_guard lock(mutex_);
     auto it = codes_.find(code_hash);

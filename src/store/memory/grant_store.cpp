@@ -21,6 +21,7 @@ class MemoryGrantStore final : public GrantStore {
     token.grant_id = grant.id;
     token.rotated_at = 0;
     token.replaced_by_hash.clear();
+    token.used_at = 0;
     tokens_.emplace(token.token_hash, std::move(token));
     return true;
   }
@@ -36,26 +37,26 @@ class MemoryGrantStore final : public GrantStore {
     std::lock_guard lock(mutex_);
     auto it = tokens_.find(old_hash);
     if (it == tokens_.end()) return {.status = RotateStatus::not_found};
-    RefreshToken& old = it->second;
-    const Grant& grant = grants_.at(old.grant_id);
-    if (old.rotated_at != 0)
-      return {.status = RotateStatus::already_rotated,
-              .grant_id = old.grant_id,
-              .rotated_at = old.rotated_at,
-              .replaced_by_hash = old.replaced_by_hash};
-    if (grant.revoked_at != 0) return {.status = RotateStatus::revoked, .grant_id = old.grant_id};
-    if (now >= old.expires_at || now >= grant.absolute_expires_at)
-      return {.status = RotateStatus::expired, .grant_id = old.grant_id};
-    if (tokens_.contains(new_token.token_hash))
-      throw StoreError("rotate: refresh token hash already exists");
-    old.rotated_at = now;
-    old.replaced_by_hash = new_token.token_hash;
-    RefreshToken added = new_token;
-    added.grant_id = old.grant_id;
-    added.rotated_at = 0;
-    added.replaced_by_hash.clear();
-    tokens_.emplace(added.token_hash, std::move(added));  // std::map: `old` stays valid
-    return {.status = RotateStatus::rotated, .grant_id = old.grant_id};
+    auto result = rotate_locked(it->second, new_token, now);
+    if (result.status == RotateStatus::rotated) it->second.used_at = now;
+    return result;
+  }
+
+  RotateResult rotate_retry(std::string_view retried_hash, const RefreshToken& new_token, std::int64_t now) override {
+    std::lock_guard lock(mutex_);
+    auto retried = tokens_.find(retried_hash);
+    if (retried == tokens_.end() || retried->second.rotated_at == 0) return {.status = RotateStatus::not_found};
+    auto head = retried;
+    for (int i = 0; i < kMaxRetryChain && head->second.rotated_at != 0; ++i) {
+      head = tokens_.find(head->second.replaced_by_hash);
+      if (head == tokens_.end()) return {.status = RotateStatus::not_found};
+      if (head->second.used_at != 0)
+        return {.status = RotateStatus::successor_used, .grant_id = retried->second.grant_id};
+    }
+    if (head->second.rotated_at != 0) return {.status = RotateStatus::not_found};  // chain too long
+    auto result = rotate_locked(head->second, new_token, now);
+    if (result.status == RotateStatus::rotated) retried->second.used_at = now;
+    return result;
   }
 
   bool revoke_grant(std::string_view grant_id, std::int64_t now) override {
@@ -100,6 +101,30 @@ class MemoryGrantStore final : public GrantStore {
   }
 
  private:
+  // rotate's compare-and-set on `old`, under the lock; does not mark it used.
+  RotateResult rotate_locked(RefreshToken& old, const RefreshToken& new_token, std::int64_t now) {
+    const Grant& grant = grants_.at(old.grant_id);
+    if (old.rotated_at != 0)
+      return {.status = RotateStatus::already_rotated,
+              .grant_id = old.grant_id,
+              .rotated_at = old.rotated_at,
+              .replaced_by_hash = old.replaced_by_hash};
+    if (grant.revoked_at != 0) return {.status = RotateStatus::revoked, .grant_id = old.grant_id};
+    if (now >= old.expires_at || now >= grant.absolute_expires_at)
+      return {.status = RotateStatus::expired, .grant_id = old.grant_id};
+    if (tokens_.contains(new_token.token_hash))
+      throw StoreError("rotate: refresh token hash already exists");
+    old.rotated_at = now;
+    old.replaced_by_hash = new_token.token_hash;
+    RefreshToken added = new_token;
+    added.grant_id = old.grant_id;
+    added.rotated_at = 0;
+    added.replaced_by_hash.clear();
+    added.used_at = 0;
+    tokens_.emplace(added.token_hash, std::move(added));  // std::map: `old` stays valid
+    return {.status = RotateStatus::rotated, .grant_id = old.grant_id};
+  }
+
   std::mutex mutex_;
   std::map<std::string, Grant, std::less<>> grants_;  // ordered by id: list_grants' tie-break
   std::map<std::string, RefreshToken, std::less<>> tokens_;

@@ -37,6 +37,16 @@ class SqliteAuthorizationCodeStore final : public AuthorizationCodeStore {
                .run() == 1;
   }
 
+  std::optional<AuthorizationCode> find(std::string_view code_hash) override {
+    auto lock = db_->lock();
+    auto q = db_->prepare(
+        "SELECT code_hash, client_id, redirect_uri, code_challenge, code_challenge_method, resource,"
+        " scope, user_id, created_at, expires_at, extra_json FROM authorization_codes WHERE code_hash = ?1");
+    q.bind(code_hash);
+    if (!q.step()) return std::nullopt;
+    return read_code(q);
+  }
+
   ConsumeResult consume(std::string_view code_hash, std::int64_t now) override {
     auto lock = db_->lock();
     Transaction tx(*db_);

@@ -49,11 +49,12 @@ class SqliteClientStore final : public ClientStore {
     return db_->prepare(
                   "INSERT INTO clients (client_id, secret_hash, client_name, redirect_uris, grant_types,"
                   " response_types, token_endpoint_auth_method, scope, kind, metadata_json, fingerprint,"
-                  " created_at, last_used_at)"
-                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING")
+                  " created_at, last_used_at, application_type)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT DO NOTHING")
                .bind(c.client_id, c.secret_hash, c.client_name, json_array(c.redirect_uris),
                      json_array(c.grant_types), json_array(c.response_types), c.token_endpoint_auth_method, c.scope,
-                     to_string(c.kind), c.metadata_json, c.fingerprint, c.created_at, c.last_used_at)
+                     to_string(c.kind), c.metadata_json, c.fingerprint, c.created_at, c.last_used_at,
+                     c.application_type)
                .run() == 1;
   }
 
@@ -61,7 +62,8 @@ class SqliteClientStore final : public ClientStore {
     auto lock = db_->lock();
     return find_one(
         "SELECT client_id, secret_hash, client_name, redirect_uris, grant_types, response_types,"
-        " token_endpoint_auth_method, scope, kind, metadata_json, fingerprint, created_at, last_used_at"
+        " token_endpoint_auth_method, scope, kind, metadata_json, fingerprint, created_at, last_used_at,"
+        " application_type"
         " FROM clients WHERE client_id = ?1",
         client_id);
   }
@@ -71,7 +73,8 @@ class SqliteClientStore final : public ClientStore {
     auto lock = db_->lock();
     return find_one(
         "SELECT client_id, secret_hash, client_name, redirect_uris, grant_types, response_types,"
-        " token_endpoint_auth_method, scope, kind, metadata_json, fingerprint, created_at, last_used_at"
+        " token_endpoint_auth_method, scope, kind, metadata_json, fingerprint, created_at, last_used_at,"
+        " application_type"
         " FROM clients WHERE fingerprint = ?1",
         fingerprint);
   }
@@ -87,7 +90,8 @@ class SqliteClientStore final : public ClientStore {
     {
       auto q = db_->prepare(
           "SELECT client_id, secret_hash, client_name, redirect_uris, grant_types, response_types,"
-          " token_endpoint_auth_method, scope, kind, metadata_json, fingerprint, created_at, last_used_at"
+          " token_endpoint_auth_method, scope, kind, metadata_json, fingerprint, created_at, last_used_at,"
+        " application_type"
           " FROM clients ORDER BY created_at, client_id");
       while (q.step()) rows.push_back(read_row(q));
     }
@@ -122,6 +126,7 @@ class SqliteClientStore final : public ClientStore {
                 .client_name = q.text(2),
                 .token_endpoint_auth_method = q.text(6),
                 .scope = q.text(7),
+                .application_type = q.text(13),
                 .kind = *kind,
                 .metadata_json = q.text(9),
                 .fingerprint = q.text(10),

@@ -42,7 +42,7 @@ class SqliteGrantStore final : public GrantStore {
     auto lock = db_->lock();
     auto q = db_->prepare(
         "SELECT g.id, g.user_id, g.client_id, g.scope, g.resource, g.created_at, g.absolute_expires_at,"
-        " g.revoked_at, t.token_hash, t.created_at, t.expires_at, t.rotated_at, t.replaced_by_hash"
+        " g.revoked_at, t.token_hash, t.created_at, t.expires_at, t.rotated_at, t.replaced_by_hash, t.used_at"
         " FROM refresh_tokens t JOIN grants g ON g.id = t.grant_id WHERE t.token_hash = ?1");
     q.bind(token_hash);
     if (!q.step()) return std::nullopt;
@@ -54,6 +54,7 @@ class SqliteGrantStore final : public GrantStore {
         .expires_at = q.integer(10),
         .rotated_at = q.integer(11),
         .replaced_by_hash = q.text(12),
+        .used_at = q.integer(13),
     };
     return std::pair{std::move(grant), std::move(token)};
   }
@@ -61,40 +62,39 @@ class SqliteGrantStore final : public GrantStore {
   RotateResult rotate(std::string_view old_hash, const RefreshToken& new_token, std::int64_t now) override {
     auto lock = db_->lock();
     Transaction tx(*db_);
-    std::optional<std::string> grant_id;
-    {
-      // The compare-and-set: only the current token of a live, unexpired
-      // grant matches, so of two racing calls one changes the row.
-      auto q = db_->prepare(
-          "UPDATE refresh_tokens SET rotated_at = ?3, replaced_by_hash = ?2"
-          " WHERE token_hash = ?1 AND rotated_at = 0 AND expires_at > ?3"
-          " AND EXISTS (SELECT 1 FROM grants g WHERE g.id = refresh_tokens.grant_id"
-          "             AND g.revoked_at = 0 AND g.absolute_expires_at > ?3)"
-          " RETURNING grant_id");
-      q.bind(old_hash, new_token.token_hash, now);
-      if (q.step()) grant_id = q.text(0);
-      while (q.step()) {
-      }
+    auto result = rotate_in_transaction(old_hash, new_token, now, true);
+    if (result.status == RotateStatus::rotated) tx.commit();
+    return result;
+  }
+
+  RotateResult rotate_retry(std::string_view retried_hash, const RefreshToken& new_token, std::int64_t now) override {
+    auto lock = db_->lock();
+    // One IMMEDIATE transaction: the walk and the rotation see one state of
+    // the family, also against another process on the same file.
+    Transaction tx(*db_);
+    auto link = [&](std::string_view hash) {
+      auto q = db_->prepare("SELECT grant_id, rotated_at, replaced_by_hash, used_at FROM refresh_tokens WHERE token_hash = ?1");
+      q.bind(hash);
+      std::optional<RefreshToken> t;
+      if (q.step())
+        t = RefreshToken{.token_hash = std::string(hash), .grant_id = q.text(0), .rotated_at = q.integer(1),
+                         .replaced_by_hash = q.text(2), .used_at = q.integer(3)};
+      return t;
+    };
+    auto retried = link(retried_hash);
+    if (!retried || retried->rotated_at == 0) return {.status = RotateStatus::not_found};
+    auto head = retried;
+    for (int i = 0; i < kMaxRetryChain && head->rotated_at != 0; ++i) {
+      head = link(head->replaced_by_hash);
+      if (!head) return {.status = RotateStatus::not_found};
+      if (head->used_at != 0) return {.status = RotateStatus::successor_used, .grant_id = retried->grant_id};
     }
-    if (grant_id) {
-      if (insert_token(new_token, *grant_id) != 1)
-        throw StoreError("store " + db_->file() + ": rotate: refresh token hash already exists");
-      tx.commit();
-      return {.status = RotateStatus::rotated, .grant_id = std::move(*grant_id)};
-    }
-    // Lost: tell why, in the precedence the interface documents.
-    auto q = db_->prepare(
-        "SELECT t.grant_id, t.rotated_at, t.replaced_by_hash, t.expires_at, g.revoked_at, g.absolute_expires_at"
-        " FROM refresh_tokens t JOIN grants g ON g.id = t.grant_id WHERE t.token_hash = ?1");
-    q.bind(old_hash);
-    if (!q.step()) return {.status = RotateStatus::not_found};
-    if (std::int64_t rotated_at = q.integer(1); rotated_at != 0)
-      return {.status = RotateStatus::already_rotated,
-              .grant_id = q.text(0),
-              .rotated_at = rotated_at,
-              .replaced_by_hash = q.text(2)};
-    if (q.integer(4) != 0) return {.status = RotateStatus::revoked, .grant_id = q.text(0)};
-    return {.status = RotateStatus::expired, .grant_id = q.text(0)};
+    if (head->rotated_at != 0) return {.status = RotateStatus::not_found};  // chain too long
+    auto result = rotate_in_transaction(head->token_hash, new_token, now, false);
+    if (result.status != RotateStatus::rotated) return result;
+    db_->prepare("UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1").bind(retried_hash, now).run();
+    tx.commit();
+    return result;
   }
 
   bool revoke_grant(std::string_view grant_id, std::int64_t now) override {
@@ -149,6 +149,46 @@ class SqliteGrantStore final : public GrantStore {
   }
 
  private:
+  // rotate's compare-and-set inside the caller's transaction (which commits
+  // on `rotated`); `mark_used`: old_hash was presented by its holder.
+  RotateResult rotate_in_transaction(std::string_view old_hash, const RefreshToken& new_token, std::int64_t now,
+                                     bool mark_used) {
+    std::optional<std::string> grant_id;
+    {
+      // The compare-and-set: only the current token of a live, unexpired
+      // grant matches, so of two racing calls one changes the row.
+      auto q = db_->prepare(
+          "UPDATE refresh_tokens SET rotated_at = ?3, replaced_by_hash = ?2,"
+          " used_at = CASE WHEN ?4 THEN ?3 ELSE used_at END"
+          " WHERE token_hash = ?1 AND rotated_at = 0 AND expires_at > ?3"
+          " AND EXISTS (SELECT 1 FROM grants g WHERE g.id = refresh_tokens.grant_id"
+          "             AND g.revoked_at = 0 AND g.absolute_expires_at > ?3)"
+          " RETURNING grant_id");
+      q.bind(old_hash, new_token.token_hash, now, mark_used);
+      if (q.step()) grant_id = q.text(0);
+      while (q.step()) {
+      }
+    }
+    if (grant_id) {
+      if (insert_token(new_token, *grant_id) != 1)
+        throw StoreError("store " + db_->file() + ": rotate: refresh token hash already exists");
+      return {.status = RotateStatus::rotated, .grant_id = std::move(*grant_id)};
+    }
+    // Lost: tell why, in the precedence the interface documents.
+    auto q = db_->prepare(
+        "SELECT t.grant_id, t.rotated_at, t.replaced_by_hash, t.expires_at, g.revoked_at, g.absolute_expires_at"
+        " FROM refresh_tokens t JOIN grants g ON g.id = t.grant_id WHERE t.token_hash = ?1");
+    q.bind(old_hash);
+    if (!q.step()) return {.status = RotateStatus::not_found};
+    if (std::int64_t rotated_at = q.integer(1); rotated_at != 0)
+      return {.status = RotateStatus::already_rotated,
+              .grant_id = q.text(0),
+              .rotated_at = rotated_at,
+              .replaced_by_hash = q.text(2)};
+    if (q.integer(4) != 0) return {.status = RotateStatus::revoked, .grant_id = q.text(0)};
+    return {.status = RotateStatus::expired, .grant_id = q.text(0)};
+  }
+
   // 1 when inserted, 0 when the hash exists. Caller holds the lock.
   int insert_token(const RefreshToken& t, const std::string& grant_id) {
     return db_->prepare(

@@ -128,7 +128,19 @@ CREATE TABLE client_assertions (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX client_assertions_expiry ON client_assertions (expires_at);
 )sql"},
-    // {3, R"sql(ALTER TABLE ...)sql"},  <- the next migration goes here
+    // Refresh-token reuse (RFC 9700 §4.14.2): used_at says the token's holder
+    // presented it; a retry of an earlier token rotates the current one
+    // without using it. Rows from before read 0 (unused), which changes
+    // nothing for tokens rotated more than the 30 s grace window ago.
+    {3, R"sql(
+ALTER TABLE refresh_tokens ADD COLUMN used_at INTEGER NOT NULL DEFAULT 0;
+)sql"},
+    // Client application_type (OpenID Connect Dynamic Client Registration
+    // §2; SEP-837 of MCP 2026-07-28): '' for clients stored before it was.
+    {4, R"sql(
+ALTER TABLE clients ADD COLUMN application_type TEXT NOT NULL DEFAULT '';
+)sql"},
+    // {5, R"sql(ALTER TABLE ...)sql"},  <- the next migration goes here
 };
 
 constexpr bool numbered_from_one() {

@@ -123,7 +123,7 @@ TEST_F(SqliteStore, AFileThatIsNotADatabaseIsAClearError) {
 TEST_F(SqliteStore, MigrationsAreRecordedOnceAcrossReopens) {
   for (int i = 0; i < 3; ++i) open_sqlite_stores(file_);
   RawDb raw(file_);
-  EXPECT_EQ(raw.column("SELECT version FROM schema_version ORDER BY version"), (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(raw.column("SELECT version FROM schema_version ORDER BY version"), (std::vector<std::string>{"1", "2", "3", "4"}));
   auto tables = raw.column("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name");
   EXPECT_EQ(tables, (std::vector<std::string>{"authorization_codes", "client_assertions", "clients", "grants",
                                               "rate_limits", "refresh_tokens", "revocations", "schema_version",
@@ -138,12 +138,60 @@ TEST_F(SqliteStore, AVersionOneFileGainsTheClientAssertionsTableAndKeepsItsData)
   {
     RawDb raw(file_);  // as a file written before migration 2 shipped
     raw.exec("DROP TABLE client_assertions");
-    raw.exec("DELETE FROM schema_version WHERE version = 2");
+    raw.exec("ALTER TABLE refresh_tokens DROP COLUMN used_at");
+    raw.exec("ALTER TABLE clients DROP COLUMN application_type");
+    raw.exec("DELETE FROM schema_version WHERE version >= 2");
   }
   auto stores = open_sqlite_stores(file_);
   EXPECT_TRUE(stores.users->find("u1"));
   EXPECT_TRUE(stores.client_assertions->record("https://app.example/c.json", "j", T0 + 60, T0));
   EXPECT_FALSE(stores.client_assertions->record("https://app.example/c.json", "j", T0 + 60, T0));
+}
+
+TEST_F(SqliteStore, H3_AVersionTwoFileGainsUsedAtAndKeepsItsTokens) {
+  {
+    auto stores = open_sqlite_stores(file_);
+    ASSERT_TRUE(stores.grants->create({.id = "g1", .user_id = "u", .client_id = "c", .scope = "mcp", .resource = "r",
+                                       .created_at = T0, .absolute_expires_at = T0 + 1000},
+                                      {.token_hash = "r1", .created_at = T0, .expires_at = T0 + 500}));
+  }
+  {
+    RawDb raw(file_);  // as a file written before migration 3 shipped
+    raw.exec("ALTER TABLE refresh_tokens DROP COLUMN used_at");
+    raw.exec("ALTER TABLE clients DROP COLUMN application_type");
+    raw.exec("DELETE FROM schema_version WHERE version >= 3");
+  }
+  auto stores = open_sqlite_stores(file_);
+  auto r1 = stores.grants->find_refresh("r1");
+  ASSERT_TRUE(r1);
+  EXPECT_EQ(r1->second.used_at, 0);
+  ASSERT_EQ(stores.grants->rotate("r1", {.token_hash = "r2", .created_at = T0, .expires_at = T0 + 500}, T0 + 1).status,
+            RotateStatus::rotated);
+  EXPECT_EQ(stores.grants->find_refresh("r1")->second.used_at, T0 + 1);
+}
+
+TEST_F(SqliteStore, L12_AVersionThreeFileGainsApplicationTypeAndKeepsItsClients) {
+  {
+    auto stores = open_sqlite_stores(file_);
+    ASSERT_TRUE(stores.clients->add({.client_id = "c1", .client_name = "old", .redirect_uris = {"https://a.example/cb"},
+                                     .kind = ClientKind::dynamic, .metadata_json = "{}", .created_at = T0}));
+  }
+  {
+    RawDb raw(file_);  // as a file written before migration 4 shipped
+    raw.exec("ALTER TABLE clients DROP COLUMN application_type");
+    raw.exec("DELETE FROM schema_version WHERE version = 4");
+  }
+  auto stores = open_sqlite_stores(file_);
+  auto c1 = stores.clients->find("c1");
+  ASSERT_TRUE(c1);
+  EXPECT_EQ(c1->client_name, "old");
+  EXPECT_EQ(c1->redirect_uris, std::vector<std::string>{"https://a.example/cb"});
+  EXPECT_EQ(c1->application_type, "");
+  Client typed = *c1;
+  typed.client_id = "c2";
+  typed.application_type = "native";
+  ASSERT_TRUE(stores.clients->add(typed));
+  EXPECT_EQ(stores.clients->find("c2")->application_type, "native");
 }
 
 TEST_F(SqliteStore, AFileFromANewerGatehouseIsRefused) {
