@@ -418,6 +418,8 @@ TEST_F(AuthorizationServerFlow, L12_ApplicationTypeIsStoredOrDefaulted) {
   const Case cases[] = {
       {"web", {"https://claude.ai/api/mcp/auth_callback"}, "web"},
       {"native", {"http://127.0.0.1:33418/callback", "com.example.app:/callback"}, "native"},
+      // What the MCP SDKs send for a list with one loopback redirect (RFC 8252 §7.2: claimed https).
+      {"native", {"http://127.0.0.1:33418/callback", "https://vscode.dev/redirect"}, "native"},
       // Clients from before SEP-837 send none: loopback or private-use only → native, else web.
       {std::nullopt, {"https://claude.ai/api/mcp/auth_callback"}, "web"},
       {std::nullopt, {"http://localhost:8976/callback"}, "native"},

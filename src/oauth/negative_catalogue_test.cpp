@@ -614,8 +614,6 @@ std::vector<Bad> catalogue() {
                [](World& w) { return register_meta(w, meta_with("application_type", "desktop")); }});
   c.push_back({"L12_ApplicationTypeNotAString", Where::registration, 400, "invalid_client_metadata",
                [](World& w) { return register_meta(w, meta_with("application_type", json::array{"web"})); }});
-  c.push_back({"L12_NativeWithHttpsRedirect", Where::registration, 400, "invalid_redirect_uri",
-               [](World& w) { return register_meta(w, meta_with("application_type", "native")); }});
   c.push_back({"L12_WebWithLoopbackRedirect", Where::registration, 400, "invalid_redirect_uri", [](World& w) {
                  auto m = meta_with("application_type", "web");
                  m["redirect_uris"] = json::array{"http://127.0.0.1:8765/callback"};

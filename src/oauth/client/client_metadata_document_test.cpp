@@ -174,8 +174,11 @@ TEST(ClientMetadataDocument, L12_ApplicationTypeIsCheckedAndDefaulted) {
   EXPECT_EQ(type_of(doc("", R"(["http://localhost/callback"])")), "native");
   EXPECT_EQ(type_of(doc("", R"(["https://app.example.com/cb","http://localhost/cb"])")), "web") << "mixed, unnamed: kept";
   EXPECT_EQ(type_of(doc(R"("application_type":"native")", R"(["http://127.0.0.1/cb"])")), "native");
-  EXPECT_NE(type_of(doc(R"("application_type":"native")", R"(["https://app.example.com/cb"])")).find(
-                "does not fit application_type native"),
+  // RFC 8252 §7.2: a native app may claim an https redirect.
+  EXPECT_EQ(type_of(doc(R"("application_type":"native")", R"(["https://app.example.com/cb","http://localhost/cb"])")),
+            "native");
+  EXPECT_NE(type_of(doc(R"("application_type":"native")", R"(["http://app.example.com/cb"])")).find(
+                "must use https unless the host is localhost"),
             std::string::npos);
   EXPECT_NE(type_of(doc(R"("application_type":"web")", R"(["http://localhost/cb"])")).find(
                 "does not fit application_type web"),

@@ -107,14 +107,12 @@ std::string redirect_uris_problem(const std::vector<std::string>& uris, std::opt
     if (auto problem = redirect_uri_problem(uri); !problem.empty()) return "redirect URI " + uri + " " + problem;
     if (!named) continue;
     // OpenID Connect Dynamic Client Registration 1.0 §2: web clients use
-    // https and not localhost; native clients use loopback http or a
-    // private-use scheme (RFC 8252 §7.1, §7.3).
+    // https and not localhost. Native clients may use everything the general
+    // rule above allows: loopback http, a private-use scheme (RFC 8252 §7.1,
+    // §7.3) or a claimed https URL (§7.2) — the MCP SDKs name a client native
+    // as soon as one of its redirects is loopback, so a mixed list stays valid.
     if (*named == ApplicationType::web && (!starts_with_scheme(uri, "https") || has_loopback_host(uri)))
       return "redirect URI " + uri + " does not fit application_type web: use https on a host that is not loopback";
-    if (*named == ApplicationType::native && !native_redirect(uri))
-      return "redirect URI " + uri +
-             " does not fit application_type native: use a loopback http address (e.g. http://127.0.0.1/callback) or a "
-             "private-use scheme (e.g. com.example.app:/callback)";
   }
   return "";
 }
