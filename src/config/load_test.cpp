@@ -60,7 +60,9 @@ std::string dump(const Config& c) {
   out << "listen=" << c.listen << "\npublic_url=" << c.public_url << "\ndata_dir=" << c.data_dir.string()
       << "\nbackend=" << c.backend << "\nauth=" << c.auth << "\nthreads=" << c.threads
       << "\nbody_limit=" << c.body_limit << "\nread_timeout=" << c.read_timeout.count()
-      << "\nshutdown_grace=" << c.shutdown_grace.count() << "\nstdio=" << c.stdio << "\nstateless=" << c.stateless
+      << "\nshutdown_grace=" << c.shutdown_grace.count() << "\nstdio=" << c.stdio
+      << "\nmax_connections=" << c.max_connections << "\nmax_connections_per_address=" << c.max_connections_per_address
+      << "\nstateless=" << c.stateless
       << "\npage_size=" << c.page_size << "\nmax_sessions=" << c.max_sessions
       << "\nsession_idle_timeout=" << c.session_idle_timeout.count() << "\nsse_retry=" << c.sse_retry.count()
       << "\nsse_keepalive=" << c.sse_keepalive.count()
@@ -83,6 +85,8 @@ Config all_changed() {
   c.read_timeout = 5s;
   c.shutdown_grace = 3s;
   c.stdio = true;
+  c.max_connections = 100;
+  c.max_connections_per_address = 10;
   c.stateless = true;
   c.page_size = 7;
   c.max_sessions = 5;
@@ -203,6 +207,23 @@ TEST(ApplyFile, DataDirIsRelativeToTheFile) {
   }
 }
 
+// H5: the connection limits, from the file and from the environment.
+TEST(ApplyFile, H5_ConnectionLimits) {
+  ScratchDir dir;
+  auto file = dir.write("gatehouse.toml", "[server]\nmax_connections = 500\nmax_connections_per_address = 0\n");
+  Config c;
+  apply_file(c, file);
+  EXPECT_EQ(c.max_connections, 500u);
+  EXPECT_EQ(c.max_connections_per_address, 0u);
+  apply_environment(c, {"GATEHOUSE_SERVER_MAX_CONNECTIONS_PER_ADDRESS=32"});
+  EXPECT_EQ(c.max_connections_per_address, 32u);
+  auto bad = dir.write("bad.toml", "[server]\nmax_connections = -1\n");
+  Config d;
+  auto message = error_of([&] { apply_file(d, bad); });
+  EXPECT_NE(message.find("max_connections"), std::string::npos) << message;
+  EXPECT_NE(message.find(":2:"), std::string::npos) << message;
+}
+
 TEST(ApplyFile, ExampleFileLoadsAndListsEveryKeyAtItsDefault) {
   const fs::path example = example_file();
   ASSERT_TRUE(fs::exists(example)) << example;
@@ -267,7 +288,7 @@ TEST(ApplyFile, Errors) {
        "{file}:1: [server] must be a section (a line [server] followed by its keys), not 1"},
       {"nested table", "[server.tls]\ncert = \"x\"\n",
        "{file}:1: unknown key \"tls\" in [server]; the keys in [server] are listen, public_url, data_dir, backend, "
-       "auth, threads, body_limit, read_timeout, shutdown_grace, stdio and trusted_proxies"},
+       "auth, threads, body_limit, read_timeout, shutdown_grace, stdio, trusted_proxies, max_connections and max_connections_per_address"},
       // types and ranges
       {"integer as string", "[server]\n\n\n\n\n\n\n\nbody_limit = \"4MB\"\n",
        "{file}:9: [server] body_limit must be a positive integer (bytes), got the string \"4MB\""},
