@@ -1,92 +1,21 @@
 // builtin:demo — echo, the current time, and a small per-user note store
 // kept as one JSON file per user under <data-dir>/notes/.
 #include "builtin/builtin.hpp"
+#include "builtin/note_store.hpp"
 
 #include <gatehouse/content.hpp>
 
-#include <openssl/sha.h>
+#include <boost/json/parse.hpp>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <ctime>
-#include <fstream>
-#include <mutex>
-#include <sstream>
 
 namespace gatehouse::builtin {
 
 namespace {
 
 json::object schema(std::string_view text) { return json::parse(text).as_object(); }
-
-// Notes of one user: {"title": "body", ...}, rewritten whole on each change
-// (written to a temporary file and renamed, so a crash never leaves half a file).
-class NoteStore {
- public:
-  explicit NoteStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
-
-  json::object load(const std::string& user) {
-    std::lock_guard lock(mutex_);
-    return read(path_for(user));
-  }
-
-  void put(const std::string& user, const std::string& title, const std::string& body) {
-    std::lock_guard lock(mutex_);
-    auto path = path_for(user);
-    auto notes = read(path);
-    notes[title] = body;
-    write(path, notes);
-  }
-
-  bool remove(const std::string& user, const std::string& title) {
-    std::lock_guard lock(mutex_);
-    auto path = path_for(user);
-    auto notes = read(path);
-    if (!notes.erase(title)) return false;
-    write(path, notes);
-    return true;
-  }
-
- private:
-  std::filesystem::path path_for(const std::string& user) const {
-    // The user id is hashed so any subject maps to a safe file name.
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    std::string who = user.empty() ? "anonymous" : user;
-    SHA256(reinterpret_cast<const unsigned char*>(who.data()), who.size(), digest);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string name;
-    for (int i = 0; i < 12; ++i) {
-      name.push_back(kHex[digest[i] >> 4]);
-      name.push_back(kHex[digest[i] & 15]);
-    }
-    return dir_ / (name + ".json");
-  }
-
-  static json::object read(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    if (!in) return {};
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    boost::system::error_code ec;
-    auto value = json::parse(buffer.str(), ec);
-    if (ec || !value.is_object()) return {};
-    return std::move(value.as_object());
-  }
-
-  void write(const std::filesystem::path& path, const json::object& notes) {
-    std::filesystem::create_directories(dir_);
-    auto temp = path;
-    temp += ".tmp";
-    {
-      std::ofstream out(temp, std::ios::trunc);
-      out << json::serialize(notes);
-      if (!out) throw std::runtime_error("could not write the note store");
-    }
-    std::filesystem::rename(temp, path);
-  }
-
-  std::filesystem::path dir_;
-  std::mutex mutex_;
-};
 
 std::string utc_now_iso8601() {
   auto now = std::chrono::system_clock::now();
@@ -96,6 +25,29 @@ std::string utc_now_iso8601() {
   char buffer[32];
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buffer;
+}
+
+// H4: what the user hears when their note store fails (a tool error, so the
+// model sees it); the log gets the file and the reason for the operator.
+ToolResult note_store_failure(const NoteStoreError& e) {
+  spdlog::error("builtin:demo: {}", e.what());
+  if (e.kind() == NoteStoreError::Kind::not_saved)
+    return ToolResult::error(
+        "The note was not saved: the server could not write it to disk (the disk may be full). Your other notes are "
+        "unchanged.");
+  return ToolResult::error(
+      "Your notes cannot be used: the note store is unreadable, so nothing was read or changed. The server's "
+      "operator must repair or remove the damaged file named in the server log.");
+}
+
+// Runs `action` (which returns a ToolResult) against the note store.
+template <class Action>
+ToolResult with_notes(Action& action) {
+  try {
+    return action();
+  } catch (const NoteStoreError& e) {
+    return note_store_failure(e);
+  }
 }
 
 }  // namespace
@@ -138,10 +90,13 @@ std::unique_ptr<Server> make_demo(const BuiltinOptions& options) {
                 .annotations = {{"readOnlyHint", false}, {"destructiveHint", false}, {"idempotentHint", true}}},
                [notes, raw](json::object args, RequestContext& ctx) -> awaitable<ToolResult> {
                  std::string title(args.at("title").as_string());
-                 notes->put(ctx.principal().subject, title, std::string(args.at("body").as_string()));
-                 // A note belongs to one user: only that user's subscribers hear of it (M7).
-                 raw->notify_resource_updated("note://" + title, ctx.principal().subject);
-                 co_return ToolResult::text("Saved note \"" + title + "\".");
+                 auto save = [&] {
+                   notes->put(ctx.principal().subject, title, std::string(args.at("body").as_string()));
+                   // A note belongs to one user: only that user's subscribers hear of it (M7).
+                   raw->notify_resource_updated("note://" + title, ctx.principal().subject);
+                   return ToolResult::text("Saved note \"" + title + "\".");
+                 };
+                 co_return with_notes(save);
                });
 
   server->tool({.name = "list_notes",
@@ -151,9 +106,12 @@ std::unique_ptr<Server> make_demo(const BuiltinOptions& options) {
                 .output_schema = schema(R"({"type":"object","properties":{"titles":{"type":"array","items":{"type":"string"}}},"required":["titles"]})"),
                 .annotations = {{"readOnlyHint", true}}},
                [notes](json::object, RequestContext& ctx) -> awaitable<ToolResult> {
-                 json::array titles;
-                 for (const auto& [title, _] : notes->load(ctx.principal().subject)) titles.push_back(json::string(title));
-                 co_return ToolResult::structured({{"titles", std::move(titles)}});
+                 auto list = [&] {
+                   json::array titles;
+                   for (const auto& [title, _] : notes->load(ctx.principal().subject)) titles.push_back(json::string(title));
+                   return ToolResult::structured({{"titles", std::move(titles)}});
+                 };
+                 co_return with_notes(list);
                });
 
   server->tool({.name = "delete_note",
@@ -163,15 +121,24 @@ std::unique_ptr<Server> make_demo(const BuiltinOptions& options) {
                 .annotations = {{"readOnlyHint", false}, {"destructiveHint", true}, {"idempotentHint", true}}},
                [notes](json::object args, RequestContext& ctx) -> awaitable<ToolResult> {
                  std::string title(args.at("title").as_string());
-                 if (!notes->remove(ctx.principal().subject, title))
-                   co_return ToolResult::error("There is no note titled \"" + title + "\".");
-                 co_return ToolResult::text("Deleted note \"" + title + "\".");
+                 auto remove = [&] {
+                   if (!notes->remove(ctx.principal().subject, title))
+                     return ToolResult::error("There is no note titled \"" + title + "\".");
+                   return ToolResult::text("Deleted note \"" + title + "\".");
+                 };
+                 co_return with_notes(remove);
                });
 
   server->resource_template(
       {.uri_template = "note://{title}", .name = "note", .title = "Note", .description = "One of your notes", .mime_type = "text/plain"},
       [notes](const ResourceRequest& request, RequestContext& ctx) -> awaitable<json::array> {
-        auto all = notes->load(ctx.principal().subject);
+        json::object all;
+        try {
+          all = notes->load(ctx.principal().subject);
+        } catch (const NoteStoreError& e) {
+          spdlog::error("builtin:demo: {}", e.what());
+          throw McpError::internal("the note store is unreadable; nothing was read");
+        }
         auto* body = all.if_contains(request.variables.at("title"));
         if (!body || !body->is_string()) throw McpError::resource_not_found(request.uri);
         co_return json::array{content::text_contents(request.uri, "text/plain", body->as_string())};

@@ -32,6 +32,11 @@ struct Config {
   // Reverse proxies (IP addresses) whose X-Forwarded-For names the client;
   // rate limits then count clients, not the proxy.
   std::vector<std::string> trusted_proxies;
+  // Open connections at most: in all (0: three quarters of the process's
+  // file-descriptor limit), and from one TCP peer address (0: no limit;
+  // trusted_proxies are exempt). The excess gets 503 and is closed.
+  std::size_t max_connections = 0;
+  std::size_t max_connections_per_address = 256;
 
   // [mcp]
   bool stateless = false;

@@ -464,6 +464,10 @@ const std::array kFields{
     Field{"server", "stdio", &Config::stdio, "must be true or false"},
     Field{"server", "trusted_proxies", &Config::trusted_proxies, "must be an array of IP addresses", 0, 0,
           check_trusted_proxies},
+    Field{"server", "max_connections", &Config::max_connections,
+          "must be an integer from 0 (0: three quarters of the file-descriptor limit)", 0, kSizeMax},
+    Field{"server", "max_connections_per_address", &Config::max_connections_per_address,
+          "must be an integer from 0 (0: no per-address limit)", 0, kSizeMax},
     // [mcp]
     Field{"mcp", "stateless", &Config::stateless, "must be true or false"},
     Field{"mcp", "page_size", &Config::page_size, "must be an integer from 1 to 1000", 1, 1000},

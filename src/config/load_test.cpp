@@ -62,7 +62,9 @@ std::string dump(const Config& c) {
   out << "listen=" << c.listen << "\npublic_url=" << c.public_url << "\ndata_dir=" << c.data_dir.string()
       << "\nbackend=" << c.backend << "\nauth=" << c.auth << "\nthreads=" << c.threads
       << "\nbody_limit=" << c.body_limit << "\nread_timeout=" << c.read_timeout.count()
-      << "\nshutdown_grace=" << c.shutdown_grace.count() << "\nstdio=" << c.stdio << "\nstateless=" << c.stateless
+      << "\nshutdown_grace=" << c.shutdown_grace.count() << "\nstdio=" << c.stdio
+      << "\nmax_connections=" << c.max_connections << "\nmax_connections_per_address=" << c.max_connections_per_address
+      << "\nstateless=" << c.stateless
       << "\npage_size=" << c.page_size << "\nmax_sessions=" << c.max_sessions
       << "\nmax_sessions_per_user=" << c.max_sessions_per_user
       << "\nresumption_buffer_per_session=" << c.resumption_buffer_per_session
@@ -88,6 +90,8 @@ Config all_changed() {
   c.read_timeout = 5s;
   c.shutdown_grace = 3s;
   c.stdio = true;
+  c.max_connections = 100;
+  c.max_connections_per_address = 10;
   c.stateless = true;
   c.page_size = 7;
   c.max_sessions = 5;
@@ -211,6 +215,23 @@ TEST(ApplyFile, DataDirIsRelativeToTheFile) {
   }
 }
 
+// H5: the connection limits, from the file and from the environment.
+TEST(ApplyFile, H5_ConnectionLimits) {
+  ScratchDir dir;
+  auto file = dir.write("gatehouse.toml", "[server]\nmax_connections = 500\nmax_connections_per_address = 0\n");
+  Config c;
+  apply_file(c, file);
+  EXPECT_EQ(c.max_connections, 500u);
+  EXPECT_EQ(c.max_connections_per_address, 0u);
+  apply_environment(c, {"GATEHOUSE_SERVER_MAX_CONNECTIONS_PER_ADDRESS=32"});
+  EXPECT_EQ(c.max_connections_per_address, 32u);
+  auto bad = dir.write("bad.toml", "[server]\nmax_connections = -1\n");
+  Config d;
+  auto message = error_of([&] { apply_file(d, bad); });
+  EXPECT_NE(message.find("max_connections"), std::string::npos) << message;
+  EXPECT_NE(message.find(":2:"), std::string::npos) << message;
+}
+
 TEST(ApplyFile, ExampleFileLoadsAndListsEveryKeyAtItsDefault) {
   const fs::path example = example_file();
   ASSERT_TRUE(fs::exists(example)) << example;
@@ -296,7 +317,7 @@ TEST(ApplyFile, Errors) {
        "{file}:1: [server] must be a section (a line [server] followed by its keys), not 1"},
       {"nested table", "[server.tls]\ncert = \"x\"\n",
        "{file}:1: unknown key \"tls\" in [server]; the keys in [server] are listen, public_url, data_dir, backend, "
-       "auth, threads, body_limit, read_timeout, shutdown_grace, stdio and trusted_proxies"},
+       "auth, threads, body_limit, read_timeout, shutdown_grace, stdio, trusted_proxies, max_connections and max_connections_per_address"},
       // types and ranges
       {"integer as string", "[server]\n\n\n\n\n\n\n\nbody_limit = \"4MB\"\n",
        "{file}:9: [server] body_limit must be a positive integer (bytes), got the string \"4MB\""},
@@ -594,7 +615,7 @@ TEST(ApplyEnvironment, Errors) {
        "unknown environment variable GATEHOUSE_SERVER_LISTEN_ADDRESS; unset it, or use one of GATEHOUSE_SERVER_LISTEN, "
        "GATEHOUSE_SERVER_PUBLIC_URL, GATEHOUSE_SERVER_DATA_DIR, GATEHOUSE_SERVER_BACKEND, GATEHOUSE_SERVER_AUTH, "
        "GATEHOUSE_SERVER_THREADS, GATEHOUSE_SERVER_BODY_LIMIT, GATEHOUSE_SERVER_READ_TIMEOUT, "
-       "GATEHOUSE_SERVER_SHUTDOWN_GRACE, GATEHOUSE_SERVER_STDIO, GATEHOUSE_SERVER_TRUSTED_PROXIES, GATEHOUSE_MCP_STATELESS, GATEHOUSE_MCP_PAGE_SIZE, "
+       "GATEHOUSE_SERVER_SHUTDOWN_GRACE, GATEHOUSE_SERVER_STDIO, GATEHOUSE_SERVER_TRUSTED_PROXIES, GATEHOUSE_SERVER_MAX_CONNECTIONS, GATEHOUSE_SERVER_MAX_CONNECTIONS_PER_ADDRESS, GATEHOUSE_MCP_STATELESS, GATEHOUSE_MCP_PAGE_SIZE, "
        "GATEHOUSE_MCP_MAX_SESSIONS, GATEHOUSE_MCP_MAX_SESSIONS_PER_USER, GATEHOUSE_MCP_RESUMPTION_BUFFER_PER_SESSION, "
        "GATEHOUSE_MCP_RESUMPTION_BUFFER_TOTAL, GATEHOUSE_MCP_SESSION_IDLE_TIMEOUT, GATEHOUSE_MCP_SSE_RETRY, "
        "GATEHOUSE_MCP_SSE_KEEPALIVE, GATEHOUSE_MCP_CLIENT_REQUEST_TIMEOUT, GATEHOUSE_MCP_ALLOWED_ORIGINS, "

@@ -1,10 +1,12 @@
 #include "mcp/streamable_http.hpp"
+#include "net/media_type.hpp"
 
 #include "crypto/random.hpp"
 #include "mcp/protocol_version.hpp"
 #include "mcp/sse_source.hpp"
 #include "mcp/tool_scopes.hpp"
 #include "mcp/transport_replies.hpp"
+#include "net/media_type.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -166,9 +168,15 @@ asio::awaitable<net::Reply> StreamableHttp::post(net::Request& request, const Pr
   if (!accepts(header_value(request, "Accept"), "application/json") || !accepts(header_value(request, "Accept"), "text/event-stream"))
     co_return rpc_error(http::status::not_acceptable, kTransportError,
                         "Not Acceptable: the client must accept both application/json and text/event-stream");
-  if (!is_json_content_type(header_value(request, "Content-Type")))
-    co_return rpc_error(http::status::unsupported_media_type, kTransportError,
-                        "Unsupported Media Type: Content-Type must be application/json");
+  switch (net::json_content_type(header_value(request, "Content-Type"))) {
+    case net::JsonContentType::json: break;
+    case net::JsonContentType::not_json:
+      co_return rpc_error(http::status::unsupported_media_type, kTransportError,
+                          "Unsupported Media Type: Content-Type must be application/json");
+    case net::JsonContentType::unsupported_charset:
+      co_return rpc_error(http::status::unsupported_media_type, kTransportError,
+                          "Unsupported Media Type: the body must be UTF-8 JSON (Content-Type charset=utf-8 or none)");
+  }
 
   boost::system::error_code ec;
   json::value body = json::parse(request.body(), ec);

@@ -213,6 +213,22 @@ TEST_F(Fixture, TR1_WrongContentTypeIs415AndWrongAcceptIs406) {
   EXPECT_EQ(send(a).response.result(), http::status::not_acceptable);
 }
 
+// L9: the body is parsed as UTF-8; a request announcing another charset is
+// refused, not misread. utf-8 spelled any way is fine.
+TEST_F(Fixture, L9_CharsetOtherThanUtf8Is415) {
+  for (const char* type : {"application/json; charset=utf-16", "application/json; charset=\"UTF-32\""}) {
+    auto r = post(R"({"jsonrpc":"2.0","id":1,"method":"ping"})");
+    r.set(http::field::content_type, type);
+    auto reply = send(r);
+    EXPECT_EQ(reply.response.result(), http::status::unsupported_media_type) << type;
+    EXPECT_NE(reply.response.body().find("UTF-8"), std::string::npos) << reply.response.body();
+  }
+  auto sid = initialize();
+  auto ok = post(R"({"jsonrpc":"2.0","id":2,"method":"ping"})", sid);
+  ok.set(http::field::content_type, "application/json; charset=\"UTF-8\"");
+  EXPECT_EQ(send(ok).response.result(), http::status::ok);
+}
+
 TEST_F(Fixture, UnknownMethodIsMethodNotFound) {
   auto sid = initialize();
   auto reply = send(post(R"({"jsonrpc":"2.0","id":1,"method":"no/such"})", sid));

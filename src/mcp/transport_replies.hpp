@@ -35,13 +35,6 @@ inline bool accepts(std::string_view accept_header, std::string_view type) {
          accept.find(std::string(type.substr(0, slash)) + "/*") != std::string::npos;
 }
 
-// Content-Type application/json, any parameters and case.
-inline bool is_json_content_type(std::string_view content_type) {
-  std::string value(content_type.substr(0, 16));
-  for (auto& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return value == "application/json";
-}
-
 inline std::string_view header_value(const net::Request& r, std::string_view name) {
   auto it = r.find(name);
   return it == r.end() ? std::string_view{} : std::string_view(it->value());

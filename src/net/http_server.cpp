@@ -2,10 +2,12 @@
 
 #include "net/client_address.hpp"
 #include "net/listen_error.hpp"
+#include "net/log_throttle.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -13,10 +15,12 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <mutex>
-
-#include <sys/socket.h>
 #include <unordered_map>
 
 namespace gatehouse::net {
@@ -29,12 +33,58 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 namespace {
 
 struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  Connection(tcp::socket socket, std::string peer_key) : stream(std::move(socket)), peer_key(std::move(peer_key)) {}
   beast::tcp_stream stream;
   std::atomic<bool> busy{false};
+  std::string peer_key;  // counted against the per-address limit; empty when exempt
   // Counts streamed responses that ended; touched on the connection's strand only.
   std::uint64_t streams_ended = 0;
 };
+
+// Waits after failed accepts: 50 ms, doubling to 1 s. EMFILE and friends
+// leave the pending connection in the backlog, so retrying at once fails at
+// once, forever (a busy loop that also floods the log).
+constexpr std::chrono::milliseconds kFirstAcceptBackoff{50};
+constexpr std::chrono::milliseconds kMaxAcceptBackoff{1000};
+constexpr std::chrono::seconds kLogInterval{10};
+
+// The soft RLIMIT_NOFILE.
+std::size_t descriptor_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 1 << 20;
+  return static_cast<std::size_t>(limit.rlim_cur);
+}
+
+// The answer to a connection over a limit, written without reading the
+// request (RFC 9110 §15.6.4: 503 with Retry-After for a temporary overload).
+std::string overload_response() {
+  const std::string body =
+      R"({"error":"too_many_connections","error_description":"the server has too many open connections; retry later"})";
+  return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
+         "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+// ::ffff:a.b.c.d (how a dual-stack listener sees an IPv4 peer) as a.b.c.d,
+// so one client is one address whichever way it connected.
+asio::ip::address unmapped(const asio::ip::address& address) {
+  if (address.is_v6() && address.to_v6().is_v4_mapped())
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+  return address;
+}
+
+// Refuses a just-accepted connection cheaply: one non-blocking write of a
+// fixed response into the empty send buffer, then close. A client that
+// already sent its request may see a reset instead of the 503 (the kernel
+// resets a connection closed with unread data); either way it is refused.
+void refuse(tcp::socket& socket) {
+  static const std::string response = overload_response();
+  boost::system::error_code ignored;
+  socket.non_blocking(true, ignored);
+  socket.write_some(asio::buffer(response), ignored);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
+  socket.close(ignored);
+}
 
 // Writes a whole response; false when the connection failed.
 asio::awaitable<bool> write_response(Connection& c, Response& response, std::chrono::seconds timeout) {
@@ -135,26 +185,88 @@ struct HttpServer::State : std::enable_shared_from_this<State> {
 
   std::mutex mutex;
   std::unordered_map<Connection*, std::weak_ptr<Connection>> live;
+  std::unordered_map<std::string, std::size_t> per_address;  // open connections by peer address
   std::function<void()> on_drained;
+  std::size_t max_connections = 0;  // resolved in listen()
+
+  // Both used only on the acceptor's strand.
+  LogThrottle accept_failures{kLogInterval};
+  LogThrottle refusals{kLogInterval};
 
   asio::awaitable<void> accept_loop() {
     auto self = shared_from_this();
+    asio::steady_timer backoff_timer(acceptor.get_executor());
+    std::chrono::milliseconds backoff{0};
+    std::size_t failures = 0;  // since the last successful accept
     for (;;) {
       auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-        spdlog::warn("accept failed: {}", ec.message());
+        ++failures;
+        // The peer gave up before we took its connection: nothing to wait for.
+        if (ec == asio::error::connection_aborted) continue;
+        // (No ?: of class type in a coroutine: docs/development.md.)
+        if (backoff.count() == 0) backoff = kFirstAcceptBackoff;
+        else backoff = std::min(backoff * 2, kMaxAcceptBackoff);
+        if (auto count = accept_failures.occurred()) log_accept_failure(ec, *count, backoff);
+        backoff_timer.expires_after(backoff);
+        co_await backoff_timer.async_wait(use_tuple);
         continue;
       }
-      if (stopping) continue;
-      socket.set_option(tcp::no_delay(true), ec);
-      auto conn = std::make_shared<Connection>(std::move(socket));
-      {
-        std::lock_guard lock(mutex);
-        live.emplace(conn.get(), conn);
+      if (failures > 0) {
+        accept_failures.take_pending();
+        spdlog::info("accepting connections again after {} failed attempts", failures);
+        failures = 0;
+        backoff = std::chrono::milliseconds{0};
       }
+      if (stopping) continue;
+      auto conn = admit(std::move(socket));
+      if (!conn) continue;
       asio::co_spawn(conn->stream.get_executor(), serve(self, conn), asio::detached);
     }
+  }
+
+  void log_accept_failure(const boost::system::error_code& ec, std::size_t count, std::chrono::milliseconds backoff) {
+    const bool out_of_descriptors =
+        ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system;
+    spdlog::warn("accept failed{}: {}; retrying in {} ms{}",
+                 count > 1 ? " " + std::to_string(count) + " times since the last report" : std::string(), ec.message(),
+                 backoff.count(),
+                 out_of_descriptors ? " (file-descriptor limit " + std::to_string(descriptor_limit()) +
+                                          ": raise it, or lower [server] max_connections)"
+                                    : std::string());
+  }
+
+  // Registers a new connection, or refuses it when a limit is reached.
+  std::shared_ptr<Connection> admit(tcp::socket socket) {
+    boost::system::error_code ec;
+    auto remote = socket.remote_endpoint(ec);
+    if (ec) return nullptr;  // already gone
+    const auto address = unmapped(remote.address());
+    const bool exempt = options.max_connections_per_address == 0 ||
+                        std::find(options.trusted_proxies.begin(), options.trusted_proxies.end(), address) !=
+                            options.trusted_proxies.end();
+    std::string key = exempt ? std::string() : address.to_string();
+    const char* limit = nullptr;
+    std::shared_ptr<Connection> conn;
+    {
+      std::lock_guard lock(mutex);
+      if (live.size() >= max_connections) limit = "max_connections";
+      else if (!key.empty() && per_address[key] >= options.max_connections_per_address) {
+        limit = "max_connections_per_address";
+      } else {
+        if (!key.empty()) ++per_address[key];
+        socket.set_option(tcp::no_delay(true), ec);
+        conn = std::make_shared<Connection>(std::move(socket), std::move(key));
+        live.emplace(conn.get(), conn);
+      }
+    }
+    if (conn) return conn;
+    refuse(socket);
+    if (auto count = refusals.occurred())
+      spdlog::warn("refused {} connection{} over [server] {} (latest from {})", *count, *count == 1 ? "" : "s", limit,
+                   address.to_string());
+    return nullptr;
   }
 
   static asio::awaitable<void> serve(std::shared_ptr<State> self, std::shared_ptr<Connection> c) {
@@ -235,6 +347,8 @@ struct HttpServer::State : std::enable_shared_from_this<State> {
     {
       std::lock_guard lock(mutex);
       live.erase(c);
+      if (!c->peer_key.empty())
+        if (auto it = per_address.find(c->peer_key); it != per_address.end() && --it->second == 0) per_address.erase(it);
       if (stopping && live.empty()) done = std::move(on_drained);
     }
     if (done) done();
@@ -259,6 +373,12 @@ tcp::endpoint HttpServer::listen(const tcp::endpoint& endpoint) {
     acceptor.close(ignored);
     throw ListenError(listen_failure(endpoint, ec));
   }
+  state_->max_connections = state_->options.max_connections
+                                ? state_->options.max_connections
+                                : std::max<std::size_t>(1, descriptor_limit() / 4 * 3);
+  spdlog::info("accepting at most {} connections, {} per client address", state_->max_connections,
+               state_->options.max_connections_per_address ? std::to_string(state_->options.max_connections_per_address)
+                                                           : std::string("any number"));
   asio::co_spawn(acceptor.get_executor(), state_->accept_loop(), asio::detached);
   return acceptor.local_endpoint();
 }

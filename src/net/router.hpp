@@ -3,15 +3,25 @@
 // redirects: RS6 forbids 30x on discovery and MCP URLs); anything else is a
 // JSON 404, never an HTML page.
 #include "net/http.hpp"
+#include "net/origin_policy.hpp"
 
+#include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace gatehouse::net {
 
 class Router {
  public:
   Router& route(std::string path, Handler handler);
+
+  // DNS rebinding (INTEROP TR2, MCP transports "Security Warning"): on a
+  // loopback listener a page on a rebound name would otherwise reach every
+  // endpoint — /register, /token, discovery — from the victim's browser.
+  // Every request whose Host header `policy` refuses is answered 403 (JSON)
+  // before any route runs, except on the `exempt` paths.
+  Router& check_host(OriginPolicy policy, std::unordered_set<std::string> exempt = {});
   boost::asio::awaitable<Reply> operator()(Request& request, const Peer& peer) const;
 
   // The answer for a path nothing is routed at: a JSON 404.
@@ -22,6 +32,8 @@ class Router {
 
  private:
   std::unordered_map<std::string, Handler> routes_;
+  std::optional<OriginPolicy> host_policy_;
+  std::unordered_set<std::string> host_exempt_;
 };
 
 }  // namespace gatehouse::net

@@ -92,7 +92,7 @@ AuthorizationServer::AuthorizationServer(Settings settings, store::Stores& store
     spdlog::warn("Client ID Metadata Documents are enabled but no fetcher is configured; not advertised");
 }
 
-void AuthorizationServer::load_keys() {
+void AuthorizationServer::load_keys(KeyLoad when) {
   auto now = ctx_.now();
   auto records = stores_.signing_keys->list();
   bool has_active = std::any_of(records.begin(), records.end(), [](const auto& k) { return k.retired_at == 0; });
@@ -106,17 +106,31 @@ void AuthorizationServer::load_keys() {
     // A retired key verifies until every token it signed has expired.
     if (r.retired_at != 0 && r.retired_at + settings_.access_token_lifetime.count() < now) continue;
     auto key = crypto::EcKey::from_private_pem(r.private_key_pem);
-    if (!key) {
-      spdlog::error("signing key {} in the store cannot be read; skipped", r.kid);
+    if (key) {
+      set->keys.push_back({r.kid, std::move(*key), r.retired_at == 0});
       continue;
     }
-    set->keys.push_back({r.kid, std::move(*key), r.retired_at == 0});
+    if (r.retired_at != 0) {
+      // Only the tokens it signed fail (their clients refresh); serving goes on.
+      spdlog::error("retired signing key {} in the store cannot be read; the access tokens it signed are refused", r.kid);
+      continue;
+    }
+    // L8: without its active key the server cannot sign a single token.
+    const std::string problem = "the active signing key " + r.kid +
+                                " in the store cannot be read (its private key does not parse), so no access token "
+                                "could be issued";
+    if (when == KeyLoad::starting)
+      throw std::runtime_error(problem +
+                               "; run `gatehouse keys rotate` to start signing with a new key (tokens signed by the "
+                               "damaged one stop working), or restore the database from a backup");
+    spdlog::error("{}; keeping the keys loaded before (run `gatehouse keys rotate`)", problem);
+    return;
   }
   keys_.replace(std::move(set));
 }
 
 void AuthorizationServer::start() {
-  load_keys();
+  load_keys(KeyLoad::starting);
   housekeeping();
 }
 
@@ -127,7 +141,7 @@ void AuthorizationServer::housekeeping() {
   for (const auto& r : stores_.revocations->revoked_since(now - settings_.access_token_lifetime.count() - 120))
     if (r.kind == store::RevocationKind::grant) revoked.insert(r.id);
   revoked_.replace(std::move(revoked));
-  load_keys();  // picks up `gatehouse keys rotate` run meanwhile
+  load_keys(KeyLoad::reloading);  // picks up `gatehouse keys rotate` run meanwhile
   if (now - last_cleanup_ >= 300) {
     last_cleanup_ = now;
     stores_.codes->remove_expired(now);

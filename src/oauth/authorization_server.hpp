@@ -32,7 +32,10 @@ class AuthorizationServer {
   AuthorizationServer(Settings settings, store::Stores& stores, AuthorizationServerOptions options);
 
   // Loads the signing keys (creating the first one when there is none) and
-  // the revocation list. Call once before serving.
+  // the revocation list. Call once before serving. Throws
+  // std::runtime_error, naming the key and the remedy, when the active
+  // signing key in the store cannot be read: such a server could not issue
+  // a single token.
   void start();
   // Adds the well-known documents and OAuth endpoints to `router`.
   void install(net::Router& router);
@@ -45,7 +48,10 @@ class AuthorizationServer {
   ServerContext& context() { return ctx_; }
 
  private:
-  void load_keys();
+  // At start an unreadable active key throws; later reloads keep the keys
+  // already loaded and log instead.
+  enum class KeyLoad { starting, reloading };
+  void load_keys(KeyLoad when);
 
   Settings settings_;
   store::Stores& stores_;

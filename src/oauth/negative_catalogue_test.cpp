@@ -604,6 +604,9 @@ std::vector<Bad> catalogue() {
   c.push_back({"RG1_WrongContentType", Where::registration, 400, "invalid_client_metadata", [](World& w) {
                  return register_body(w, json::serialize(public_meta()), "text/plain");
                }});
+  c.push_back({"L9_Utf16CharsetOnRegisterIs415", Where::registration, 415, "invalid_client_metadata", [](World& w) {
+                 return register_body(w, json::serialize(public_meta()), "application/json; charset=utf-16");
+               }});
   c.push_back({"RG1_FormEncodedBody", Where::registration, 400, "invalid_client_metadata", [](World& w) {
                  return register_body(w, "redirect_uris=https%3A%2F%2Fa.example.com%2Fcb", "application/x-www-form-urlencoded");
                }});

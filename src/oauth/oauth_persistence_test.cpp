@@ -5,6 +5,7 @@
 #include "support/oauth_fixture.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 namespace gatehouse::oauth_test {
 namespace {
@@ -83,6 +84,58 @@ TEST_F(OAuthRestart, ConfidentialClientSecretSurvivesARestart) {
   client.client_secret = "ghs_wrong";
   EXPECT_EQ(again->refresh(client, OAuthHarness::tokens_of(reply).refresh_token).response.result(),
             http::status::unauthorized);
+}
+
+// Overwrites every stored private key of the signing keys whose kid is
+// `kid` (all when empty) with text that does not parse, as a damaged or
+// hand-edited database would hold.
+void damage_signing_keys(const std::filesystem::path& file, const std::string& kid = {}) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  std::string sql = "UPDATE signing_keys SET private_key_pem = '-----BEGIN PRIVATE KEY-----\ndamaged\n'";
+  if (!kid.empty()) sql += " WHERE kid = '" + kid + "'";
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+}
+
+// L8: an active signing key that cannot be read is not skipped (leaving a
+// server that cannot issue a token): start refuses, naming the key and the
+// way out.
+TEST_F(OAuthRestart, L8_UnreadableActiveSigningKeyRefusesToStart) {
+  std::string kid;
+  {
+    auto h = open();
+    kid = h->active_key_record().kid;
+  }
+  damage_signing_keys(file, kid);
+  try {
+    open();
+    FAIL() << "started without a usable signing key";
+  } catch (const std::runtime_error& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("active signing key " + kid), std::string::npos) << message;
+    EXPECT_NE(message.find("gatehouse keys rotate"), std::string::npos) << message;
+  }
+  // The way out works: a rotation gives a new active key, and the server starts.
+  {
+    auto stores = store::open_sqlite_stores(file);
+    oauth::rotate_signing_key(*stores.signing_keys, OAuthHarness::real_now());
+  }
+  auto again = open();
+  EXPECT_NE(again->active_key_record().kid, kid);
+  EXPECT_TRUE(again->accepted(again->issue(again->register_public()).access_token));
+}
+
+// L8: damage found by the periodic reload (another process wrote the store)
+// keeps the keys already loaded: tokens are still issued and verified.
+TEST_F(OAuthRestart, L8_UnreadableKeyAtReloadKeepsLoadedKeys) {
+  auto h = open();
+  auto client = h->register_public();
+  auto before = h->issue(client);
+  damage_signing_keys(file);
+  EXPECT_NO_THROW(h->server->housekeeping());
+  EXPECT_TRUE(h->accepted(before.access_token));
+  EXPECT_TRUE(h->accepted(h->issue(client).access_token));
 }
 
 }  // namespace

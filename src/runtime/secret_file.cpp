@@ -3,16 +3,11 @@
 #include "config/load.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/random.hpp"
+#include "file/durable_file.hpp"
 
 #include <spdlog/spdlog.h>
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
-
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace gatehouse::runtime {
 
@@ -21,11 +16,14 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string read_secret(const fs::path& path, std::size_t bytes) {
-  std::ifstream in(path);
-  if (!in) throw config::ConfigError("cannot read the key file " + path.string());
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
+  std::optional<std::string> content;
+  try {
+    content = file::read_if_exists(path);
+  } catch (const file::FileError& e) {
+    throw config::ConfigError(std::string("cannot read the key file: ") + e.what());
+  }
+  if (!content) throw config::ConfigError("cannot read the key file " + path.string() + ": it does not exist");
+  std::string text = std::move(*content);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
   auto key = crypto::base64url_decode(text);
   if (!key || key->size() < bytes)
@@ -41,21 +39,17 @@ std::string read_secret(const fs::path& path, std::size_t bytes) {
 
 std::string load_or_create_secret(const fs::path& path, std::size_t bytes) {
   if (fs::exists(path)) return read_secret(path, bytes);
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  if (ec) throw config::ConfigError("cannot create " + path.parent_path().string() + " for a key file: " + ec.message());
-  fs::permissions(path.parent_path(), fs::perms::owner_all, fs::perm_options::replace, ec);
   auto secret = crypto::random_bytes(bytes);
   auto text = crypto::base64url_encode(secret) + "\n";
-  // O_EXCL: when two processes start at once, one creates and the other reads.
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) return read_secret(path, bytes);
-    throw config::ConfigError("cannot create the key file " + path.string() + ": " + std::strerror(errno));
+  try {
+    if (!path.parent_path().empty()) file::make_private_directory(path.parent_path());
+    // H4: the key appears whole or not at all (a short key file would stop
+    // every later start). When two processes start at once, one creates and
+    // the other reads the winner's key.
+    if (!file::create_atomically(path, text, 0600)) return read_secret(path, bytes);
+  } catch (const file::FileError& e) {
+    throw config::ConfigError(std::string("cannot create the key file: ") + e.what());
   }
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) throw config::ConfigError("cannot write the key file " + path.string());
   spdlog::info("created key file {}", path.string());
   return secret;
 }

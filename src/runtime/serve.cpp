@@ -8,6 +8,7 @@
 #include "net/router.hpp"
 #include "oauth/authorization_server.hpp"
 #include "oauth/resource/api_key_guard.hpp"
+#include "runtime/descriptor_limit.hpp"
 #include "runtime/first_user.hpp"
 #include "runtime/home_page.hpp"
 #include "runtime/secret_file.hpp"
@@ -133,10 +134,10 @@ int serve(const config::Config& config, Server& server, std::function<void(const
   std::size_t threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   asio::io_context ioc(static_cast<int>(threads));
 
-  net::OriginPolicy origin_policy({.loopback_bind = address.is_loopback(),
-                                   .public_origin = net::origin_of(config.public_url),
-                                   .extra_origins = config.allowed_origins,
-                                   .extra_hosts = config.allowed_hosts});
+  const net::OriginPolicy origin_policy({.loopback_bind = address.is_loopback(),
+                                         .public_origin = net::origin_of(config.public_url),
+                                         .extra_origins = config.allowed_origins,
+                                         .extra_hosts = config.allowed_hosts});
   mcp::StreamableHttpOptions mcp_options;
   mcp_options.stateless = config.stateless;
   mcp_options.sse_retry = config.sse_retry;
@@ -161,9 +162,13 @@ int serve(const config::Config& config, Server& server, std::function<void(const
     mcp_options.insufficient_scope = [&authorization](const Principal& principal, const std::vector<std::string>& needed) {
       return authorization->guard().insufficient_scope(principal, needed);
     };
-  auto transport = mcp::StreamableHttp::create(server, mcp_options, std::move(origin_policy));
+  auto transport = mcp::StreamableHttp::create(server, mcp_options, origin_policy);
 
   net::Router router;
+  // L3: the Host check guards every endpoint, not only /mcp. /healthz is
+  // exempt: it reveals nothing to a rebinding page, and health checkers
+  // send Host headers of their own.
+  router.check_host(origin_policy, {"/healthz"});
   router.route("/healthz", [](net::Request& request, const net::Peer&) -> asio::awaitable<net::Reply> {
     if (request.method() != http::verb::get && request.method() != http::verb::head)
       co_return net::reply(net::error_response(http::status::method_not_allowed, "method_not_allowed", "use GET"));
@@ -174,9 +179,16 @@ int serve(const config::Config& config, Server& server, std::function<void(const
   // start below), so the router needs no lock.
   std::vector<asio::ip::address> trusted_proxies;
   for (const auto& proxy : config.trusted_proxies) trusted_proxies.push_back(asio::ip::make_address(proxy));
-  net::HttpServer http_server(
-      ioc, {.body_limit = config.body_limit, .read_timeout = config.read_timeout, .trusted_proxies = trusted_proxies},
-      std::ref(router));
+  // H5: connections, not descriptors, should be what runs out first.
+  if (auto fds = raise_descriptor_limit(); fds.now != fds.before)
+    spdlog::info("file-descriptor limit raised from {} to {}", fds.before, fds.now);
+  net::HttpServer http_server(ioc,
+                              {.body_limit = config.body_limit,
+                               .read_timeout = config.read_timeout,
+                               .trusted_proxies = trusted_proxies,
+                               .max_connections = config.max_connections,
+                               .max_connections_per_address = config.max_connections_per_address},
+                              std::ref(router));
   auto bound = http_server.listen({address, port});
   std::string base = "http://" + (address.is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string()) +
                      ":" + std::to_string(bound.port());

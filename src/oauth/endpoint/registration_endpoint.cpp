@@ -4,6 +4,7 @@
 #include "mcp/input_rounds.hpp"
 #include "oauth/client/redirect_uri.hpp"
 #include "oauth/endpoint/oauth_reply.hpp"
+#include "net/media_type.hpp"
 #include "oauth/scope.hpp"
 
 #include <boost/json.hpp>
@@ -114,8 +115,17 @@ net::Reply registration_endpoint(ServerContext& ctx, const RegistrationPolicy& p
     reply.response.set(http::field::allow, "POST");
     return reply;
   }
-  if (std::string_view(request[http::field::content_type]).substr(0, 16) != "application/json")
-    return error_reply(Error::invalid_client_metadata("the body must be application/json"));
+  switch (net::json_content_type(request[http::field::content_type])) {
+    case net::JsonContentType::json: break;
+    case net::JsonContentType::not_json:
+      return error_reply(Error::invalid_client_metadata("the body must be application/json"));
+    case net::JsonContentType::unsupported_charset: {
+      // L9: the body would be misread as UTF-8 (RFC 8259 §8.1).
+      auto reply = error_reply(Error::invalid_client_metadata("the body must be UTF-8 JSON (charset=utf-8 or none)"));
+      reply.response.result(http::status::unsupported_media_type);
+      return reply;
+    }
+  }
   boost::system::error_code ec;
   auto body = json::parse(request.body(), ec);
   if (ec || !body.is_object()) return error_reply(Error::invalid_client_metadata("the body must be a JSON object"));

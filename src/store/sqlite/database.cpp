@@ -3,6 +3,7 @@
 #include "store/sqlite/database.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -34,6 +35,23 @@ std::string describe(sqlite3* db, int rc) {
 void create_private_file(const std::string& file) {
   int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd >= 0) ::close(fd);
+}
+
+// L8: Gatehouse writes the header of a database file the moment it first
+// opens it (journal_mode = WAL writes page 1), so an existing file of 0
+// bytes is not one it left behind: a failed copy, a full disk, a truncation.
+// SQLite would take it for a new database, and the server would start over
+// (a new admin; every client, grant and signing key gone) without a word.
+// A -wal file with content still holds the data, and SQLite recovers it.
+void refuse_empty_database(const std::string& file) {
+  struct stat st{};
+  if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != 0) return;
+  struct stat wal{};
+  if (::stat((file + "-wal").c_str(), &wal) == 0 && wal.st_size > 0) return;
+  throw std::runtime_error("cannot open store " + file +
+                           ": the file exists but is empty (0 bytes), so it holds no users, clients or keys; "
+                           "Gatehouse will not start over on top of it. Restore it from a backup, or delete it "
+                           "to begin a fresh install");
 }
 
 std::string single_text(sqlite3* db, const char* sql) {
@@ -94,6 +112,7 @@ Database::Database(const std::filesystem::path& file) {
   // Absolute, so the name in messages is unambiguous and can never be read
   // as a "file:" URI.
   file_ = std::filesystem::absolute(file).string();
+  refuse_empty_database(file_);
   create_private_file(file_);
   // NOMUTEX: our mutex already serialises every use of the connection,
   // including reading sqlite3_errmsg after a failure.

@@ -87,10 +87,26 @@ TEST_F(SqliteStore, CreatesTheFileAndItsWalReadableByTheOwnerOnly) {
 }
 
 TEST_F(SqliteStore, LeavesTheModeOfAnExistingFileAlone) {
-  { std::ofstream touch(file_); }
+  { auto created = open_sqlite_stores(file_); }
   std::filesystem::permissions(file_, std::filesystem::perms(0640));
   auto stores = open_sqlite_stores(file_);
   EXPECT_EQ(permissions(file_), 0640u);
+}
+
+// L8: an existing empty file is not a fresh install: opening it would start
+// over (a new admin, every client gone) without a word. It is refused, with
+// the file named and what to do, and left as it was.
+TEST_F(SqliteStore, L8_AnEmptyExistingFileIsRefused) {
+  { std::ofstream touch(file_); }
+  std::string message = open_error(file_);
+  EXPECT_NE(message.find(file_.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("empty (0 bytes)"), std::string::npos) << message;
+  EXPECT_NE(message.find("Restore it from a backup, or delete it"), std::string::npos) << message;
+  EXPECT_EQ(std::filesystem::file_size(file_), 0u);
+  EXPECT_FALSE(std::filesystem::exists(file_.string() + "-wal"));
+  // A new file is still created and opened as before.
+  std::filesystem::remove(file_);
+  EXPECT_EQ(open_error(file_), "(opened)");
 }
 
 TEST_F(SqliteStore, AMissingDirectoryIsAClearError) {
