@@ -128,7 +128,21 @@ CREATE TABLE client_assertions (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX client_assertions_expiry ON client_assertions (expires_at);
 )sql"},
-    // {3, R"sql(ALTER TABLE ...)sql"},  <- the next migration goes here
+    // Sign-in failures per (user name, source network) with a growing wait
+    // (login_failure_store.hpp). Keys are hex SHA-256 values, never the
+    // user name itself. The rate_limits table keeps its schema; its keys
+    // are hashed from this version on, and rows with the old plain keys
+    // expire with their windows.
+    {3, R"sql(
+CREATE TABLE login_failures (
+  key        TEXT PRIMARY KEY,
+  failures   INTEGER NOT NULL,
+  retry_at   INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX login_failures_expiry ON login_failures (expires_at);
+)sql"},
+    // {4, R"sql(ALTER TABLE ...)sql"},  <- the next migration goes here
 };
 
 constexpr bool numbered_from_one() {

@@ -123,10 +123,10 @@ TEST_F(SqliteStore, AFileThatIsNotADatabaseIsAClearError) {
 TEST_F(SqliteStore, MigrationsAreRecordedOnceAcrossReopens) {
   for (int i = 0; i < 3; ++i) open_sqlite_stores(file_);
   RawDb raw(file_);
-  EXPECT_EQ(raw.column("SELECT version FROM schema_version ORDER BY version"), (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(raw.column("SELECT version FROM schema_version ORDER BY version"), (std::vector<std::string>{"1", "2", "3"}));
   auto tables = raw.column("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name");
   EXPECT_EQ(tables, (std::vector<std::string>{"authorization_codes", "client_assertions", "clients", "grants",
-                                              "rate_limits", "refresh_tokens", "revocations", "schema_version",
+                                              "login_failures", "rate_limits", "refresh_tokens", "revocations", "schema_version",
                                               "signing_keys", "users"}));
 }
 
@@ -138,12 +138,47 @@ TEST_F(SqliteStore, AVersionOneFileGainsTheClientAssertionsTableAndKeepsItsData)
   {
     RawDb raw(file_);  // as a file written before migration 2 shipped
     raw.exec("DROP TABLE client_assertions");
-    raw.exec("DELETE FROM schema_version WHERE version = 2");
+    raw.exec("DROP TABLE login_failures");
+    raw.exec("DELETE FROM schema_version WHERE version >= 2");
   }
   auto stores = open_sqlite_stores(file_);
   EXPECT_TRUE(stores.users->find("u1"));
   EXPECT_TRUE(stores.client_assertions->record("https://app.example/c.json", "j", T0 + 60, T0));
   EXPECT_FALSE(stores.client_assertions->record("https://app.example/c.json", "j", T0 + 60, T0));
+}
+
+TEST_F(SqliteStore, M4_AVersionTwoFileGainsTheLoginFailuresTableAndKeepsItsData) {
+  {
+    auto stores = open_sqlite_stores(file_);
+    ASSERT_TRUE(stores.users->add({.id = "u1", .name = "alice", .password_hash = "h", .created_at = T0}));
+  }
+  {
+    RawDb raw(file_);  // as a file written before migration 3 shipped
+    raw.exec("DROP TABLE login_failures");
+    raw.exec("DELETE FROM schema_version WHERE version = 3");
+  }
+  auto stores = open_sqlite_stores(file_);
+  EXPECT_TRUE(stores.users->find("u1"));
+  EXPECT_TRUE(stores.login_failures->begin("alice|203.0.113.0/24", T0, {}).allowed);
+}
+
+// M1: counters are keyed by request input; the file holds only fixed-size
+// hashes of it, never the input.
+TEST_F(SqliteStore, M1_CounterKeysAreStoredHashed) {
+  const std::string huge_user(1 << 20, 'u');
+  {
+    auto stores = open_sqlite_stores(file_);
+    ASSERT_TRUE(stores.rate_limits->hit("login-user:" + huge_user, 60, 5, T0));
+    ASSERT_TRUE(stores.login_failures->begin(huge_user + "|203.0.113.0/24", T0, {}).allowed);
+  }
+  RawDb raw(file_);
+  for (const char* sql : {"SELECT key FROM rate_limits", "SELECT key FROM login_failures"}) {
+    auto keys = raw.column(sql);
+    ASSERT_EQ(keys.size(), 1u) << sql;
+    EXPECT_EQ(keys[0].size(), 64u) << sql;
+    EXPECT_EQ(keys[0].find("uuuu"), std::string::npos) << sql;
+  }
+  EXPECT_LT(std::filesystem::file_size(file_), 256u * 1024) << "the megabyte user name never reached the file";
 }
 
 TEST_F(SqliteStore, AFileFromANewerGatehouseIsRefused) {
