@@ -43,12 +43,12 @@ TEST_F(AuthorizationServerFlow, TK3_PublicClientDcrAuthorizeTokenBearerAccepted)
   ASSERT_TRUE(is_login_page(page));
   EXPECT_FALSE(hidden_field(page.response.body(), "request").empty());
   EXPECT_FALSE(hidden_field(page.response.body(), "csrf_token").empty());
-  EXPECT_TRUE(h.cookies.contains("gh_browser"));
+  EXPECT_TRUE(h.cookies.contains("__Host-gh_browser"));
 
   auto consent = h.login(page);
   ASSERT_EQ(consent.response.result(), http::status::ok);
   ASSERT_TRUE(is_consent_page(consent));
-  EXPECT_TRUE(h.cookies.contains("gh_session"));
+  EXPECT_TRUE(h.cookies.contains("__Host-gh_session"));
 
   auto redirect = h.consent(consent);
   ASSERT_EQ(redirect.response.result(), http::status::found);
@@ -314,7 +314,7 @@ TEST_F(AuthorizationServerFlow, AZ6_RememberedConsentSkipsThePage) {
   auto consent = h.login(page);
   auto first = h.submit(consent, {{"step", "consent"}, {"decision", "approve"}, {"remember", "1"}});
   ASSERT_EQ(first.response.result(), http::status::found);
-  EXPECT_TRUE(h.cookies.contains("gh_consent"));
+  EXPECT_TRUE(h.cookies.contains("__Host-gh_consent"));
   // Signed in and remembered: straight back with a code.
   auto pkce = Pkce::make();
   auto again = h.authorize_get(h.authorize_params(client, pkce));
