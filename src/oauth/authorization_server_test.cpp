@@ -452,7 +452,7 @@ TEST_F(AuthorizationServerFlow, RV1_RevokingAnAccessTokenEndsItsGrant) {
 TEST_F(AuthorizationServerFlow, RV1_UnknownTokensAnswer200) {
   auto client = h.register_public();
   auto confidential = h.register_confidential();
-  for (const std::string& token : std::vector<std::string>{"ghr_unknown", "", "not a token at all",
+  for (const std::string& token : std::vector<std::string>{"gtr_unknown", "", "not a token at all",
                                                            "eyJhbGciOiJub25lIn0.e30.", std::string(5000, 'x')}) {
     for (const auto* c : {&client, &confidential}) {
       auto reply = h.revoke(*c, token);
@@ -612,6 +612,29 @@ TEST_F(AuthorizationServerFlow, RS4_AudienceWithTrailingSlashIsAccepted) {
     claims["aud"] = aud;
     EXPECT_TRUE(h.accepted(h.sign(claims))) << aud;
   }
+}
+
+// Client ids and secrets now carry Gatehouse's own prefixes (gtc_, gts_);
+// clients stored before keep working: ids are opaque and secrets are
+// compared by hash.
+TEST_F(AuthorizationServerFlow, Operator_ClientsWithOldGhPrefixesKeepWorking) {
+  store::Client legacy;
+  legacy.client_id = "ghp_legacyClientId0123";
+  legacy.client_name = "Registered last year";
+  legacy.secret_hash = oauth::token_hash("ghs_legacySecret0123456789abcdefghijklmnop");
+  legacy.redirect_uris = {"https://legacy.example.com/callback"};
+  legacy.grant_types = {"authorization_code", "refresh_token"};
+  legacy.response_types = {"code"};
+  legacy.token_endpoint_auth_method = "client_secret_basic";
+  legacy.kind = store::ClientKind::preregistered;
+  legacy.metadata_json = "{}";
+  legacy.created_at = h.now;
+  ASSERT_TRUE(h.stores.clients->add(legacy));
+  Client client{legacy.client_id, "ghs_legacySecret0123456789abcdefghijklmnop", legacy.redirect_uris, ClientAuth::basic, {}};
+  auto tokens = h.issue(client);
+  EXPECT_TRUE(h.accepted(tokens.access_token));
+  EXPECT_TRUE(tokens.refresh_token.starts_with("gtr_")) << tokens.refresh_token;
+  EXPECT_EQ(h.refresh(client, tokens.refresh_token).response.result(), http::status::ok);
 }
 
 }  // namespace

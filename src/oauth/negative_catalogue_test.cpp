@@ -188,7 +188,7 @@ std::vector<Bad> catalogue() {
                  }});
   }
   c.push_back({"TK1_DuplicateFormParameter", Where::token, 400, "invalid_request", [](World& w) {
-                 return exchange_with(w, [](Params& p) { p.emplace_back("code", "ghc_second"); });
+                 return exchange_with(w, [](Params& p) { p.emplace_back("code", "gta_second"); });
                }});
   c.push_back({"TK1_DuplicateGrantType", Where::token, 400, "invalid_request", [](World& w) {
                  return exchange_with(w, [](Params& p) { p.emplace_back("grant_type", "authorization_code"); });
@@ -232,7 +232,7 @@ std::vector<Bad> catalogue() {
   c.push_back({"TK2_MissingCode", Where::token, 400, "invalid_request",
                [](World& w) { return exchange_with(w, [](Params& p) { erase_param(p, "code"); }); }});
   c.push_back({"TK2_UnknownCode", Where::token, 400, "invalid_grant",
-               [](World& w) { return exchange_with(w, [](Params& p) { set_param(p, "code", "ghc_never_issued"); }); }});
+               [](World& w) { return exchange_with(w, [](Params& p) { set_param(p, "code", "gta_never_issued"); }); }});
   c.push_back({"TK2_MissingCodeVerifier", Where::token, 400, "invalid_request",
                [](World& w) { return exchange_with(w, [](Params& p) { erase_param(p, "code_verifier"); }); }});
   c.push_back({"TK2_WrongCodeVerifier", Where::token, 400, "invalid_grant", [](World& w) {
@@ -268,7 +268,7 @@ std::vector<Bad> catalogue() {
   c.push_back({"AZ8_ExpiredCodeRecordInTheStore", Where::token, 400, "invalid_grant", [](World& w) {
                  auto pkce = Pkce::make();
                  store::AuthorizationCode record;
-                 std::string code = "ghc_old_" + crypto::random_token(16);
+                 std::string code = "gta_old_" + crypto::random_token(16);
                  record.code_hash = oauth::token_hash(code);
                  record.client_id = w.pub.client_id;
                  record.redirect_uri = w.pub.redirect();
@@ -314,7 +314,7 @@ std::vector<Bad> catalogue() {
 
   // ======== /token: client authentication (TK1, TK5) ========
   c.push_back({"TK5_UnknownClientAtToken", Where::token, 401, "invalid_client", [](World& w) {
-                 return exchange_with(w, [](Params& p) { set_param(p, "client_id", "ghc_unknown"); });
+                 return exchange_with(w, [](Params& p) { set_param(p, "client_id", "gtc_unknown"); });
                }});
   c.push_back({"TK1_NoClientIdentification", Where::token, 401, "invalid_client",
                [](World& w) { return exchange_with(w, [](Params& p) { erase_param(p, "client_id"); }); }});
@@ -359,7 +359,7 @@ std::vector<Bad> catalogue() {
   c.push_back({"TK5_ConfidentialClientWrongSecretPost", Where::token, 401, "invalid_client", [](World& w) {
                  return confidential_exchange(w, [&w](Params p) {
                    p.emplace_back("client_id", w.conf.client_id);
-                   p.emplace_back("client_secret", "ghs_wrong");
+                   p.emplace_back("client_secret", "gts_wrong");
                    return OAuthHarness::form_request("/token", p);
                  });
                }});
@@ -371,7 +371,7 @@ std::vector<Bad> catalogue() {
                  });
                }});
   c.push_back({"TK5_PublicClientSendingASecret", Where::token, 401, "invalid_client",
-               [](World& w) { return exchange_with(w, [](Params& p) { p.emplace_back("client_secret", "ghs_made_up"); }); }});
+               [](World& w) { return exchange_with(w, [](Params& p) { p.emplace_back("client_secret", "gts_made_up"); }); }});
   c.push_back({"TK5_DeletedClientAtToken", Where::token, 401, "invalid_client", [](World& w) {
                  auto gone = w.h.register_public("https://gone.example.com/cb", "Gone");
                  auto cd = code_for(w, gone);
@@ -381,7 +381,7 @@ std::vector<Bad> catalogue() {
                }});
   c.push_back({"TK5_UnauthorizedClientForGrant", Where::token, 400, "unauthorized_client", [](World& w) {
                  store::Client refresh_only;
-                 refresh_only.client_id = "ghc_refresh_only";
+                 refresh_only.client_id = "gtc_refresh_only";
                  refresh_only.client_name = "Refresh only";
                  refresh_only.redirect_uris = {"https://app.example.com/callback"};
                  refresh_only.grant_types = {"refresh_token"};
@@ -391,12 +391,12 @@ std::vector<Bad> catalogue() {
                  refresh_only.created_at = w.h.now;
                  w.h.stores.clients->add(refresh_only);
                  w.h.mark();
-                 return exchange_with(w, [](Params& p) { set_param(p, "client_id", "ghc_refresh_only"); });
+                 return exchange_with(w, [](Params& p) { set_param(p, "client_id", "gtc_refresh_only"); });
                }});
 
   // ======== /token: refresh_token (TK4, RV1) ========
   c.push_back({"TK4_UnknownRefreshToken", Where::token, 400, "invalid_grant",
-               [](World& w) { return w.h.refresh(w.pub, "ghr_never_issued"); }});
+               [](World& w) { return w.h.refresh(w.pub, "gtr_never_issued"); }});
   c.push_back({"TK4_MissingRefreshToken", Where::token, 400, "invalid_request", [](World& w) {
                  return token_form(w, {{"grant_type", "refresh_token"}, {"client_id", w.pub.client_id}});
                }});
@@ -470,7 +470,7 @@ std::vector<Bad> catalogue() {
                  auto t = tokens_for(w, w.conf);
                  w.h.mark();
                  auto r = OAuthHarness::form_request("/revoke", {{"token", t.refresh_token}});
-                 r.set(http::field::authorization, basic_of(w.conf.client_id, "ghs_wrong"));
+                 r.set(http::field::authorization, basic_of(w.conf.client_id, "gts_wrong"));
                  return w.h.send(std::move(r));
                },
                [](World& w) { EXPECT_TRUE(w.h.accepted(w.scratch.at("access_token"))); }});
@@ -508,7 +508,7 @@ std::vector<Bad> catalogue() {
                  auto t = tokens_for(w, w.pub);
                  w.h.mark();
                  auto r = OAuthHarness::form_request("/introspect", {{"token", t.access_token}});
-                 r.set(http::field::authorization, basic_of(w.conf.client_id, "ghs_wrong"));
+                 r.set(http::field::authorization, basic_of(w.conf.client_id, "gts_wrong"));
                  return w.h.send(std::move(r));
                }});
   c.push_back({"RV2_IntrospectionWithoutToken", Where::introspection, 400, "invalid_request",
@@ -579,7 +579,7 @@ std::vector<Bad> catalogue() {
 
   // ======== /authorize: error pages, never redirects (AZ2, AZ3, CI1) ========
   c.push_back({"AZ2_UnknownClient", Where::authorize_page, 400, "",
-               [](World& w) { return authorize_with(w, [](Params& p) { set_param(p, "client_id", "ghc_unknown"); }); }});
+               [](World& w) { return authorize_with(w, [](Params& p) { set_param(p, "client_id", "gtc_unknown"); }); }});
   c.push_back({"AZ2_MissingClientId", Where::authorize_page, 400, "",
                [](World& w) { return authorize_with(w, [](Params& p) { erase_param(p, "client_id"); }); }});
   c.push_back({"AZ2_UnregisteredRedirectUri", Where::authorize_page, 400, "", [](World& w) {

@@ -466,7 +466,7 @@ class OAuthHarness {
   static json::object claims(std::string grant_id = {}) {
     auto t = real_now();
     return {{"iss", std::string(kIssuer)},  {"sub", "usr_alice"},   {"aud", std::string(kResource)},
-            {"client_id", "ghc_forged"},     {"scope", "mcp"},       {"iat", t},
+            {"client_id", "gtc_forged"},     {"scope", "mcp"},       {"iat", t},
             {"exp", t + 600},                {"jti", crypto::random_token(16)}, {"gid", std::move(grant_id)}};
   }
   // A token signed with the server's active key.

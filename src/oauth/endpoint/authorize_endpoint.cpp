@@ -386,7 +386,7 @@ net::Reply AuthorizeEndpoint::approve(const Flow& flow, const Browser& browser, 
   auto now = ctx_.now();
   // AZ8: single use, 10 minutes, bound to client, redirect, challenge,
   // resource, scope and user. Only its hash is stored.
-  std::string code = "ghc_" + crypto::random_token(32);
+  std::string code = "gta_" + crypto::random_token(32);
   store::AuthorizationCode record;
   record.code_hash = token_hash(code);
   record.client_id = flow.client_id;
