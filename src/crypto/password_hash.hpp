@@ -27,7 +27,7 @@ struct ScryptParams {
 
 // OWASP Password Storage Cheat Sheet (scrypt): N = 2^17, r = 8, p = 1 —
 // 128 MiB and 8 times the work of the previous default (2^14, 62-89 ms on
-// the 2-core build machine lightly loaded; 2^17 took 1.7-2.1 s there under a
+// the 2-core build machine lightly loaded; 2^17 took 0.75-2.1 s there under a
 // load of 10-13, about 0.5-0.7 s expected idle: docs/oauth.md, and the unit
 // test DefaultCostIsMeasured prints the current figure), so
 // sign-in runs it off the I/O threads, a bounded number at a time
