@@ -265,7 +265,9 @@ int main(int argc, char** argv) {
       if (*users_add) admin::add_user(stores, name, password);
       else admin::set_password(stores, name, password);
       std::cout << (*users_add ? "added user " : "changed the password of ") << name;
-      if (generated) std::cout << "; password: " << password;
+      if (!*users_add) std::cout << " and ended their sign-in sessions";
+      if (generated)
+        std::cout << "\ngenerated password (shown only now; to choose one, use --password-stdin): " << password;
       std::cout << "\n";
     } else if (*users_remove) {
       auto stores = open_state(state);
@@ -273,7 +275,9 @@ int main(int argc, char** argv) {
       std::cout << "removed user " << name << " and revoked their grants\n";
     } else if (*users_list) {
       auto stores = open_state(state);
-      for (const auto& u : admin::list_users(stores))
+      auto list = admin::list_users(stores);
+      if (list.empty()) std::cout << "no users (add one with: gatehouse users add NAME)\n";
+      for (const auto& u : list)
         std::cout << u.name << "\t" << u.id << "\tcreated " << when(u.created_at) << (u.disabled ? "\tdisabled" : "")
                   << "\n";
     } else if (*clients_add) {
@@ -296,15 +300,21 @@ int main(int argc, char** argv) {
       std::cout << "removed client " << client_id << " and revoked its grants\n";
     } else if (*clients_list) {
       auto stores = open_state(state);
-      for (const auto& c : admin::list_clients(stores))
+      auto list = admin::list_clients(stores);
+      if (list.empty()) std::cout << "no clients (add one with: gatehouse clients add NAME ...)\n";
+      for (const auto& c : list)
         std::cout << c.client_id << "\t" << gatehouse::store::to_string(c.kind) << "\t"
                   << (c.secret_hash.empty() ? "public" : "confidential") << "\t" << c.client_name << "\tlast used "
                   << when(c.last_used_at) << "\n";
     } else if (*grants_list) {
       auto stores = open_state(state);
-      for (const auto& g : admin::list_grants(stores, optional(user_filter), optional(client_filter)))
-        std::cout << g.id << "\tuser " << g.user_id << "\tclient " << g.client_id << "\tscope " << g.scope << "\tcreated "
-                  << when(g.created_at) << (g.revoked_at ? "\trevoked " + when(g.revoked_at) : std::string()) << "\n";
+      auto list = admin::list_grants(stores, optional(user_filter), optional(client_filter));
+      if (list.empty()) std::cout << "no grants" << (user_filter.empty() && client_filter.empty() ? "" : " match") << "\n";
+      for (const auto& [g, user_name, client_name] : list)
+        std::cout << g.id << "\tuser " << user_name << "\tclient " << client_name
+                  << (client_name == g.client_id ? std::string() : " (" + g.client_id + ")") << "\tscope " << g.scope
+                  << "\tcreated " << when(g.created_at)
+                  << (g.revoked_at ? "\trevoked " + when(g.revoked_at) : std::string()) << "\n";
     } else if (*grants_revoke) {
       auto stores = open_state(state);
       if (!grant_id.empty()) {
@@ -316,7 +326,9 @@ int main(int argc, char** argv) {
       }
     } else if (*keys_list) {
       auto stores = open_state(state);
-      for (const auto& k : admin::list_keys(stores))
+      auto list = admin::list_keys(stores);
+      if (list.empty()) std::cout << "no signing keys (the server creates one at its first start)\n";
+      for (const auto& k : list)
         std::cout << k.kid << "\t" << k.algorithm << "\tcreated " << when(k.created_at)
                   << (k.retired_at ? "\tretired " + when(k.retired_at) : "\tactive") << "\n";
     } else if (*keys_rotate) {

@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 
 namespace gatehouse::admin {
@@ -26,6 +27,9 @@ store::User user_named(store::Stores& stores, const std::string& name) {
 
 void check_password(const std::string& password) {
   if (password.size() < 8) throw AdminError("the password must have at least 8 characters");
+  // M1: the sign-in page refuses longer ones, so such a password could never be used.
+  if (password.size() > store::kMaxPasswordBytes)
+    throw AdminError("the password must have at most " + std::to_string(store::kMaxPasswordBytes) + " bytes");
 }
 
 // Revocation as the server does it, minus the in-memory set of a process
@@ -46,8 +50,11 @@ const std::vector<std::string>& claude_redirect_uris() {
 }
 
 void add_user(store::Stores& stores, const std::string& name, const std::string& password) {
-  if (name.empty() || name.size() > 64 || name.find_first_of(" \t\r\n") != std::string::npos)
-    throw AdminError("a user name is 1 to 64 characters without spaces");
+  // M1: the sign-in page refuses longer names before looking them up.
+  const bool control = std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
+  if (name.empty() || name.size() > store::kMaxUserNameBytes || name.find(' ') != std::string::npos || control)
+    throw AdminError("a user name is 1 to " + std::to_string(store::kMaxUserNameBytes) +
+                     " bytes without spaces or control characters");
   check_password(password);
   if (stores.users->find_by_name(name)) throw AdminError("a user named \"" + name + "\" exists already");
   store::User user{"usr_" + crypto::random_token(12), name, crypto::hash_password(password), now(), false};
@@ -76,7 +83,7 @@ NewClient add_client(store::Stores& stores, const std::string& name, const std::
     if (auto problem = oauth::redirect_uri_problem(uri); !problem.empty())
       throw AdminError("redirect URI " + uri + " " + problem);
   store::Client client;
-  client.client_id = "ghp_" + crypto::random_token(16);
+  client.client_id = "gtc_" + crypto::random_token(16);
   client.client_name = name;
   client.redirect_uris = redirect_uris;
   client.grant_types = {"authorization_code", "refresh_token"};
@@ -85,7 +92,7 @@ NewClient add_client(store::Stores& stores, const std::string& name, const std::
   client.created_at = now();
   NewClient out{client.client_id, {}};
   if (confidential) {
-    out.client_secret = "ghs_" + crypto::random_token(32);
+    out.client_secret = "gts_" + crypto::random_token(32);
     client.secret_hash = oauth::token_hash(out.client_secret);
     client.token_endpoint_auth_method = "client_secret_basic";
   } else {
@@ -101,12 +108,12 @@ NewClient add_client(store::Stores& stores, const std::string& name, const std::
 
 NewClient add_api_key(store::Stores& stores, const std::string& name) {
   store::Client client;
-  client.client_id = "gha_" + crypto::random_token(12);
+  client.client_id = "gtc_" + crypto::random_token(12);
   client.client_name = name;
   client.kind = store::ClientKind::api_key;
   client.token_endpoint_auth_method = "none";
   client.created_at = now();
-  NewClient out{client.client_id, "ghk_" + crypto::random_token(32)};
+  NewClient out{client.client_id, "gtk_" + crypto::random_token(32)};
   // The key is found by its hash (the fingerprint), never stored itself.
   client.fingerprint = oauth::token_hash(out.client_secret);
   client.metadata_json = boost::json::serialize(boost::json::object{{"client_name", name}});
@@ -123,11 +130,21 @@ void remove_client(store::Stores& stores, const std::string& client_id) {
 
 std::vector<store::Client> list_clients(store::Stores& stores) { return stores.clients->list(); }
 
-std::vector<store::Grant> list_grants(store::Stores& stores, const std::optional<std::string>& user_name,
+std::vector<GrantListing> list_grants(store::Stores& stores, const std::optional<std::string>& user_name,
                                       const std::optional<std::string>& client_id) {
   std::optional<std::string> user_id;
   if (user_name) user_id = user_named(stores, *user_name).id;
-  return stores.grants->list_grants(user_id, client_id);
+  std::vector<GrantListing> out;
+  for (auto& grant : stores.grants->list_grants(user_id, client_id)) {
+    GrantListing listing{std::move(grant), "(removed user)", {}};
+    if (auto user = stores.users->find(listing.grant.user_id)) listing.user_name = user->name;
+    // A metadata-document client has no record: its id (a URL) names it.
+    listing.client_name = listing.grant.client_id;
+    if (auto client = stores.clients->find(listing.grant.client_id); client && !client->client_name.empty())
+      listing.client_name = client->client_name;
+    out.push_back(std::move(listing));
+  }
+  return out;
 }
 
 void revoke_grant(store::Stores& stores, const std::string& grant_id) {
@@ -140,9 +157,9 @@ std::size_t revoke_grants(store::Stores& stores, const std::optional<std::string
                           const std::optional<std::string>& client_id) {
   if (!user_name && !client_id) throw AdminError("name a grant id, --user or --client");
   std::size_t n = 0;
-  for (const auto& grant : list_grants(stores, user_name, client_id))
-    if (grant.revoked_at == 0) {
-      revoke(stores, grant.id);
+  for (const auto& listing : list_grants(stores, user_name, client_id))
+    if (listing.grant.revoked_at == 0) {
+      revoke(stores, listing.grant.id);
       ++n;
     }
   return n;

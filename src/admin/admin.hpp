@@ -16,8 +16,11 @@ class AdminError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// users
+// users. Names are 1 to store::kMaxUserNameBytes bytes without spaces or
+// control characters; passwords 8 to store::kMaxPasswordBytes bytes.
 void add_user(store::Stores& stores, const std::string& name, const std::string& password);
+// Also ends the user's sign-in sessions: they are bound to the password
+// they were made with (AuthorizeEndpoint).
 void set_password(store::Stores& stores, const std::string& name, const std::string& password);
 // Removes the user and revokes every grant they hold.
 void remove_user(store::Stores& stores, const std::string& name);
@@ -35,9 +38,14 @@ NewClient add_api_key(store::Stores& stores, const std::string& name);
 void remove_client(store::Stores& stores, const std::string& client_id);
 std::vector<store::Client> list_clients(store::Stores& stores);
 
-// grants
-std::vector<store::Grant> list_grants(store::Stores& stores, const std::optional<std::string>& user_name,
-                                       const std::optional<std::string>& client_id);
+// grants, with the names of their user and client for people to read
+struct GrantListing {
+  store::Grant grant;
+  std::string user_name;    // "(removed user)" when the user is gone
+  std::string client_name;  // the client's name; a metadata-document client is its URL
+};
+std::vector<GrantListing> list_grants(store::Stores& stores, const std::optional<std::string>& user_name,
+                                      const std::optional<std::string>& client_id);
 void revoke_grant(store::Stores& stores, const std::string& grant_id);
 // Revokes every live grant of a user and/or client; returns how many.
 std::size_t revoke_grants(store::Stores& stores, const std::optional<std::string>& user_name,

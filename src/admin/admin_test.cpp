@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 namespace gatehouse::admin {
 namespace {
 
@@ -57,6 +59,59 @@ TEST(Admin, RevokingGrantsReachesTheRevocationList) {
   EXPECT_NE(stores.grants->find_grant("gr_1")->revoked_at, 0);
   EXPECT_THROW(revoke_grant(stores, "gr_missing"), AdminError);
   EXPECT_THROW(revoke_grants(stores, std::nullopt, std::nullopt), AdminError);
+}
+
+// M1: names and passwords the sign-in page would refuse are refused here
+// too (checked before any hashing).
+TEST(Admin, M1_UsersAddRefusesOversizedNamesAndPasswords) {
+  auto stores = store::open_memory_stores();
+  EXPECT_THROW(add_user(stores, std::string(65, 'n'), "long enough"), AdminError);
+  EXPECT_THROW(add_user(stores, std::string(3 << 20, 'n'), "long enough"), AdminError);
+  EXPECT_THROW(add_user(stores, "new\nline", "long enough"), AdminError);
+  EXPECT_THROW(add_user(stores, "", "long enough"), AdminError);
+  EXPECT_THROW(add_user(stores, "alice", std::string(1025, 'p')), AdminError);
+  try {
+    add_user(stores, std::string(65, 'n'), "long enough");
+  } catch (const AdminError& e) {
+    EXPECT_NE(std::string(e.what()).find("64 bytes"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(list_users(stores).empty());
+  store::User alice{"usr_a", "alice", crypto::hash_password("correct horse", {10, 8, 1}), 1, false};
+  ASSERT_TRUE(stores.users->add(alice));
+  EXPECT_THROW(set_password(stores, "alice", std::string(1025, 'p')), AdminError);
+  EXPECT_EQ(stores.users->find("usr_a")->password_hash, alice.password_hash);
+}
+
+TEST(Admin, Operator_GrantsListNamesTheUserAndTheClient) {
+  auto stores = store::open_memory_stores();
+  ASSERT_TRUE(stores.users->add({"usr_a", "alice", "$scrypt$unused", 1, false}));
+  auto client = add_client(stores, "Claude", claude_redirect_uris(), true);
+  const std::string cimd = "https://app.example.com/oauth/client.json";
+  ASSERT_TRUE(stores.grants->create({"gr_1", "usr_a", client.client_id, "mcp", "https://h/mcp", 1, 4'000'000'000, 0},
+                                    {"h1", "gr_1", 1, 4'000'000'000, 0, ""}));
+  ASSERT_TRUE(stores.grants->create({"gr_2", "usr_gone", cimd, "mcp", "https://h/mcp", 2, 4'000'000'000, 0},
+                                    {"h2", "gr_2", 2, 4'000'000'000, 0, ""}));
+  auto listed = list_grants(stores, std::nullopt, std::nullopt);
+  ASSERT_EQ(listed.size(), 2u);
+  std::map<std::string, GrantListing> by_id;
+  for (auto& l : listed) by_id.emplace(l.grant.id, l);
+  EXPECT_EQ(by_id.at("gr_1").user_name, "alice");
+  EXPECT_EQ(by_id.at("gr_1").client_name, "Claude");
+  EXPECT_EQ(by_id.at("gr_2").user_name, "(removed user)");
+  EXPECT_EQ(by_id.at("gr_2").client_name, cimd) << "a metadata-document client is named by its URL";
+  EXPECT_EQ(list_grants(stores, std::string("alice"), std::nullopt).size(), 1u);
+}
+
+// Secret scanners read ghp_/ghs_/ghr_ as GitHub tokens: Gatehouse's own
+// prefixes, none of them a known scanner's.
+TEST(Admin, Operator_ClientIdsSecretsAndKeysUseGatehousePrefixes) {
+  auto stores = store::open_memory_stores();
+  auto confidential = add_client(stores, "Claude", claude_redirect_uris(), true);
+  EXPECT_TRUE(confidential.client_id.starts_with("gtc_")) << confidential.client_id;
+  EXPECT_TRUE(confidential.client_secret.starts_with("gts_")) << confidential.client_secret;
+  auto key = add_api_key(stores, "script");
+  EXPECT_TRUE(key.client_id.starts_with("gtc_")) << key.client_id;
+  EXPECT_TRUE(key.client_secret.starts_with("gtk_")) << key.client_secret;
 }
 
 TEST(Admin, KeysRotateKeepsOldKeysForVerification) {

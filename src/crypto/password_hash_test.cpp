@@ -41,9 +41,10 @@ std::vector<std::string> split_dollar(const std::string& encoded) {
   return parts;
 }
 
-TEST(PasswordHash, PhcStringShape) {
+// L6: the default is OWASP's scrypt floor (N = 2^17, r = 8, p = 1).
+TEST(PasswordHash, L6_DefaultIsOwaspCostInPhcStringShape) {
   const auto encoded = hash_password("correct horse battery staple");
-  EXPECT_TRUE(encoded.starts_with("$scrypt$ln=14,r=8,p=1$")) << encoded;
+  EXPECT_TRUE(encoded.starts_with("$scrypt$ln=17,r=8,p=1$")) << encoded;
   const auto parts = split_dollar(encoded);
   ASSERT_EQ(parts.size(), 5u) << encoded;  // "", scrypt, params, salt, hash
   EXPECT_EQ(parts[3].size(), 22u) << "16-byte salt, unpadded";
@@ -54,7 +55,7 @@ TEST(PasswordHash, PhcStringShape) {
 }
 
 TEST(PasswordHash, VerifiesTheRightPasswordOnly) {
-  const auto encoded = hash_password("correct horse battery staple");
+  const auto encoded = hash_password("correct horse battery staple", kFast);
   EXPECT_TRUE(verify_password("correct horse battery staple", encoded));
   EXPECT_FALSE(verify_password("correct horse battery stapl", encoded));
   EXPECT_FALSE(verify_password("correct horse battery staple ", encoded));
@@ -112,11 +113,12 @@ TEST(PasswordHash, NeedsRehashWhenParametersDifferFromPolicy) {
   EXPECT_TRUE(needs_rehash(hash_password("pw", {13, 8, 1}))) << "lower N";
   EXPECT_TRUE(needs_rehash(hash_password("pw", {14, 4, 1}))) << "lower r";
   EXPECT_TRUE(needs_rehash(hash_password("pw", kFast)));
-  const auto current = hash_password("pw");
-  EXPECT_FALSE(needs_rehash(current));
+  EXPECT_TRUE(needs_rehash(hash_password("pw", {14, 8, 1}))) << "the previous default";
+  const auto current = hash_password("pw", kFast);
+  EXPECT_FALSE(needs_rehash(current, kFast));
   // The policy is raised later: yesterday's hashes verify but want a rehash.
-  EXPECT_TRUE(needs_rehash(current, {15, 8, 1}));
-  EXPECT_TRUE(needs_rehash(current, {14, 8, 2}));
+  EXPECT_TRUE(needs_rehash(current, {11, 8, 1}));
+  EXPECT_TRUE(needs_rehash(current, {10, 8, 2}));
   EXPECT_TRUE(verify_password("pw", current));
   EXPECT_TRUE(needs_rehash("not a hash"));
 }

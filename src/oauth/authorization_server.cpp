@@ -148,6 +148,7 @@ void AuthorizationServer::housekeeping() {
     stores_.grants->remove_expired(now);
     stores_.revocations->remove_expired(now);
     stores_.rate_limits->remove_expired(now);
+    stores_.login_failures->remove_expired(now);
     stores_.client_assertions->remove_expired(now);
     if (auto n = stores_.clients->remove_unused(store::ClientKind::dynamic, now - options_.unused_client_lifetime.count()))
       spdlog::info("removed {} registered clients that never completed a sign-in", n);

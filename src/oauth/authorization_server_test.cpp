@@ -43,12 +43,12 @@ TEST_F(AuthorizationServerFlow, TK3_PublicClientDcrAuthorizeTokenBearerAccepted)
   ASSERT_TRUE(is_login_page(page));
   EXPECT_FALSE(hidden_field(page.response.body(), "request").empty());
   EXPECT_FALSE(hidden_field(page.response.body(), "csrf_token").empty());
-  EXPECT_TRUE(h.cookies.contains("gh_browser"));
+  EXPECT_TRUE(h.cookies.contains("__Host-gh_browser"));
 
   auto consent = h.login(page);
   ASSERT_EQ(consent.response.result(), http::status::ok);
   ASSERT_TRUE(is_consent_page(consent));
-  EXPECT_TRUE(h.cookies.contains("gh_session"));
+  EXPECT_TRUE(h.cookies.contains("__Host-gh_session"));
 
   auto redirect = h.consent(consent);
   ASSERT_EQ(redirect.response.result(), http::status::found);
@@ -353,7 +353,7 @@ TEST_F(AuthorizationServerFlow, AZ6_RememberedConsentSkipsThePage) {
   auto consent = h.login(page);
   auto first = h.submit(consent, {{"step", "consent"}, {"decision", "approve"}, {"remember", "1"}});
   ASSERT_EQ(first.response.result(), http::status::found);
-  EXPECT_TRUE(h.cookies.contains("gh_consent"));
+  EXPECT_TRUE(h.cookies.contains("__Host-gh_consent"));
   // Signed in and remembered: straight back with a code.
   auto pkce = Pkce::make();
   auto again = h.authorize_get(h.authorize_params(client, pkce));
@@ -527,7 +527,7 @@ TEST_F(AuthorizationServerFlow, RV1_RevokingAnAccessTokenEndsItsGrant) {
 TEST_F(AuthorizationServerFlow, RV1_UnknownTokensAnswer200) {
   auto client = h.register_public();
   auto confidential = h.register_confidential();
-  for (const std::string& token : std::vector<std::string>{"ghr_unknown", "", "not a token at all",
+  for (const std::string& token : std::vector<std::string>{"gtr_unknown", "", "not a token at all",
                                                            "eyJhbGciOiJub25lIn0.e30.", std::string(5000, 'x')}) {
     for (const auto* c : {&client, &confidential}) {
       auto reply = h.revoke(*c, token);
@@ -687,6 +687,29 @@ TEST_F(AuthorizationServerFlow, RS4_AudienceWithTrailingSlashIsAccepted) {
     claims["aud"] = aud;
     EXPECT_TRUE(h.accepted(h.sign(claims))) << aud;
   }
+}
+
+// Client ids and secrets now carry Gatehouse's own prefixes (gtc_, gts_);
+// clients stored before keep working: ids are opaque and secrets are
+// compared by hash.
+TEST_F(AuthorizationServerFlow, Operator_ClientsWithOldGhPrefixesKeepWorking) {
+  store::Client legacy;
+  legacy.client_id = "ghp_legacyClientId0123";
+  legacy.client_name = "Registered last year";
+  legacy.secret_hash = oauth::token_hash("ghs_legacySecret0123456789abcdefghijklmnop");
+  legacy.redirect_uris = {"https://legacy.example.com/callback"};
+  legacy.grant_types = {"authorization_code", "refresh_token"};
+  legacy.response_types = {"code"};
+  legacy.token_endpoint_auth_method = "client_secret_basic";
+  legacy.kind = store::ClientKind::preregistered;
+  legacy.metadata_json = "{}";
+  legacy.created_at = h.now;
+  ASSERT_TRUE(h.stores.clients->add(legacy));
+  Client client{legacy.client_id, "ghs_legacySecret0123456789abcdefghijklmnop", legacy.redirect_uris, ClientAuth::basic, {}};
+  auto tokens = h.issue(client);
+  EXPECT_TRUE(h.accepted(tokens.access_token));
+  EXPECT_TRUE(tokens.refresh_token.starts_with("gtr_")) << tokens.refresh_token;
+  EXPECT_EQ(h.refresh(client, tokens.refresh_token).response.result(), http::status::ok);
 }
 
 }  // namespace

@@ -331,7 +331,7 @@ TEST_F(CimdFlow, CI4_DocumentClientsHaveNoSecret) {
 
 TEST_F(CimdFlow, CI3_UnfetchableDocumentAtTheTokenEndpointIsInvalidClient) {
   OAuthHarness h(store::open_memory_stores(), cimd_options(web));
-  Params p{{"grant_type", "authorization_code"}, {"code", "ghc_nothing"}, {"code_verifier", Pkce::make().verifier},
+  Params p{{"grant_type", "authorization_code"}, {"code", "gta_nothing"}, {"code_verifier", Pkce::make().verifier},
            {"client_id", std::string(kDocUrl)}};
   auto reply = h.send(OAuthHarness::form_request("/token", p));
   EXPECT_EQ(reply.response.result(), http::status::unauthorized);
@@ -431,7 +431,7 @@ TEST_F(CimdFlow, RFC7523_AssertionFromAPublicDocumentClientIsRefused) {
   auto key = crypto::EcKey::generate();
   json::object claims{{"iss", kDocUrl}, {"sub", kDocUrl}, {"aud", std::string(kIssuer) + "/token"},
                       {"exp", h.now + 60}, {"jti", "x"}};
-  Params p{{"grant_type", "refresh_token"}, {"refresh_token", "ghr_none"},
+  Params p{{"grant_type", "refresh_token"}, {"refresh_token", "gtr_none"},
            {"client_assertion_type", std::string(kJwtBearer)},
            {"client_assertion", crypto::testing::sign_jws({{"alg", "ES256"}}, claims, key)}};
   auto reply = h.send(OAuthHarness::form_request("/token", p));

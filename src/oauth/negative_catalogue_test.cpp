@@ -211,7 +211,7 @@ std::vector<Bad> catalogue() {
                  }});
   }
   c.push_back({"TK1_DuplicateFormParameter", Where::token, 400, "invalid_request", [](World& w) {
-                 return exchange_with(w, [](Params& p) { p.emplace_back("code", "ghc_second"); });
+                 return exchange_with(w, [](Params& p) { p.emplace_back("code", "gta_second"); });
                }});
   c.push_back({"TK1_DuplicateGrantType", Where::token, 400, "invalid_request", [](World& w) {
                  return exchange_with(w, [](Params& p) { p.emplace_back("grant_type", "authorization_code"); });
@@ -255,7 +255,7 @@ std::vector<Bad> catalogue() {
   c.push_back({"TK2_MissingCode", Where::token, 400, "invalid_request",
                [](World& w) { return exchange_with(w, [](Params& p) { erase_param(p, "code"); }); }});
   c.push_back({"TK2_UnknownCode", Where::token, 400, "invalid_grant",
-               [](World& w) { return exchange_with(w, [](Params& p) { set_param(p, "code", "ghc_never_issued"); }); }});
+               [](World& w) { return exchange_with(w, [](Params& p) { set_param(p, "code", "gta_never_issued"); }); }});
   c.push_back({"TK2_MissingCodeVerifier", Where::token, 400, "invalid_request",
                [](World& w) { return exchange_with(w, [](Params& p) { erase_param(p, "code_verifier"); }); }});
   c.push_back({"TK2_WrongCodeVerifier", Where::token, 400, "invalid_grant", [](World& w) {
@@ -288,7 +288,7 @@ std::vector<Bad> catalogue() {
   c.push_back({"AZ8_ExpiredCodeRecordInTheStore", Where::token, 400, "invalid_grant", [](World& w) {
                  auto pkce = Pkce::make();
                  store::AuthorizationCode record;
-                 std::string code = "ghc_old_" + crypto::random_token(16);
+                 std::string code = "gta_old_" + crypto::random_token(16);
                  record.code_hash = oauth::token_hash(code);
                  record.client_id = w.pub.client_id;
                  record.redirect_uri = w.pub.redirect();
@@ -372,7 +372,7 @@ std::vector<Bad> catalogue() {
 
   // ======== /token: client authentication (TK1, TK5) ========
   c.push_back({"TK5_UnknownClientAtToken", Where::token, 401, "invalid_client", [](World& w) {
-                 return exchange_with(w, [](Params& p) { set_param(p, "client_id", "ghc_unknown"); });
+                 return exchange_with(w, [](Params& p) { set_param(p, "client_id", "gtc_unknown"); });
                }});
   c.push_back({"TK1_NoClientIdentification", Where::token, 401, "invalid_client",
                [](World& w) { return exchange_with(w, [](Params& p) { erase_param(p, "client_id"); }); }});
@@ -417,7 +417,7 @@ std::vector<Bad> catalogue() {
   c.push_back({"TK5_ConfidentialClientWrongSecretPost", Where::token, 401, "invalid_client", [](World& w) {
                  return confidential_exchange(w, [&w](Params p) {
                    p.emplace_back("client_id", w.conf.client_id);
-                   p.emplace_back("client_secret", "ghs_wrong");
+                   p.emplace_back("client_secret", "gts_wrong");
                    return OAuthHarness::form_request("/token", p);
                  });
                }});
@@ -429,7 +429,7 @@ std::vector<Bad> catalogue() {
                  });
                }});
   c.push_back({"TK5_PublicClientSendingASecret", Where::token, 401, "invalid_client",
-               [](World& w) { return exchange_with(w, [](Params& p) { p.emplace_back("client_secret", "ghs_made_up"); }); }});
+               [](World& w) { return exchange_with(w, [](Params& p) { p.emplace_back("client_secret", "gts_made_up"); }); }});
   c.push_back({"TK5_DeletedClientAtToken", Where::token, 401, "invalid_client", [](World& w) {
                  auto gone = w.h.register_public("https://gone.example.com/cb", "Gone");
                  auto cd = code_for(w, gone);
@@ -439,7 +439,7 @@ std::vector<Bad> catalogue() {
                }});
   c.push_back({"TK5_UnauthorizedClientForGrant", Where::token, 400, "unauthorized_client", [](World& w) {
                  store::Client refresh_only;
-                 refresh_only.client_id = "ghc_refresh_only";
+                 refresh_only.client_id = "gtc_refresh_only";
                  refresh_only.client_name = "Refresh only";
                  refresh_only.redirect_uris = {"https://app.example.com/callback"};
                  refresh_only.grant_types = {"refresh_token"};
@@ -449,12 +449,12 @@ std::vector<Bad> catalogue() {
                  refresh_only.created_at = w.h.now;
                  w.h.stores.clients->add(refresh_only);
                  w.h.mark();
-                 return exchange_with(w, [](Params& p) { set_param(p, "client_id", "ghc_refresh_only"); });
+                 return exchange_with(w, [](Params& p) { set_param(p, "client_id", "gtc_refresh_only"); });
                }});
 
   // ======== /token: refresh_token (TK4, RV1) ========
   c.push_back({"TK4_UnknownRefreshToken", Where::token, 400, "invalid_grant",
-               [](World& w) { return w.h.refresh(w.pub, "ghr_never_issued"); }});
+               [](World& w) { return w.h.refresh(w.pub, "gtr_never_issued"); }});
   c.push_back({"TK4_MissingRefreshToken", Where::token, 400, "invalid_request", [](World& w) {
                  return token_form(w, {{"grant_type", "refresh_token"}, {"client_id", w.pub.client_id}});
                }});
@@ -528,7 +528,7 @@ std::vector<Bad> catalogue() {
                  auto t = tokens_for(w, w.conf);
                  w.h.mark();
                  auto r = OAuthHarness::form_request("/revoke", {{"token", t.refresh_token}});
-                 r.set(http::field::authorization, basic_of(w.conf.client_id, "ghs_wrong"));
+                 r.set(http::field::authorization, basic_of(w.conf.client_id, "gts_wrong"));
                  return w.h.send(std::move(r));
                },
                [](World& w) { EXPECT_TRUE(w.h.accepted(w.scratch.at("access_token"))); }});
@@ -566,7 +566,7 @@ std::vector<Bad> catalogue() {
                  auto t = tokens_for(w, w.pub);
                  w.h.mark();
                  auto r = OAuthHarness::form_request("/introspect", {{"token", t.access_token}});
-                 r.set(http::field::authorization, basic_of(w.conf.client_id, "ghs_wrong"));
+                 r.set(http::field::authorization, basic_of(w.conf.client_id, "gts_wrong"));
                  return w.h.send(std::move(r));
                }});
   c.push_back({"RV2_IntrospectionWithoutToken", Where::introspection, 400, "invalid_request",
@@ -668,7 +668,7 @@ std::vector<Bad> catalogue() {
 
   // ======== /authorize: error pages, never redirects (AZ2, AZ3, CI1) ========
   c.push_back({"AZ2_UnknownClient", Where::authorize_page, 400, "",
-               [](World& w) { return authorize_with(w, [](Params& p) { set_param(p, "client_id", "ghc_unknown"); }); }});
+               [](World& w) { return authorize_with(w, [](Params& p) { set_param(p, "client_id", "gtc_unknown"); }); }});
   c.push_back({"AZ2_MissingClientId", Where::authorize_page, 400, "",
                [](World& w) { return authorize_with(w, [](Params& p) { erase_param(p, "client_id"); }); }});
   c.push_back({"AZ2_UnregisteredRedirectUri", Where::authorize_page, 400, "", [](World& w) {
@@ -908,16 +908,16 @@ std::vector<Bad> catalogue() {
                  return w.h.login(login_page(w));
                },
                {}, [](World& w) { w.h.stores.users->set_disabled("usr_alice", false); }});
-  c.push_back({"AZ6_LoginBruteForceLimitedPerUser", Where::authorize_page, 429, "",
+  c.push_back({"M4_LoginBruteForceHeldBackPerUserAndNetwork", Where::authorize_page, 429, "",
                [](World& w) {
                  auto page = login_page(w);
-                 for (int i = 0; i < 10; ++i) {
+                 for (int i = 0; i < 5; ++i) {
                    page = w.h.login(page, std::string(kUser), "guess " + std::to_string(i));
                    EXPECT_EQ(page.response.result(), http::status::unauthorized) << "attempt " << i + 1;
                  }
-                 return w.h.login(page);  // the right password, after 10 failures
+                 return w.h.login(page);  // the right password, during the wait the fifth failure earned
                },
-               {}, [](World& w) { w.h.now += 900; }});  // the 15-minute window passes
+               {}, [](World& w) { w.h.now += 30; }});  // the 30-second wait passes
   c.push_back({"AZ6_LoginFormNotUrlEncoded", Where::authorize_page, 400, "", [](World& w) {
                  auto page = login_page(w);
                  json::object body{{"request", hidden_field(page.response.body(), "request")},
@@ -1102,7 +1102,7 @@ void expect_refused(const Bad& bad, World& w, const net::Reply& reply) {
       EXPECT_NE(header(reply, "Content-Security-Policy").find("frame-ancestors 'none'"), std::string::npos);
       for (auto it = reply.response.find(http::field::set_cookie);
            it != reply.response.end() && it->name() == http::field::set_cookie; ++it)
-        EXPECT_FALSE(std::string_view(it->value()).starts_with("gh_session=")) << "signed in by a refused request";
+        EXPECT_FALSE(std::string_view(it->value()).starts_with("__Host-gh_session=")) << "signed in by a refused request";
       break;
     }
     case Where::authorize_redirect: {

@@ -81,7 +81,7 @@ TEST_F(OAuthRestart, ConfidentialClientSecretSurvivesARestart) {
   auto again = open();
   auto reply = again->refresh(client, tokens.refresh_token);
   EXPECT_EQ(reply.response.result(), http::status::ok) << reply.response.body();
-  client.client_secret = "ghs_wrong";
+  client.client_secret = "gts_wrong";
   EXPECT_EQ(again->refresh(client, OAuthHarness::tokens_of(reply).refresh_token).response.result(),
             http::status::unauthorized);
 }

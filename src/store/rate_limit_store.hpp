@@ -10,6 +10,8 @@ namespace gatehouse::store {
 
 // All operations are safe to call from several threads; they block on disk
 // I/O in persistent implementations and throw StoreError when storage fails.
+// Keys are stored hashed (store/counter_key.hpp): callers may build them
+// from request input of any size.
 class RateLimitStore {
  public:
   virtual ~RateLimitStore() = default;

@@ -771,6 +771,73 @@ TEST_P(StoreContract, ConcurrentHitsAreAllCounted) {
   EXPECT_EQ(allowed.load(), kLimit);
 }
 
+// ---- sign-in failures (M4: growing waits per user and network) ----
+
+TEST(LoginBackoffPolicy, M4_WaitDoublesPastTheAllowanceUpToTheCap) {
+  constexpr LoginBackoff b{.free_failures = 5, .first_wait = 30, .max_wait = 900, .forget_after = 3600};
+  for (int f = 0; f < 5; ++f) EXPECT_EQ(b.wait_after(f), 0) << f;
+  EXPECT_EQ(b.wait_after(5), 30);
+  EXPECT_EQ(b.wait_after(6), 60);
+  EXPECT_EQ(b.wait_after(7), 120);
+  EXPECT_EQ(b.wait_after(9), 480);
+  EXPECT_EQ(b.wait_after(10), 900) << "capped";
+  EXPECT_EQ(b.wait_after(1'000'000), 900) << "no overflow however many";
+}
+
+TEST_P(StoreContract, M4_LoginFailuresWaitGrowsAndSuccessClears) {
+  constexpr LoginBackoff b{.free_failures = 2, .first_wait = 10, .max_wait = 40, .forget_after = 3600};
+  const std::string key = "alice|203.0.113.0/24";
+  EXPECT_TRUE(s_.login_failures->begin(key, T0, b).allowed);
+  auto second = s_.login_failures->begin(key, T0 + 1, b);
+  ASSERT_TRUE(second.allowed);
+  EXPECT_EQ(second.failures, 2);
+  EXPECT_EQ(second.retry_at, T0 + 11);
+  auto waiting = s_.login_failures->begin(key, T0 + 5, b);
+  EXPECT_FALSE(waiting.allowed);
+  EXPECT_EQ(waiting.retry_at, T0 + 11);
+  EXPECT_EQ(waiting.failures, 2) << "a refused attempt counts nothing";
+  auto third = s_.login_failures->begin(key, T0 + 11, b);
+  ASSERT_TRUE(third.allowed);
+  EXPECT_EQ(third.retry_at, T0 + 31) << "doubled";
+  EXPECT_TRUE(s_.login_failures->begin("alice|198.51.100.0/24", T0 + 12, b).allowed) << "another network is not held up";
+  EXPECT_TRUE(s_.login_failures->begin("bob|203.0.113.0/24", T0 + 12, b).allowed) << "another user is not held up";
+  s_.login_failures->succeeded(key);
+  auto fresh = s_.login_failures->begin(key, T0 + 12, b);
+  EXPECT_TRUE(fresh.allowed);
+  EXPECT_EQ(fresh.failures, 1) << "a success cleared the count";
+}
+
+TEST_P(StoreContract, M4_LoginFailuresAreForgottenAndRemoved) {
+  constexpr LoginBackoff b{.free_failures = 1, .first_wait = 10, .max_wait = 10, .forget_after = 100};
+  ASSERT_TRUE(s_.login_failures->begin("k", T0, b).allowed);
+  EXPECT_FALSE(s_.login_failures->begin("k", T0 + 5, b).allowed);
+  EXPECT_EQ(s_.login_failures->remove_expired(T0 + 99), 0u);
+  EXPECT_EQ(s_.login_failures->remove_expired(T0 + 100), 1u);
+  auto again = s_.login_failures->begin("k", T0 + 100, b);
+  EXPECT_TRUE(again.allowed);
+  EXPECT_EQ(again.failures, 1);
+  // Forgotten also before the cleanup ran.
+  auto later = s_.login_failures->begin("k", T0 + 300, b);
+  EXPECT_TRUE(later.allowed);
+  EXPECT_EQ(later.failures, 1);
+}
+
+TEST_P(StoreContract, M4_ParallelAttemptsCannotAllSlipThrough) {
+  constexpr LoginBackoff b{.free_failures = 3, .first_wait = 60, .max_wait = 60, .forget_after = 3600};
+  constexpr int kThreads = 4, kTries = 10;
+  std::atomic<int> allowed{0};
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&] {
+      start.arrive_and_wait();
+      for (int i = 0; i < kTries; ++i)
+        if (s_.login_failures->begin("admin|198.51.100.0/24", T0, b).allowed) ++allowed;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(allowed.load(), 3) << "the allowance, then the wait";
+}
+
 TEST(RateLimitWindow, StartsAtMultiplesOfTheWindowAlsoBeforeTheEpoch) {
   EXPECT_EQ(window_start(0, 60), 0);
   EXPECT_EQ(window_start(59, 60), 0);
@@ -865,6 +932,7 @@ TEST_P(DurableStoreContract, EveryStoreKeepsItsRecordsAcrossReopening) {
   ASSERT_TRUE(s_.rate_limits->hit("k", 3600, 2, T0));
   ASSERT_TRUE(s_.rate_limits->hit("k", 3600, 2, T0));
   ASSERT_TRUE(s_.client_assertions->record(kAppClient, "jti-1", T0 + 600, T0));
+  ASSERT_TRUE(s_.login_failures->begin("u|n", T0, {.free_failures = 1, .first_wait = 60}).allowed);
 
   reopen();
 
@@ -884,6 +952,8 @@ TEST_P(DurableStoreContract, EveryStoreKeepsItsRecordsAcrossReopening) {
   EXPECT_TRUE(s_.revocations->is_revoked("g2"));
   EXPECT_FALSE(s_.rate_limits->hit("k", 3600, 2, T0 + 1)) << "the window's count survived";
   EXPECT_FALSE(s_.client_assertions->record(kAppClient, "jti-1", T0 + 600, T0 + 6)) << "a replay after a restart";
+  EXPECT_FALSE(s_.login_failures->begin("u|n", T0 + 6, {.free_failures = 1, .first_wait = 60}).allowed)
+      << "a sign-in wait survives a restart";
 }
 
 TEST_P(DurableStoreContract, RFC7523_UsedClientAssertionsAreRememberedAcrossReopening) {

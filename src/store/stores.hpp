@@ -26,6 +26,7 @@
 #include "store/client_assertion_store.hpp"
 #include "store/client_store.hpp"
 #include "store/grant_store.hpp"
+#include "store/login_failure_store.hpp"
 #include "store/rate_limit_store.hpp"
 #include "store/revocation_store.hpp"
 #include "store/signing_key_store.hpp"
@@ -48,6 +49,7 @@ struct Stores {
   std::unique_ptr<SigningKeyStore> signing_keys;
   std::unique_ptr<RevocationStore> revocations;
   std::unique_ptr<RateLimitStore> rate_limits;
+  std::unique_ptr<LoginFailureStore> login_failures;
   std::unique_ptr<ClientAssertionStore> client_assertions;
 };
 

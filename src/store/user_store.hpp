@@ -2,6 +2,7 @@
 // Local user accounts, for the built-in login page and `gatehouse users`.
 // Users who log in through an upstream IdP are not stored here; grants and
 // codes refer to a user by id only, so they need no row in this store.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,6 +10,13 @@
 #include <vector>
 
 namespace gatehouse::store {
+
+// Bounds on what a person types at sign-in (M1), checked before anything
+// is stored or logged, and by `gatehouse users`: a user name is at most 64
+// bytes, a password at most 1 KiB (more is no stronger, and scrypt reads
+// all of it).
+inline constexpr std::size_t kMaxUserNameBytes = 64;
+inline constexpr std::size_t kMaxPasswordBytes = 1024;
 
 struct User {
   std::string id;               // stable opaque id; codes and grants refer to it

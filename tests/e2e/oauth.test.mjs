@@ -20,14 +20,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
-import { authorizeHeadless } from './lib/authorize.mjs';
+import { authorizeHeadless, CookieJar, parseForm } from './lib/authorize.mjs';
 import { startServer } from './lib/server.mjs';
 
 const TEST_TIMEOUT_MS = 60_000;
@@ -454,5 +454,79 @@ test('(c) tokens survive a restart on the same --data-dir', { timeout: TEST_TIME
       });
       assert.equal(again.body.error, 'invalid_grant', `the refresh token revoked in (b), after the restart: ${show(again)}`);
     }
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Sign-in limits over real HTTP (unit tests: src/oauth/sign_in_test.cpp).
+
+// The sign-in page of a fresh authorization request, in a fresh browser.
+async function signInPage() {
+  const redirectUri = `http://127.0.0.1:${await freePort()}/callback`;
+  const reg = await fetch(`${server.url}/register`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ client_name: 'gatehouse-e2e sign-in limits', redirect_uris: [redirectUri], token_endpoint_auth_method: 'none' }),
+    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+  });
+  const client = await reg.json();
+  assert.equal(reg.status, 201, JSON.stringify(client));
+  const url = new URL(`${server.url}/authorize`);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: client.client_id,
+    redirect_uri: redirectUri,
+    code_challenge: createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url'),
+    code_challenge_method: 'S256',
+    scope: 'mcp',
+  }).toString();
+  const jar = new CookieJar();
+  const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+  jar.store(url.href, res);
+  const form = parseForm(await res.text());
+  assert.equal(form?.hidden.step, 'login');
+  // Submits the sign-in form with `username` and `password`.
+  return async (username, password) => {
+    const action = `${server.url}/authorize`;
+    const r = await fetch(action, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: jar.header(action) },
+      body: new URLSearchParams({ ...form.hidden, username, password }).toString(),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+    });
+    return { status: r.status, headers: r.headers, text: await r.text() };
+  };
+}
+
+test('M1: a 3 MiB user name gets the sign-in page back and reaches neither the log nor the store', { timeout: TEST_TIMEOUT_MS }, async () => {
+  await withLogs(async () => {
+    const submit = await signInPage();
+    const db = path.join(dataDir, 'gatehouse.db');
+    const storeSize = () => statSync(db).size + (() => { try { return statSync(`${db}-wal`).size; } catch { return 0; } })();
+    const logBefore = server.logs().length;
+    const storeBefore = storeSize();
+    for (let i = 0; i < 3; i++) {
+      const r = await submit('u'.repeat(3 << 20), 'whatever');
+      assert.equal(r.status, 400);
+      assert.match(r.text, /at most 64 bytes/);
+      assert.ok(r.text.length < 16 * 1024, `the name is not echoed back (${r.text.length} bytes)`);
+    }
+    assert.ok(server.logs().length - logBefore < 4096, `the log grew by ${server.logs().length - logBefore} bytes`);
+    assert.ok(storeSize() - storeBefore < 256 * 1024, `the store grew by ${storeSize() - storeBefore} bytes`);
+  });
+});
+
+test('M4: repeated failures earn a wait the page states, for that name only', { timeout: TEST_TIMEOUT_MS }, async () => {
+  await withLogs(async () => {
+    const submit = await signInPage();
+    for (let i = 1; i <= 5; i++) assert.equal((await submit('mallory', `guess ${i}`)).status, 401, `failure ${i}`);
+    const held = await submit('mallory', 'guess 6');
+    assert.equal(held.status, 429);
+    assert.match(held.text, /Try again in [0-9]+ seconds/);
+    assert.ok(Number(held.headers.get('retry-after')) > 0, `Retry-After: ${held.headers.get('retry-after')}`);
+    // Another account from the same address is not held up.
+    const other = await submit(admin.username, 'not the password');
+    assert.equal(other.status, 401);
   });
 });

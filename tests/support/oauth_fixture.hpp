@@ -46,6 +46,9 @@ inline constexpr std::string_view kResource = "https://mcp.example.com/mcp";
 inline constexpr std::string_view kUser = "alice";
 inline constexpr std::string_view kPassword = "correct horse battery staple";
 inline constexpr std::string_view kUiKey = "test-ui-key-0123456789abcdef-0123456789abcdef";
+// About 1 ms per hash: tests sign in often. One test covers the production
+// cost (PasswordVerifier, L6).
+inline constexpr crypto::ScryptParams kTestScrypt{10, 8, 1};
 // Needs percent-encoding on the way out; must come back unchanged (AZ7).
 inline constexpr std::string_view kState = "st8 a/b?c=d&e+f";
 
@@ -189,7 +192,7 @@ class OAuthHarness {
       store::User user;
       user.id = "usr_alice";
       user.name = std::string(kUser);
-      user.password_hash = crypto::hash_password(kPassword, crypto::ScryptParams{10, 8, 1});  // fast for tests
+      user.password_hash = crypto::hash_password(kPassword, kTestScrypt);
       user.created_at = now;
       if (!stores.users->add(user)) throw std::runtime_error("could not add the test user");
     }
@@ -207,6 +210,7 @@ class OAuthHarness {
   static oauth::AuthorizationServerOptions options_for_tests() {
     oauth::AuthorizationServerOptions options;
     options.authorize.ui_key = std::string(kUiKey);
+    options.authorize.passwords.params = kTestScrypt;  // the test user's cost: no upgrade on sign-in
     return options;
   }
   OAuthHarness(const OAuthHarness&) = delete;
@@ -475,7 +479,7 @@ class OAuthHarness {
   static json::object claims(std::string grant_id = {}) {
     auto t = real_now();
     return {{"iss", std::string(kIssuer)},  {"sub", "usr_alice"},   {"aud", std::string(kResource)},
-            {"client_id", "ghc_forged"},     {"scope", "mcp"},       {"iat", t},
+            {"client_id", "gtc_forged"},     {"scope", "mcp"},       {"iat", t},
             {"exp", t + 600},                {"jti", crypto::random_token(16)}, {"gid", std::move(grant_id)}};
   }
   // A token signed with the server's active key.

@@ -4,6 +4,8 @@
 #include "crypto/password_hash.hpp"
 #include "crypto/random.hpp"
 #include "net/form.hpp"
+#include "net/log_value.hpp"
+#include "net/source_network.hpp"
 #include "oauth/client/redirect_uri.hpp"
 #include "oauth/grant/pkce.hpp"
 #include "oauth/resource/resource_uri.hpp"
@@ -28,6 +30,14 @@ constexpr std::string_view kBrowserCookie = "gh_browser";
 constexpr std::string_view kSessionCookie = "gh_session";
 constexpr std::string_view kConsentCookie = "gh_consent";
 
+// RFC 6265bis §4.1.3.2: a `__Host-` cookie is accepted by browsers only when
+// Secure, with Path=/ and no Domain — so a sibling subdomain or a plain-http
+// page cannot set or shadow it. Plain names on http (loopback development),
+// where browsers would refuse the prefix.
+std::string cookie_name(std::string_view base, bool secure) {
+  return secure ? "__Host-" + std::string(base) : std::string(base);
+}
+
 std::optional<std::string> cookie(const net::Request& request, std::string_view name) {
   for (auto it = request.find(http::field::cookie); it != request.end() && it->name() == http::field::cookie; ++it) {
     std::string_view header = it->value();
@@ -44,11 +54,21 @@ std::optional<std::string> cookie(const net::Request& request, std::string_view 
   return std::nullopt;
 }
 
-std::string set_cookie(std::string_view name, std::string_view value, std::int64_t max_age, bool secure) {
-  std::string c = std::string(name) + "=" + std::string(value) + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
-                  std::to_string(max_age);
-  if (secure) c += "; Secure";
-  return c;
+// "in 30 seconds", "in 1 minute", "in 15 minutes": the real wait, rounded up.
+std::string wait_text(std::int64_t seconds) {
+  if (seconds < 1) seconds = 1;
+  if (seconds < 60) return "in " + std::to_string(seconds) + (seconds == 1 ? " second" : " seconds");
+  const std::int64_t minutes = (seconds + 59) / 60;
+  return "in " + std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes");
+}
+
+// The per-source limit's key: one IPv4 address, or one IPv6 /64 (a host
+// owns a whole /64; source_network.hpp).
+std::string source_key(const boost::asio::ip::address& address) {
+  if (address.is_v6() && address.to_v6().is_v4_mapped())
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6()).to_string();
+  if (address.is_v4()) return address.to_string();
+  return net::source_network(address);
 }
 
 std::string host_of(std::string_view uri) {
@@ -126,13 +146,28 @@ AuthorizeEndpoint::AuthorizeEndpoint(ServerContext& ctx, ClientResolver& clients
       clients_(clients),
       options_(std::move(options)),
       secure_cookies_(ctx.settings.issuer.starts_with("https://")),
+      browser_cookie_(cookie_name(kBrowserCookie, secure_cookies_)),
+      session_cookie_(cookie_name(kSessionCookie, secure_cookies_)),
+      consent_cookie_(cookie_name(kConsentCookie, secure_cookies_)),
       requests_(options_.ui_key + "|request", ctx.settings.code_lifetime),
       sessions_(options_.ui_key + "|session", options_.login_lifetime),
-      consents_(options_.ui_key + "|consent", std::chrono::hours(24 * 90)) {}
+      consents_(options_.ui_key + "|consent", std::chrono::hours(24 * 90)),
+      passwords_(options_.passwords) {}
+
+std::string AuthorizeEndpoint::set_cookie(std::string_view name, std::string_view value, std::int64_t max_age) const {
+  std::string c = std::string(name) + "=" + std::string(value) + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+                  std::to_string(max_age);
+  if (secure_cookies_) c += "; Secure";
+  return c;
+}
+
+std::string AuthorizeEndpoint::password_stamp(std::string_view password_hash) const {
+  return sessions_.mac(std::string("password|") + std::string(password_hash)).substr(0, 22);
+}
 
 boost::asio::awaitable<net::Reply> AuthorizeEndpoint::handle(const net::Request& request, const net::Peer& peer) {
   if (request.method() == http::verb::get || request.method() == http::verb::head) co_return co_await start(request);
-  if (request.method() == http::verb::post) co_return submit(request, peer);
+  if (request.method() == http::verb::post) co_return co_await submit(request, peer);
   auto reply = error_page(http::status::method_not_allowed, "Method not allowed", "Use GET or POST.");
   reply.response.set(http::field::allow, "GET, POST");
   co_return reply;
@@ -168,8 +203,8 @@ boost::asio::awaitable<net::Reply> AuthorizeEndpoint::start(const net::Request& 
   // AZ3 / CI4: exact match, loopback ports aside.
   if (!redirect_uri_allowed(client.redirect_uris, redirect_uri)) {
     if (found.document)
-      spdlog::warn("client metadata document {} refused: redirect_uri {} is not listed in the document", client_id,
-                   redirect_uri);
+      spdlog::warn("client metadata document {} refused: redirect_uri {} is not listed in the document",
+                   net::log_value(client_id, 256), net::log_value(redirect_uri, 256));
     co_return error_page(http::status::bad_request, "Invalid redirect",
                          found.document ? "The application asked to send you back to an address its client metadata "
                                           "document does not list."
@@ -235,23 +270,25 @@ boost::asio::awaitable<net::Reply> AuthorizeEndpoint::start(const net::Request& 
 
 AuthorizeEndpoint::Browser AuthorizeEndpoint::browser_of(const net::Request& request) const {
   Browser b;
-  if (auto id = cookie(request, kBrowserCookie); id && id->size() >= 16 && id->size() <= 64) {
+  if (auto id = cookie(request, browser_cookie_); id && id->size() >= 16 && id->size() <= 64) {
     b.id = *id;
   } else {
     b.id = crypto::random_token(18);
     b.new_id = true;
-    b.set_cookies.push_back(set_cookie(kBrowserCookie, b.id, 365 * 24 * 3600, secure_cookies_));
+    b.set_cookies.push_back(set_cookie(browser_cookie_, b.id, 365 * 24 * 3600));
   }
-  if (auto session = cookie(request, kSessionCookie))
+  if (auto session = cookie(request, session_cookie_))
     if (auto payload = sessions_.open(*session)) {
       auto* uid = payload->if_contains("u");
-      if (uid && uid->is_string())
-        if (auto user = ctx_.stores.users->find(uid->get_string()); user && !user->disabled) {
+      auto* stamp = payload->if_contains("p");
+      if (uid && uid->is_string() && stamp && stamp->is_string())
+        if (auto user = ctx_.stores.users->find(uid->get_string());
+            user && !user->disabled && stamp->get_string() == password_stamp(user->password_hash)) {
           b.user_id = user->id;
           b.username = user->name;
         }
     }
-  if (auto consents = cookie(request, kConsentCookie))
+  if (auto consents = cookie(request, consent_cookie_))
     if (auto payload = consents_.open(*consents)) {
       auto* owner = payload->if_contains("u");
       auto* granted = payload->if_contains("c");
@@ -353,7 +390,7 @@ net::Reply AuthorizeEndpoint::approve(const Flow& flow, const Browser& browser, 
   auto now = ctx_.now();
   // AZ8: single use, 10 minutes, bound to client, redirect, challenge,
   // resource, scope and user. Only its hash is stored.
-  std::string code = "ghc_" + crypto::random_token(32);
+  std::string code = "gta_" + crypto::random_token(32);
   store::AuthorizationCode record;
   record.code_hash = token_hash(code);
   record.client_id = flow.client_id;
@@ -372,79 +409,166 @@ net::Reply AuthorizeEndpoint::approve(const Flow& flow, const Browser& browser, 
   if (remember) {
     json::object consents = browser.consents;
     consents[flow.client_id] = flow.scope;
-    cookies.push_back(set_cookie(kConsentCookie, consents_.seal({{"u", browser.user_id}, {"c", consents}}),
-                                 90 * 24 * 3600, secure_cookies_));
+    cookies.push_back(set_cookie(consent_cookie_, consents_.seal({{"u", browser.user_id}, {"c", consents}}),
+                                 90 * 24 * 3600));
   }
   return with_cookies(redirect(flow.redirect_uri, {{"code", code}, {"state", flow.state}, {"iss", ctx_.settings.issuer}}),
                       cookies);
 }
 
-net::Reply AuthorizeEndpoint::submit(const net::Request& request, const net::Peer& peer) {
+boost::asio::awaitable<net::Reply> AuthorizeEndpoint::submit(const net::Request& request, const net::Peer& peer) {
   if (std::string_view(request[http::field::content_type]).substr(0, 33) != "application/x-www-form-urlencoded")
-    return error_page(http::status::bad_request, "Invalid request", "The form was not sent as a form.");
+    co_return error_page(http::status::bad_request, "Invalid request", "The form was not sent as a form.");
   auto form = net::parse_form(request.body());
   if (!form || !form->duplicates.empty())
-    return error_page(http::status::bad_request, "Invalid request", "The form is malformed.");
+    co_return error_page(http::status::bad_request, "Invalid request", "The form is malformed.");
   auto sealed = form->value_or("request");
   auto payload = requests_.open(sealed);
   if (!payload)
-    return error_page(http::status::bad_request, "This sign-in has expired",
-                      "Go back to the application and connect again.");
+    co_return error_page(http::status::bad_request, "This sign-in has expired",
+                         "Go back to the application and connect again.");
   auto flow = Flow::from_json(*payload);
   auto browser = browser_of(request);
   // CSRF: the token must come from a page this browser was shown.
   if (browser.new_id || !crypto::constant_time_equal(form->value_or("csrf_token"), csrf_for(requests_, browser.id, sealed)))
-    return error_page(http::status::forbidden, "Request refused",
-                      "The form did not come from this browser's sign-in page. Go back to the application and connect again.");
+    co_return error_page(http::status::forbidden, "Request refused",
+                         "The form did not come from this browser's sign-in page. Go back to the application and connect again.");
 
-  auto now = ctx_.now();
   auto step = form->value_or("step");
-  if (step == "login") {
-    auto username = form->value_or("username");
-    auto password = form->value_or("password");
-    std::string source = peer.client.to_string();
-    // Brute force: limits per account and per source address.
-    if (!ctx_.stores.rate_limits->hit("login-source:" + source, 60, options_.login_attempts_per_source, now) ||
-        !ctx_.stores.rate_limits->hit("login-user:" + username, 900, options_.login_attempts_per_user, now)) {
-      spdlog::warn("login throttled for user \"{}\" from {}", username, source);
-      return login_page(flow, browser, "Too many sign-in attempts. Wait a few minutes and try again.", username,
-                        http::status::too_many_requests);
-    }
-    auto user = ctx_.stores.users->find_by_name(username);
-    if (!user || user->disabled || !crypto::verify_password(password, user->password_hash)) {
-      spdlog::info("failed login for user \"{}\" from {}", username, source);
-      return login_page(flow, browser, "The username or password is wrong.", username, http::status::unauthorized);
-    }
-    browser.user_id = user->id;
-    browser.username = user->name;
-    browser.consents = {};  // consents belong to whoever signed in before
-    if (auto consents = cookie(request, kConsentCookie))
-      if (auto p = consents_.open(*consents); p && p->if_contains("u") && p->at("u") == json::value(user->id) &&
-                                               p->at("c").is_object())
-        browser.consents = p->at("c").as_object();
-    browser.set_cookies.push_back(set_cookie(kSessionCookie, sessions_.seal({{"u", user->id}}),
-                                             options_.login_lifetime.count(), secure_cookies_));
-    spdlog::info("user {} signed in from {}", user->name, source);
-    return show(flow, browser);
+  if (step == "login") co_return co_await sign_in(request, peer, *form, flow, std::move(browser));
+  if (step == "signout") {
+    // "Not you?" on the consent page (L7): the sign-in session ends here;
+    // the same request continues with whoever signs in next.
+    if (!browser.user_id.empty()) spdlog::info("user {} signed out", browser.username);
+    browser.user_id.clear();
+    browser.username.clear();
+    browser.consents = {};
+    browser.set_cookies.push_back(set_cookie(session_cookie_, "", 0));
+    co_return login_page(flow, browser, {}, {});
   }
   if (step == "consent") {
-    if (browser.user_id.empty()) return login_page(flow, browser, "Sign in again to continue.", {});
+    if (browser.user_id.empty()) co_return login_page(flow, browser, "Sign in again to continue.", {});
     auto decision = form->value_or("decision");
-    if (decision == "approve") return approve(flow, browser, form->value_or("remember") == "1");
+    if (decision == "approve") co_return approve(flow, browser, form->value_or("remember") == "1");
     if (decision == "deny") {
       // access_denied goes back to every client, self-registered ones
       // included (unlike the request errors in start()): it follows a person
       // signing in and pressing Deny on this server's own page, so a link
       // alone cannot trigger it, and the application needs to hear the
       // person's answer (RFC 6749 §4.1.2.1).
-      spdlog::info("user {} denied client {}", browser.user_id, flow.client_id);
+      spdlog::info("user {} denied client {}", browser.user_id, net::log_value(flow.client_id, 256));
       auto params = Error::access_denied("the user denied access").to_query();
       params.emplace_back("state", flow.state);
       params.emplace_back("iss", ctx_.settings.issuer);
-      return with_cookies(redirect(flow.redirect_uri, params), browser.set_cookies);
+      co_return with_cookies(redirect(flow.redirect_uri, params), browser.set_cookies);
     }
   }
-  return error_page(http::status::bad_request, "Invalid request", "The form is missing its decision.");
+  co_return error_page(http::status::bad_request, "Invalid request", "The form is missing its decision.");
+}
+
+boost::asio::awaitable<net::Reply> AuthorizeEndpoint::sign_in(const net::Request& request, const net::Peer& peer,
+                                                              const net::Form& form, const Flow& flow, Browser browser) {
+  auto username = form.value_or("username");
+  auto password = form.value_or("password");
+  // M1: bounded input, refused before anything is counted, stored or logged
+  // (counter keys are hashed anyway; this keeps pages and logs small too).
+  if (username.size() > store::kMaxUserNameBytes)
+    co_return login_page(flow, browser,
+                         "That user name is too long: user names have at most " +
+                             std::to_string(store::kMaxUserNameBytes) + " bytes.",
+                         {}, http::status::bad_request);
+  if (password.size() > store::kMaxPasswordBytes)
+    co_return login_page(flow, browser,
+                         "That password is too long: passwords have at most " +
+                             std::to_string(store::kMaxPasswordBytes) + " bytes.",
+                         username, http::status::bad_request);
+
+  const auto now = ctx_.now();
+  const std::string source = peer.client.to_string();
+  const std::string network = net::source_network(peer.client);
+  const std::string shown_user = net::log_value(username);
+  // L6: a place among the bounded password computations comes first, so an
+  // overloaded server counts nothing against anyone.
+  auto slot = passwords_.reserve();
+  if (!slot) {
+    spdlog::warn("sign-in for user \"{}\" from {} refused: {} password checks running or waiting", shown_user, source,
+                 passwords_.policy().concurrency + passwords_.policy().queue_limit);
+    auto reply = login_page(flow, browser, "The server is busy. Try again in a few seconds.", username,
+                            http::status::service_unavailable);
+    reply.response.set(http::field::retry_after, "5");
+    co_return reply;
+  }
+  // M4: one source may try so many sign-ins a minute, whatever the user names.
+  if (!ctx_.stores.rate_limits->hit("login-source:" + source_key(peer.client), 60, options_.login_attempts_per_source,
+                                    now)) {
+    const std::int64_t wait = store::window_start(now, 60) + 60 - now;
+    spdlog::warn("sign-in throttled for source {} (user \"{}\")", source, shown_user);
+    auto reply = login_page(flow, browser,
+                            "Too many sign-in attempts from your address. Try again " + wait_text(wait) + ".", username,
+                            http::status::too_many_requests);
+    reply.response.set(http::field::retry_after, std::to_string(wait));
+    co_return reply;
+  }
+  // M4: failures of this user name from this network earn a growing wait.
+  // Only failures count, only from here, and a success clears them: nobody
+  // elsewhere can hold the account up.
+  const std::string failure_key = username + "|" + network;
+  auto attempt = ctx_.stores.login_failures->begin(failure_key, now, options_.login_backoff);
+  if (!attempt.allowed) {
+    const std::int64_t wait = attempt.retry_at - now;
+    spdlog::warn("sign-in for user \"{}\" from {} held back: {} failures from {}, {} s to wait", shown_user, source,
+                 attempt.failures, network, wait);
+    auto reply = login_page(flow, browser,
+                            "Too many failed sign-ins for this account from your network. Try again " + wait_text(wait) +
+                                ".",
+                            username, http::status::too_many_requests);
+    reply.response.set(http::field::retry_after, std::to_string(wait));
+    co_return reply;
+  }
+
+  auto user = ctx_.stores.users->find_by_name(username);
+  std::optional<std::string> stored_hash;
+  if (user) stored_hash = user->password_hash;
+  // L1: an unknown name costs one hash too (a dummy), so timing does not
+  // tell which accounts exist.
+  PasswordOutcome outcome = co_await passwords_.check(std::move(*slot), password, stored_hash);
+  if (!user || user->disabled || outcome.result != PasswordResult::right) {
+    spdlog::info("failed sign-in for user \"{}\" from {} ({} failures from {})", shown_user, source, attempt.failures,
+                 network);
+    std::string notice = "The username or password is wrong.";
+    if (const auto wait = attempt.retry_at - now; wait > 0)
+      notice += " Too many failed sign-ins for this account from your network: try again " + wait_text(wait) + ".";
+    co_return login_page(flow, browser, std::move(notice), username, http::status::unauthorized);
+  }
+  ctx_.stores.login_failures->succeeded(failure_key);
+  // L6: a hash made under an older policy is replaced now that the password
+  // is known. Only if it is still the one checked: a concurrent `users
+  // passwd` wins.
+  std::string password_hash = user->password_hash;
+  if (!outcome.upgraded_hash.empty()) {
+    auto current = ctx_.stores.users->find(user->id);
+    if (current && current->password_hash == user->password_hash &&
+        ctx_.stores.users->set_password_hash(user->id, outcome.upgraded_hash)) {
+      password_hash = outcome.upgraded_hash;
+      spdlog::info("password hash of user {} upgraded to the current scrypt cost", user->name);
+    }
+  }
+  browser.user_id = user->id;
+  browser.username = user->name;
+  browser.consents = {};  // consents belong to whoever signed in before
+  if (auto consents = cookie(request, consent_cookie_))
+    if (auto p = consents_.open(*consents); p && p->if_contains("u") && p->at("u") == json::value(user->id) &&
+                                             p->at("c").is_object())
+      browser.consents = p->at("c").as_object();
+  // L7 (session fixation): a browser id that existed before the sign-in is
+  // replaced, so nobody who planted or saw it can act in this session.
+  browser.id = crypto::random_token(18);
+  browser.set_cookies.push_back(set_cookie(browser_cookie_, browser.id, 365 * 24 * 3600));
+  browser.set_cookies.push_back(set_cookie(session_cookie_,
+                                           sessions_.seal({{"u", user->id}, {"p", password_stamp(password_hash)}}),
+                                           options_.login_lifetime.count()));
+  spdlog::info("user {} signed in from {}", user->name, source);
+  co_return show(flow, browser);
 }
 
 }  // namespace gatehouse::oauth

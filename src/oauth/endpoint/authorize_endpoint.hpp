@@ -7,11 +7,15 @@
 // field (HMAC, 10 minutes), so any instance can continue a flow another
 // started. Forms carry a CSRF token bound to a per-browser cookie and to the
 // sealed request. The sign-in lives in a sealed, HttpOnly, SameSite=Lax
-// cookie (Secure on https); remembered consents in another, per browser.
+// cookie (Secure and `__Host-` named on https); remembered consents in
+// another, per browser.
 #include "crypto/sealer.hpp"
+#include "net/form.hpp"
 #include "net/http.hpp"
 #include "oauth/client/client_resolver.hpp"
 #include "oauth/context.hpp"
+#include "oauth/password_verifier.hpp"
+#include "store/login_failure_store.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/status.hpp>
@@ -21,8 +25,14 @@ namespace gatehouse::oauth {
 struct AuthorizeOptions {
   std::string ui_key;  // 32+ secret bytes for the sealed values above
   std::chrono::seconds login_lifetime{12 * 3600};
-  std::int64_t login_attempts_per_user = 10;     // per 15 minutes
-  std::int64_t login_attempts_per_source = 30;   // per minute
+  // Sign-in attempts per minute from one source (an IPv4 address, an IPv6
+  // /64), whatever the user names: one source cannot try many accounts.
+  std::int64_t login_attempts_per_source = 30;
+  // Failed sign-ins per (user name, source network): a growing wait, never
+  // a lock that people elsewhere could trigger (M4).
+  store::LoginBackoff login_backoff;
+  // scrypt cost and how many hashes run at once (L6).
+  PasswordPolicy passwords;
 };
 
 class AuthorizeEndpoint {
@@ -36,7 +46,9 @@ class AuthorizeEndpoint {
   struct Flow;
   struct Browser;
   boost::asio::awaitable<net::Reply> start(const net::Request& request);
-  net::Reply submit(const net::Request& request, const net::Peer& peer);
+  boost::asio::awaitable<net::Reply> submit(const net::Request& request, const net::Peer& peer);
+  boost::asio::awaitable<net::Reply> sign_in(const net::Request& request, const net::Peer& peer, const net::Form& form,
+                                             const Flow& flow, Browser browser);
   // Login page, consent page, or straight back with a code when the user
   // is signed in and remembered consent for this client and these scopes.
   net::Reply show(const Flow& flow, const Browser& browser, std::string notice = {});
@@ -45,15 +57,21 @@ class AuthorizeEndpoint {
   net::Reply consent_page(const Flow& flow, const Browser& browser, const std::string& username);
   net::Reply approve(const Flow& flow, const Browser& browser, bool remember);
   Browser browser_of(const net::Request& request) const;
+  std::string set_cookie(std::string_view name, std::string_view value, std::int64_t max_age) const;
+  // Binds a sign-in to the password it was made with: changing the password
+  // ends every sign-in session made before (L7).
+  std::string password_stamp(std::string_view password_hash) const;
   static std::string client_kind_text(const Flow& flow);
 
   ServerContext& ctx_;
   ClientResolver& clients_;
   AuthorizeOptions options_;
   bool secure_cookies_;
+  std::string browser_cookie_, session_cookie_, consent_cookie_;
   crypto::Sealer requests_;
   crypto::Sealer sessions_;
   crypto::Sealer consents_;
+  PasswordVerifier passwords_;
 };
 
 }  // namespace gatehouse::oauth

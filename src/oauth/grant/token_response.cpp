@@ -8,7 +8,7 @@ namespace gatehouse::oauth {
 NewRefreshToken new_refresh_token(const ServerContext& ctx, const store::Grant& grant) {
   auto now = ctx.now();
   // 32 random bytes; the prefix makes leaked tokens easy to recognise in scanners.
-  std::string value = "ghr_" + crypto::random_token(32);
+  std::string value = "gtr_" + crypto::random_token(32);
   store::RefreshToken record;
   record.token_hash = token_hash(value);
   record.grant_id = grant.id;

@@ -25,7 +25,7 @@ TEST(ApiKeyGuard, AcceptsIssuedKeysOnly) {
   EXPECT_EQ(std::get<Principal>(ok).client_id, created.client_id);
   EXPECT_TRUE(std::get<Principal>(ok).has_scope("mcp"));
 
-  auto wrong = guard.authenticate(with_bearer("ghk_not-a-key"));
+  auto wrong = guard.authenticate(with_bearer("gtk_not-a-key"));
   ASSERT_TRUE(std::holds_alternative<net::Reply>(wrong));
   EXPECT_EQ(std::get<net::Reply>(wrong).response.result(), http::status::unauthorized);
 

@@ -16,6 +16,7 @@ std::unique_ptr<GrantStore> make_grant_store();
 std::unique_ptr<SigningKeyStore> make_signing_key_store();
 std::unique_ptr<RevocationStore> make_revocation_store();
 std::unique_ptr<RateLimitStore> make_rate_limit_store();
+std::unique_ptr<LoginFailureStore> make_login_failure_store();
 std::unique_ptr<ClientAssertionStore> make_client_assertion_store();
 
 }  // namespace gatehouse::store::memory

@@ -12,6 +12,7 @@ Stores open_memory_stores() {
       .signing_keys = memory::make_signing_key_store(),
       .revocations = memory::make_revocation_store(),
       .rate_limits = memory::make_rate_limit_store(),
+      .login_failures = memory::make_login_failure_store(),
       .client_assertions = memory::make_client_assertion_store(),
   };
 }

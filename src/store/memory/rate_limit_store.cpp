@@ -1,4 +1,5 @@
 // In-memory RateLimitStore: one counter per key for its current window.
+#include "store/counter_key.hpp"
 #include "store/memory/memory_stores.hpp"
 
 #include <map>
@@ -14,9 +15,10 @@ class MemoryRateLimitStore final : public RateLimitStore {
   bool hit(std::string_view key, std::int64_t window_seconds, std::int64_t limit, std::int64_t now) override {
     if (window_seconds <= 0) throw std::invalid_argument("rate limit window must be positive");
     const std::int64_t start = window_start(now, window_seconds);
+    const std::string hashed = counter_key(key);
     std::lock_guard lock(mutex_);
-    auto it = counters_.find(key);
-    if (it == counters_.end()) it = counters_.emplace(std::string(key), Counter{}).first;
+    auto it = counters_.find(hashed);
+    if (it == counters_.end()) it = counters_.emplace(hashed, Counter{}).first;
     Counter& c = it->second;
     if (c.window_start != start || c.count == 0)
       c = Counter{.window_start = start, .window_end = start + window_seconds};

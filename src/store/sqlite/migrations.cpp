@@ -140,7 +140,21 @@ ALTER TABLE refresh_tokens ADD COLUMN used_at INTEGER NOT NULL DEFAULT 0;
     {4, R"sql(
 ALTER TABLE clients ADD COLUMN application_type TEXT NOT NULL DEFAULT '';
 )sql"},
-    // {5, R"sql(ALTER TABLE ...)sql"},  <- the next migration goes here
+    // Sign-in failures per (user name, source network) with a growing wait
+    // (login_failure_store.hpp). Keys are hex SHA-256 values, never the
+    // user name itself. The rate_limits table keeps its schema; its keys
+    // are hashed from this version on, and rows with the old plain keys
+    // expire with their windows.
+    {5, R"sql(
+CREATE TABLE login_failures (
+  key        TEXT PRIMARY KEY,
+  failures   INTEGER NOT NULL,
+  retry_at   INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX login_failures_expiry ON login_failures (expires_at);
+)sql"},
+    // {6, R"sql(ALTER TABLE ...)sql"},  <- the next migration goes here
 };
 
 constexpr bool numbered_from_one() {

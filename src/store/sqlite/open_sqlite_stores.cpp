@@ -13,6 +13,7 @@ Stores open_sqlite_stores(const std::filesystem::path& file) {
       .signing_keys = sqlite::make_signing_key_store(db),
       .revocations = sqlite::make_revocation_store(db),
       .rate_limits = sqlite::make_rate_limit_store(db),
+      .login_failures = sqlite::make_login_failure_store(db),
       .client_assertions = sqlite::make_client_assertion_store(db),
   };
 }

@@ -1,4 +1,5 @@
 // SQLite RateLimitStore: the `rate_limits` table, one counter per key.
+#include "store/counter_key.hpp"
 #include "store/sqlite/database.hpp"
 
 #include <stdexcept>
@@ -13,6 +14,7 @@ class SqliteRateLimitStore final : public RateLimitStore {
   bool hit(std::string_view key, std::int64_t window_seconds, std::int64_t limit, std::int64_t now) override {
     if (window_seconds <= 0) throw std::invalid_argument("rate limit window must be positive");
     const std::int64_t start = window_start(now, window_seconds);
+    const std::string hashed = counter_key(key);
     auto lock = db_->lock();
     // One atomic upsert: count this hit in the current window, or start a
     // new window at 1. SET expressions all see the old row.
@@ -23,7 +25,7 @@ class SqliteRateLimitStore final : public RateLimitStore {
         "   window_end = CASE WHEN window_start = excluded.window_start THEN window_end ELSE excluded.window_end END,"
         "   window_start = excluded.window_start"
         " RETURNING count");
-    q.bind(key, start, start + window_seconds);
+    q.bind(hashed, start, start + window_seconds);
     if (!q.step()) throw StoreError("store " + db_->file() + ": rate limit upsert returned no row");
     const std::int64_t count = q.integer(0);
     while (q.step()) {

@@ -139,10 +139,11 @@ TEST_F(SqliteStore, AFileThatIsNotADatabaseIsAClearError) {
 TEST_F(SqliteStore, MigrationsAreRecordedOnceAcrossReopens) {
   for (int i = 0; i < 3; ++i) open_sqlite_stores(file_);
   RawDb raw(file_);
-  EXPECT_EQ(raw.column("SELECT version FROM schema_version ORDER BY version"), (std::vector<std::string>{"1", "2", "3", "4"}));
+  EXPECT_EQ(raw.column("SELECT version FROM schema_version ORDER BY version"),
+            (std::vector<std::string>{"1", "2", "3", "4", "5"}));
   auto tables = raw.column("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name");
   EXPECT_EQ(tables, (std::vector<std::string>{"authorization_codes", "client_assertions", "clients", "grants",
-                                              "rate_limits", "refresh_tokens", "revocations", "schema_version",
+                                              "login_failures", "rate_limits", "refresh_tokens", "revocations", "schema_version",
                                               "signing_keys", "users"}));
 }
 
@@ -156,6 +157,7 @@ TEST_F(SqliteStore, AVersionOneFileGainsTheClientAssertionsTableAndKeepsItsData)
     raw.exec("DROP TABLE client_assertions");
     raw.exec("ALTER TABLE refresh_tokens DROP COLUMN used_at");
     raw.exec("ALTER TABLE clients DROP COLUMN application_type");
+    raw.exec("DROP TABLE login_failures");
     raw.exec("DELETE FROM schema_version WHERE version >= 2");
   }
   auto stores = open_sqlite_stores(file_);
@@ -175,6 +177,7 @@ TEST_F(SqliteStore, H3_AVersionTwoFileGainsUsedAtAndKeepsItsTokens) {
     RawDb raw(file_);  // as a file written before migration 3 shipped
     raw.exec("ALTER TABLE refresh_tokens DROP COLUMN used_at");
     raw.exec("ALTER TABLE clients DROP COLUMN application_type");
+    raw.exec("DROP TABLE login_failures");
     raw.exec("DELETE FROM schema_version WHERE version >= 3");
   }
   auto stores = open_sqlite_stores(file_);
@@ -195,7 +198,8 @@ TEST_F(SqliteStore, L12_AVersionThreeFileGainsApplicationTypeAndKeepsItsClients)
   {
     RawDb raw(file_);  // as a file written before migration 4 shipped
     raw.exec("ALTER TABLE clients DROP COLUMN application_type");
-    raw.exec("DELETE FROM schema_version WHERE version = 4");
+    raw.exec("DROP TABLE login_failures");
+    raw.exec("DELETE FROM schema_version WHERE version >= 4");
   }
   auto stores = open_sqlite_stores(file_);
   auto c1 = stores.clients->find("c1");
@@ -208,6 +212,40 @@ TEST_F(SqliteStore, L12_AVersionThreeFileGainsApplicationTypeAndKeepsItsClients)
   typed.application_type = "native";
   ASSERT_TRUE(stores.clients->add(typed));
   EXPECT_EQ(stores.clients->find("c2")->application_type, "native");
+}
+
+TEST_F(SqliteStore, M4_AVersionFourFileGainsTheLoginFailuresTableAndKeepsItsData) {
+  {
+    auto stores = open_sqlite_stores(file_);
+    ASSERT_TRUE(stores.users->add({.id = "u1", .name = "alice", .password_hash = "h", .created_at = T0}));
+  }
+  {
+    RawDb raw(file_);  // as a file written before migration 5 shipped
+    raw.exec("DROP TABLE login_failures");
+    raw.exec("DELETE FROM schema_version WHERE version = 5");
+  }
+  auto stores = open_sqlite_stores(file_);
+  EXPECT_TRUE(stores.users->find("u1"));
+  EXPECT_TRUE(stores.login_failures->begin("alice|203.0.113.0/24", T0, {}).allowed);
+}
+
+// M1: counters are keyed by request input; the file holds only fixed-size
+// hashes of it, never the input.
+TEST_F(SqliteStore, M1_CounterKeysAreStoredHashed) {
+  const std::string huge_user(1 << 20, 'u');
+  {
+    auto stores = open_sqlite_stores(file_);
+    ASSERT_TRUE(stores.rate_limits->hit("login-user:" + huge_user, 60, 5, T0));
+    ASSERT_TRUE(stores.login_failures->begin(huge_user + "|203.0.113.0/24", T0, {}).allowed);
+  }
+  RawDb raw(file_);
+  for (const char* sql : {"SELECT key FROM rate_limits", "SELECT key FROM login_failures"}) {
+    auto keys = raw.column(sql);
+    ASSERT_EQ(keys.size(), 1u) << sql;
+    EXPECT_EQ(keys[0].size(), 64u) << sql;
+    EXPECT_EQ(keys[0].find("uuuu"), std::string::npos) << sql;
+  }
+  EXPECT_LT(std::filesystem::file_size(file_), 256u * 1024) << "the megabyte user name never reached the file";
 }
 
 TEST_F(SqliteStore, AFileFromANewerGatehouseIsRefused) {
