@@ -637,13 +637,15 @@ class FileReader {
  public:
   FileReader(std::filesystem::path file, Config& config) : file_(std::move(file)), name_(file_.string()), config_(config) {}
 
-  void apply() {
-    toml::table root = parse();
+  void apply() { apply_text(read()); }
+
+  void apply_text(std::string_view text) {
+    toml::table root = parse(text);
     for (auto&& [key, node] : root) apply_section(key, node);
   }
 
  private:
-  toml::table parse() {
+  std::string read() const {
     std::error_code ec;
     auto status = std::filesystem::status(file_, ec);
     if (status.type() == std::filesystem::file_type::not_found)
@@ -655,6 +657,10 @@ class FileReader {
     if (!in) throw ConfigError("cannot open config file " + name_ + ": check that it is readable by this user");
     std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     if (in.bad()) throw ConfigError("cannot read config file " + name_);
+    return text;
+  }
+
+  toml::table parse(std::string_view text) const {
     try {
       return toml::parse(text, std::string_view(name_));
     } catch (const toml::parse_error& e) {
@@ -907,6 +913,10 @@ void apply_variable(Config& c, const Field& f, std::string_view name, std::strin
 // ---------------------------------------------------------------- public
 
 void apply_file(Config& config, const std::filesystem::path& file) { FileReader(file, config).apply(); }
+
+void apply_text(Config& config, std::string_view text, const std::filesystem::path& file) {
+  FileReader(file, config).apply_text(text);
+}
 
 void apply_environment(Config& config) {
   std::vector<std::string> environment;

@@ -203,6 +203,37 @@ TEST(ApplyFile, DataDirIsRelativeToTheFile) {
   }
 }
 
+// apply_text is apply_file without the read: same values, same data_dir
+// anchoring, same file:line errors naming the given path.
+TEST(ApplyText, SameAsApplyFile) {
+  ScratchDir dir;
+  const std::string text = "[server]\ndata_dir = \"var\"\nthreads = 3\n[mcp]\nstateless = true\n";
+  auto file = dir.write("gatehouse.toml", text);
+  Config from_file;
+  apply_file(from_file, file);
+  Config from_text;
+  apply_text(from_text, text, file);
+  EXPECT_EQ(dump(from_text), dump(from_file));
+
+  const std::string bad = "[server]\n\nlisen = \"127.0.0.1:80\"\n";
+  auto bad_file = dir.write("bad.toml", bad);
+  std::string file_error, text_error;
+  try {
+    Config c;
+    apply_file(c, bad_file);
+  } catch (const ConfigError& e) {
+    file_error = e.what();
+  }
+  try {
+    Config c;
+    apply_text(c, bad, bad_file);
+  } catch (const ConfigError& e) {
+    text_error = e.what();
+  }
+  EXPECT_EQ(text_error, bad_file.string() + ":3: unknown key \"lisen\" in [server]; did you mean \"listen\"?");
+  EXPECT_EQ(text_error, file_error);
+}
+
 TEST(ApplyFile, ExampleFileLoadsAndListsEveryKeyAtItsDefault) {
   const fs::path example = example_file();
   ASSERT_TRUE(fs::exists(example)) << example;
