@@ -34,8 +34,8 @@ usage() {
 
 # The targets, as listed in fuzz/CMakeLists.txt.
 targets() {
-  sed -n '/^set(GATEHOUSE_FUZZERS/,/)/p' fuzz/CMakeLists.txt | tr -d '()' | tr -s ' ' '\n' |
-    grep -v -e '^set$' -e '^GATEHOUSE_FUZZERS$' -e '^$'
+  sed -n '/^set(GATEHOUSE_FUZZERS/,/)/p' fuzz/CMakeLists.txt | sed -e 's/^set(GATEHOUSE_FUZZERS//' -e 's/)//' |
+    tr -s ' ' '\n' | grep -v '^$'
 }
 
 [[ $# -ge 1 && "$1" =~ ^[1-9][0-9]*$ ]] || usage
@@ -113,7 +113,9 @@ for t in "${selected[@]}"; do
     log "replay $t: no curated inputs"
     continue
   fi
-  if "$build/fuzz/fuzz_$t" -rss_limit_mb="$rss_mb" -timeout="$timeout_per_input" "${files[@]}" >"$logfile" 2>&1; then
+  mkdir -p "$build/crashes/$t"
+  if "$build/fuzz/fuzz_$t" -rss_limit_mb="$rss_mb" -timeout="$timeout_per_input" \
+    -artifact_prefix="$build/crashes/$t/" "${files[@]}" >"$logfile" 2>&1; then
     log "replay $t: ${#files[@]} curated inputs ran clean"
   else
     fail "$t" "$logfile" ""
