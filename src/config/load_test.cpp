@@ -268,6 +268,9 @@ TEST(ApplyFile, Errors) {
       {"syntax: unterminated string", "\n\n[server]\nlisten = \"127.0.0.1:80\n", "{file}:4:", true},
       {"syntax: duplicate key", "[server]\nthreads = 1\nthreads = 2\n", "{file}:3:", true},
       {"syntax: bad header", "[server\n", "{file}:1:8: expected ']'", true},
+      // toml++ asserted on this in debug builds (fuzz/regressions/config_toml/)
+      {"syntax: header starting with a non-key character", "[)\n",
+       "{file}:1:2: expected bare key starting character or string delimiter, saw ')'", true},
       {"syntax: capitalised boolean", "[mcp]\nstateless = True\n", "{file}:2:13: expected 'true'", true},
       // unknown names
       {"unknown key, suggestion", "[server]\n\n\n\n\n\nlisen = \"127.0.0.1:80\"\n",
