@@ -670,6 +670,7 @@ class FileReader {
   }
 
   toml::table parse(std::string_view text) const {
+    refuse_non_ascii_outside_strings(text);
     try {
       return toml::parse(text, std::string_view(name_));
     } catch (const toml::parse_error& e) {
@@ -677,6 +678,55 @@ class FileReader {
       std::string where = name_;
       if (begin.line > 0) where += ":" + std::to_string(begin.line) + ":" + std::to_string(begin.column);
       throw ConfigError(where + ": " + syntax_message(e.description()));
+    }
+  }
+
+  // TOML 1.0 allows characters beyond ASCII only in strings and comments
+  // (bare keys are A-Za-z0-9_-). toml++ 3.3 reaches __builtin_unreachable
+  // (undefined behaviour, in every build) when it asks whether such a
+  // character elsewhere is whitespace (is_non_ascii_horizontal_whitespace,
+  // e.g. U+00A1-U+0499; found by the config_toml fuzzer), so that case is
+  // reported here, with its line, before toml++ reads the text.
+  void refuse_non_ascii_outside_strings(std::string_view text) const {
+    enum class In { value, basic, literal, multiline_basic, multiline_literal, comment } in = In::value;
+    std::size_t line = 1;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const char c = text[i];
+      const auto rest = text.substr(i);
+      if (c == '\n') {
+        ++line;
+        // Single-line strings and comments end at the line's end.
+        if (in != In::multiline_basic && in != In::multiline_literal) in = In::value;
+        continue;
+      }
+      switch (in) {
+        case In::value:
+          if (static_cast<unsigned char>(c) >= 0x80)
+            throw ConfigError(name_ + ":" + std::to_string(line) +
+                              ": a character beyond ASCII outside a string or comment (TOML syntax error; "
+                              "quote the value)");
+          if (c == '#') in = In::comment;
+          else if (rest.starts_with(R"(""")")) in = In::multiline_basic, i += 2;
+          else if (c == '"') in = In::basic;
+          else if (rest.starts_with("'''")) in = In::multiline_literal, i += 2;
+          else if (c == '\'') in = In::literal;
+          break;
+        case In::basic:
+          if (c == '\\') ++i;
+          else if (c == '"') in = In::value;
+          break;
+        case In::multiline_basic:
+          if (c == '\\') ++i;
+          else if (rest.starts_with(R"(""")")) in = In::value, i += 2;
+          break;
+        case In::literal:
+          if (c == '\'') in = In::value;
+          break;
+        case In::multiline_literal:
+          if (rest.starts_with("'''")) in = In::value, i += 2;
+          break;
+        case In::comment: break;
+      }
     }
   }
 

@@ -234,6 +234,18 @@ TEST(ApplyText, SameAsApplyFile) {
   EXPECT_EQ(text_error, file_error);
 }
 
+// Characters beyond ASCII stay allowed where TOML allows them: comments and
+// every kind of string.
+TEST(ApplyText, NonAsciiInStringsAndCommentsIsAccepted) {
+  for (std::string value : {"\"/srv/caf\xc3\xa9\"", "'/srv/caf\xc3\xa9'", "\"\"\"/srv/caf\xc3\xa9\"\"\"",
+                            "'''/srv/caf\xc3\xa9'''"}) {
+    SCOPED_TRACE(value);
+    Config c;
+    EXPECT_NO_THROW(apply_text(c, "# caf\xc3\xa9 \xc2\xa1\n[server] # \xd0\xa5\ndata_dir = " + value + "\n", "gatehouse.toml"));
+    EXPECT_EQ(c.data_dir, "/srv/caf\xc3\xa9");
+  }
+}
+
 TEST(ApplyFile, ExampleFileLoadsAndListsEveryKeyAtItsDefault) {
   const fs::path example = example_file();
   ASSERT_TRUE(fs::exists(example)) << example;
@@ -268,6 +280,11 @@ TEST(ApplyFile, Errors) {
       {"syntax: unterminated string", "\n\n[server]\nlisten = \"127.0.0.1:80\n", "{file}:4:", true},
       {"syntax: duplicate key", "[server]\nthreads = 1\nthreads = 2\n", "{file}:3:", true},
       {"syntax: bad header", "[server\n", "{file}:1:8: expected ']'", true},
+      // toml++ 3.3 reached undefined behaviour on these (fuzz/regressions/config_toml/)
+      {"syntax: non-ASCII outside a string", "[server]\nlisten = 1979-05-27T07:32:0\xd0\xa5\n",
+       "{file}:2: a character beyond ASCII outside a string or comment (TOML syntax error; quote the value)"},
+      {"syntax: non-ASCII after a multi-line string", "[server]\nlisten = \"\"\"\xc3\xa9\n\"\"\" \xc2\xa1\n",
+       "{file}:3: a character beyond ASCII outside a string or comment (TOML syntax error; quote the value)"},
       // toml++ asserted on this in debug builds (fuzz/regressions/config_toml/)
       {"syntax: header starting with a non-key character", "[)\n",
        "{file}:1:2: expected bare key starting character or string delimiter, saw ')'", true},
