@@ -24,10 +24,13 @@ log() { printf '[install-deps] %s\n' "$*"; }
 
 # Debian packages needed by the build (compiler, CMake/Ninja, libraries), the
 # unit tests (GoogleTest/GoogleMock), the benchmarks (Google Benchmark, wrk),
-# the scripts (curl), the CIMD tests (openssl makes their certificates) and
-# the browser tests (chromium).
+# the scripts (curl), the CIMD tests (openssl makes their certificates), the
+# browser tests (chromium) and the fuzzers (clang; libclang-rt-14-dev holds
+# libFuzzer and the sanitizer runtimes, only recommended by clang; llvm's
+# llvm-symbolizer names the lines in sanitizer reports).
 debian_packages=(
   g++ cmake ninja-build ccache pkg-config
+  clang libclang-rt-14-dev llvm
   libboost1.81-dev libssl-dev libsqlite3-dev libtomlplusplus-dev
   libcli11-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -10,9 +10,13 @@
 #   e2e          node --test tests/e2e/*.test.mjs (MCP SDK client, bad input)
 #   sanitize     scripts/sanitize.sh: unit, conformance and e2e again against
 #                an AddressSanitizer + UBSan Debug build (build-asan/)
+#   fuzz         scripts/fuzz.sh 20: the libFuzzer targets of fuzz/, built with
+#                clang, ASan and UBSan (build-fuzz/); replays their seeds and
+#                fixed crashes, then fuzzes each target for 20 seconds
 #
 # Every stage runs even when an earlier one failed, except that a failed
-# configure or build skips everything after it (there is no binary to test).
+# configure or build skips the stages that test its binary (fuzz builds its
+# own).
 # Each stage's name and duration are printed, then a summary whose last line
 # is `N passed, N failed` (`, N skipped` added when stages were skipped),
 # counting stages. The exit status is 0 only when every stage passed.
@@ -27,6 +31,7 @@
 #   CONFORMANCE_REQUIREMENTS_EXTRA  extra spec revisions for the conformance run
 #   GATEHOUSE_TIMEOUT_<STAGE>       per-stage timeout in seconds, e.g.
 #                                   GATEHOUSE_TIMEOUT_BUILD=3000
+#   FUZZ_SECONDS                    seconds the fuzz stage gives each target (20)
 set -uo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,14 +44,17 @@ export GATEHOUSE_BIN="${GATEHOUSE_BIN:-$repo_root/build/app/gatehouse}"
 # revision switches its run on here, e.g. "2026-07-28".
 export CONFORMANCE_REQUIREMENTS_EXTRA="${CONFORMANCE_REQUIREMENTS_EXTRA-2026-07-28}"
 
-# Stage timeouts in seconds: 85 minutes in all, under CI's limit of 90.
-t_deps="${GATEHOUSE_TIMEOUT_DEPS:-600}"
-t_configure="${GATEHOUSE_TIMEOUT_CONFIGURE:-300}"
-t_build="${GATEHOUSE_TIMEOUT_BUILD:-1500}"
+# Stage timeouts in seconds: 87 minutes in all, under CI's limit of 90.
+t_deps="${GATEHOUSE_TIMEOUT_DEPS:-480}"
+t_configure="${GATEHOUSE_TIMEOUT_CONFIGURE:-180}"
+t_build="${GATEHOUSE_TIMEOUT_BUILD:-1200}"
 t_unit="${GATEHOUSE_TIMEOUT_UNIT:-600}"
 t_conformance="${GATEHOUSE_TIMEOUT_CONFORMANCE:-600}"
 t_e2e="${GATEHOUSE_TIMEOUT_E2E:-300}"
-t_sanitize="${GATEHOUSE_TIMEOUT_SANITIZE:-1200}"
+t_sanitize="${GATEHOUSE_TIMEOUT_SANITIZE:-1000}"
+# The clang build of the library and the fuzz targets, then 20 s per target.
+t_fuzz="${GATEHOUSE_TIMEOUT_FUZZ:-900}"
+fuzz_seconds="${FUZZ_SECONDS:-20}"
 
 # ---------------------------------------------------------------------------
 # Stage runner
@@ -145,6 +153,8 @@ else
     skip_stage "$stage" "no build"
   done
 fi
+# Independent of build/: scripts/fuzz.sh builds build-fuzz/ with clang.
+run_stage fuzz "$t_fuzz" bash scripts/fuzz.sh "$fuzz_seconds"
 
 # ---------------------------------------------------------------------------
 # Summary (the last line is the machine-readable one)

@@ -44,6 +44,10 @@ class ConfigError : public std::runtime_error {
 // data_dir is resolved against the file's directory.
 void apply_file(Config& config, const std::filesystem::path& file);
 
+// apply_file on TOML text already read: `file` is only named in errors and
+// anchors a relative data_dir, as if the text had been read from it.
+void apply_text(Config& config, std::string_view text, const std::filesystem::path& file);
+
 // Applies GATEHOUSE_<SECTION>_<KEY> variables (upper case, e.g.
 // GATEHOUSE_SERVER_LISTEN, GATEHOUSE_MCP_STATELESS; [log] log_level is
 // GATEHOUSE_LOG_LEVEL). Surrounding whitespace is ignored; booleans are

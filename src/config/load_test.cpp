@@ -232,6 +232,49 @@ TEST(ApplyFile, H5_ConnectionLimits) {
   EXPECT_NE(message.find(":2:"), std::string::npos) << message;
 }
 
+// apply_text is apply_file without the read: same values, same data_dir
+// anchoring, same file:line errors naming the given path.
+TEST(ApplyText, SameAsApplyFile) {
+  ScratchDir dir;
+  const std::string text = "[server]\ndata_dir = \"var\"\nthreads = 3\n[mcp]\nstateless = true\n";
+  auto file = dir.write("gatehouse.toml", text);
+  Config from_file;
+  apply_file(from_file, file);
+  Config from_text;
+  apply_text(from_text, text, file);
+  EXPECT_EQ(dump(from_text), dump(from_file));
+
+  const std::string bad = "[server]\n\nlisen = \"127.0.0.1:80\"\n";
+  auto bad_file = dir.write("bad.toml", bad);
+  std::string file_error, text_error;
+  try {
+    Config c;
+    apply_file(c, bad_file);
+  } catch (const ConfigError& e) {
+    file_error = e.what();
+  }
+  try {
+    Config c;
+    apply_text(c, bad, bad_file);
+  } catch (const ConfigError& e) {
+    text_error = e.what();
+  }
+  EXPECT_EQ(text_error, bad_file.string() + ":3: unknown key \"lisen\" in [server]; did you mean \"listen\"?");
+  EXPECT_EQ(text_error, file_error);
+}
+
+// Characters beyond ASCII stay allowed where TOML allows them: comments and
+// every kind of string.
+TEST(ApplyText, NonAsciiInStringsAndCommentsIsAccepted) {
+  for (std::string value : {"\"/srv/caf\xc3\xa9\"", "'/srv/caf\xc3\xa9'", "\"\"\"/srv/caf\xc3\xa9\"\"\"",
+                            "'''/srv/caf\xc3\xa9'''"}) {
+    SCOPED_TRACE(value);
+    Config c;
+    EXPECT_NO_THROW(apply_text(c, "# caf\xc3\xa9 \xc2\xa1\n[server] # \xd0\xa5\ndata_dir = " + value + "\n", "gatehouse.toml"));
+    EXPECT_EQ(c.data_dir, "/srv/caf\xc3\xa9");
+  }
+}
+
 TEST(ApplyFile, ExampleFileLoadsAndListsEveryKeyAtItsDefault) {
   const fs::path example = example_file();
   ASSERT_TRUE(fs::exists(example)) << example;
@@ -288,6 +331,13 @@ TEST(ApplyFile, Errors) {
       {"syntax: bad header", "[server\n", "{file}:1:8: the section header is not closed: write it as [name]", true},
       {"syntax: capitalised boolean", "[mcp]\nstateless = True\n",
        "{file}:2:13: booleans are written true or false, in lower case", true},
+      // toml++ 3.3 reached undefined behaviour on these (fuzz/regressions/config_toml/)
+      {"syntax: non-ASCII outside a string", "[server]\nlisten = 1979-05-27T07:32:0\xd0\xa5\n",
+       "{file}:2: a character beyond ASCII outside a string or comment (TOML syntax error; quote the value)"},
+      {"syntax: non-ASCII after a multi-line string", "[server]\nlisten = \"\"\"\xc3\xa9\n\"\"\" \xc2\xa1\n",
+       "{file}:3: a character beyond ASCII outside a string or comment (TOML syntax error; quote the value)"},
+      // toml++ asserted on this in debug builds (fuzz/regressions/config_toml/)
+      {"syntax: header starting with a non-key character", "[)\n", "{file}:1:2: ", true},
       // unknown names
       {"unknown key, suggestion", "[server]\n\n\n\n\n\nlisen = \"127.0.0.1:80\"\n",
        "{file}:7: unknown key \"lisen\" in [server]; did you mean \"listen\"?"},

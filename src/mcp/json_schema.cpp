@@ -45,6 +45,8 @@ constexpr std::size_t kMaxPatternSubject = 100'000;
 // regex compiler recurses once per term and once per nested group.
 constexpr std::size_t kMaxPatternLength = 2048;
 constexpr int kMaxPatternGroupDepth = 64;
+// Digits of a repetition bound or back-reference number (see pattern_is_compilable).
+constexpr std::size_t kMaxPatternNumberDigits = 9;
 // Bytes of a schema or instance value quoted in a message.
 constexpr std::size_t kMaxRendered = 80;
 
@@ -537,8 +539,19 @@ const json::value* resolve_pointer(const json::value& root, std::string_view poi
 // ---------------------------------------------------------------------------
 // Patterns.
 
+// The digits starting at p[i].
+std::size_t digits_at(std::string_view p, std::size_t i) {
+  std::size_t n = 0;
+  while (i + n < p.size() && p[i + n] >= '0' && p[i + n] <= '9') ++n;
+  return n;
+}
+
 // Rejects patterns the regex compiler could overflow the stack on. Group
-// depth is counted outside character classes and escapes.
+// depth is counted outside character classes and escapes. libstdc++ 12
+// also reads a repetition bound ({n,m}) or a back-reference (\n) into a
+// long without an overflow check (regex_compiler.tcc _M_cur_int_value:
+// undefined behaviour; found by the json_schema fuzzer), so those numbers
+// are limited to kMaxPatternNumberDigits digits.
 bool pattern_is_compilable(std::string_view p) {
   if (p.size() > kMaxPatternLength) return false;
   int depth = 0;
@@ -546,11 +559,15 @@ bool pattern_is_compilable(std::string_view p) {
   for (std::size_t i = 0; i < p.size(); ++i) {
     const char c = p[i];
     if (c == '\\') {
+      if (digits_at(p, i + 1) > kMaxPatternNumberDigits) return false;
       ++i;
     } else if (in_class) {
       if (c == ']') in_class = false;
     } else if (c == '[') {
       in_class = true;
+    } else if (c == '{') {
+      for (std::size_t j = i + 1; j < p.size() && (p[j] == ',' || (p[j] >= '0' && p[j] <= '9')); ++j)
+        if (digits_at(p, j) > kMaxPatternNumberDigits) return false;
     } else if (c == '(') {
       if (++depth > kMaxPatternGroupDepth) return false;
     } else if (c == ')' && depth > 0) {

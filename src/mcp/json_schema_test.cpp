@@ -491,6 +491,18 @@ TEST(JsonSchemaLimits, OversizedPatternIsIgnored) {
   EXPECT_FALSE(validate_json_schema(nested, parse(R"("b")")));
 }
 
+// Found by the json_schema fuzzer (fuzz/regressions/json_schema/): libstdc++
+// 12 overflowed a long reading these numbers (undefined behaviour); such a
+// pattern is ignored like any other the regex compiler cannot take safely.
+TEST(JsonSchemaLimits, PatternWithAnOverlongRepetitionBoundOrBackReferenceIsIgnored) {
+  for (const char* pattern : {"a{99999999999999999999}", "a{1,99999999999999999999}", "(a)\\99999999999999999999"}) {
+    SCOPED_TRACE(pattern);
+    EXPECT_FALSE(validate_json_schema(wrap("pattern", json::string(pattern)), parse(R"("b")")));
+  }
+  // Ordinary bounds are still read and enforced.
+  EXPECT_TRUE(validate_json_schema(wrap("pattern", json::string("^a{2,99}$")), parse(R"("a")")));
+}
+
 TEST(JsonSchemaLimits, LargeUniqueItemsArray) {
   json::array items;
   for (int i = 0; i < 5000; ++i) items.emplace_back(i);

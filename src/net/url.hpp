@@ -18,6 +18,15 @@ namespace gatehouse::net {
 // when `text` is not an absolute URI or its authority is ambiguous.
 std::optional<boost::urls::url_view> parse_url(std::string_view text);
 
+// boost::urls::parse_uri for text from the network: the absolute URI
+// (RFC 3986 §4.3), or nullopt. Boost.URL 1.81 counts one path segment in
+// an empty hier-part followed by exactly one more character ("a:?", "a:#",
+// "a:["); its debug builds then abort on an assertion
+// (detail::path_segments). Any URI with an empty hier-part is refused here
+// before Boost.URL sees it: no URL the server judges lacks both an
+// authority and a path. Authorities are not checked (parse_url does).
+std::optional<boost::urls::url_view> parse_absolute_uri(std::string_view text);
+
 // "scheme://host[:port]" of an absolute URL (RFC 6454 §4, as written), or ""
 // when `text` does not parse.
 std::string origin_of(std::string_view text);

@@ -1,6 +1,7 @@
 #include "net/url.hpp"
 
 #include "net/origin_policy.hpp"
+#include "oauth/client/client_id_url.hpp"
 #include "oauth/client/redirect_uri.hpp"
 
 #include <gtest/gtest.h>
@@ -25,6 +26,28 @@ TEST(Url, RG2_TR2_LookalikeLoopbackHostsAreNotLoopback) {
   OriginPolicy policy({.loopback_bind = true});
   EXPECT_FALSE(policy.origin_allowed("http://127.0.0.1.evil.example"));
   EXPECT_TRUE(policy.origin_allowed("http://127.0.0.1:6274"));
+}
+
+// Found by the url fuzzer (fuzz/regressions/url/): Boost.URL 1.81 aborts
+// its debug builds on "scheme:?", "scheme:#" or "scheme:" and one character
+// that cannot start a path (an empty hier-part counted as one path segment).
+// Such text is refused before Boost.URL parses it, wherever a URL from the
+// network is read.
+TEST(Url, EmptyHierPartIsRefusedBeforeBoostUrlParsesIt) {
+  for (std::string_view text :
+       {"http0t1s:?", "a:?", "a:#", "https:?", "totp:\xe0", "a:[", "a:{", "a:", "a:?x", "a:?#f"}) {
+    SCOPED_TRACE(text);
+    EXPECT_FALSE(parse_absolute_uri(text));
+    EXPECT_FALSE(parse_url(text));
+    EXPECT_EQ(origin_of(text), "");
+    EXPECT_NE(oauth::redirect_uri_problem(text), "");
+    EXPECT_FALSE(oauth::is_loopback_redirect(text));
+    EXPECT_EQ(oauth::client_id_url_problem(text), "client_id is not a valid absolute URL");
+  }
+  // A path or an authority after the scheme still parses.
+  EXPECT_TRUE(parse_absolute_uri("a:b?x"));
+  EXPECT_TRUE(parse_absolute_uri("com.example.app:/callback?x"));
+  EXPECT_TRUE(parse_url("http://h?x"));
 }
 
 }  // namespace

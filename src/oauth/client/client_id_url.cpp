@@ -2,8 +2,7 @@
 #include "net/text.hpp"
 
 #include "net/ssrf_guard.hpp"
-
-#include <boost/url/parse.hpp>
+#include "net/url.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -21,7 +20,7 @@ std::optional<std::string> client_id_url_problem(std::string_view client_id,
   for (unsigned char c : client_id)
     if (c <= 0x20 || c == 0x7F) return "client_id URL must not contain whitespace or control characters";
 
-  auto url = boost::urls::parse_uri(client_id);
+  auto url = net::parse_absolute_uri(client_id);
   if (!url) return "client_id is not a valid absolute URL";
   // Metadata draft §3: the client_id MUST be an https URL. The scheme is
   // compared exactly: the document's client_id must equal the URL as a
