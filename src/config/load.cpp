@@ -682,6 +682,9 @@ class FileReader {
   // e.g. U+00A1-U+0499; found by the config_toml fuzzer), so that case is
   // reported here, with its line, before toml++ reads the text.
   void refuse_non_ascii_outside_strings(std::string_view text) const {
+    // Text that is not UTF-8 at all is toml++'s to report (with its line and
+    // column): its decoder refuses a bad sequence before classifying anything.
+    if (!is_utf8(text)) return;
     enum class In { value, basic, literal, multiline_basic, multiline_literal, comment } in = In::value;
     std::size_t line = 1;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -722,6 +725,26 @@ class FileReader {
         case In::comment: break;
       }
     }
+  }
+
+  // RFC 3629 §4: well-formed UTF-8 (no overlong forms, surrogates or code
+  // points past U+10FFFF).
+  static bool is_utf8(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+      if (length == 0 || i + length > text.size()) return false;
+      std::uint32_t code = length == 1 ? c : c & (0x7F >> length);
+      for (std::size_t k = 1; k < length; ++k) {
+        const auto next = static_cast<unsigned char>(text[i + k]);
+        if ((next & 0xC0) != 0x80) return false;
+        code = (code << 6) | (next & 0x3F);
+      }
+      static constexpr std::uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+      if (code < kSmallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+      i += length;
+    }
+    return true;
   }
 
   // Line `number` (from 1) of `text`, without its line break.
