@@ -16,7 +16,9 @@ export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
 echo "[sanitize] unit tests"
-build-asan/tests/gatehouse_tests --gtest_brief=1
+# Tests that read files of the source tree find it here (ctest sets the same
+# variable for the other build; see tests/CMakeLists.txt).
+TESTS_SOURCE_DIR="$repo_root" build-asan/tests/gatehouse_tests --gtest_brief=1
 echo "[sanitize] conformance suites against the sanitized server"
 GATEHOUSE_BIN="$repo_root/build-asan/app/gatehouse" bash tests/e2e/conformance.sh
 echo "[sanitize] e2e tests against the sanitized server"

@@ -665,13 +665,35 @@ class FileReader {
 
   toml::table parse(std::string_view text) const {
     refuse_non_ascii_outside_strings(text);
+    // The scan above follows TOML's grammar, not toml++'s way of reading a
+    // document it cannot parse. So the text is first parsed with every byte
+    // beyond ASCII replaced by a backquote, a character TOML allows only in
+    // strings and comments: when that parses, no such character stands where
+    // toml++ would classify it, and the real text is safe to parse.
+    if (std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+      std::string probe(text);
+      for (auto& c : probe)
+        if (static_cast<unsigned char>(c) >= 0x80) c = '`';
+      parse_or_explain(probe, text);
+    }
+    return parse_or_explain(text, text);
+  }
+
+  // Parses `text`; a syntax error names the file, line and column, explained
+  // with the line as written in `original` (the same bytes but for the
+  // replaced ones).
+  toml::table parse_or_explain(std::string_view text, std::string_view original) const {
     try {
       return toml::parse(text, std::string_view(name_));
     } catch (const toml::parse_error& e) {
       const auto& begin = e.source().begin;
       std::string where = name_;
       if (begin.line > 0) where += ":" + std::to_string(begin.line) + ":" + std::to_string(begin.column);
-      throw ConfigError(where + ": " + explain_toml_syntax_error(e.description(), line_of(text, begin.line)));
+      auto line = line_of(original, begin.line);
+      if (begin.column > 0 && begin.column <= line.size() && static_cast<unsigned char>(line[begin.column - 1]) >= 0x80)
+        throw ConfigError(where + ": a character beyond ASCII outside a string or comment (TOML syntax error; quote "
+                                  "the value)");
+      throw ConfigError(where + ": " + explain_toml_syntax_error(e.description(), line));
     }
   }
 
@@ -681,40 +703,81 @@ class FileReader {
   // character elsewhere is whitespace (is_non_ascii_horizontal_whitespace,
   // e.g. U+00A1-U+0499; found by the config_toml fuzzer), so that case is
   // reported here, with its line, before toml++ reads the text.
+  //
+  // toml++ also classifies characters it scans past while reading a value it
+  // cannot parse (`x = 0xog"é"` is scanned to its end as one bad value), and
+  // the whitespace after a line-ending backslash in a multi-line basic
+  // string. So a quote opens a string here only where TOML lets a string
+  // start (at the start of a line, after `=`, `[`, `,` or `{`, or after `.`
+  // in a dotted key), and the first character after a line-ending backslash
+  // must be ASCII.
   void refuse_non_ascii_outside_strings(std::string_view text) const {
-    // Text that is not UTF-8 at all is toml++'s to report (with its line and
-    // column): its decoder refuses a bad sequence before classifying anything.
-    if (!is_utf8(text)) return;
     enum class In { value, basic, literal, multiline_basic, multiline_literal, comment } in = In::value;
-    std::size_t line = 1;
+    std::size_t line = 1, line_start = 0;
+    char previous = '\n';       // the last character outside strings and comments that is not blank
+    bool key_context = true;    // before the line's `=`: a `.` separates parts of a key
+    bool continuation = false;  // after a line-ending backslash, in a multi-line basic string
+    auto refuse = [&](std::size_t i, const std::string& what) {
+      throw ConfigError(name_ + ":" + std::to_string(line) + ":" + std::to_string(i - line_start + 1) + ": " + what);
+    };
     for (std::size_t i = 0; i < text.size(); ++i) {
       const char c = text[i];
       const auto rest = text.substr(i);
+      // A character beyond ASCII is judged once, at its first byte.
+      std::size_t extra_bytes = 0;
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        auto length = utf8_sequence_length(rest);
+        if (length == 0) refuse(i, explain_toml_syntax_error("Encountered invalid utf-8 sequence", {}));
+        extra_bytes = length - 1;
+      }
       if (c == '\n') {
         ++line;
+        line_start = i + 1;
         // Single-line strings and comments end at the line's end.
-        if (in != In::multiline_basic && in != In::multiline_literal) in = In::value;
+        if (in != In::multiline_basic && in != In::multiline_literal) {
+          in = In::value;
+          previous = '\n';
+          key_context = true;
+        }
         continue;
       }
+      if (continuation) {
+        if (c == ' ' || c == '\t' || c == '\r') continue;
+        if (static_cast<unsigned char>(c) >= 0x80)
+          refuse(i, "a character beyond ASCII right after a line-ending backslash (TOML syntax error; write it as a "
+                    "\\u escape)");
+        continuation = false;
+      }
       switch (in) {
-        case In::value:
+        case In::value: {
           if (static_cast<unsigned char>(c) >= 0x80)
-            throw ConfigError(name_ + ":" + std::to_string(line) +
-                              ": a character beyond ASCII outside a string or comment (TOML syntax error; "
-                              "quote the value)");
+            refuse(i, "a character beyond ASCII outside a string or comment (TOML syntax error; quote the value)");
+          if (c == ' ' || c == '\t' || c == '\r') break;
+          const bool string_may_start = previous == '\n' || previous == '=' || previous == '[' || previous == ',' ||
+                                        previous == '{' || (previous == '.' && key_context);
           if (c == '#') in = In::comment;
-          else if (rest.starts_with(R"(""")")) in = In::multiline_basic, i += 2;
-          else if (c == '"') in = In::basic;
-          else if (rest.starts_with("'''")) in = In::multiline_literal, i += 2;
-          else if (c == '\'') in = In::literal;
+          else if (string_may_start && rest.starts_with(R"(""")")) in = In::multiline_basic, i += 2;
+          else if (string_may_start && c == '"') in = In::basic;
+          else if (string_may_start && rest.starts_with("'''")) in = In::multiline_literal, i += 2;
+          else if (string_may_start && c == '\'') in = In::literal;
+          if (c == '=') key_context = false;
+          previous = c;
           break;
+        }
         case In::basic:
           if (c == '\\') ++i;
           else if (c == '"') in = In::value;
           break;
         case In::multiline_basic:
-          if (c == '\\') ++i;
-          else if (rest.starts_with(R"(""")")) in = In::value, i += 2;
+          if (c == '\\') {
+            // A backslash with only blanks after it on its line trims what follows.
+            auto after = rest.substr(1);
+            auto blanks = after.find_first_not_of(" \t\r");
+            if (blanks != std::string_view::npos && after[blanks] == '\n') continuation = true;
+            else ++i;
+          } else if (rest.starts_with(R"(""")")) {
+            in = In::value, i += 2;
+          }
           break;
         case In::literal:
           if (c == '\'') in = In::value;
@@ -724,27 +787,27 @@ class FileReader {
           break;
         case In::comment: break;
       }
+      i += extra_bytes;
     }
   }
 
-  // RFC 3629 §4: well-formed UTF-8 (no overlong forms, surrogates or code
-  // points past U+10FFFF).
-  static bool is_utf8(std::string_view text) {
-    for (std::size_t i = 0; i < text.size();) {
-      const auto c = static_cast<unsigned char>(text[i]);
-      std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-      if (length == 0 || i + length > text.size()) return false;
-      std::uint32_t code = length == 1 ? c : c & (0x7F >> length);
-      for (std::size_t k = 1; k < length; ++k) {
-        const auto next = static_cast<unsigned char>(text[i + k]);
-        if ((next & 0xC0) != 0x80) return false;
-        code = (code << 6) | (next & 0x3F);
-      }
-      static constexpr std::uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
-      if (code < kSmallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-      i += length;
+  // RFC 3629 §4: the length of the well-formed UTF-8 sequence `text` starts
+  // with (no overlong forms, surrogates or code points past U+10FFFF); 0
+  // when it starts with none.
+  static std::size_t utf8_sequence_length(std::string_view text) {
+    if (text.empty()) return 0;
+    const auto c = static_cast<unsigned char>(text[0]);
+    std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (length == 0 || length > text.size()) return 0;
+    std::uint32_t code = length == 1 ? c : c & (0x7F >> length);
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[k]);
+      if ((next & 0xC0) != 0x80) return 0;
+      code = (code << 6) | (next & 0x3F);
     }
-    return true;
+    static constexpr std::uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < kSmallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
+    return length;
   }
 
   // Line `number` (from 1) of `text`, without its line break.

@@ -333,9 +333,17 @@ TEST(ApplyFile, Errors) {
        "{file}:2:13: booleans are written true or false, in lower case", true},
       // toml++ 3.3 reached undefined behaviour on these (fuzz/regressions/config_toml/)
       {"syntax: non-ASCII outside a string", "[server]\nlisten = 1979-05-27T07:32:0\xd0\xa5\n",
-       "{file}:2: a character beyond ASCII outside a string or comment (TOML syntax error; quote the value)"},
+       "{file}:2:28: a character beyond ASCII outside a string or comment (TOML syntax error; quote the value)"},
       {"syntax: non-ASCII after a multi-line string", "[server]\nlisten = \"\"\"\xc3\xa9\n\"\"\" \xc2\xa1\n",
-       "{file}:3: a character beyond ASCII outside a string or comment (TOML syntax error; quote the value)"},
+       "{file}:3:5: a character beyond ASCII outside a string or comment (TOML syntax error; quote the value)"},
+      // A quote in the middle of a value opens no string: toml++ scans the bad value to its end.
+      {"syntax: non-ASCII after a quote inside a bad value", "[server]\nlisten = 0xog\"\xd0\x80\"\n",
+       "{file}:2:15: a character beyond ASCII outside a string or comment (TOML syntax error; quote the value)"},
+      // toml++ reads `0["s...` as one bad value and classifies every character of it.
+      {"syntax: non-ASCII in a quote glued to a bad value", "[a]\ntoo=0[\"s\xc6\x86r\"\n", "{file}:2:", true},
+      {"syntax: non-ASCII after a line-ending backslash", "[server]\nlisten = \"\"\"a\\\n  \xd0\x80\"\"\"\n",
+       "{file}:3:3: a character beyond ASCII right after a line-ending backslash (TOML syntax error; write it as a "
+       "\\u escape)"},
       // toml++ asserted on this in debug builds (fuzz/regressions/config_toml/)
       {"syntax: header starting with a non-key character", "[)\n", "{file}:1:2: ", true},
       // unknown names
