@@ -3,6 +3,7 @@
 #include "builtin/note_store.hpp"
 
 #include "support/child_process.hpp"
+#include "support/files.hpp"
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
@@ -21,19 +22,8 @@ namespace gatehouse::builtin {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-std::vector<std::string> names_in(const fs::path& dir) {
-  std::vector<std::string> out;
-  for (const auto& entry : fs::directory_iterator(dir)) out.push_back(entry.path().filename().string());
-  return out;
-}
+using testing::names_in;
+using testing::slurp;
 
 // Whether thread `tid` of this process is asleep in the kernel.
 bool sleeping(pid_t tid) {
@@ -97,13 +87,13 @@ TEST_F(NoteStoreTest, H4_DamagedStoreIsRefusedNotOverwritten) {
       out << damaged;
     }
     EXPECT_THROW(store.load("alice"), std::runtime_error) << damaged;
-    EXPECT_THROW(store.put("alice", "todo", "call bob"), std::runtime_error) << damaged;
+    EXPECT_THROW(store.put("alice", "errands", "call bob"), std::runtime_error) << damaged;
     EXPECT_THROW(store.remove("alice", "shopping"), std::runtime_error) << damaged;
     EXPECT_EQ(slurp(path), damaged);
   }
   // Other users are unaffected.
-  store.put("bob", "todo", "call alice");
-  EXPECT_EQ(store.load("bob").at("todo").as_string(), "call alice");
+  store.put("bob", "errands", "call alice");
+  EXPECT_EQ(store.load("bob").at("errands").as_string(), "call alice");
 }
 
 // L11: notes are private to the server's account, whatever the umask.
@@ -135,7 +125,7 @@ TEST_F(NoteStoreTest, L11_ExistingLooseDirectoryIsTightened) {
 // to, so opening it blocks), another user's notes are read and saved.
 TEST_F(NoteStoreTest, L11_OneUsersSlowFileDoesNotBlockOthers) {
   NoteStore store(dir());
-  store.put("bob", "todo", "call alice");
+  store.put("bob", "errands", "call alice");
   auto slow = store.path_for("alice");
   ASSERT_EQ(::mkfifo(slow.c_str(), 0600), 0);
 
@@ -163,7 +153,7 @@ TEST_F(NoteStoreTest, L11_OneUsersSlowFileDoesNotBlockOthers) {
   while (std::chrono::steady_clock::now() < deadline && !sleeping(stuck_thread)) std::this_thread::yield();
   bool alice_stuck = sleeping(stuck_thread);
   auto other = std::async(std::launch::async, [&] {
-    store.put("bob", "todo", "call carol");
+    store.put("bob", "errands", "call carol");
     return store.load("bob");
   });
   bool finished = other.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
@@ -171,7 +161,7 @@ TEST_F(NoteStoreTest, L11_OneUsersSlowFileDoesNotBlockOthers) {
   stuck.wait();
   ASSERT_TRUE(alice_stuck);
   ASSERT_TRUE(finished) << "bob's save waited for alice's";
-  EXPECT_EQ(other.get().at("todo").as_string(), "call carol");
+  EXPECT_EQ(other.get().at("errands").as_string(), "call carol");
 }
 
 }  // namespace

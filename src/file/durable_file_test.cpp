@@ -1,6 +1,7 @@
 #include "file/durable_file.hpp"
 
 #include "support/child_process.hpp"
+#include "support/files.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,20 +14,8 @@ namespace gatehouse::file {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-std::vector<std::string> names_in(const fs::path& dir) {
-  std::vector<std::string> out;
-  for (const auto& entry : fs::directory_iterator(dir)) out.push_back(entry.path().filename().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
+using testing::names_in;
+using testing::slurp;
 
 mode_t mode_of(const fs::path& path) {
   struct stat st{};
