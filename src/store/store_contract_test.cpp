@@ -119,6 +119,19 @@ std::vector<std::string> grant_ids(const std::vector<Grant>& grants) {
 
 using Ids = std::vector<std::string>;
 
+// Runs `body` on `threads` threads that start together, and waits for them.
+template <class Body>
+void run_together(int threads, Body body) {
+  std::latch start(threads);
+  std::vector<std::thread> running;
+  for (int t = 0; t < threads; ++t)
+    running.emplace_back([&] {
+      start.arrive_and_wait();
+      body();
+    });
+  for (auto& t : running) t.join();
+}
+
 // ---- users ----
 
 TEST_P(StoreContract, UserRoundTripsByIdAndByName) {
@@ -359,18 +372,13 @@ TEST_P(StoreContract, ConcurrentConsumeHasExactlyOneWinner) {
   constexpr int kCodes = 10, kThreads = 4;
   for (int i = 0; i < kCodes; ++i) ASSERT_TRUE(s_.codes->add(code("h" + std::to_string(i))));
   std::atomic<int> consumed{0}, replays{0};
-  std::latch start(kThreads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t)
-    threads.emplace_back([&] {
-      start.arrive_and_wait();
-      for (int i = 0; i < kCodes; ++i) {
-        auto r = s_.codes->consume("h" + std::to_string(i), T0 + 1);
-        if (r.status == ConsumeStatus::consumed) ++consumed;
-        if (r.status == ConsumeStatus::already_used) ++replays;
-      }
-    });
-  for (auto& t : threads) t.join();
+  run_together(kThreads, [&] {
+    for (int i = 0; i < kCodes; ++i) {
+      auto r = s_.codes->consume("h" + std::to_string(i), T0 + 1);
+      if (r.status == ConsumeStatus::consumed) ++consumed;
+      if (r.status == ConsumeStatus::already_used) ++replays;
+    }
+  });
   EXPECT_EQ(consumed.load(), kCodes);
   EXPECT_EQ(replays.load(), kCodes * (kThreads - 1));
 }
@@ -759,15 +767,10 @@ TEST_P(StoreContract, RateLimitRemoveExpiredTakesEndedWindows) {
 TEST_P(StoreContract, ConcurrentHitsAreAllCounted) {
   constexpr int kThreads = 4, kHits = 25, kLimit = 60;
   std::atomic<int> allowed{0};
-  std::latch start(kThreads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t)
-    threads.emplace_back([&] {
-      start.arrive_and_wait();
-      for (int i = 0; i < kHits; ++i)
-        if (s_.rate_limits->hit("token:client", 3600, kLimit, T0)) ++allowed;
-    });
-  for (auto& t : threads) t.join();
+  run_together(kThreads, [&] {
+    for (int i = 0; i < kHits; ++i)
+      if (s_.rate_limits->hit("token:client", 3600, kLimit, T0)) ++allowed;
+  });
   EXPECT_EQ(allowed.load(), kLimit);
 }
 
@@ -826,15 +829,10 @@ TEST_P(StoreContract, M4_ParallelAttemptsCannotAllSlipThrough) {
   constexpr LoginBackoff b{.free_failures = 3, .first_wait = 60, .max_wait = 60, .forget_after = 3600};
   constexpr int kThreads = 4, kTries = 10;
   std::atomic<int> allowed{0};
-  std::latch start(kThreads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t)
-    threads.emplace_back([&] {
-      start.arrive_and_wait();
-      for (int i = 0; i < kTries; ++i)
-        if (s_.login_failures->begin("admin|198.51.100.0/24", T0, b).allowed) ++allowed;
-    });
-  for (auto& t : threads) t.join();
+  run_together(kThreads, [&] {
+    for (int i = 0; i < kTries; ++i)
+      if (s_.login_failures->begin("admin|198.51.100.0/24", T0, b).allowed) ++allowed;
+  });
   EXPECT_EQ(allowed.load(), 3) << "the allowance, then the wait";
 }
 
@@ -888,19 +886,14 @@ TEST_P(StoreContract, ClientAssertionRemoveExpiredCountsWhatItTakes) {
 TEST_P(StoreContract, RFC7523_ConcurrentRecordsOfOneJtiHaveExactlyOneWinner) {
   constexpr int kJtis = 10, kThreads = 4;
   std::atomic<int> recorded{0}, replays{0};
-  std::latch start(kThreads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t)
-    threads.emplace_back([&] {
-      start.arrive_and_wait();
-      for (int i = 0; i < kJtis; ++i) {
-        if (s_.client_assertions->record(kAppClient, "jti-" + std::to_string(i), T0 + 600, T0))
-          ++recorded;
-        else
-          ++replays;
-      }
-    });
-  for (auto& t : threads) t.join();
+  run_together(kThreads, [&] {
+    for (int i = 0; i < kJtis; ++i) {
+      if (s_.client_assertions->record(kAppClient, "jti-" + std::to_string(i), T0 + 600, T0))
+        ++recorded;
+      else
+        ++replays;
+    }
+  });
   EXPECT_EQ(recorded.load(), kJtis);
   EXPECT_EQ(replays.load(), kJtis * (kThreads - 1));
 }
