@@ -3,6 +3,7 @@
 #include "admin/admin.hpp"
 #include "builtin/builtin.hpp"
 #include "cli/usage_error.hpp"
+#include "config/backend_rules.hpp"
 #include "config/load.hpp"
 #include "runtime/data_dir.hpp"
 #include "runtime/json_log_sink.hpp"
@@ -21,7 +22,7 @@ namespace {
 using gatehouse::config::Config;
 
 int run_serve(Config config, const std::string& config_file, const std::vector<std::string>& flags_set,
-              const Config& flags) {
+              const Config& flags, const std::vector<std::string>& backend_flags) {
   namespace cfg = gatehouse::config;
   // Precedence: defaults < file < environment < flags.
   if (!config_file.empty()) cfg::apply_file(config, config_file);
@@ -35,17 +36,46 @@ int run_serve(Config config, const std::string& config_file, const std::vector<s
   if (set("--listen", "listen")) config.listen = flags.listen;
   if (set("--public-url", "public_url")) config.public_url = flags.public_url;
   if (set("--data-dir", "data_dir")) config.data_dir = flags.data_dir;
-  if (set("--backend", "backend")) config.backend = flags.backend;
+  if (set("--backend", "backend")) {
+    // Repeatable: builtin:NAME once, or gateway backends (stdio:/http:),
+    // which replace the file's [[backend]] tables.
+    std::vector<gatehouse::config::BackendConfig> gateway;
+    for (const auto& value : backend_flags) {
+      if (cfg::is_gateway_flag(value)) gateway.push_back(cfg::backend_from_flag(value));
+      else config.backend = value;
+    }
+    if (!gateway.empty()) {
+      // Several from the command line: each named after its program, made unique.
+      for (std::size_t i = 0; i < gateway.size() && gateway.size() > 1; ++i) gateway[i].name += std::to_string(i + 1);
+      config.backends = std::move(gateway);
+    }
+  }
+  // [server] backend = "stdio:..." in the file: one gateway backend.
+  if (config.backends.empty() && cfg::is_gateway_flag(config.backend)) {
+    config.backends.push_back(cfg::backend_from_flag(config.backend));
+    config.backend = "builtin:demo";
+  }
   if (set("--auth", "auth")) config.auth = flags.auth;
   if (set("--stdio", "stdio")) config.stdio = true;
   if (set("--stateless", "stateless")) config.stateless = true;
   if (set("--log-level", "log_level")) config.log_level = flags.log_level;
   if (set("--insecure-dev")) config.insecure_dev = true;
+  if (set("--check-config")) config.check_only = true;
   if (set("--ca-file")) config.ca_files = flags.ca_files;
   if (!config.ca_files.empty() && !config.insecure_dev)
     throw cfg::ConfigError("--ca-file adds trust anchors for test servers and needs --insecure-dev; production "
                            "servers trust the system's certificate store only");
   cfg::validate(config);
+  if (config.check_only) {
+    std::cerr << "gatehouse: configuration is valid";
+    if (!config.backends.empty()) {
+      std::cerr << "; backends:";
+      for (const auto& b : config.backends)
+        std::cerr << " " << b.name << " (" << cfg::effective_isolation(b) << ")";
+    }
+    std::cerr << std::endl;
+    return 0;
+  }
   // A stdio server runs wherever its client starts it: unless told
   // otherwise, its state goes to the user's data directory, not ./var there.
   // Said on stderr, since stdout carries the protocol.
@@ -60,27 +90,26 @@ int run_serve(Config config, const std::string& config_file, const std::vector<s
   if (gatehouse::runtime::create_data_dir(config.data_dir))
     std::cerr << gatehouse::runtime::new_data_dir_notice(config.data_dir) << std::endl;
 
+  if (!config.backends.empty()) {
+    if (!config.tool_scopes.empty())
+      throw cfg::ConfigError("[oauth] tool_scopes names tools of a builtin backend; for [[backend]] tables put "
+                             "tool_scopes in the table");
+    gatehouse::Server gateway({.name = "gatehouse", .version = "0.1.0", .title = "Gatehouse"});
+    return gatehouse::runtime::serve(config, gateway);
+  }
   auto name = std::string_view(config.backend).substr(std::string_view("builtin:").size());
   auto server = gatehouse::builtin::make(name, {.data_dir = config.data_dir});
   // [oauth] tool_scopes: "tool=scope scope".
   for (const auto& entry : config.tool_scopes) {
-    auto eq = entry.find('=');
-    std::vector<std::string> scopes;
-    std::string list = entry.substr(eq + 1);
-    for (std::size_t pos = 0; pos < list.size();) {
-      auto space = list.find(' ', pos);
-      if (space == std::string::npos) space = list.size();
-      if (space > pos) scopes.push_back(list.substr(pos, space - pos));
-      pos = space + 1;
-    }
+    auto [tool, scopes] = *cfg::split_tool_scopes(entry);  // validate() checked the form
     for (const auto& scope : scopes)
       if (std::find(config.scopes.begin(), config.scopes.end(), scope) == config.scopes.end())
         throw gatehouse::config::ConfigError("[oauth] tool_scopes: scope \"" + scope + "\" is not listed in [oauth] scopes");
     try {
-      server->require_scopes(entry.substr(0, eq), std::move(scopes));
+      server->require_scopes(tool, std::move(scopes));
     } catch (const std::invalid_argument&) {
-      throw gatehouse::config::ConfigError("[oauth] tool_scopes: backend " + config.backend + " has no tool \"" +
-                                           entry.substr(0, eq) + "\"");
+      throw gatehouse::config::ConfigError("[oauth] tool_scopes: backend " + config.backend + " has no tool \"" + tool +
+                                           "\"");
     }
   }
   return gatehouse::runtime::serve(config, *server);
@@ -169,7 +198,12 @@ int main(int argc, char** argv) {
   serve->add_option("--data-dir", flags.data_dir,
                     "Directory for state (default ./var; with --stdio $XDG_DATA_HOME/gatehouse or "
                     "~/.local/share/gatehouse)");
-  serve->add_option("--backend", flags.backend, "What to serve: builtin:demo (default) or builtin:everything");
+  std::vector<std::string> backend_flags;
+  serve->add_option("--backend", backend_flags,
+                    "What to serve: builtin:demo (default), builtin:everything, an MCP server to front: "
+                    "'stdio:COMMAND ARGS...' (repeatable), or [[backend]] tables in --config")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  serve->add_flag("--check-config", flags.check_only, "Check the configuration (file, environment, flags) and exit");
   serve->add_option("--auth", flags.auth,
                     "Authentication over HTTP: none (default), oauth, or api-key (private deployments; not for "
                     "Claude); stdio takes none");
@@ -254,7 +288,7 @@ int main(int argc, char** argv) {
       std::vector<std::string> given;
       for (const auto* option : serve->get_options())
         if (option->count() > 0) given.push_back(option->get_name());
-      return run_serve(Config{}, config_file, given, flags);
+      return run_serve(Config{}, config_file, given, flags, backend_flags);
     }
     namespace admin = gatehouse::admin;
     auto optional = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); };

@@ -135,7 +135,9 @@ class ServerEvents {
   virtual ~ServerEvents() = default;
   // `owner`: the only user (Principal::subject) allowed to hear of it; nullopt: everyone subscribed.
   virtual void resource_updated(const std::string& uri, std::optional<std::string_view> owner) = 0;
-  virtual void list_changed(std::string_view method) = 0;  // notifications/*/list_changed
+  // notifications/*/list_changed; `owner` as for resource_updated (a list
+  // that differs per user changed for that user only).
+  virtual void list_changed(std::string_view method, std::optional<std::string_view> owner) = 0;
 };
 
 class Server {
@@ -164,6 +166,8 @@ class Server {
   void notify_resource_updated(const std::string& uri, const std::string& subject);
   // Tell connected clients that a list changed: "tools", "resources" or "prompts".
   void notify_list_changed(std::string_view list);
+  // The same, for a list only `subject` sees (its sessions alone are told).
+  void notify_list_changed(std::string_view list, const std::string& subject);
 
   const ServerInfo& info() const;
   const std::string& instructions() const;
@@ -171,6 +175,7 @@ class Server {
   // For transports.
   struct Registry;
   const Registry& registry() const;
+  Registry& registry();
   void subscribe_events(std::shared_ptr<ServerEvents> listener);
 
  private:

@@ -73,7 +73,7 @@ class EventRecorder final : public ServerEvents {
   std::vector<std::string> updated;
   std::vector<std::string> list_changed_methods;
   void resource_updated(const std::string& uri, std::optional<std::string_view>) override { updated.push_back(uri); }
-  void list_changed(std::string_view method) override { list_changed_methods.emplace_back(method); }
+  void list_changed(std::string_view method, std::optional<std::string_view>) override { list_changed_methods.emplace_back(method); }
 };
 
 const json::value kSamplingAnswer = json::parse(

@@ -10,10 +10,43 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace gatehouse::config {
+
+// One `[[backend]]` table: an existing MCP server Gatehouse fronts (the
+// gateway; docs/gateway.md). Exactly one of `command` (a child process
+// speaking stdio) and `url` (Streamable HTTP) is set. Strings of `command`,
+// `env` and `headers` are templates (gateway/template.hpp).
+struct BackendConfig {
+  std::string name;                  // in logs, errors and the default prefix
+  std::vector<std::string> command;  // stdio: the program and its arguments
+  std::string url;                   // http: the backend's MCP endpoint
+  std::filesystem::path cwd;         // stdio: working directory (empty: Gatehouse's)
+  std::map<std::string, std::string> env;      // stdio: variables besides PATH, HOME, LANG, TZ
+  std::map<std::string, std::string> headers;  // http: sent with every request
+  // shared | user | session; empty: user when a template uses a per-user
+  // value ({user.*}), shared otherwise.
+  std::string isolation;
+  // Prepended to tool and prompt names with "__" between. Unset: none with
+  // one backend, the name with several.
+  std::optional<std::string> prefix;
+  std::vector<std::string> allow_tools;  // empty: every tool
+  std::vector<std::string> deny_tools;
+  std::vector<std::string> tool_scopes;  // "tool=scope scope", tool as the backend names it
+  std::size_t max_result_chars = 150'000;  // 0: no cap
+  std::chrono::seconds start_timeout{30};
+  std::chrono::seconds call_timeout{290};   // under the 300 s Claude waits for a tool
+  std::chrono::seconds idle_timeout{600};   // a child with no call this long is stopped
+  std::size_t max_processes = 50;           // live children of this backend at most
+  std::filesystem::path ca_file;            // http: extra trust anchor for https
+  // "file:line" of the table (or the flag that made it), and of each key
+  // the file set, for errors.
+  std::string where;
+  std::map<std::string, std::string> key_where;
+};
 
 struct Config {
   // [server]
@@ -22,7 +55,12 @@ struct Config {
   // path prefix), e.g. https://mcp.example.com. Empty: derived from `listen`.
   std::string public_url;
   std::filesystem::path data_dir = "./var";
-  std::string backend = "builtin:demo";  // builtin:demo | builtin:everything
+  std::string backend = "builtin:demo";  // builtin:demo | builtin:everything (without [[backend]])
+  // [[backend]] tables and --backend stdio:/http: (the gateway); when not
+  // empty they are what /mcp serves instead of a builtin backend.
+  std::vector<BackendConfig> backends;
+  // --check-config: validate, print a summary, exit.
+  bool check_only = false;
   std::string auth = "none";             // none (oauth and api-key arrive with the authorization server)
   std::size_t threads = 0;               // 0: one per core
   std::size_t body_limit = 4 * 1024 * 1024;

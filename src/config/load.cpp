@@ -1,6 +1,7 @@
 #include "config/load.hpp"
 #include "oauth/scope.hpp"
 
+#include "config/backend_rules.hpp"
 #include "config/spelling.hpp"
 #include "config/toml_syntax.hpp"
 
@@ -307,18 +308,23 @@ std::string check_backend(const Config& c) {
   static const std::vector<std::string> kBuiltins{"builtin:demo", "builtin:everything"};
   static const std::vector<std::string> kShort{"demo", "everything"};
   if (std::find(kBuiltins.begin(), kBuiltins.end(), b) != kBuiltins.end()) return {};
-  const std::string choices = "; use builtin:demo or builtin:everything";
+  // A gateway backend: another MCP server for Gatehouse to front.
+  if (is_gateway_flag(b)) {
+    try {
+      backend_from_flag(b);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return {};
+  }
+  const std::string choices =
+      "; use builtin:demo, builtin:everything, 'stdio:COMMAND ARGS...' or http://HOST:PORT/PATH (or [[backend]] tables)";
   if (b.empty()) return "must not be empty" + choices;
   auto suggestion = closest(b, kBuiltins);
   if (!suggestion)
     if (auto name = closest(b, kShort)) suggestion = "builtin:" + *name;
   if (suggestion) return quote(b) + " is not a backend; did you mean " + *suggestion + "?";
   if (b.starts_with("builtin:")) return quote(b) + " is not a built-in backend" + choices;
-  auto colon = b.find(':');
-  if (colon != std::string::npos && colon > 0)
-    return quote(b) +
-           " names a gateway backend (another MCP server for Gatehouse to front); gateway backends are not "
-           "available in this build" + choices;
   return quote(b) + " is not a backend" + choices;
 }
 
@@ -461,7 +467,7 @@ const std::array kFields{
     Field{"server", "public_url", &Config::public_url, "must be a string, e.g. \"https://mcp.example.com\"", 0, 0,
           check_public_url, false},
     Field{"server", "data_dir", &Config::data_dir, "must be a string (a directory path)", 0, 0, check_data_dir},
-    Field{"server", "backend", &Config::backend, "must be a string: \"builtin:demo\" or \"builtin:everything\"", 0, 0,
+    Field{"server", "backend", &Config::backend, "must be a string: \"builtin:demo\", \"builtin:everything\" or \"stdio:COMMAND ARGS...\"", 0, 0,
           check_backend, false},
     Field{"server", "auth", &Config::auth, "must be a string: \"none\", \"oauth\" or \"api-key\"", 0, 0, check_auth, false},
     Field{"server", "threads", &Config::threads, "must be an integer from 0 to 256 (0: one per core)", 0, 256},
@@ -578,6 +584,7 @@ std::string sections_list() {
     name.append(section).push_back(']');
     names.push_back(std::move(name));
   }
+  names.push_back("[[backend]]");
   return join_and(names);
 }
 
@@ -832,6 +839,7 @@ class FileReader {
   void apply_section(const toml::key& key, const toml::node& node) {
     const std::string_view name = key.str();
     const std::string where = at(key, node);
+    if (name == "backend" && !node.is_string()) return apply_backends(node, where);
     if (!is_section(name)) {
       if (!node.is_table()) {
         std::string out = where + "key " + quote(name) + " is outside any section";
@@ -854,6 +862,102 @@ class FileReader {
       throw ConfigError(where + "[" + std::string(name) + "] must be a section (a line [" + std::string(name) +
                         "] followed by its keys), not " + describe(node));
     for (auto&& [k, v] : *table) apply_key(name, k, v);
+  }
+
+  // [[backend]] tables (config.hpp BackendConfig; rules in backend_rules.cpp).
+  void apply_backends(const toml::node& node, const std::string& where) {
+    const auto* array = node.as_array();
+    if (!array || !array->is_array_of_tables())
+      throw ConfigError(where + "backends are written [[backend]] (two brackets), one table per backend, not " +
+                        (node.is_table() ? std::string("[backend]") : describe(node)));
+    for (const auto& item : *array) {
+      const auto& table = *item.as_table();
+      BackendConfig b;
+      b.where = at(table.source()).substr(0, at(table.source()).size() - 2);
+      for (auto&& [k, v] : table) apply_backend_key(b, k, v);
+      config_.backends.push_back(std::move(b));
+    }
+  }
+
+  void apply_backend_key(BackendConfig& b, const toml::key& key, const toml::node& node) {
+    static const std::vector<std::string> kKeys{
+        "name",        "command",       "url",           "cwd",           "env",          "headers",
+        "isolation",   "prefix",        "allow_tools",   "deny_tools",    "tool_scopes",  "max_result_chars",
+        "start_timeout", "call_timeout", "idle_timeout", "max_processes", "ca_file"};
+    const std::string where = at(key, node);
+    const std::string k(key.str());
+    const std::string title = "[[backend]] " + k;
+    b.key_where[k] = where.substr(0, where.size() - 2);
+    auto wrong = [&](std::string_view requirement) {
+      throw ConfigError(where + title + " must be " + std::string(requirement) + ", got " + describe(node));
+    };
+    auto string = [&]() -> std::string {
+      if (!node.is_string()) wrong("a string");
+      return node.as_string()->get();
+    };
+    auto strings = [&]() {
+      const auto* array = node.as_array();
+      if (!array) wrong("an array of strings");
+      std::vector<std::string> out;
+      for (std::size_t i = 0; i < array->size(); ++i) {
+        const auto* s = array->get(i)->as_string();
+        if (!s)
+          throw ConfigError(at(array->get(i)->source().begin.line > 0 ? array->get(i)->source() : node.source()) +
+                            title + " must be an array of strings, but item " + std::to_string(i + 1) + " is " +
+                            describe(*array->get(i)));
+        out.push_back(s->get());
+      }
+      return out;
+    };
+    auto table = [&]() {
+      const auto* t = node.as_table();
+      if (!t) wrong("a table of strings ([backend." + k + "] or " + k + " = { NAME = \"value\" })");
+      std::map<std::string, std::string> out;
+      for (auto&& [name, value] : *t) {
+        if (!value.is_string())
+          throw ConfigError(at(name, value) + title + "." + std::string(name.str()) + " must be a string, got " +
+                            describe(value));
+        out[std::string(name.str())] = value.as_string()->get();
+      }
+      return out;
+    };
+    auto integer = [&](std::int64_t min, std::int64_t max, std::string_view unit) -> std::int64_t {
+      if (!node.is_integer() || node.as_integer()->get() < min || node.as_integer()->get() > max)
+        wrong("an integer from " + std::to_string(min) + " to " + std::to_string(max) + " (" + std::string(unit) + ")");
+      return node.as_integer()->get();
+    };
+    auto path = [&]() {
+      std::filesystem::path p = string();
+      if (!p.empty() && p.is_relative()) {
+        std::error_code ec;
+        auto absolute = std::filesystem::absolute(file_, ec);
+        p = ((ec ? file_ : absolute).parent_path() / p).lexically_normal();
+      }
+      return p;
+    };
+    const std::int64_t year = static_cast<std::int64_t>(kYearSeconds);
+    if (k == "name") b.name = string();
+    else if (k == "command") b.command = strings();
+    else if (k == "url") b.url = string();
+    else if (k == "cwd") b.cwd = path();
+    else if (k == "env") b.env = table();
+    else if (k == "headers") b.headers = table();
+    else if (k == "isolation") b.isolation = string();
+    else if (k == "prefix") b.prefix = string();
+    else if (k == "allow_tools") b.allow_tools = strings();
+    else if (k == "deny_tools") b.deny_tools = strings();
+    else if (k == "tool_scopes") b.tool_scopes = strings();
+    else if (k == "max_result_chars") b.max_result_chars = static_cast<std::size_t>(integer(0, 1'000'000'000, "characters; 0: no cap"));
+    else if (k == "start_timeout") b.start_timeout = std::chrono::seconds(integer(1, year, "seconds"));
+    else if (k == "call_timeout") b.call_timeout = std::chrono::seconds(integer(1, year, "seconds"));
+    else if (k == "idle_timeout") b.idle_timeout = std::chrono::seconds(integer(1, year, "seconds"));
+    else if (k == "max_processes") b.max_processes = static_cast<std::size_t>(integer(1, 100'000, "processes"));
+    else if (k == "ca_file") b.ca_file = path();
+    else {
+      std::string out = where + "unknown key " + quote(k) + " in [[backend]]";
+      if (auto guess = closest(k, kKeys)) throw ConfigError(out + "; did you mean " + quote(*guess) + "?");
+      throw ConfigError(out + "; the keys are " + join_and(kKeys));
+    }
   }
 
   void apply_key(std::string_view section, const toml::key& key, const toml::node& node) {
@@ -1142,6 +1246,21 @@ void validate(const Config& config) {
     if (!problem.empty()) throw ConfigError(subject(config, f) + problem);
   }
   if (auto problem = stdio_auth_problem(config); !problem.empty()) throw ConfigError(problem);
+  check_backends(config);
+}
+
+std::optional<std::pair<std::string, std::vector<std::string>>> split_tool_scopes(std::string_view entry) {
+  auto eq = entry.find('=');
+  if (eq == std::string_view::npos || eq == 0 || eq + 1 >= entry.size()) return std::nullopt;
+  std::pair<std::string, std::vector<std::string>> out{std::string(entry.substr(0, eq)), {}};
+  std::string_view list = entry.substr(eq + 1);
+  for (std::size_t pos = 0; pos < list.size();) {
+    auto space = list.find(' ', pos);
+    if (space == std::string_view::npos) space = list.size();
+    if (space > pos) out.second.emplace_back(list.substr(pos, space - pos));
+    pos = space + 1;
+  }
+  return out;
 }
 
 std::pair<std::string, unsigned short> parse_listen(std::string_view listen) {

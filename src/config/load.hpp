@@ -20,6 +20,7 @@
 #include "config/config.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -70,6 +71,11 @@ void note_flag(Config& config, std::string_view key, std::string_view flag);
 //   --backend "demo" is not a backend; did you mean builtin:demo?
 // and refuses --stdio with an auth mode (stdio has no bearer tokens).
 void validate(const Config& config);
+
+// One "tool=scope scope" entry ([oauth] tool_scopes, [[backend]] tool_scopes)
+// split into the tool and its scopes; nullopt when it has no '=' with text
+// on both sides.
+std::optional<std::pair<std::string, std::vector<std::string>>> split_tool_scopes(std::string_view entry);
 
 // "HOST:PORT" or "[IPv6]:PORT" -> {host, port}; the host is an IP address
 // (IPv6 without brackets, zone kept: "fe80::1%eth0") or "localhost"; port 0

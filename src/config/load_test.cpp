@@ -366,11 +366,11 @@ TEST(ApplyFile, Errors) {
       {"unknown section, suggestion", "[mcp]\npage_size = 10\n[sever]\nlisten = \"x\"\n",
        "{file}:3: unknown section [sever]; did you mean [server]?"},
       {"unknown section, nothing close", "[database]\nurl = \"x\"\n",
-       "{file}:1: unknown section [database]; the sections are [server], [mcp], [oauth], [upstream] and [log]"},
+       "{file}:1: unknown section [database]; the sections are [server], [mcp], [oauth], [upstream], [log] and [[backend]]"},
       {"known key outside a section", "listen = \"127.0.0.1:80\"\n",
        "{file}:1: key \"listen\" is outside any section: put it under [server]"},
       {"unknown key outside a section", "\nfoo = 1\n",
-       "{file}:2: key \"foo\" is outside any section; the sections are [server], [mcp], [oauth], [upstream] and [log]"},
+       "{file}:2: key \"foo\" is outside any section; the sections are [server], [mcp], [oauth], [upstream], [log] and [[backend]]"},
       {"section that is a value", "server = 1\n",
        "{file}:1: [server] must be a section (a line [server] followed by its keys), not 1"},
       {"nested table", "[server.tls]\ncert = \"x\"\n",
@@ -830,20 +830,19 @@ TEST(Validate, Rejects) {
        "digits"},
       {[](Config& c) { c.public_url = "https://2001:db8::1/"; },
        "[server] public_url \"https://2001:db8::1/\": an IPv6 host must be in brackets, e.g. https://[2001:db8::1]"},
-      {[](Config& c) { c.backend = "stdio:npx -y @modelcontextprotocol/server-everything"; },
-       "[server] backend \"stdio:npx -y @modelcontextprotocol/server-everything\" names a gateway backend (another MCP "
-       "server for Gatehouse to front); gateway backends are not available in this build; use builtin:demo or "
-       "builtin:everything"},
-      {[](Config& c) { c.backend = "http://localhost:3000/mcp"; },
-       "[server] backend \"http://localhost:3000/mcp\" names a gateway backend (another MCP server for Gatehouse to "
-       "front); gateway backends are not available in this build; use builtin:demo or builtin:everything"},
+      {[](Config& c) { c.backend = "stdio:"; },
+       "[server] backend --backend stdio: needs a command, e.g. --backend 'stdio:python3 server.py'"},
+      {[](Config& c) { c.backend = "stdio:python3 'my server.py"; },
+       "[server] backend --backend stdio:python3 'my server.py: a quote is not closed"},
       {[](Config& c) { c.backend = "builtin:dmeo"; },
        "[server] backend \"builtin:dmeo\" is not a backend; did you mean builtin:demo?"},
       {[](Config& c) { c.backend = "everything"; },
        "[server] backend \"everything\" is not a backend; did you mean builtin:everything?"},
       {[](Config& c) { c.backend = "builtin:filesystem"; },
-       "[server] backend \"builtin:filesystem\" is not a built-in backend; use builtin:demo or builtin:everything"},
-      {[](Config& c) { c.backend = ""; }, "[server] backend must not be empty; use builtin:demo or builtin:everything"},
+       "[server] backend \"builtin:filesystem\" is not a built-in backend; use builtin:demo, builtin:everything, "
+       "'stdio:COMMAND ARGS...' or http://HOST:PORT/PATH (or [[backend]] tables)"},
+      {[](Config& c) { c.backend = ""; }, "[server] backend must not be empty; use builtin:demo, builtin:everything, 'stdio:COMMAND ARGS...' or "
+       "http://HOST:PORT/PATH (or [[backend]] tables)"},
       {[](Config& c) { c.auth = "basic"; },
        "[server] auth \"basic\" is not an authentication mode; use \"none\", \"oauth\" (what Claude supports) or "
        "\"api-key\""},

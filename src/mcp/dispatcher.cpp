@@ -1,5 +1,6 @@
 #include "mcp/dispatcher.hpp"
 
+#include "mcp/backend.hpp"
 #include "mcp/input_rounds.hpp"
 #include "mcp/json_schema.hpp"
 #include "mcp/protocol_version.hpp"
@@ -81,13 +82,20 @@ Dispatcher::Dispatcher(const Server& server, DispatchOptions options)
   if (!registry_.resources.empty() || !registry_.templates.empty())
     capabilities_["resources"] = json::object{{"subscribe", true}, {"listChanged", true}};
   if (!registry_.prompts.empty()) capabilities_["prompts"] = json::object{{"listChanged", true}};
+  if (registry_.backend) {
+    capabilities_ = registry_.backend->capabilities();
+    // Lists that differ per user must not be kept by shared caches.
+    if (registry_.backend->per_user_lists()) options_.list_cache_scope = "private";
+  }
   server_info_ = {{"name", registry_.info.name}, {"version", registry_.info.version}};
   if (!registry_.info.title.empty()) server_info_["title"] = registry_.info.title;
   if (!registry_.info.website_url.empty()) server_info_["websiteUrl"] = registry_.info.website_url;
 }
 
-bool Dispatcher::has_prompts() const { return !registry_.prompts.empty(); }
-bool Dispatcher::has_resources() const { return !registry_.resources.empty() || !registry_.templates.empty(); }
+bool Dispatcher::has_prompts() const { return registry_.backend || !registry_.prompts.empty(); }
+bool Dispatcher::has_resources() const {
+  return registry_.backend || !registry_.resources.empty() || !registry_.templates.empty();
+}
 
 json::object Dispatcher::discover_result() const {
   // MCP 2026-07-28 server/discover: what initialize used to tell, per request.
@@ -185,6 +193,17 @@ boost::asio::awaitable<json::value> Dispatcher::route(Call& call) const {
       throw McpError::method_not_found("Method not found: " + method + " is not part of protocol version 2026-07-28");
   }
   if (method == "ping") co_return json::object{};
+  if (registry_.backend && method != "logging/setLevel") {
+    // The session keeps its subscriptions (M7 filtering), the backend
+    // forwards them to the server behind it.
+    if (method == "resources/subscribe" || method == "resources/unsubscribe") {
+      auto uri = required_string(params, "uri");
+      if (!call.session) throw McpError::method_not_found(method + " needs a session");
+      if (method == "resources/subscribe") call.session->subscribe(uri);
+      else call.session->unsubscribe(uri);
+    }
+    co_return co_await registry_.backend->handle(call);
+  }
   if (method == "tools/list") co_return page(registry_.tools, params, "tools", options_.page_size, entry_listing);
   if (method == "resources/list")
     co_return page(registry_.resources, params, "resources", options_.page_size, entry_listing);
@@ -213,19 +232,22 @@ boost::asio::awaitable<json::value> Dispatcher::route(Call& call) const {
 boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
   const auto& params = call.request.params;
   auto name = required_string(params, "name");
+  if (registry_.backend) {
+    // RS3 for backend tools: the same refusal as for registered ones.
+    if (call.principal.authenticated()) {
+      auto required = registry_.backend->tool_scopes(name);
+      for (const auto& scope : required)
+        if (!call.principal.has_scope(scope)) throw insufficient_scope_error(name, required);
+    }
+    co_return co_await registry_.backend->handle(call);
+  }
   const auto* entry = registry_.find_tool(name);
   // MCP 2025-11-25 server/tools "Error Handling": unknown tools are protocol errors.
   if (!entry) throw McpError::invalid_params("Unknown tool: " + name);
   // RS3: the transports answer a missing scope with 403 before dispatching;
   // this is the check no path can miss (batches, stateless modes, stdio).
-  if (auto needed = missing_tool_scopes(entry->tool, call.principal); !needed.empty()) {
-    json::array scopes;
-    for (const auto& s : needed) scopes.emplace_back(s);
-    std::string list;
-    for (const auto& s : needed) list += (list.empty() ? "" : " ") + s;
-    throw McpError(kInsufficientScope, "Forbidden: tool " + name + " needs the scope(s) " + list,
-                   json::object{{"error", "insufficient_scope"}, {"requiredScopes", std::move(scopes)}});
-  }
+  if (auto needed = missing_tool_scopes(entry->tool, call.principal); !needed.empty())
+    throw insufficient_scope_error(name, needed);
 
   json::object arguments;
   if (auto* args = param(params, "arguments"); args && !args->is_null()) {

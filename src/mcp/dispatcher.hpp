@@ -20,6 +20,7 @@ class SessionHooks {
   virtual void set_log_level(LogLevel level) = 0;
   virtual void subscribe(const std::string& uri) = 0;
   virtual void unsubscribe(const std::string& uri) = 0;
+  virtual const std::string& session_id() const = 0;
 };
 
 struct DispatchOptions {

@@ -13,6 +13,10 @@
 
 namespace gatehouse {
 
+namespace mcp {
+class Backend;
+}
+
 struct Server::Registry {
   struct ToolEntry {
     Tool tool;
@@ -46,6 +50,9 @@ struct Server::Registry {
   std::vector<PromptEntry> prompts;
   std::unordered_map<std::string, std::size_t> prompt_index;
   CompletionHandler completion;
+  // Set: requests are served by servers behind a transport (the gateway),
+  // not by the handlers above (mcp/backend.hpp).
+  std::shared_ptr<mcp::Backend> backend;
 
   mutable std::mutex listeners_mutex;
   std::vector<std::weak_ptr<ServerEvents>> listeners;

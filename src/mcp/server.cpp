@@ -138,12 +138,18 @@ void Server::notify_resource_updated(const std::string& uri, const std::string& 
 
 void Server::notify_list_changed(std::string_view list) {
   std::string method = "notifications/" + std::string(list) + "/list_changed";
-  registry_->for_each_listener([&](ServerEvents& l) { l.list_changed(method); });
+  registry_->for_each_listener([&](ServerEvents& l) { l.list_changed(method, std::nullopt); });
+}
+
+void Server::notify_list_changed(std::string_view list, const std::string& subject) {
+  std::string method = "notifications/" + std::string(list) + "/list_changed";
+  registry_->for_each_listener([&](ServerEvents& l) { l.list_changed(method, subject); });
 }
 
 const ServerInfo& Server::info() const { return registry_->info; }
 const std::string& Server::instructions() const { return registry_->instructions; }
 const Server::Registry& Server::registry() const { return *registry_; }
+Server::Registry& Server::registry() { return *registry_; }
 
 void Server::subscribe_events(std::shared_ptr<ServerEvents> listener) {
   std::lock_guard lock(registry_->listeners_mutex);

@@ -36,6 +36,7 @@ class Session : public SessionHooks {
   void set_log_level(LogLevel level) override;
   void subscribe(const std::string& uri) override;
   void unsubscribe(const std::string& uri) override;
+  const std::string& session_id() const override { return id_; }
   std::optional<LogLevel> log_level() const;
   bool subscribed(const std::string& uri) const;
 

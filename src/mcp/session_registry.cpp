@@ -27,7 +27,7 @@ SessionRegistry::Added SessionRegistry::add(std::shared_ptr<Session> session) {
     if (!subject.empty()) ++per_user_[subject];
     sessions_.emplace(session->id(), std::move(session));
   }
-  if (evicted) evicted->close();
+  if (evicted) closed(*evicted);
   return Added::added;
 }
 
@@ -47,7 +47,7 @@ std::shared_ptr<Session> SessionRegistry::remove(const std::string& id) {
     sessions_.erase(it);
     forget_subject(removed->subject());
   }
-  removed->close();
+  closed(*removed);
   return removed;
 }
 
@@ -66,7 +66,7 @@ std::size_t SessionRegistry::expire_idle() {
       }
     }
   }
-  for (auto& s : expired) s->close();
+  for (auto& s : expired) closed(*s);
   return expired.size();
 }
 
@@ -77,7 +77,12 @@ void SessionRegistry::close_all() {
     all.swap(sessions_);
     per_user_.clear();
   }
-  for (auto& [_, s] : all) s->close();
+  for (auto& [_, s] : all) closed(*s);
+}
+
+void SessionRegistry::closed(Session& session) {
+  session.close();
+  if (on_closed_) on_closed_(session.id());
 }
 
 void SessionRegistry::forget_subject(const std::string& subject) {

@@ -37,6 +37,9 @@ class SessionRegistry {
   std::size_t expire_idle();
   void close_all();
   std::size_t size() const;
+  // Called with the id of every session that ends, however it ends (set
+  // before the first session is added).
+  void on_closed(std::function<void(const std::string&)> callback) { on_closed_ = std::move(callback); }
   template <class F>
   void for_each(F&& f) const {
     std::vector<std::shared_ptr<Session>> all;
@@ -50,6 +53,8 @@ class SessionRegistry {
 
  private:
   void forget_subject(const std::string& subject);  // with mutex_ held
+  void closed(Session& session);                     // without mutex_ held
+  std::function<void(const std::string&)> on_closed_;
 
   Limits limits_;
   mutable std::mutex mutex_;

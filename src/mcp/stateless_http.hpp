@@ -38,7 +38,9 @@ class StatelessHttp {
       const net::Request& request, json::value body, const Principal& principal,
       const std::function<net::Reply(const Principal&, const std::vector<std::string>&)>& insufficient_scope = {});
 
-  void list_changed(std::string_view method) { subscriptions_.list_changed(method); }
+  void list_changed(std::string_view method, std::optional<std::string_view> owner) {
+    subscriptions_.list_changed(method, owner);
+  }
   void resource_updated(const std::string& uri, std::optional<std::string_view> owner) {
     subscriptions_.resource_updated(uri, owner);
   }

@@ -2,7 +2,9 @@
 #include "net/media_type.hpp"
 
 #include "crypto/random.hpp"
+#include "mcp/backend.hpp"
 #include "mcp/protocol_version.hpp"
+#include "mcp/registry.hpp"
 #include "mcp/sse_source.hpp"
 #include "mcp/tool_scopes.hpp"
 #include "mcp/transport_replies.hpp"
@@ -96,7 +98,11 @@ StreamableHttp::StreamableHttp(const Server& server, StreamableHttpOptions optio
                                .stream_limits = options.stream_limits,
                                .keepalive = options.keepalive,
                                .request_state_key = options.request_state_key,
-                               .request_state_lifetime = options.request_state_lifetime}) {}
+                               .request_state_lifetime = options.request_state_lifetime}) {
+  // What a backend keeps for one session alone goes with the session.
+  if (auto backend = server.registry().backend)
+    sessions_.on_closed([backend](const std::string& id) { backend->session_closed(id); });
+}
 
 asio::awaitable<net::Reply> StreamableHttp::handle(net::Request& request, const Principal& principal) {
   // TR2: refuse foreign pages and rebound host names before anything else.
@@ -460,10 +466,12 @@ void StreamableHttp::resource_updated(const std::string& uri, std::optional<std:
   });
 }
 
-void StreamableHttp::list_changed(std::string_view method) {
-  stateless_.list_changed(method);
+void StreamableHttp::list_changed(std::string_view method, std::optional<std::string_view> owner) {
+  stateless_.list_changed(method, owner);
   auto message = json::serialize(jsonrpc::make_notification(method, {}));
-  sessions_.for_each([&](Session& s) { s.standalone_stream()->push(message); });
+  sessions_.for_each([&](Session& s) {
+    if (!owner || s.subject() == *owner) s.standalone_stream()->push(message);
+  });
 }
 
 }  // namespace gatehouse::mcp

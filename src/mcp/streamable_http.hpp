@@ -71,7 +71,7 @@ class StreamableHttp : public ServerEvents, public std::enable_shared_from_this<
 
   // ServerEvents
   void resource_updated(const std::string& uri, std::optional<std::string_view> owner) override;
-  void list_changed(std::string_view method) override;
+  void list_changed(std::string_view method, std::optional<std::string_view> owner) override;
 
   StreamableHttp(const Server& server, StreamableHttpOptions options, net::OriginPolicy origin_policy);
 

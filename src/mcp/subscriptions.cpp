@@ -64,8 +64,9 @@ std::vector<std::shared_ptr<Subscription>> SubscriptionHub::snapshot() const {
   return subscriptions_;
 }
 
-void SubscriptionHub::list_changed(std::string_view method) {
+void SubscriptionHub::list_changed(std::string_view method, std::optional<std::string_view> owner) {
   for (auto& s : snapshot()) {
+    if (owner && s->subject() != *owner) continue;
     const auto& f = s->filter();
     bool wanted = (method == "notifications/tools/list_changed" && f.tools_list_changed) ||
                   (method == "notifications/prompts/list_changed" && f.prompts_list_changed) ||

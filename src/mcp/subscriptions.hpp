@@ -61,7 +61,7 @@ class SubscriptionHub {
   // subscription is removed by identity, not by id.
   void remove(const Subscription* subscription);
   // notifications/{tools,prompts,resources}/list_changed to those who asked.
-  void list_changed(std::string_view method);
+  void list_changed(std::string_view method, std::optional<std::string_view> owner = std::nullopt);
   // `owner`: only that user's subscriptions hear of it (per-user resources, M7).
   void resource_updated(const std::string& uri, std::optional<std::string_view> owner = std::nullopt);
   // Ends every subscription, each with its final `result` message built by `final_message`.

@@ -22,6 +22,9 @@ inline constexpr int kInsufficientScope = -32003;
 // authentication has no scopes to check).
 std::vector<std::string> missing_tool_scopes(const Tool& tool, const Principal& principal);
 
+// The -32003 error refusing a call of `tool` that needs `needed`.
+McpError insufficient_scope_error(std::string_view tool, const std::vector<std::string>& needed);
+
 // The same for the tool named in a tools/call message; empty for other methods.
 std::vector<std::string> missing_tool_scopes(const Server& server, const jsonrpc::Message& message,
                                              const Principal& principal);

@@ -1,6 +1,8 @@
 #include "runtime/serve.hpp"
 
 #include "config/load.hpp"
+#include "gateway/gateway.hpp"
+#include "mcp/registry.hpp"
 #include "mcp/stdio_transport.hpp"
 #include "mcp/streamable_http.hpp"
 #include "net/http_server.hpp"
@@ -93,9 +95,30 @@ void configure_cimd(const config::Config& config, oauth::AuthorizationServerOpti
   };
 }
 
+// The gateway, when the configuration names backends to front: attached to
+// `server` so the dispatcher hands it the requests (mcp/backend.hpp).
+std::shared_ptr<gateway::Gateway> attach_gateway(const config::Config& config, Server& server,
+                                                 asio::any_io_executor executor,
+                                                 std::function<std::string(const std::string&)> user_name) {
+  if (config.backends.empty()) return nullptr;
+  auto gateway = std::make_shared<gateway::Gateway>(std::move(executor), server, config, std::move(user_name));
+  server.registry().backend = gateway;
+  return gateway;
+}
+
+// Detaches and stops the gateway's processes (SIGTERM; SIGKILL as each
+// process object goes).
+void detach_gateway(Server& server, std::shared_ptr<gateway::Gateway>& gateway) {
+  if (!gateway) return;
+  gateway->stop_all();
+  server.registry().backend.reset();
+  gateway.reset();
+}
+
 int serve_stdio(const config::Config& config, Server& server) {
   asio::io_context ioc(1);
   auto work = asio::make_work_guard(ioc);
+  auto gateway = attach_gateway(config, server, ioc.get_executor(), {});
   mcp::DispatchOptions dispatch;
   dispatch.page_size = config.page_size;
   dispatch.upstream_api_key = upstream_api_key(config);
@@ -117,6 +140,7 @@ int serve_stdio(const config::Config& config, Server& server) {
         asio::detached);
   });
   ioc.run();
+  detach_gateway(server, gateway);
   return 0;
 }
 
@@ -158,6 +182,12 @@ int serve(const config::Config& config, Server& server, std::function<void(const
   // Set up after the listener (the issuer may depend on the bound port).
   std::unique_ptr<store::Stores> stores;
   std::unique_ptr<oauth::AuthorizationServer> authorization;
+  // {user.name}: looked up when a backend process starts for a user.
+  auto gateway = attach_gateway(config, server, ioc.get_executor(), [&stores](const std::string& subject) {
+    if (!stores) return subject;
+    auto user = stores->users->find(subject);
+    return user ? user->name : subject;
+  });
   if (config.auth == "oauth")
     mcp_options.insufficient_scope = [&authorization](const Principal& principal, const std::vector<std::string>& needed) {
       return authorization->guard().insufficient_scope(principal, needed);
@@ -253,7 +283,8 @@ int serve(const config::Config& config, Server& server, std::function<void(const
       return transport->handle(request, kAnonymous);
     });
   }
-  spdlog::info("serving MCP at {}/mcp ({} threads, backend {}, auth {})", base, threads, config.backend, config.auth);
+  spdlog::info("serving MCP at {}/mcp ({} threads, backend {}, auth {})", base, threads,
+               gateway ? std::to_string(config.backends.size()) + " gateway backend(s)" : config.backend, config.auth);
   // Scripts and tests read this line to learn the port.
   std::cout << "listening on " << base << std::endl;
   if (on_listening) on_listening(base);
@@ -269,6 +300,7 @@ int serve(const config::Config& config, Server& server, std::function<void(const
           auto [ec] = co_await sweep.async_wait(asio::as_tuple(asio::use_awaitable));
           if (ec) co_return;
           if (authorization) authorization->housekeeping();
+          if (gateway) gateway->housekeeping();
           if (tick % 6 == 0)
             if (auto n = transport->expire_idle_sessions()) spdlog::info("expired {} idle sessions", n);
         }
@@ -298,6 +330,7 @@ int serve(const config::Config& config, Server& server, std::function<void(const
   ioc.run();
   for (auto& t : pool) t.join();
   transport->close_all();
+  detach_gateway(server, gateway);
   spdlog::info("stopped");
   return 0;
 }

@@ -14,11 +14,10 @@
 // Run: cd tests/e2e && node --test hardening.test.mjs   (GATEHOUSE_BIN overrides the binary)
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { authorizeHeadless } from './lib/authorize.mjs';
+import { accessToken } from './lib/token.mjs';
 import { startServer } from './lib/server.mjs';
 
 const TEST_TIMEOUT_MS = 120_000;
@@ -48,54 +47,9 @@ async function scopedServer(mcpSection = '') {
   return server;
 }
 
-// Registers a client, signs in as the first user and returns an access token
-// granted only `scope`.
-async function tokenFor(server, scope) {
-  const redirectUri = 'http://127.0.0.1:9/callback';
-  const reg = await fetch(`${server.url}/register`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ client_name: 'hardening e2e', redirect_uris: [redirectUri], token_endpoint_auth_method: 'none' }),
-    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-  });
-  const client = await reg.json();
-  assert.equal(reg.status, 201, JSON.stringify(client));
-  const verifier = randomBytes(32).toString('base64url');
-  const url = new URL(`${server.url}/authorize`);
-  url.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: client.client_id,
-    redirect_uri: redirectUri,
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-    state: 's',
-    scope,
-    resource: server.mcpUrl,
-  }).toString();
-  const redirect = await authorizeHeadless(url, {
-    username: server.adminUser,
-    password: server.adminPassword,
-    timeoutMs: HTTP_TIMEOUT_MS,
-  });
-  assert.ok(redirect.code, `a code: ${redirect.location}`);
-  const res = await fetch(`${server.url}/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code: redirect.code,
-      redirect_uri: redirectUri,
-      code_verifier: verifier,
-      client_id: client.client_id,
-      resource: server.mcpUrl,
-    }).toString(),
-    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-  });
-  const tokens = await res.json();
-  assert.equal(res.status, 200, JSON.stringify(tokens));
-  assert.equal(tokens.scope, scope);
-  return tokens.access_token;
-}
+// An access token of the first user granted only `scope`.
+const tokenFor = (server, scope) =>
+  accessToken(server, { username: server.adminUser, password: server.adminPassword, scope, clientName: 'hardening e2e' });
 
 async function post(server, body, headers = {}) {
   const res = await fetch(server.mcpUrl, {

@@ -5,39 +5,15 @@
 // Run: node --test tests/e2e/operator.test.mjs   (GATEHOUSE_BIN overrides the binary)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gatehouseBin, startServer } from './lib/server.mjs';
+import { runGatehouse } from './lib/run.mjs';
+import { startServer } from './lib/server.mjs';
 
 const TEST_TIMEOUT_MS = 60_000;
-const RUN_TIMEOUT_MS = 20_000;
 
-// Runs gatehouse to completion: {code, stdout, stderr}. stdin is closed at
-// once (a stdio server then exits), the process is killed after a bound.
-function run(args, { env = {}, cwd } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(gatehouseBin, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env }, cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`gatehouse ${args.join(' ')} did not exit within ${RUN_TIMEOUT_MS} ms\n${stderr}`));
-    }, RUN_TIMEOUT_MS);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end();
-  });
-}
+const run = (args, options) => runGatehouse(args, options);
 
 function scratch() {
   return mkdtempSync(path.join(tmpdir(), 'gatehouse-operator-'));

@@ -1,0 +1,111 @@
+#include "gateway/process_pool.hpp"
+
+#include "gateway/backend_error.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace gatehouse::gateway {
+
+ProcessPool::ProcessPool(boost::asio::any_io_executor executor, std::shared_ptr<const BackendSettings> settings,
+                         std::function<std::string(const std::string&)> user_name, InstanceEvents events)
+    : executor_(std::move(executor)),
+      settings_(std::move(settings)),
+      user_name_(std::move(user_name)),
+      events_(std::move(events)) {}
+
+ProcessPool::~ProcessPool() { stop_all(); }
+
+std::shared_ptr<StdioInstance> ProcessPool::instance(const std::string& subject, const std::string& session_id) {
+  std::string key;
+  switch (settings_->isolation) {
+    case Isolation::shared: break;
+    case Isolation::user: key = "u:" + subject; break;
+    // A request without a session (2026-07-28) is served by its user's process.
+    case Isolation::session: key = session_id.empty() ? "u:" + subject : "s:" + session_id; break;
+  }
+  std::shared_ptr<StdioInstance> evicted;
+  std::shared_ptr<StdioInstance> made;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = instances_.find(key); it != instances_.end()) return it->second;
+    if (instances_.size() >= settings_->max_processes) {
+      auto oldest = instances_.end();
+      for (auto it = instances_.begin(); it != instances_.end(); ++it)
+        if (!it->second->busy() && (oldest == instances_.end() || it->second->last_used() < oldest->second->last_used()))
+          oldest = it;
+      if (oldest == instances_.end())
+        throw backend_error(settings_->name, reason::process_cap,
+                            "all " + std::to_string(settings_->max_processes) +
+                                " processes (max_processes) are busy; try again when a request has finished");
+      evicted = std::move(oldest->second);
+      instances_.erase(oldest);
+    }
+    std::optional<std::string> owner;
+    if (settings_->isolation != Isolation::shared) owner = subject;
+    // Template values of this process: its user's, or none when shared
+    // (config::check_backends makes a shared backend's templates
+    // user-independent unless the operator chose shared on purpose).
+    auto variables = [subject, user_name = user_name_, shared = settings_->isolation == Isolation::shared](
+                         const TemplateVariable& v) -> std::string {
+      if (v.space == "env") {
+        const char* value = std::getenv(v.name.c_str());
+        return value ? value : "";
+      }
+      if (shared) return {};
+      if (v.space == "user" && v.name == "subject") return subject;
+      if (v.space == "user" && v.name == "name") return user_name ? user_name(subject) : subject;
+      return {};
+    };
+    made = std::make_shared<StdioInstance>(executor_, settings_, owner, variables, events_);
+    instances_.emplace(key, made);
+  }
+  if (evicted) evicted->stop("making room for another user's process (max_processes)");
+  return made;
+}
+
+std::size_t ProcessPool::stop_idle() {
+  auto cutoff = std::chrono::steady_clock::now() - settings_->idle_timeout;
+  std::vector<std::shared_ptr<StdioInstance>> idle;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = instances_.begin(); it != instances_.end();) {
+      if (!it->second->busy() && it->second->last_used() < cutoff) {
+        idle.push_back(std::move(it->second));
+        it = instances_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& instance : idle) instance->stop("idle for " + std::to_string(settings_->idle_timeout.count()) + " s");
+  return idle.size();
+}
+
+void ProcessPool::session_closed(const std::string& session_id) {
+  if (settings_->isolation != Isolation::session) return;
+  std::shared_ptr<StdioInstance> instance;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = instances_.find("s:" + session_id);
+    if (it == instances_.end()) return;
+    instance = std::move(it->second);
+    instances_.erase(it);
+  }
+  instance->stop("its session ended");
+}
+
+void ProcessPool::stop_all() {
+  std::map<std::string, std::shared_ptr<StdioInstance>> all;
+  {
+    std::lock_guard lock(mutex_);
+    all.swap(instances_);
+  }
+  for (auto& [key, instance] : all) instance->stop("Gatehouse is stopping");
+}
+
+std::size_t ProcessPool::size() const {
+  std::lock_guard lock(mutex_);
+  return instances_.size();
+}
+
+}  // namespace gatehouse::gateway

@@ -1,0 +1,46 @@
+#pragma once
+// The processes of one stdio backend, one per isolation key: one in all
+// (shared), one per user, or one per session (docs/gateway.md "Isolation").
+// Bounded by max_processes: at the bound an idle process makes room, the
+// least recently used first; when every process is busy the request is
+// refused with a clear error rather than queued without end.
+#include "gateway/stdio_instance.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace gatehouse::gateway {
+
+class ProcessPool {
+ public:
+  ProcessPool(boost::asio::any_io_executor executor, std::shared_ptr<const BackendSettings> settings,
+              std::function<std::string(const std::string& subject)> user_name, InstanceEvents events);
+  ~ProcessPool();
+
+  // The process serving `subject` (and `session_id` with isolation
+  // session); made, not started, when there is none. Throws backend_error
+  // process_cap when the bound is reached and nothing is idle.
+  std::shared_ptr<StdioInstance> instance(const std::string& subject, const std::string& session_id);
+
+  // Stops processes idle for longer than idle_timeout; returns how many.
+  std::size_t stop_idle();
+  void session_closed(const std::string& session_id);
+  void stop_all();
+  std::size_t size() const;
+
+  const BackendSettings& settings() const noexcept { return *settings_; }
+
+ private:
+  boost::asio::any_io_executor executor_;
+  std::shared_ptr<const BackendSettings> settings_;
+  std::function<std::string(const std::string&)> user_name_;
+  InstanceEvents events_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<StdioInstance>> instances_;  // by isolation key
+};
+
+}  // namespace gatehouse::gateway
