@@ -6,7 +6,10 @@
 #   configure    cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DGATEHOUSE_WERROR=ON
 #   build        cmake --build build -j2
 #   unit         ctest (GoogleTest unit tests)
-#   conformance  tests/e2e/conformance.sh (MCP conformance CLIs against one server)
+#   conformance  tests/e2e/conformance.sh (MCP conformance CLIs against one
+#                server), then tests/e2e/gateway-conformance.sh (the same CLIs
+#                against server-everything, directly and through the gateway,
+#                compared scenario by scenario); the stage fails if either does
 #   e2e          node --test tests/e2e/*.test.mjs (MCP SDK client, bad input)
 #   sanitize     scripts/sanitize.sh: unit, conformance and e2e again against
 #                an AddressSanitizer + UBSan Debug build (build-asan/)
@@ -22,13 +25,14 @@
 # counting stages. The exit status is 0 only when every stage passed.
 #
 # Servers are started only by the e2e stages, on 127.0.0.1 with a free port,
-# and each is killed by PID when its stage ends (see tests/e2e/conformance.sh
-# and tests/e2e/lib/server.mjs). A stage that outlives its timeout, or this
-# script being interrupted, ends that stage's whole process group.
+# and each is killed by PID when its stage ends (see tests/e2e/conformance.sh,
+# tests/e2e/gateway-conformance.sh and tests/e2e/lib/server.mjs). A stage
+# that outlives its timeout, or this script being interrupted, ends that
+# stage's whole process group.
 #
 # Environment (all optional):
 #   GATEHOUSE_BIN                   binary under test (default build/app/gatehouse)
-#   CONFORMANCE_REQUIREMENTS_EXTRA  extra spec revisions for the conformance run
+#   CONFORMANCE_REQUIREMENTS_EXTRA  extra spec revisions for the conformance runs
 #   TEST_TIMEOUT_<STAGE>            per-stage timeout in seconds, e.g.
 #                                   TEST_TIMEOUT_BUILD=3000
 #   FUZZ_SECONDS                    seconds the fuzz stage gives each target (20)
@@ -146,7 +150,11 @@ fi
 if ((built)); then
   run_stage unit "$t_unit" \
     ctest --test-dir build --output-on-failure -j2 --no-tests=error --timeout 300
-  run_stage conformance "$t_conformance" bash tests/e2e/conformance.sh
+  # Both scripts run; the stage's status is the first non-zero one.
+  # shellcheck disable=SC2016  # (expanded by the stage's bash -c)
+  conformance_cmd='rc=0; bash tests/e2e/conformance.sh || rc=$?
+    bash tests/e2e/gateway-conformance.sh || { s=$?; ((rc)) || rc=$s; }; exit "$rc"'
+  run_stage conformance "$t_conformance" bash -c "$conformance_cmd"
   # The system Node (20) runs these: the SDK supports it. The Node 22 binary
   # in tests/e2e/node_modules is only for the conformance CLIs.
   run_stage e2e "$t_e2e" node --test --test-reporter=spec tests/e2e/*.test.mjs

@@ -162,9 +162,6 @@ void check_backends(const Config& config) {
     if (config.backends.size() > 1 && !prefixes.insert(prefix).second)
       throw ConfigError(where + label(b) + ": prefix " + in_quotes(prefix) +
                         " is used by another backend; with several backends each needs its own prefix");
-    if (!b.url.empty())
-      throw ConfigError(where + label(b) + ": url backends (Streamable HTTP) are not available in this build yet; "
-                        "run the server over stdio with command = [...]");
   }
 }
 

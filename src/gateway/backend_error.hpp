@@ -16,7 +16,9 @@ inline constexpr std::string_view exited = "exited";            // the process e
 inline constexpr std::string_view timeout = "timeout";          // no answer within call_timeout
 inline constexpr std::string_view start_failed = "start_failed";  // could not be started or initialized
 inline constexpr std::string_view process_cap = "process_cap";  // max_processes reached, all busy
-inline constexpr std::string_view protocol = "protocol";        // broke the stdio framing (line too long, not reading)
+inline constexpr std::string_view protocol = "protocol";        // broke the framing (line too long, not reading, bad HTTP)
+inline constexpr std::string_view unreachable = "unreachable";  // an HTTP backend could not be reached
+inline constexpr std::string_view session_lost = "session_lost";  // an HTTP backend forgot the session (404)
 }  // namespace reason
 
 inline McpError backend_error(std::string_view backend, std::string_view why, std::string_view message) {

@@ -29,6 +29,9 @@ BackendSettings BackendSettings::from(const config::Config& config, const config
   for (const auto& word : b.command) s.command.push_back(Template::parse(word));
   for (const auto& [k, v] : b.env) s.env.emplace(k, Template::parse(v));
   s.cwd = b.cwd;
+  s.url = b.url;
+  for (const auto& [k, v] : b.headers) s.headers.emplace(k, Template::parse(v));
+  s.ca_file = b.ca_file;
   s.allow_tools.insert(b.allow_tools.begin(), b.allow_tools.end());
   s.deny_tools.insert(b.deny_tools.begin(), b.deny_tools.end());
   for (const auto& entry : b.tool_scopes)

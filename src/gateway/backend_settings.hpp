@@ -19,9 +19,12 @@ struct BackendSettings {
   std::string name;
   std::string prefix;  // "" for none
   Isolation isolation = Isolation::shared;
-  std::vector<Template> command;
+  std::vector<Template> command;  // stdio
   std::map<std::string, Template> env;
   std::filesystem::path cwd;
+  std::string url;  // http
+  std::map<std::string, Template> headers;
+  std::filesystem::path ca_file;
   std::set<std::string> allow_tools;  // empty: all
   std::set<std::string> deny_tools;
   std::map<std::string, std::vector<std::string>> tool_scopes;  // by the backend's tool name

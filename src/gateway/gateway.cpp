@@ -25,7 +25,7 @@ std::string session_of(const mcp::Call& call) { return call.session ? call.sessi
 Gateway::Gateway(asio::any_io_executor executor, Server& server, const config::Config& config,
                  std::function<std::string(const std::string&)> user_name)
     : page_size_(config.page_size) {
-  InstanceEvents events;
+  ConnectionEvents events;
   events.resource_updated = [&server](const std::string& uri, std::optional<std::string> owner) {
     if (owner) server.notify_resource_updated(uri, *owner);
     else server.notify_resource_updated(uri);
@@ -36,7 +36,7 @@ Gateway::Gateway(asio::any_io_executor executor, Server& server, const config::C
   };
   for (const auto& b : config.backends) {
     auto settings = std::make_shared<const BackendSettings>(BackendSettings::from(config, b));
-    auto pool = std::make_unique<ProcessPool>(executor, settings, user_name, events);
+    auto pool = std::make_unique<ConnectionPool>(executor, settings, user_name, events);
     spdlog::info("backend {}: {} (isolation {}, {})", settings->name,
                  b.command.empty() ? b.url : b.command.front(), to_string(settings->isolation),
                  settings->prefix.empty() ? std::string("no prefix")
@@ -86,7 +86,7 @@ std::vector<std::string> Gateway::tool_scopes(std::string_view name) const {
   return it == entry->settings->tool_scopes.end() ? std::vector<std::string>{} : it->second;
 }
 
-std::shared_ptr<StdioInstance> Gateway::instance(const Entry& entry, const mcp::Call& call) const {
+std::shared_ptr<BackendConnection> Gateway::instance(const Entry& entry, const mcp::Call& call) const {
   return entry.pool->instance(call.principal.subject, session_of(call));
 }
 

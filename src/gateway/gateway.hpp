@@ -5,7 +5,7 @@
 // each backend's prefix and policy applied, calls go to the backend whose
 // prefix the name carries, in the process of the caller's isolation key.
 #include "config/config.hpp"
-#include "gateway/process_pool.hpp"
+#include "gateway/connection_pool.hpp"
 #include "mcp/backend.hpp"
 
 #include <gatehouse/server.hpp>
@@ -41,12 +41,12 @@ class Gateway final : public mcp::Backend {
  private:
   struct Entry {
     std::shared_ptr<const BackendSettings> settings;
-    std::unique_ptr<ProcessPool> pool;
+    std::unique_ptr<ConnectionPool> pool;
   };
   // The backend a client-facing tool or prompt name belongs to, and the name
   // the backend knows it by.
   std::pair<const Entry*, std::string> resolve(std::string_view name) const;
-  std::shared_ptr<StdioInstance> instance(const Entry& entry, const mcp::Call& call) const;
+  std::shared_ptr<BackendConnection> instance(const Entry& entry, const mcp::Call& call) const;
   boost::asio::awaitable<json::array> merged(mcp::Call& call, std::string method, std::string key, bool prefixed);
   boost::asio::awaitable<const Entry*> resource_owner(mcp::Call& call, std::string uri);
   boost::asio::awaitable<json::value> call_tool(mcp::Call& call);

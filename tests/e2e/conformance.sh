@@ -52,28 +52,18 @@ scenario_timeout_ms="${CONFORMANCE_SCENARIO_TIMEOUT_MS:-30000}"
 start_timeout="${CONFORMANCE_START_TIMEOUT:-30}"
 results_dir="$e2e_dir/results/conformance"
 
-# Everything here talks to 127.0.0.1 only: never route it through a proxy.
-export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
-export no_proxy="$NO_PROXY"
-unset NODE_USE_ENV_PROXY
-# The CLIs print colours only to a terminal; keep logs plain regardless.
-export NO_COLOR=1 FORCE_COLOR=0
-
 log() { printf '[conformance] %s\n' "$*"; }
 die() { printf '[conformance] error: %s\n' "$*" >&2; exit 2; }
+
+# The proxy and colour environment, conformance_preconditions, stop_pid,
+# wait_gatehouse_ready and run_bounded (shared with gateway-conformance.sh).
+# shellcheck source-path=SCRIPTDIR source=lib/conformance-common.sh
+source "$e2e_dir/lib/conformance-common.sh"
 
 # ---------------------------------------------------------------------------
 # Preconditions
 # ---------------------------------------------------------------------------
-[[ -x "$gatehouse_bin" ]] || die "gatehouse binary not found or not executable: $gatehouse_bin (build it, or set GATEHOUSE_BIN)"
-[[ -x "$node22" ]] || die "$node22 is missing: run scripts/install-deps.sh (npm ci in tests/e2e)"
-node22_major="$("$node22" -p 'process.versions.node.split(".")[0]' 2>/dev/null)" \
-  || die "$node22 does not run"
-((node22_major >= 22)) || die "$node22 is Node $node22_major, the conformance CLIs need >= 22"
-for pkg in conformance-0.1.16 conformance-0.2; do
-  [[ -f "node_modules/$pkg/dist/index.js" ]] || die "node_modules/$pkg is missing: run scripts/install-deps.sh"
-done
-command -v curl >/dev/null 2>&1 || die "curl is missing: run scripts/install-deps.sh"
+conformance_preconditions
 
 rm -rf "$results_dir"
 mkdir -p "$results_dir"
@@ -87,18 +77,7 @@ data_dir="$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-conformance.XXXXXX")"
 
 stop_server() {
   [[ -n "$server_pid" ]] || return 0
-  if kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null
-    for _ in $(seq 50); do # up to 5 s for a graceful exit
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$server_pid" 2>/dev/null; then
-      log "server did not exit within 5 s of SIGTERM: SIGKILL"
-      kill -KILL "$server_pid" 2>/dev/null
-    fi
-  fi
-  wait "$server_pid" 2>/dev/null
+  stop_pid "$server_pid" server
   server_pid=""
 }
 # shellcheck disable=SC2317  # (called through the trap)
@@ -125,37 +104,12 @@ log "starting: $gatehouse_bin serve --listen 127.0.0.1:0 --backend builtin:every
   >"$results_dir/server.stdout.log" 2>"$results_dir/server.stderr.log" </dev/null &
 server_pid=$!
 
-# Wait for `listening on http://127.0.0.1:PORT` on stdout.
-base_url=""
-deadline=$((SECONDS + start_timeout))
-while ((SECONDS < deadline)); do
-  base_url="$(grep -m1 -oE 'listening on http://127\.0\.0\.1:[0-9]+' "$results_dir/server.stdout.log" 2>/dev/null | sed 's/^listening on //')"
-  [[ -n "$base_url" ]] && break
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    wait "$server_pid"; rc=$?; server_pid=""
-    show_server_log
-    die "the server exited (status $rc) before printing 'listening on http://127.0.0.1:PORT'"
-  fi
-  sleep 0.1
-done
-if [[ -z "$base_url" ]]; then
+# Wait for `listening on http://127.0.0.1:PORT` on stdout, then for GET
+# /healthz to answer 200.
+if ! wait_gatehouse_ready "$server_pid" "$results_dir/server.stdout.log" "$start_timeout"; then
+  ((ready_exited)) && server_pid=""
   show_server_log
-  die "no 'listening on http://127.0.0.1:PORT' line on the server's stdout within ${start_timeout}s"
-fi
-
-# Wait for GET /healthz to answer 200.
-healthy=0
-while ((SECONDS < deadline)); do
-  if curl -fsS --noproxy '*' --max-time 2 -o /dev/null "$base_url/healthz" 2>/dev/null; then
-    healthy=1
-    break
-  fi
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if ((!healthy)); then
-  show_server_log
-  die "GET $base_url/healthz did not answer 200 within ${start_timeout}s"
+  die "$ready_error"
 fi
 mcp_url="$base_url/mcp"
 log "server pid $server_pid is ready at $mcp_url"
@@ -263,16 +217,8 @@ run_cli() {
   local cmd=("$node22" "node_modules/$pkg/dist/index.js" server --url "$mcp_url" "$@" -o "$dir/checks")
   log "=== run $name: ${cmd[*]#"$e2e_dir/"}"
   local start=$SECONDS rc
-  # `timeout` runs the CLI in a process group of its own and, on expiry or
-  # when it is sent SIGTERM (see cleanup), signals that whole group. The
-  # output goes to output.log, and `tail` echoes it here as it comes.
-  timeout --kill-after=10 "$run_timeout" "${cmd[@]}" </dev/null >"$dir/output.log" 2>&1 &
-  cli_pid=$!
-  tail -n +1 -f --pid="$cli_pid" "$dir/output.log" 2>/dev/null &
-  local tail_pid=$!
-  wait "$cli_pid"; rc=$?
-  cli_pid=""
-  wait "$tail_pid" 2>/dev/null
+  # in a process group of its own, ended with it on timeout (see run_bounded)
+  run_bounded "$run_timeout" "$dir/output.log" "${cmd[@]}"; rc=$?
   local secs=$((SECONDS - start))
 
   local summary scenarios passed failed warnings problems

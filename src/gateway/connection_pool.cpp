@@ -1,4 +1,7 @@
-#include "gateway/process_pool.hpp"
+#include "gateway/connection_pool.hpp"
+
+#include "gateway/http_link.hpp"
+#include "gateway/stdio_link.hpp"
 
 #include "gateway/backend_error.hpp"
 
@@ -6,16 +9,36 @@
 
 namespace gatehouse::gateway {
 
-ProcessPool::ProcessPool(boost::asio::any_io_executor executor, std::shared_ptr<const BackendSettings> settings,
-                         std::function<std::string(const std::string&)> user_name, InstanceEvents events)
+namespace {
+
+// The child's program, arguments and environment. It inherits nothing else
+// of Gatehouse's environment: its keys and settings are not the backend's
+// business (docs/gateway.md "Environment and templates").
+ChildSpec stdio_spec(const BackendSettings& settings, const std::function<std::string(const TemplateVariable&)>& variables) {
+  ChildSpec spec;
+  for (const auto& word : settings.command) spec.argv.push_back(word.expand(variables));
+  for (const char* name : {"PATH", "HOME", "LANG", "TZ"})
+    if (!settings.env.contains(name))
+      if (const char* value = std::getenv(name)) spec.env.push_back(std::string(name) + "=" + value);
+  for (const auto& [name, value] : settings.env) spec.env.push_back(name + "=" + value.expand(variables));
+  spec.cwd = settings.cwd;
+  return spec;
+}
+
+}  // namespace
+
+ConnectionPool::ConnectionPool(boost::asio::any_io_executor executor, std::shared_ptr<const BackendSettings> settings,
+                         std::function<std::string(const std::string&)> user_name, ConnectionEvents events)
     : executor_(std::move(executor)),
       settings_(std::move(settings)),
       user_name_(std::move(user_name)),
-      events_(std::move(events)) {}
+      events_(std::move(events)) {
+  if (!settings_->url.empty()) tls_ = HttpLink::make_tls_context(*settings_);
+}
 
-ProcessPool::~ProcessPool() { stop_all(); }
+ConnectionPool::~ConnectionPool() { stop_all(); }
 
-std::shared_ptr<StdioInstance> ProcessPool::instance(const std::string& subject, const std::string& session_id) {
+std::shared_ptr<BackendConnection> ConnectionPool::instance(const std::string& subject, const std::string& session_id) {
   std::string key;
   switch (settings_->isolation) {
     case Isolation::shared: break;
@@ -23,8 +46,8 @@ std::shared_ptr<StdioInstance> ProcessPool::instance(const std::string& subject,
     // A request without a session (2026-07-28) is served by its user's process.
     case Isolation::session: key = session_id.empty() ? "u:" + subject : "s:" + session_id; break;
   }
-  std::shared_ptr<StdioInstance> evicted;
-  std::shared_ptr<StdioInstance> made;
+  std::shared_ptr<BackendConnection> evicted;
+  std::shared_ptr<BackendConnection> made;
   {
     std::lock_guard lock(mutex_);
     if (auto it = instances_.find(key); it != instances_.end()) return it->second;
@@ -56,16 +79,28 @@ std::shared_ptr<StdioInstance> ProcessPool::instance(const std::string& subject,
       if (v.space == "user" && v.name == "name") return user_name ? user_name(subject) : subject;
       return {};
     };
-    made = std::make_shared<StdioInstance>(executor_, settings_, owner, variables, events_);
+    BackendConnection::LinkFactory make_link;
+    if (settings_->url.empty()) {
+      make_link = [settings = settings_, variables](boost::asio::strand<boost::asio::any_io_executor> strand) {
+        return std::make_shared<StdioLink>(std::move(strand), settings, stdio_spec(*settings, variables));
+      };
+    } else {
+      make_link = [settings = settings_, variables, tls = tls_](boost::asio::strand<boost::asio::any_io_executor> strand) {
+        std::map<std::string, std::string> headers;
+        for (const auto& [name, value] : settings->headers) headers[name] = value.expand(variables);
+        return std::make_shared<HttpLink>(std::move(strand), settings, std::move(headers), tls);
+      };
+    }
+    made = std::make_shared<BackendConnection>(executor_, settings_, owner, std::move(make_link), events_);
     instances_.emplace(key, made);
   }
   if (evicted) evicted->stop("making room for another user's process (max_processes)");
   return made;
 }
 
-std::size_t ProcessPool::stop_idle() {
+std::size_t ConnectionPool::stop_idle() {
   auto cutoff = std::chrono::steady_clock::now() - settings_->idle_timeout;
-  std::vector<std::shared_ptr<StdioInstance>> idle;
+  std::vector<std::shared_ptr<BackendConnection>> idle;
   {
     std::lock_guard lock(mutex_);
     for (auto it = instances_.begin(); it != instances_.end();) {
@@ -81,9 +116,9 @@ std::size_t ProcessPool::stop_idle() {
   return idle.size();
 }
 
-void ProcessPool::session_closed(const std::string& session_id) {
+void ConnectionPool::session_closed(const std::string& session_id) {
   if (settings_->isolation != Isolation::session) return;
-  std::shared_ptr<StdioInstance> instance;
+  std::shared_ptr<BackendConnection> instance;
   {
     std::lock_guard lock(mutex_);
     auto it = instances_.find("s:" + session_id);
@@ -94,8 +129,8 @@ void ProcessPool::session_closed(const std::string& session_id) {
   instance->stop("its session ended");
 }
 
-void ProcessPool::stop_all() {
-  std::map<std::string, std::shared_ptr<StdioInstance>> all;
+void ConnectionPool::stop_all() {
+  std::map<std::string, std::shared_ptr<BackendConnection>> all;
   {
     std::lock_guard lock(mutex_);
     all.swap(instances_);
@@ -103,7 +138,7 @@ void ProcessPool::stop_all() {
   for (auto& [key, instance] : all) instance->stop("Gatehouse is stopping");
 }
 
-std::size_t ProcessPool::size() const {
+std::size_t ConnectionPool::size() const {
   std::lock_guard lock(mutex_);
   return instances_.size();
 }

@@ -1,0 +1,634 @@
+#include "gateway/backend_connection.hpp"
+
+#include "gateway/backend_error.hpp"
+#include "mcp/input_rounds.hpp"
+#include "mcp/jsonrpc.hpp"
+#include "mcp/protocol_version.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <unordered_map>
+
+namespace gatehouse::gateway {
+
+namespace asio = boost::asio;
+namespace jsonrpc = mcp::jsonrpc;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Notifications forwarded to one client request per second at most; the
+// rest are dropped (a backend logging a line per loop iteration must not
+// fill every stream and buffer on the way to the client).
+constexpr std::size_t kNotificationsPerSecond = 200;
+// Pages of a list fetched at most, and items kept at most.
+constexpr std::size_t kMaxListPages = 100;
+constexpr std::size_t kMaxListItems = 10'000;
+
+std::string seconds(std::chrono::seconds s) { return std::to_string(s.count()) + " s"; }
+
+const json::value* progress_token(const json::object& params) {
+  if (auto* meta = params.if_contains("_meta"); meta && meta->is_object())
+    if (auto* token = meta->get_object().if_contains("progressToken"); token && !token->is_null()) return token;
+  return nullptr;
+}
+
+std::string_view reason_of(const McpError& e) {
+  if (auto* data = e.data().if_object())
+    if (auto* r = data->if_contains("reason"); r && r->is_string()) return r->get_string();
+  return {};
+}
+
+}  // namespace
+
+bool Route::notify(std::string_view method, json::object params, std::size_t per_second) {
+  std::lock_guard lock(mutex);
+  if (!live) return false;
+  auto now = Clock::now();
+  if (now - window > std::chrono::seconds(1)) {
+    window = now;
+    in_window = 0;
+  }
+  if (++in_window > per_second) {
+    ++dropped;
+    return false;
+  }
+  channel->notify(method, std::move(params));
+  return true;
+}
+
+struct BackendConnection::Pending {
+  net::AsyncSignal signal;
+  std::mutex mutex;
+  bool done = false;
+  json::value result;
+  json::value error;
+  std::optional<McpError> failure;
+  std::shared_ptr<Route> route;
+
+  void finish(json::value r, json::value e, std::optional<McpError> f) {
+    {
+      std::lock_guard lock(mutex);
+      if (done) return;
+      done = true;
+      result = std::move(r);
+      error = std::move(e);
+      failure = std::move(f);
+    }
+    signal.notify();
+  }
+};
+
+// One opened link and everything that lives as long as it does.
+struct BackendConnection::Run final : LinkEvents {
+  std::weak_ptr<BackendConnection> connection;
+  std::shared_ptr<Link> link;
+
+  std::mutex mutex;  // everything below
+  std::unordered_map<std::uint64_t, std::shared_ptr<Pending>> pending;
+  std::unordered_map<std::string, std::shared_ptr<Route>> tokens;  // our progress token -> route
+  std::uint64_t next_id = 1;
+  std::uint64_t next_order = 1;
+  bool closed = false;
+  std::optional<McpError> close_error;
+  json::object capabilities;
+
+  void on_message(json::value message, const std::shared_ptr<Route>& route) override {
+    if (auto c = connection.lock()) c->on_message(shared(), std::move(message), route);
+  }
+  void on_closed(const McpError& error) override {
+    {
+      std::lock_guard lock(mutex);
+      closed = true;
+      if (!close_error) close_error = error;
+    }
+    if (auto c = connection.lock()) c->on_closed(shared(), error);
+    fail_all(error);
+  }
+  void fail_all(const McpError& error) {
+    std::vector<std::shared_ptr<Pending>> waiting;
+    {
+      std::lock_guard lock(mutex);
+      for (auto& [id, p] : pending) waiting.push_back(p);
+    }
+    for (auto& p : waiting) p->finish(nullptr, nullptr, error);
+  }
+  std::shared_ptr<Run> shared() { return self.lock(); }
+  std::weak_ptr<Run> self;
+};
+
+BackendConnection::BackendConnection(asio::any_io_executor executor, std::shared_ptr<const BackendSettings> settings,
+                                     std::optional<std::string> owner, LinkFactory make_link, ConnectionEvents events)
+    : strand_(asio::make_strand(executor)),
+      settings_(std::move(settings)),
+      owner_(std::move(owner)),
+      make_link_(std::move(make_link)),
+      events_(std::move(events)),
+      last_used_(Clock::now().time_since_epoch().count()) {}
+
+BackendConnection::~BackendConnection() {
+  std::shared_ptr<Run> run;
+  {
+    std::lock_guard lock(mutex_);
+    run = std::move(run_);
+  }
+  if (run) run->link->close("Gatehouse is stopping");
+}
+
+json::object BackendConnection::server_capabilities() const {
+  std::lock_guard lock(mutex_);
+  if (!run_) return {};
+  std::lock_guard run_lock(run_->mutex);
+  return run_->capabilities;
+}
+
+bool BackendConnection::busy() const { return in_flight_.load() > 0; }
+
+Clock::time_point BackendConnection::last_used() const { return Clock::time_point(Clock::duration(last_used_.load())); }
+
+void BackendConnection::stop(std::string_view why) {
+  std::shared_ptr<Run> run;
+  {
+    std::lock_guard lock(mutex_);
+    run = std::move(run_);
+    lists_.clear();
+    subscriptions_.clear();
+  }
+  if (run) run->link->close(why);
+}
+
+void BackendConnection::forget(const std::shared_ptr<Run>& run) {
+  std::lock_guard lock(mutex_);
+  if (run_ != run) return;
+  run_.reset();
+  lists_.clear();
+  subscriptions_.clear();
+}
+
+// ------------------------------------------------------------- requests
+
+asio::awaitable<json::value> BackendConnection::request(std::string method, json::object params, RequestChannel& channel,
+                                                        std::string session_id) {
+  ++in_flight_;
+  struct Done {
+    BackendConnection& self;
+    ~Done() {
+      self.last_used_ = Clock::now().time_since_epoch().count();
+      --self.in_flight_;
+    }
+  } done{*this};
+  last_used_ = Clock::now().time_since_epoch().count();
+  // A backend that forgot the session (an HTTP server restarted) is opened
+  // again once, and the request sent again.
+  for (int attempt = 0;; ++attempt) {
+    auto run = co_await ready();
+    auto route = std::make_shared<Route>();
+    route->channel = &channel;
+    route->session_id = session_id;
+    std::optional<McpError> lost;
+    json::value result;
+    try {
+      result = co_await exchange(run, method, params, route, settings_->call_timeout);
+    } catch (const McpError& e) {
+      if (attempt > 0 || reason_of(e) != reason::session_lost) throw;
+      lost = e;
+    }
+    if (!lost) co_return result;
+    forget(run);
+  }
+}
+
+asio::awaitable<json::array> BackendConnection::list(std::string method, std::string key, RequestChannel& channel) {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = lists_.find(method); it != lists_.end()) co_return it->second;
+  }
+  json::array items;
+  json::value cursor;
+  for (std::size_t page = 0; page < kMaxListPages; ++page) {
+    json::object params;
+    if (cursor.is_string()) params["cursor"] = cursor;
+    auto result = co_await request(method, std::move(params), channel, {});
+    auto* object = result.if_object();
+    auto* page_items = object ? object->if_contains(key) : nullptr;
+    if (!page_items || !page_items->is_array())
+      throw backend_error(settings_->name, reason::protocol, method + " answered without a " + key + " array");
+    for (auto& item : page_items->as_array())
+      if (items.size() < kMaxListItems) items.push_back(std::move(item));
+    auto* next = object->if_contains("nextCursor");
+    if (!next || !next->is_string() || next->get_string().empty()) break;
+    cursor = *next;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (run_) lists_[method] = items;
+  }
+  co_return items;
+}
+
+asio::awaitable<void> BackendConnection::subscribe(std::string uri, bool subscribe, RequestChannel& channel) {
+  bool tell = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto& count = subscriptions_[uri];
+    if (subscribe) tell = count++ == 0;
+    else if (count > 0) tell = --count == 0;
+    if (count == 0) subscriptions_.erase(uri);
+  }
+  if (!tell) co_return;
+  auto caps = server_capabilities();
+  auto* resources = caps.if_contains("resources");
+  auto* flag = resources && resources->is_object() ? resources->as_object().if_contains("subscribe") : nullptr;
+  if (!flag || !flag->is_bool() || !flag->get_bool()) co_return;
+  std::string method = subscribe ? "resources/subscribe" : "resources/unsubscribe";
+  json::object params{{"uri", uri}};
+  co_await request(std::move(method), std::move(params), channel, std::string{});
+}
+
+// ------------------------------------------------------------- lifecycle
+
+asio::awaitable<std::shared_ptr<BackendConnection::Run>> BackendConnection::ready() {
+  auto deadline = Clock::now() + settings_->start_timeout + std::chrono::seconds(5);
+  asio::steady_timer wait(co_await asio::this_coro::executor);
+  for (;;) {
+    bool open_now = false;
+    {
+      std::lock_guard lock(mutex_);
+      if (run_) co_return run_;
+      if (open_failure_ && Clock::now() < retry_at_) {
+        auto left = std::chrono::ceil<std::chrono::seconds>(retry_at_ - Clock::now());
+        throw McpError(open_failure_->code(),
+                       std::string(open_failure_->what()) + " (next attempt in " + seconds(left) + ")",
+                       open_failure_->data());
+      }
+      if (!opening_) opening_ = open_now = true;
+    }
+    if (open_now) {
+      co_await open();
+      std::lock_guard lock(mutex_);
+      opening_ = false;
+      if (run_) co_return run_;
+      throw *open_failure_;
+    }
+    if (Clock::now() > deadline)
+      throw backend_error(settings_->name, reason::start_failed,
+                          "not ready within " + seconds(settings_->start_timeout));
+    wait.expires_after(std::chrono::milliseconds(20));
+    co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+asio::awaitable<void> BackendConnection::open() {
+  const auto& name = settings_->name;
+  auto fail = [&](const McpError& error) {
+    spdlog::error("{}", error.what());
+    std::lock_guard lock(mutex_);
+    open_failure_ = error;
+    backoff_ = std::min<std::chrono::seconds>(std::max<std::chrono::seconds>(backoff_ * 2, std::chrono::seconds(1)),
+                                              std::chrono::seconds(30));
+    retry_at_ = Clock::now() + backoff_;
+  };
+
+  auto run = std::make_shared<Run>();
+  run->self = run;
+  run->connection = weak_from_this();
+  std::optional<McpError> failure;
+  try {
+    run->link = make_link_(strand_);
+    co_await run->link->open(run);
+  } catch (const McpError& e) {
+    failure = e;
+  }
+  if (failure) {
+    fail(*failure);
+    co_return;
+  }
+
+  // MCP basic/lifecycle "Initialization": Gatehouse is the client. It
+  // declares what its own clients may be asked; a question reaches the
+  // client whose request caused it, or is refused (docs/gateway.md).
+  json::object params{
+      {"protocolVersion", mcp::kLatestSessionVersion},
+      {"capabilities", json::object{{"roots", json::object{}}, {"sampling", json::object{}},
+                                    {"elicitation", json::object{}}}},
+      {"clientInfo", json::object{{"name", "gatehouse"}, {"version", "0.1.0"}}}};
+  std::string problem;
+  std::string_view why = reason::start_failed;
+  try {
+    auto result = co_await exchange(run, "initialize", std::move(params), nullptr, settings_->start_timeout);
+    auto* object = result.if_object();
+    auto* version = object ? object->if_contains("protocolVersion") : nullptr;
+    if (!version || !version->is_string() || !mcp::is_session_version(version->get_string())) {
+      problem = "its initialize result names protocol version " +
+                (version ? json::serialize(*version) : std::string("none")) +
+                ", not one Gatehouse speaks (2025-03-26, 2025-06-18, 2025-11-25)";
+    } else {
+      run->link->negotiated(version->get_string());
+      std::lock_guard lock(run->mutex);
+      if (auto* caps = object->if_contains("capabilities"); caps && caps->is_object())
+        run->capabilities = caps->get_object();
+    }
+  } catch (const McpError& e) {
+    std::lock_guard lock(run->mutex);
+    if (run->closed) problem = "it closed before answering initialize";
+    else if (reason_of(e) == reason::timeout) problem = "no answer to initialize within " + seconds(settings_->start_timeout);
+    else problem = std::string("initialize failed: ") + e.what();
+    if (reason_of(e) == reason::unreachable) why = reason::unreachable;
+  }
+  if (problem.empty()) {
+    run->link->send(jsonrpc::make_notification("notifications/initialized", {}), nullptr);
+    std::lock_guard lock(mutex_);
+    run_ = run;
+    open_failure_.reset();
+    backoff_ = std::chrono::seconds(0);
+    spdlog::info("backend {}: {} ready{}", name, run->link->describe(), owner_ ? " for one user" : "");
+    co_return;
+  }
+  if (auto notes = run->link->notes(); !notes.empty()) problem += "; " + notes;
+  run->link->close("it did not initialize");
+  fail(backend_error(name, why, "could not start: " + problem));
+}
+
+void BackendConnection::on_closed(const std::shared_ptr<Run>& run, const McpError& error) {
+  bool was_current;
+  {
+    std::lock_guard lock(mutex_);
+    was_current = run_ == run;
+  }
+  forget(run);
+  if (was_current) spdlog::warn("{}", error.what());
+}
+
+// ------------------------------------------------------------- exchange
+
+asio::awaitable<json::value> BackendConnection::exchange(std::shared_ptr<Run> run, std::string method,
+                                                         json::object params, std::shared_ptr<Route> route,
+                                                         std::chrono::seconds timeout) {
+  auto pending = std::make_shared<Pending>();
+  pending->route = route;
+  std::uint64_t id = 0;
+  {
+    std::lock_guard lock(run->mutex);
+    if (run->closed) throw *run->close_error;
+    id = run->next_id++;
+    run->pending.emplace(id, pending);
+    if (route) {
+      route->order = run->next_order++;
+      // Progress: the backend sees a token of ours, the client gets its own back.
+      if (auto* token = progress_token(params)) {
+        route->client_token = *token;
+        std::string ours = "p" + std::to_string(id);
+        run->tokens.emplace(ours, route);
+        params["_meta"].as_object()["progressToken"] = ours;
+      }
+    }
+  }
+  std::exception_ptr failure;
+  json::value result;
+  try {
+    run->link->send(jsonrpc::make_request(json::value(id), method, std::move(params)), route);
+    auto deadline = Clock::now() + timeout;
+    for (;;) {
+      {
+        std::lock_guard lock(pending->mutex);
+        if (pending->done) break;
+      }
+      if (route && route->channel->cancelled()) {
+        // MCP basic/utilities/cancellation: tell the backend too.
+        run->link->send(jsonrpc::make_notification("notifications/cancelled",
+                                                   {{"requestId", id}, {"reason", "cancelled by the client"}}),
+                        nullptr);
+        throw McpError(error_code::internal_error, "request cancelled");
+      }
+      auto now = Clock::now();
+      if (now >= deadline) {
+        run->link->send(jsonrpc::make_notification("notifications/cancelled",
+                                                   {{"requestId", id}, {"reason", "timed out in Gatehouse"}}),
+                        nullptr);
+        auto notes = run->link->notes();
+        throw backend_error(settings_->name, reason::timeout,
+                            "no answer to " + method + " within " + seconds(timeout) + (notes.empty() ? "" : "; " + notes));
+      }
+      co_await pending->signal.wait(std::min<Clock::duration>(deadline - now, std::chrono::milliseconds(250)));
+    }
+    std::lock_guard lock(pending->mutex);
+    if (pending->failure) throw *pending->failure;
+    if (!pending->error.is_null()) {
+      // The backend's own error answer, passed on as it is.
+      int code = error_code::internal_error;
+      std::string message = "error";
+      json::value data;
+      if (auto* e = pending->error.if_object()) {
+        if (auto* c = e->if_contains("code"); c && c->is_int64()) code = static_cast<int>(c->get_int64());
+        if (auto* m = e->if_contains("message"); m && m->is_string()) message = m->get_string();
+        if (auto* d = e->if_contains("data")) data = *d;
+      }
+      throw McpError(code, message, std::move(data));
+    }
+    result = std::move(pending->result);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  {
+    std::lock_guard lock(run->mutex);
+    run->pending.erase(id);
+    if (route) std::erase_if(run->tokens, [&](const auto& entry) { return entry.second == route; });
+  }
+  if (route) {
+    // The client's channel lives as long as this request: questions still
+    // being asked through it finish first.
+    std::size_t dropped = 0;
+    {
+      std::lock_guard lock(route->mutex);
+      route->live = false;
+      dropped = route->dropped;
+    }
+    for (;;) {
+      {
+        std::lock_guard lock(route->mutex);
+        if (route->asks == 0) break;
+      }
+      co_await route->asks_done.wait(std::chrono::milliseconds(100));
+    }
+    if (dropped)
+      spdlog::warn("backend {}: {} notifications for one {} request dropped (over {} a second)", settings_->name,
+                   dropped, method, kNotificationsPerSecond);
+  }
+  if (failure) std::rethrow_exception(failure);
+  co_return result;
+}
+
+// ------------------------------------------------------------- incoming
+
+void BackendConnection::on_message(const std::shared_ptr<Run>& run, json::value value,
+                                   const std::shared_ptr<Route>& route) {
+  auto classified = jsonrpc::classify(std::move(value));
+  auto* message = std::get_if<jsonrpc::Message>(&classified);
+  if (!message) {
+    spdlog::warn("backend {}: an invalid JSON-RPC message: {}", settings_->name,
+                 std::get<jsonrpc::Invalid>(classified).message);
+    return;
+  }
+  switch (message->kind) {
+    case jsonrpc::Kind::response: {
+      std::shared_ptr<Pending> pending;
+      if (message->id.is_int64() || message->id.is_uint64()) {
+        auto id = message->id.is_int64() ? static_cast<std::uint64_t>(message->id.get_int64()) : message->id.get_uint64();
+        std::lock_guard lock(run->mutex);
+        if (auto it = run->pending.find(id); it != run->pending.end()) pending = it->second;
+      }
+      if (pending) pending->finish(std::move(message->result), std::move(message->error), std::nullopt);
+      else spdlog::debug("backend {}: an answer to no request in flight (id {})", settings_->name, json::serialize(message->id));
+      return;
+    }
+    case jsonrpc::Kind::notification:
+      on_notification(run, message->method, std::move(message->params), route);
+      return;
+    case jsonrpc::Kind::request:
+      on_request(run, std::move(message->id), std::move(message->method), std::move(message->params), route);
+      return;
+  }
+}
+
+std::shared_ptr<Route> BackendConnection::attribute(const std::shared_ptr<Run>& run) const {
+  std::lock_guard lock(run->mutex);
+  std::shared_ptr<Route> newest;
+  bool one_session = true;
+  for (const auto& [id, pending] : run->pending) {
+    const auto& route = pending->route;
+    if (!route) continue;
+    if (!newest) {
+      newest = route;
+      continue;
+    }
+    if (route->session_id.empty() || route->session_id != newest->session_id) one_session = false;
+    if (route->order > newest->order) newest = route;
+  }
+  // Several requests in flight: only when they all come from one session is
+  // the newest a safe guess; otherwise nobody is told rather than the wrong
+  // client.
+  return one_session ? newest : nullptr;
+}
+
+void BackendConnection::on_notification(const std::shared_ptr<Run>& run, std::string_view method, json::object params,
+                                        const std::shared_ptr<Route>& carried_by) {
+  if (method == "notifications/progress") {
+    std::shared_ptr<Route> route;
+    if (auto* token = params.if_contains("progressToken"); token && token->is_string()) {
+      std::lock_guard lock(run->mutex);
+      if (auto it = run->tokens.find(std::string(token->get_string())); it != run->tokens.end()) route = it->second;
+    }
+    if (!route) return;
+    params["progressToken"] = route->client_token;
+    route->notify(method, std::move(params), kNotificationsPerSecond);
+    return;
+  }
+  if (method == "notifications/message") {
+    auto route = carried_by ? carried_by : attribute(run);
+    if (!route) return;
+    auto* level = params.if_contains("level");
+    auto parsed = level && level->is_string() ? parse_log_level(level->get_string()) : std::nullopt;
+    {
+      std::lock_guard lock(route->mutex);
+      if (!route->live) return;
+      auto wanted = route->channel->log_level();
+      if (!wanted || !parsed || *parsed < *wanted) return;
+    }
+    route->notify(method, std::move(params), kNotificationsPerSecond);
+    return;
+  }
+  if (method == "notifications/resources/updated") {
+    if (auto* uri = params.if_contains("uri"); uri && uri->is_string() && events_.resource_updated)
+      events_.resource_updated(std::string(uri->get_string()), owner_);
+    return;
+  }
+  constexpr std::string_view kLists[] = {"tools", "resources", "prompts"};
+  for (auto list : kLists)
+    if (method == "notifications/" + std::string(list) + "/list_changed") {
+      {
+        std::lock_guard lock(mutex_);
+        if (run_ != run) return;
+        std::erase_if(lists_, [&](const auto& entry) { return entry.first.starts_with(list); });
+      }
+      if (events_.list_changed) events_.list_changed(list, owner_);
+      return;
+    }
+  // notifications/cancelled of its own questions, and anything else: nothing to do.
+}
+
+void BackendConnection::on_request(const std::shared_ptr<Run>& run, json::value id, std::string method,
+                                   json::object params, const std::shared_ptr<Route>& carried_by) {
+  if (method == "ping") {
+    respond(run, jsonrpc::make_result(id, json::object{}));
+    return;
+  }
+  if (method != "sampling/createMessage" && method != "elicitation/create" && method != "roots/list") {
+    respond(run, jsonrpc::make_error(id, error_code::method_not_found, "Method not found: " + method));
+    return;
+  }
+  auto route = carried_by ? carried_by : attribute(run);
+  if (!route) {
+    std::size_t waiting;
+    {
+      std::lock_guard lock(run->mutex);
+      waiting = run->pending.size();
+    }
+    respond(run, jsonrpc::make_error(
+                     id, error_code::internal_error,
+                     waiting == 0 ? method + " outside a request: Gatehouse forwards questions to the client whose "
+                                             "request is being served, and none is"
+                                  : method + ": requests of several clients are in flight through this backend, so "
+                                             "Gatehouse cannot tell which client to ask (isolation = \"session\" "
+                                             "gives each client its own)"));
+    return;
+  }
+  {
+    std::lock_guard lock(route->mutex);
+    if (!route->live) {
+      respond(run, jsonrpc::make_error(id, error_code::internal_error, "the request this belongs to has ended"));
+      return;
+    }
+    ++route->asks;
+  }
+  asio::co_spawn(strand_, ask_client(run, route, std::move(id), std::move(method), std::move(params)), asio::detached);
+}
+
+asio::awaitable<void> BackendConnection::ask_client(std::shared_ptr<Run> run, std::shared_ptr<Route> route,
+                                                    json::value id, std::string method, json::object params) {
+  json::object answer;
+  try {
+    auto result = co_await route->channel->ask(method, std::move(params), {});
+    answer = jsonrpc::make_result(id, std::move(result));
+  } catch (const McpError& e) {
+    answer = jsonrpc::make_error(id, e.code(), e.what(), e.data());
+  } catch (const mcp::InputRequired&) {
+    answer = jsonrpc::make_error(id, error_code::internal_error,
+                                 method + ": the client speaks protocol version 2026-07-28, whose questions are asked "
+                                          "by input-required results; Gatehouse does not bridge them to this backend yet");
+  } catch (const std::exception& e) {
+    answer = jsonrpc::make_error(id, error_code::internal_error, e.what());
+  } catch (...) {
+    answer = jsonrpc::make_error(id, error_code::internal_error, method + " failed");
+  }
+  respond(run, std::move(answer));
+  {
+    std::lock_guard lock(route->mutex);
+    --route->asks;
+  }
+  route->asks_done.notify();
+}
+
+void BackendConnection::respond(const std::shared_ptr<Run>& run, json::object message) {
+  try {
+    run->link->send(std::move(message), nullptr);
+  } catch (const McpError& e) {
+    spdlog::warn("{}", e.what());
+  }
+}
+
+}  // namespace gatehouse::gateway

@@ -1,0 +1,133 @@
+#pragma once
+// Gatehouse's MCP client session with one backend (a process, or a session
+// on an HTTP server) over a Link, shared by many client requests (MCP
+// basic/lifecycle; docs/gateway.md "Multiplexing"). Each request is sent
+// under an id of Gatehouse's own, progress tokens are replaced the same way,
+// and what the backend sends back is routed to the client whose request it
+// belongs to.
+//
+// Lifecycle: opened on first use (initialize, then notifications/initialized),
+// opened again on the next request after the link closes, with a growing
+// pause while opening keeps failing; closed when idle, on shutdown, or when
+// its user's session ends (isolation "session").
+#include "gateway/backend_settings.hpp"
+#include "gateway/link.hpp"
+#include "net/async_signal.hpp"
+
+#include <gatehouse/context.hpp>
+#include <gatehouse/error.hpp>
+
+#include <boost/asio/strand.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace gatehouse::gateway {
+
+// A client request being served through a connection: where its progress,
+// log messages and questions go. Notifications to it are rate-limited.
+struct Route {
+  std::mutex mutex;
+  bool live = true;
+  RequestChannel* channel = nullptr;
+  std::string session_id;
+  json::value client_token;  // the client's progressToken
+  std::uint64_t order = 0;
+  int asks = 0;  // questions to the client still open
+  net::AsyncSignal asks_done;
+  std::chrono::steady_clock::time_point window{};
+  std::size_t in_window = 0;
+  std::size_t dropped = 0;
+
+  // Sends a notification to the client unless the request ended or more
+  // than `per_second` were sent in the last second; false when dropped.
+  bool notify(std::string_view method, json::object params, std::size_t per_second);
+};
+
+// What a backend tells Gatehouse that is not an answer to a request.
+struct ConnectionEvents {
+  // notifications/resources/updated and notifications/*/list_changed, with
+  // the only user allowed to hear of them (nullopt: every user).
+  std::function<void(const std::string& uri, std::optional<std::string> owner)> resource_updated;
+  std::function<void(std::string_view list, std::optional<std::string> owner)> list_changed;
+};
+
+class BackendConnection : public std::enable_shared_from_this<BackendConnection> {
+ public:
+  using LinkFactory = std::function<std::shared_ptr<Link>(boost::asio::strand<boost::asio::any_io_executor>)>;
+
+  // `owner`: the user the connection serves (isolation user/session),
+  // nullopt when shared. `make_link` makes a new link each time it opens.
+  BackendConnection(boost::asio::any_io_executor executor, std::shared_ptr<const BackendSettings> settings,
+                    std::optional<std::string> owner, LinkFactory make_link, ConnectionEvents events);
+  ~BackendConnection();
+
+  // Sends a request on behalf of the client behind `channel` and returns
+  // the result. Throws McpError: the backend's own error answer, or
+  // backend_error() when it fails, times out or cannot be reached.
+  boost::asio::awaitable<json::value> request(std::string method, json::object params, RequestChannel& channel,
+                                              std::string session_id);
+
+  // The whole list a `*/list` method returns (every page), kept until the
+  // backend says it changed.
+  boost::asio::awaitable<json::array> list(std::string method, std::string key, RequestChannel& channel);
+
+  // resources/subscribe and unsubscribe, counted: the backend hears of the
+  // first subscriber of a URI and of the last one leaving.
+  boost::asio::awaitable<void> subscribe(std::string uri, bool subscribe, RequestChannel& channel);
+
+  // What the backend declared in its initialize result (empty before).
+  json::object server_capabilities() const;
+
+  void stop(std::string_view why);
+  bool busy() const;
+  std::chrono::steady_clock::time_point last_used() const;
+
+ private:
+  struct Pending;
+  struct Run;
+
+  boost::asio::awaitable<std::shared_ptr<Run>> ready();
+  boost::asio::awaitable<void> open();
+  boost::asio::awaitable<json::value> exchange(std::shared_ptr<Run> run, std::string method, json::object params,
+                                               std::shared_ptr<Route> route, std::chrono::seconds timeout);
+  void on_message(const std::shared_ptr<Run>& run, json::value message, const std::shared_ptr<Route>& route);
+  void on_closed(const std::shared_ptr<Run>& run, const McpError& error);
+  void on_notification(const std::shared_ptr<Run>& run, std::string_view method, json::object params,
+                       const std::shared_ptr<Route>& route);
+  void on_request(const std::shared_ptr<Run>& run, json::value id, std::string method, json::object params,
+                  const std::shared_ptr<Route>& route);
+  boost::asio::awaitable<void> ask_client(std::shared_ptr<Run> run, std::shared_ptr<Route> route, json::value id,
+                                          std::string method, json::object params);
+  void respond(const std::shared_ptr<Run>& run, json::object message);
+  // The one client a message without a request of its own belongs to,
+  // when that can be told (docs/gateway.md "Multiplexing").
+  std::shared_ptr<Route> attribute(const std::shared_ptr<Run>& run) const;
+  // Forgets the lists and subscriptions of `run` if it is the current one.
+  void forget(const std::shared_ptr<Run>& run);
+
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  std::shared_ptr<const BackendSettings> settings_;
+  const std::optional<std::string> owner_;
+  LinkFactory make_link_;
+  ConnectionEvents events_;
+
+  mutable std::mutex mutex_;
+  std::shared_ptr<Run> run_;  // the open link, if any
+  bool opening_ = false;
+  std::optional<McpError> open_failure_;  // why the last opening failed
+  std::chrono::steady_clock::time_point retry_at_{};
+  std::chrono::seconds backoff_{0};
+  std::atomic<std::chrono::steady_clock::rep> last_used_;
+  std::atomic<std::size_t> in_flight_{0};
+  std::map<std::string, json::array> lists_;  // by method
+  std::map<std::string, std::size_t> subscriptions_;
+};
+
+}  // namespace gatehouse::gateway

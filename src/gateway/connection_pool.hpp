@@ -1,0 +1,48 @@
+#pragma once
+// The connections of one backend, one per isolation key: one in all
+// (shared), one per user, or one per session (docs/gateway.md "Isolation");
+// for a stdio backend each is a process. Bounded by max_processes: at the
+// bound an idle connection makes room, the least recently used first; when
+// every one is busy the request is refused with a clear error rather than
+// queued without end.
+#include "gateway/backend_connection.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace gatehouse::gateway {
+
+class ConnectionPool {
+ public:
+  ConnectionPool(boost::asio::any_io_executor executor, std::shared_ptr<const BackendSettings> settings,
+              std::function<std::string(const std::string& subject)> user_name, ConnectionEvents events);
+  ~ConnectionPool();
+
+  // The connection serving `subject` (and `session_id` with isolation
+  // session); made, not opened, when there is none. Throws backend_error
+  // process_cap when the bound is reached and nothing is idle.
+  std::shared_ptr<BackendConnection> instance(const std::string& subject, const std::string& session_id);
+
+  // Closes connections idle for longer than idle_timeout; returns how many.
+  std::size_t stop_idle();
+  void session_closed(const std::string& session_id);
+  void stop_all();
+  std::size_t size() const;
+
+  const BackendSettings& settings() const noexcept { return *settings_; }
+
+ private:
+  boost::asio::any_io_executor executor_;
+  std::shared_ptr<const BackendSettings> settings_;
+  std::function<std::string(const std::string&)> user_name_;
+  ConnectionEvents events_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<BackendConnection>> instances_;  // by isolation key
+  std::shared_ptr<void> tls_;  // http: the TLS context of every link
+};
+
+}  // namespace gatehouse::gateway
