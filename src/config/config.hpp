@@ -75,6 +75,10 @@ struct Config {
   // trusted_proxies are exempt). The excess gets 503 and is closed.
   std::size_t max_connections = 0;
   std::size_t max_connections_per_address = 256;
+  // GET /metrics (Prometheus text): "local" answers only requests made on
+  // this machine and not forwarded by a proxy (no X-Forwarded-For);
+  // "public" answers anyone; "off" has no such route.
+  std::string metrics = "local";
 
   // [mcp]
   bool stateless = false;

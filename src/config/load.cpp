@@ -328,6 +328,13 @@ std::string check_backend(const Config& c) {
   return quote(b) + " is not a backend" + choices;
 }
 
+std::string check_metrics(const Config& c) {
+  if (c.metrics == "local" || c.metrics == "public" || c.metrics == "off") return {};
+  std::string out = quote(c.metrics) + " is not one of \"local\", \"public\", \"off\"";
+  if (auto suggestion = closest(c.metrics, {"local", "public", "off"})) out += "; did you mean " + quote(*suggestion) + "?";
+  return out;
+}
+
 std::string check_auth(const Config& c) {
   const std::string& a = c.auth;
   if (a == "none" || a == "oauth" || a == "api-key") return {};
@@ -483,6 +490,8 @@ const std::array kFields{
           "must be an integer from 0 (0: three quarters of the file-descriptor limit)", 0, kSizeMax},
     Field{"server", "max_connections_per_address", &Config::max_connections_per_address,
           "must be an integer from 0 (0: no per-address limit)", 0, kSizeMax},
+    Field{"server", "metrics", &Config::metrics, "must be a string: \"local\", \"public\" or \"off\"", 0, 0,
+          check_metrics},
     // [mcp]
     Field{"mcp", "stateless", &Config::stateless, "must be true or false"},
     Field{"mcp", "page_size", &Config::page_size, "must be an integer from 1 to 1000", 1, 1000},

@@ -64,7 +64,7 @@ std::string dump(const Config& c) {
       << "\nbody_limit=" << c.body_limit << "\nread_timeout=" << c.read_timeout.count()
       << "\nshutdown_grace=" << c.shutdown_grace.count() << "\nstdio=" << c.stdio
       << "\nmax_connections=" << c.max_connections << "\nmax_connections_per_address=" << c.max_connections_per_address
-      << "\nstateless=" << c.stateless
+      << "\nmetrics=" << c.metrics << "\nstateless=" << c.stateless
       << "\npage_size=" << c.page_size << "\nmax_sessions=" << c.max_sessions
       << "\nmax_sessions_per_user=" << c.max_sessions_per_user
       << "\nresumption_buffer_per_session=" << c.resumption_buffer_per_session
@@ -92,6 +92,7 @@ Config all_changed() {
   c.stdio = true;
   c.max_connections = 100;
   c.max_connections_per_address = 10;
+  c.metrics = "off";
   c.stateless = true;
   c.page_size = 7;
   c.max_sessions = 5;
@@ -375,7 +376,7 @@ TEST(ApplyFile, Errors) {
        "{file}:1: [server] must be a section (a line [server] followed by its keys), not 1"},
       {"nested table", "[server.tls]\ncert = \"x\"\n",
        "{file}:1: unknown key \"tls\" in [server]; the keys in [server] are listen, public_url, data_dir, backend, "
-       "auth, threads, body_limit, read_timeout, shutdown_grace, stdio, trusted_proxies, max_connections and max_connections_per_address"},
+       "auth, threads, body_limit, read_timeout, shutdown_grace, stdio, trusted_proxies, max_connections, max_connections_per_address and metrics"},
       // types and ranges
       {"integer as string", "[server]\n\n\n\n\n\n\n\nbody_limit = \"4MB\"\n",
        "{file}:9: [server] body_limit must be a positive integer (bytes), got the string \"4MB\""},
@@ -673,7 +674,7 @@ TEST(ApplyEnvironment, Errors) {
        "unknown environment variable GATEHOUSE_SERVER_LISTEN_ADDRESS; unset it, or use one of GATEHOUSE_SERVER_LISTEN, "
        "GATEHOUSE_SERVER_PUBLIC_URL, GATEHOUSE_SERVER_DATA_DIR, GATEHOUSE_SERVER_BACKEND, GATEHOUSE_SERVER_AUTH, "
        "GATEHOUSE_SERVER_THREADS, GATEHOUSE_SERVER_BODY_LIMIT, GATEHOUSE_SERVER_READ_TIMEOUT, "
-       "GATEHOUSE_SERVER_SHUTDOWN_GRACE, GATEHOUSE_SERVER_STDIO, GATEHOUSE_SERVER_TRUSTED_PROXIES, GATEHOUSE_SERVER_MAX_CONNECTIONS, GATEHOUSE_SERVER_MAX_CONNECTIONS_PER_ADDRESS, GATEHOUSE_MCP_STATELESS, GATEHOUSE_MCP_PAGE_SIZE, "
+       "GATEHOUSE_SERVER_SHUTDOWN_GRACE, GATEHOUSE_SERVER_STDIO, GATEHOUSE_SERVER_TRUSTED_PROXIES, GATEHOUSE_SERVER_MAX_CONNECTIONS, GATEHOUSE_SERVER_MAX_CONNECTIONS_PER_ADDRESS, GATEHOUSE_SERVER_METRICS, GATEHOUSE_MCP_STATELESS, GATEHOUSE_MCP_PAGE_SIZE, "
        "GATEHOUSE_MCP_MAX_SESSIONS, GATEHOUSE_MCP_MAX_SESSIONS_PER_USER, GATEHOUSE_MCP_RESUMPTION_BUFFER_PER_SESSION, "
        "GATEHOUSE_MCP_RESUMPTION_BUFFER_TOTAL, GATEHOUSE_MCP_SESSION_IDLE_TIMEOUT, GATEHOUSE_MCP_SSE_RETRY, "
        "GATEHOUSE_MCP_SSE_KEEPALIVE, GATEHOUSE_MCP_CLIENT_REQUEST_TIMEOUT, GATEHOUSE_MCP_ALLOWED_ORIGINS, "

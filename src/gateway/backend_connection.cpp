@@ -46,6 +46,19 @@ std::string_view reason_of(const McpError& e) {
 
 }  // namespace
 
+std::shared_ptr<const BackendMetrics> BackendMetrics::make(net::Metrics& metrics, const std::string& backend) {
+  auto m = std::make_shared<BackendMetrics>();
+  net::Metrics::Labels labels{{"backend", backend}};
+  m->started = &metrics.counter("gatehouse_backend_started_total", "Backend processes started (HTTP: sessions opened)", labels);
+  m->crashed = &metrics.counter("gatehouse_backend_crashed_total",
+                                "Backend processes that ended without being asked to (HTTP: sessions lost)", labels);
+  m->live = &metrics.gauge("gatehouse_backend_live", "Backend processes running (HTTP: sessions open)", labels);
+  m->in_flight = &metrics.gauge("gatehouse_backend_calls_in_flight", "Requests waiting for the backend", labels);
+  m->latency = &metrics.histogram("gatehouse_backend_call_duration_seconds",
+                                  "Time from a request to the backend's answer, starting it included", labels);
+  return m;
+}
+
 bool Route::notify(std::string_view method, json::object params, std::size_t per_second) {
   std::lock_guard lock(mutex);
   if (!live) return false;
@@ -123,12 +136,14 @@ struct BackendConnection::Run final : LinkEvents {
 };
 
 BackendConnection::BackendConnection(asio::any_io_executor executor, std::shared_ptr<const BackendSettings> settings,
-                                     std::optional<std::string> owner, LinkFactory make_link, ConnectionEvents events)
+                                     std::optional<std::string> owner, LinkFactory make_link, ConnectionEvents events,
+                                     std::shared_ptr<const BackendMetrics> metrics)
     : strand_(asio::make_strand(executor)),
       settings_(std::move(settings)),
       owner_(std::move(owner)),
       make_link_(std::move(make_link)),
       events_(std::move(events)),
+      metrics_(std::move(metrics)),
       last_used_(Clock::now().time_since_epoch().count()) {}
 
 BackendConnection::~BackendConnection() {
@@ -137,7 +152,9 @@ BackendConnection::~BackendConnection() {
     std::lock_guard lock(mutex_);
     run = std::move(run_);
   }
-  if (run) run->link->close("Gatehouse is stopping");
+  if (!run) return;
+  if (metrics_) metrics_->live->add(-1);
+  run->link->close("Gatehouse is stopping");
 }
 
 json::object BackendConnection::server_capabilities() const {
@@ -159,15 +176,23 @@ void BackendConnection::stop(std::string_view why) {
     lists_.clear();
     subscriptions_.clear();
   }
-  if (run) run->link->close(why);
+  if (!run) return;
+  if (metrics_) metrics_->live->add(-1);
+  run->link->close(why);
 }
 
 void BackendConnection::forget(const std::shared_ptr<Run>& run) {
-  std::lock_guard lock(mutex_);
-  if (run_ != run) return;
-  run_.reset();
-  lists_.clear();
-  subscriptions_.clear();
+  {
+    std::lock_guard lock(mutex_);
+    if (run_ != run) return;
+    run_.reset();
+    lists_.clear();
+    subscriptions_.clear();
+  }
+  if (metrics_) {
+    metrics_->live->add(-1);
+    metrics_->crashed->add();
+  }
 }
 
 // ------------------------------------------------------------- requests
@@ -175,11 +200,17 @@ void BackendConnection::forget(const std::shared_ptr<Run>& run) {
 asio::awaitable<json::value> BackendConnection::request(std::string method, json::object params, RequestChannel& channel,
                                                         std::string session_id) {
   ++in_flight_;
+  if (metrics_) metrics_->in_flight->add(1);
   struct Done {
     BackendConnection& self;
+    Clock::time_point start = Clock::now();
     ~Done() {
       self.last_used_ = Clock::now().time_since_epoch().count();
       --self.in_flight_;
+      if (self.metrics_) {
+        self.metrics_->in_flight->add(-1);
+        self.metrics_->latency->observe(std::chrono::duration<double>(Clock::now() - start).count());
+      }
     }
   } done{*this};
   last_used_ = Clock::now().time_since_epoch().count();
@@ -337,15 +368,28 @@ asio::awaitable<void> BackendConnection::open() {
     std::lock_guard lock(run->mutex);
     if (run->closed) problem = "it closed before answering initialize";
     else if (reason_of(e) == reason::timeout) problem = "no answer to initialize within " + seconds(settings_->start_timeout);
-    else problem = std::string("initialize failed: ") + e.what();
+    else {
+      // Without the "backend NAME: " the error starts with: it is said once.
+      std::string_view what = e.what();
+      std::string prefix = "backend " + name + ": ";
+      if (what.starts_with(prefix)) what.remove_prefix(prefix.size());
+      problem = "initialize failed: " + std::string(what);
+    }
     if (reason_of(e) == reason::unreachable) why = reason::unreachable;
   }
   if (problem.empty()) {
-    run->link->send(jsonrpc::make_notification("notifications/initialized", {}), nullptr);
+    // MCP basic/lifecycle: the backend hears notifications/initialized
+    // before any other request of the session.
+    co_await run->link->send_in_order(jsonrpc::make_notification("notifications/initialized", {}));
+    run->link->ready();
     std::lock_guard lock(mutex_);
     run_ = run;
     open_failure_.reset();
     backoff_ = std::chrono::seconds(0);
+    if (metrics_) {
+      metrics_->started->add();
+      metrics_->live->add(1);
+    }
     spdlog::info("backend {}: {} ready{}", name, run->link->describe(), owner_ ? " for one user" : "");
     co_return;
   }

@@ -13,6 +13,7 @@
 #include "gateway/backend_settings.hpp"
 #include "gateway/link.hpp"
 #include "net/async_signal.hpp"
+#include "net/metrics.hpp"
 
 #include <gatehouse/context.hpp>
 #include <gatehouse/error.hpp>
@@ -58,6 +59,17 @@ struct ConnectionEvents {
   std::function<void(std::string_view list, std::optional<std::string> owner)> list_changed;
 };
 
+// The /metrics series of one backend (docs/gateway.md "Operations").
+struct BackendMetrics {
+  net::Metrics::Counter* started = nullptr;   // connections opened (processes started)
+  net::Metrics::Counter* crashed = nullptr;   // closed without being asked to (process exits)
+  net::Metrics::Gauge* live = nullptr;        // open now
+  net::Metrics::Gauge* in_flight = nullptr;   // requests waiting for the backend
+  net::Metrics::Histogram* latency = nullptr; // seconds per request, start included
+
+  static std::shared_ptr<const BackendMetrics> make(net::Metrics& metrics, const std::string& backend);
+};
+
 class BackendConnection : public std::enable_shared_from_this<BackendConnection> {
  public:
   using LinkFactory = std::function<std::shared_ptr<Link>(boost::asio::strand<boost::asio::any_io_executor>)>;
@@ -65,7 +77,8 @@ class BackendConnection : public std::enable_shared_from_this<BackendConnection>
   // `owner`: the user the connection serves (isolation user/session),
   // nullopt when shared. `make_link` makes a new link each time it opens.
   BackendConnection(boost::asio::any_io_executor executor, std::shared_ptr<const BackendSettings> settings,
-                    std::optional<std::string> owner, LinkFactory make_link, ConnectionEvents events);
+                    std::optional<std::string> owner, LinkFactory make_link, ConnectionEvents events,
+                    std::shared_ptr<const BackendMetrics> metrics = nullptr);
   ~BackendConnection();
 
   // Sends a request on behalf of the client behind `channel` and returns
@@ -117,6 +130,7 @@ class BackendConnection : public std::enable_shared_from_this<BackendConnection>
   const std::optional<std::string> owner_;
   LinkFactory make_link_;
   ConnectionEvents events_;
+  std::shared_ptr<const BackendMetrics> metrics_;
 
   mutable std::mutex mutex_;
   std::shared_ptr<Run> run_;  // the open link, if any

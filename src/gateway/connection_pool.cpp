@@ -28,11 +28,13 @@ ChildSpec stdio_spec(const BackendSettings& settings, const std::function<std::s
 }  // namespace
 
 ConnectionPool::ConnectionPool(boost::asio::any_io_executor executor, std::shared_ptr<const BackendSettings> settings,
-                         std::function<std::string(const std::string&)> user_name, ConnectionEvents events)
+                         std::function<std::string(const std::string&)> user_name, ConnectionEvents events,
+                         std::shared_ptr<const BackendMetrics> metrics)
     : executor_(std::move(executor)),
       settings_(std::move(settings)),
       user_name_(std::move(user_name)),
-      events_(std::move(events)) {
+      events_(std::move(events)),
+      metrics_(std::move(metrics)) {
   if (!settings_->url.empty()) tls_ = HttpLink::make_tls_context(*settings_);
 }
 
@@ -91,7 +93,7 @@ std::shared_ptr<BackendConnection> ConnectionPool::instance(const std::string& s
         return std::make_shared<HttpLink>(std::move(strand), settings, std::move(headers), tls);
       };
     }
-    made = std::make_shared<BackendConnection>(executor_, settings_, owner, std::move(make_link), events_);
+    made = std::make_shared<BackendConnection>(executor_, settings_, owner, std::move(make_link), events_, metrics_);
     instances_.emplace(key, made);
   }
   if (evicted) evicted->stop("making room for another user's process (max_processes)");

@@ -19,7 +19,8 @@ namespace gatehouse::gateway {
 class ConnectionPool {
  public:
   ConnectionPool(boost::asio::any_io_executor executor, std::shared_ptr<const BackendSettings> settings,
-              std::function<std::string(const std::string& subject)> user_name, ConnectionEvents events);
+              std::function<std::string(const std::string& subject)> user_name, ConnectionEvents events,
+              std::shared_ptr<const BackendMetrics> metrics = nullptr);
   ~ConnectionPool();
 
   // The connection serving `subject` (and `session_id` with isolation
@@ -40,6 +41,7 @@ class ConnectionPool {
   std::shared_ptr<const BackendSettings> settings_;
   std::function<std::string(const std::string&)> user_name_;
   ConnectionEvents events_;
+  std::shared_ptr<const BackendMetrics> metrics_;
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<BackendConnection>> instances_;  // by isolation key
   std::shared_ptr<void> tls_;  // http: the TLS context of every link

@@ -23,7 +23,7 @@ std::string session_of(const mcp::Call& call) { return call.session ? call.sessi
 }  // namespace
 
 Gateway::Gateway(asio::any_io_executor executor, Server& server, const config::Config& config,
-                 std::function<std::string(const std::string&)> user_name)
+                 std::function<std::string(const std::string&)> user_name, net::Metrics* metrics)
     : page_size_(config.page_size) {
   ConnectionEvents events;
   events.resource_updated = [&server](const std::string& uri, std::optional<std::string> owner) {
@@ -36,7 +36,8 @@ Gateway::Gateway(asio::any_io_executor executor, Server& server, const config::C
   };
   for (const auto& b : config.backends) {
     auto settings = std::make_shared<const BackendSettings>(BackendSettings::from(config, b));
-    auto pool = std::make_unique<ConnectionPool>(executor, settings, user_name, events);
+    auto pool = std::make_unique<ConnectionPool>(executor, settings, user_name, events,
+                                                 metrics ? BackendMetrics::make(*metrics, settings->name) : nullptr);
     spdlog::info("backend {}: {} (isolation {}, {})", settings->name,
                  b.command.empty() ? b.url : b.command.front(), to_string(settings->isolation),
                  settings->prefix.empty() ? std::string("no prefix")

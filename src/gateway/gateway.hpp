@@ -22,8 +22,9 @@ class Gateway final : public mcp::Backend {
   // `server` receives the backends' resource and list notifications for
   // the transports. `user_name` turns a subject into a login name for
   // {user.name} (called when a process starts).
+  // `metrics` (optional) receives each backend's series.
   Gateway(boost::asio::any_io_executor executor, Server& server, const config::Config& config,
-          std::function<std::string(const std::string& subject)> user_name = {});
+          std::function<std::string(const std::string& subject)> user_name = {}, net::Metrics* metrics = nullptr);
   ~Gateway() override;
 
   json::object capabilities() const override;

@@ -118,11 +118,19 @@ void HttpLink::send(json::object message, std::shared_ptr<Route> route) {
   asio::co_spawn(strand_, post(std::move(message), std::move(route)), asio::detached);
 }
 
+asio::awaitable<void> HttpLink::send_in_order(json::object message) {
+  co_await asio::co_spawn(strand_, post(std::move(message), nullptr), asio::use_awaitable);
+}
+
 void HttpLink::negotiated(std::string_view version) {
+  std::lock_guard lock(mutex_);
+  version_ = std::string(version);
+}
+
+void HttpLink::ready() {
   bool start = false;
   {
     std::lock_guard lock(mutex_);
-    version_ = std::string(version);
     if (!listening_ && !closed_) start = listening_ = true;
   }
   if (start) asio::co_spawn(strand_, listen(), asio::detached);
@@ -342,9 +350,13 @@ asio::awaitable<void> HttpLink::post(json::object message, std::shared_ptr<Route
       if (body_ec) break;
     }
 
-    if (status == 404 && had_session) {
-      // MCP basic/transports "Session Management": the server ended the
-      // session; the connection opens a new one and sends the request again.
+    // MCP basic/transports "Session Management": the server ended the
+    // session (404); the connection opens a new one and sends the request
+    // again. Some servers answer 400 "... session ..." instead (the
+    // TypeScript SDK's own example server does): the same, for them.
+    bool session_refused =
+        status == 400 && json_body.size() < 4096 && json_body.find("ession") != std::string::npos;
+    if ((status == 404 || session_refused) && had_session) {
       fail(id, reason::session_lost, settings_->url + " no longer knows the session (HTTP 404)", route);
       co_return;
     }

@@ -34,7 +34,9 @@ class HttpLink final : public Link, public std::enable_shared_from_this<HttpLink
 
   boost::asio::awaitable<void> open(std::shared_ptr<LinkEvents> events) override;
   void send(json::object message, std::shared_ptr<Route> route) override;
+  boost::asio::awaitable<void> send_in_order(json::object message) override;
   void negotiated(std::string_view version) override;
+  void ready() override;
   void close(std::string_view why) override;
   std::string describe() const override { return settings_->url; }
 

@@ -41,8 +41,17 @@ class Link {
   // Sends one message; `route` goes with requests made for a client. Throws
   // McpError (backend_error protocol) when the message cannot be queued.
   virtual void send(json::object message, std::shared_ptr<Route> route) = 0;
+  // Sends a notification and returns once the backend has taken it: over
+  // HTTP, when its POST is answered, so that nothing sent later can overtake
+  // it; over stdio, once queued (the pipe keeps the order).
+  virtual boost::asio::awaitable<void> send_in_order(json::object message) {
+    send(std::move(message), nullptr);
+    co_return;
+  }
   // The protocol version initialize settled on.
   virtual void negotiated(std::string_view) {}
+  // The session is initialized (notifications/initialized was taken).
+  virtual void ready() {}
   // Ends the transport; on_closed follows.
   virtual void close(std::string_view why) = 0;
   // For error messages: what the backend did besides answering, e.g. "it

@@ -30,6 +30,9 @@ class StreamSource {
 struct Reply {
   Response response;  // for a stream: status and headers only
   std::shared_ptr<StreamSource> stream;
+  // For the access log: the OAuth client the request was served for, when
+  // the handler knows it (runtime/access_log.hpp). Never sent.
+  std::string client_id;
 };
 
 struct Peer {
@@ -50,6 +53,6 @@ Response error_response(http::status status, std::string_view code, std::string_
                         unsigned version = 11, bool keep_alive = true);
 
 // Reply helpers.
-inline Reply reply(Response r) { return Reply{std::move(r), nullptr}; }
+inline Reply reply(Response r) { return Reply{std::move(r), nullptr, {}}; }
 
 }  // namespace gatehouse::net

@@ -24,6 +24,9 @@ class Router {
   Router& check_host(OriginPolicy policy, std::unordered_set<std::string> exempt = {});
   boost::asio::awaitable<Reply> operator()(Request& request, const Peer& peer) const;
 
+  // Whether a handler is routed at `path` (exactly).
+  bool routes(std::string_view path) const { return routes_.contains(std::string(path)); }
+
   // The answer for a path nothing is routed at: a JSON 404.
   static Reply not_found(std::string_view path);
 

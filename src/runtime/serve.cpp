@@ -10,6 +10,7 @@
 #include "net/router.hpp"
 #include "oauth/authorization_server.hpp"
 #include "oauth/resource/api_key_guard.hpp"
+#include "runtime/access_log.hpp"
 #include "runtime/descriptor_limit.hpp"
 #include "runtime/first_user.hpp"
 #include "runtime/home_page.hpp"
@@ -99,9 +100,11 @@ void configure_cimd(const config::Config& config, oauth::AuthorizationServerOpti
 // `server` so the dispatcher hands it the requests (mcp/backend.hpp).
 std::shared_ptr<gateway::Gateway> attach_gateway(const config::Config& config, Server& server,
                                                  asio::any_io_executor executor,
-                                                 std::function<std::string(const std::string&)> user_name) {
+                                                 std::function<std::string(const std::string&)> user_name,
+                                                 net::Metrics* metrics = nullptr) {
   if (config.backends.empty()) return nullptr;
-  auto gateway = std::make_shared<gateway::Gateway>(std::move(executor), server, config, std::move(user_name));
+  auto gateway =
+      std::make_shared<gateway::Gateway>(std::move(executor), server, config, std::move(user_name), metrics);
   server.registry().backend = gateway;
   return gateway;
 }
@@ -182,12 +185,16 @@ int serve(const config::Config& config, Server& server, std::function<void(const
   // Set up after the listener (the issuer may depend on the bound port).
   std::unique_ptr<store::Stores> stores;
   std::unique_ptr<oauth::AuthorizationServer> authorization;
+  net::Metrics metrics;
   // {user.name}: looked up when a backend process starts for a user.
-  auto gateway = attach_gateway(config, server, ioc.get_executor(), [&stores](const std::string& subject) {
-    if (!stores) return subject;
-    auto user = stores->users->find(subject);
-    return user ? user->name : subject;
-  });
+  auto gateway = attach_gateway(
+      config, server, ioc.get_executor(),
+      [&stores](const std::string& subject) {
+        if (!stores) return subject;
+        auto user = stores->users->find(subject);
+        return user ? user->name : subject;
+      },
+      &metrics);
   if (config.auth == "oauth")
     mcp_options.insufficient_scope = [&authorization](const Principal& principal, const std::vector<std::string>& needed) {
       return authorization->guard().insufficient_scope(principal, needed);
@@ -199,6 +206,26 @@ int serve(const config::Config& config, Server& server, std::function<void(const
   // exempt: it reveals nothing to a rebinding page, and health checkers
   // send Host headers of their own.
   router.check_host(origin_policy, {"/healthz"});
+  if (config.metrics != "off")
+    router.route("/metrics", [&metrics, &transport, public_metrics = config.metrics == "public"](
+                                 net::Request& request, const net::Peer& peer) -> asio::awaitable<net::Reply> {
+      if (request.method() != http::verb::get && request.method() != http::verb::head)
+        co_return net::reply(net::error_response(http::status::method_not_allowed, "method_not_allowed", "use GET"));
+      // "local": asked on this machine, and not through a proxy that says
+      // whom it forwards for.
+      if (!public_metrics &&
+          (!peer.remote.address().is_loopback() || request.find("X-Forwarded-For") != request.end()))
+        co_return net::reply(net::error_response(http::status::forbidden, "forbidden",
+                                                 "metrics are served to this machine only ([server] metrics)"));
+      metrics.gauge("gatehouse_mcp_sessions", "MCP sessions open (2025 revisions)")
+          .set(static_cast<std::int64_t>(transport->session_count()));
+      net::Response r{http::status::ok, request.version()};
+      r.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+      r.set(http::field::cache_control, "no-store");
+      r.body() = metrics.render();
+      r.prepare_payload();
+      co_return net::reply(std::move(r));
+    });
   router.route("/healthz", [](net::Request& request, const net::Peer&) -> asio::awaitable<net::Reply> {
     if (request.method() != http::verb::get && request.method() != http::verb::head)
       co_return net::reply(net::error_response(http::status::method_not_allowed, "method_not_allowed", "use GET"));
@@ -218,7 +245,7 @@ int serve(const config::Config& config, Server& server, std::function<void(const
                                .trusted_proxies = trusted_proxies,
                                .max_connections = config.max_connections,
                                .max_connections_per_address = config.max_connections_per_address},
-                              std::ref(router));
+                              runtime::observed(router, metrics));
   auto bound = http_server.listen({address, port});
   std::string base = "http://" + (address.is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string()) +
                      ":" + std::to_string(bound.port());
@@ -251,18 +278,27 @@ int serve(const config::Config& config, Server& server, std::function<void(const
     authorization = std::make_unique<oauth::AuthorizationServer>(settings, *stores, options);
     authorization->start();
     authorization->install(router);
-    router.route("/mcp", [transport, guard = &authorization->guard()](net::Request& request,
-                                                                       const net::Peer&) -> asio::awaitable<net::Reply> {
+    router.route("/mcp", [transport, guard = &authorization->guard(), &metrics](
+                             net::Request& request, const net::Peer&) -> asio::awaitable<net::Reply> {
       // RS1: every request to the MCP endpoint carries a bearer token. A
       // CORS preflight carries none, and is answered without one (RS7).
       if (request.method() == http::verb::options) co_return co_await transport->handle(request, kAnonymous);
       auto authenticated = guard->authenticate(request);
       if (auto* refusal = std::get_if<net::Reply>(&authenticated)) {
+        metrics
+            .counter("gatehouse_token_verifications_total", "Bearer tokens checked at /mcp, by result",
+                     {{"result", std::string(oauth::BearerGuard::failure_reason(refusal->response))}})
+            .add();
         refusal->response.set(http::field::access_control_allow_origin, "*");
         refusal->response.set(http::field::access_control_expose_headers, "WWW-Authenticate");
         co_return std::move(*refusal);
       }
-      co_return co_await transport->handle(request, std::get<Principal>(authenticated));
+      metrics.counter("gatehouse_token_verifications_total", "Bearer tokens checked at /mcp, by result", {{"result", "valid"}})
+          .add();
+      const auto& principal = std::get<Principal>(authenticated);
+      auto reply = co_await transport->handle(request, principal);
+      reply.client_id = principal.client_id;
+      co_return reply;
     });
     spdlog::info("OAuth authorization server: issuer {}, resource {}, client metadata documents {}", settings.issuer,
                  settings.resource, authorization->settings().client_id_metadata_documents ? "accepted" : "off");

