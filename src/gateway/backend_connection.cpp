@@ -1,5 +1,6 @@
 #include "gateway/backend_connection.hpp"
 
+#include "crypto/random.hpp"
 #include "gateway/backend_error.hpp"
 #include "mcp/input_rounds.hpp"
 #include "mcp/jsonrpc.hpp"
@@ -75,6 +76,14 @@ bool Route::notify(std::string_view method, json::object params, std::size_t per
   return true;
 }
 
+// A question of the backend to the client of a 2026-07-28 request, handed
+// from the reading side to the request's own coroutine.
+struct Question {
+  json::value id;  // the backend's request id
+  std::string method;
+  json::object params;
+};
+
 struct BackendConnection::Pending {
   net::AsyncSignal signal;
   std::mutex mutex;
@@ -83,6 +92,16 @@ struct BackendConnection::Pending {
   json::value error;
   std::optional<McpError> failure;
   std::shared_ptr<Route> route;
+  std::optional<Question> question;
+
+  void ask(Question q) {
+    {
+      std::lock_guard lock(mutex);
+      if (done) return;
+      question = std::move(q);
+    }
+    signal.notify();
+  }
 
   void finish(json::value r, json::value e, std::optional<McpError> f) {
     {
@@ -110,6 +129,17 @@ struct BackendConnection::Run final : LinkEvents {
   bool closed = false;
   std::optional<McpError> close_error;
   json::object capabilities;
+  // Calls waiting for a 2026-07-28 client's next round, by the key of the
+  // question it must answer.
+  struct Parked {
+    std::uint64_t id;  // ours, of the backend request
+    std::shared_ptr<Pending> pending;
+    Question question;
+    std::string method;
+    Clock::time_point deadline;
+    std::string session_id;
+  };
+  std::unordered_map<std::string, Parked> parked;
 
   void on_message(json::value message, const std::shared_ptr<Route>& route) override {
     if (auto c = connection.lock()) c->on_message(shared(), std::move(message), route);
@@ -164,7 +194,44 @@ json::object BackendConnection::server_capabilities() const {
   return run_->capabilities;
 }
 
-bool BackendConnection::busy() const { return in_flight_.load() > 0; }
+bool BackendConnection::busy() const {
+  if (in_flight_.load() > 0) return true;
+  std::lock_guard lock(mutex_);
+  if (!run_) return false;
+  std::lock_guard run_lock(run_->mutex);
+  return !run_->parked.empty();
+}
+
+void BackendConnection::expire_rounds() {
+  std::shared_ptr<Run> run;
+  {
+    std::lock_guard lock(mutex_);
+    run = run_;
+  }
+  if (!run) return;
+  std::vector<Run::Parked> expired;
+  {
+    std::lock_guard lock(run->mutex);
+    auto now = Clock::now();
+    for (auto it = run->parked.begin(); it != run->parked.end();) {
+      if (it->second.deadline <= now) {
+        expired.push_back(std::move(it->second));
+        run->pending.erase(it->second.id);
+        it = run->parked.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& p : expired) {
+    // The client never came back with its answer: the backend hears so.
+    respond(run, jsonrpc::make_error(p.question.id, error_code::internal_error,
+                                     "the client did not answer within " + seconds(settings_->call_timeout)));
+    run->link->send(jsonrpc::make_notification("notifications/cancelled",
+                                               {{"requestId", p.id}, {"reason", "the client did not answer in time"}}),
+                    nullptr);
+  }
+}
 
 Clock::time_point BackendConnection::last_used() const { return Clock::time_point(Clock::duration(last_used_.load())); }
 
@@ -432,15 +499,55 @@ asio::awaitable<json::value> BackendConnection::exchange(std::shared_ptr<Run> ru
       }
     }
   }
-  std::exception_ptr failure;
-  json::value result;
+  std::optional<McpError> unsent;
   try {
     run->link->send(jsonrpc::make_request(json::value(id), method, std::move(params)), route);
-    auto deadline = Clock::now() + timeout;
+  } catch (const McpError& e) {
+    unsent = e;
+  }
+  if (unsent) {
+    std::lock_guard lock(run->mutex);
+    run->pending.erase(id);
+    std::erase_if(run->tokens, [&](const auto& entry) { return entry.second == route; });
+    throw *unsent;
+  }
+  co_return co_await await_answer(run, id, pending, route, method, Clock::now() + timeout);
+}
+
+asio::awaitable<json::value> BackendConnection::await_answer(std::shared_ptr<Run> run, std::uint64_t id,
+                                                             std::shared_ptr<Pending> pending,
+                                                             std::shared_ptr<Route> route, std::string method,
+                                                             Clock::time_point deadline) {
+  std::exception_ptr failure;
+  json::value result;
+  bool parked = false;
+  std::optional<json::value> asked;  // the backend's question put to the client
+  try {
     for (;;) {
+      std::optional<Question> question;
       {
         std::lock_guard lock(pending->mutex);
         if (pending->done) break;
+        if (pending->question) {
+          question = std::move(pending->question);
+          pending->question.reset();
+        }
+      }
+      if (question) {
+        // MCP 2026-07-28 (SEP-2322): the client is asked by an
+        // input-required result, under a key naming this call; the backend's
+        // request waits, parked, for the round that answers it.
+        std::string key = "gw-" + crypto::random_token(16);
+        {
+          std::lock_guard lock(run->mutex);
+          run->parked.emplace(key, Run::Parked{id, pending, *question, method, deadline, route->session_id});
+        }
+        parked = true;
+        asked = question->id;
+        co_await route->channel->ask(question->method, std::move(question->params), key);
+        // The key is new: the client cannot have answered it yet, so ask()
+        // ended the request with InputRequired and this line is not reached.
+        throw McpError(error_code::internal_error, "the client answered a question it was not asked");
       }
       if (route && route->channel->cancelled()) {
         // MCP basic/utilities/cancellation: tell the backend too.
@@ -456,7 +563,8 @@ asio::awaitable<json::value> BackendConnection::exchange(std::shared_ptr<Run> ru
                         nullptr);
         auto notes = run->link->notes();
         throw backend_error(settings_->name, reason::timeout,
-                            "no answer to " + method + " within " + seconds(timeout) + (notes.empty() ? "" : "; " + notes));
+                            "no answer to " + method + " within " + seconds(settings_->call_timeout) +
+                                (notes.empty() ? "" : "; " + notes));
       }
       co_await pending->signal.wait(std::min<Clock::duration>(deadline - now, std::chrono::milliseconds(250)));
     }
@@ -475,13 +583,30 @@ asio::awaitable<json::value> BackendConnection::exchange(std::shared_ptr<Run> ru
       throw McpError(code, message, std::move(data));
     }
     result = std::move(pending->result);
+  } catch (const mcp::InputRequired&) {
+    failure = std::current_exception();
   } catch (...) {
     failure = std::current_exception();
+    parked = false;
   }
-  {
+  if (asked && !parked) {
+    // The client could not be asked (it lacks the capability, say): the
+    // backend hears so, and its request ends.
+    std::string why = "the client could not be asked";
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      why = e.what();
+    } catch (...) {
+    }
+    respond(run, jsonrpc::make_error(*asked, error_code::internal_error, why));
+    run->link->send(jsonrpc::make_notification("notifications/cancelled", {{"requestId", id}, {"reason", why}}), nullptr);
+  }
+  if (!parked) {
     std::lock_guard lock(run->mutex);
     run->pending.erase(id);
     if (route) std::erase_if(run->tokens, [&](const auto& entry) { return entry.second == route; });
+    std::erase_if(run->parked, [&](const auto& entry) { return entry.second.id == id; });
   }
   if (route) {
     // The client's channel lives as long as this request: questions still
@@ -505,6 +630,66 @@ asio::awaitable<json::value> BackendConnection::exchange(std::shared_ptr<Run> ru
   }
   if (failure) std::rethrow_exception(failure);
   co_return result;
+}
+
+asio::awaitable<std::optional<json::value>> BackendConnection::resume(const json::object& params,
+                                                                      RequestChannel& channel,
+                                                                      const std::string& session_id) {
+  auto* responses = params.if_contains("inputResponses");
+  if (!responses || !responses->is_object()) co_return std::nullopt;
+  std::string key;
+  for (const auto& [k, v] : responses->as_object())
+    if (k.starts_with("gw-")) key = std::string(k);
+  if (key.empty()) co_return std::nullopt;
+
+  std::shared_ptr<Run> run;
+  {
+    std::lock_guard lock(mutex_);
+    run = run_;
+  }
+  std::optional<Run::Parked> parked;
+  if (run) {
+    std::lock_guard lock(run->mutex);
+    if (auto it = run->parked.find(key); it != run->parked.end()) {
+      parked = std::move(it->second);
+      run->parked.erase(it);
+    }
+  }
+  // The call is gone: it ended, timed out, or lives in another process
+  // (another instance behind a load balancer, or before a restart).
+  if (!parked)
+    throw backend_error(settings_->name, reason::round_lost,
+                        "the call this answer belongs to is no longer waiting here (it timed out, the backend "
+                        "restarted, or the round reached another Gatehouse instance); call the tool again");
+  ++in_flight_;
+  struct Done {
+    BackendConnection& self;
+    ~Done() {
+      self.last_used_ = Clock::now().time_since_epoch().count();
+      --self.in_flight_;
+    }
+  } done{*this};
+
+  // The stateless transport checked the round (requestState bound to the
+  // user, method and arguments); ask() now finds the answer.
+  auto answer = co_await channel.ask(parked->question.method, parked->question.params, key);
+  auto route = std::make_shared<Route>();
+  route->channel = &channel;
+  route->session_id = session_id;
+  {
+    std::lock_guard lock(run->mutex);
+    route->order = run->next_order++;
+    parked->pending->route = route;
+    // Progress of the call now goes to this request's client.
+    for (auto& [token, r] : run->tokens)
+      if (token == "p" + std::to_string(parked->id)) {
+        route->client_token = r->client_token;
+        if (auto* t = progress_token(params)) route->client_token = *t;
+        r = route;
+      }
+  }
+  respond(run, jsonrpc::make_result(parked->question.id, std::move(answer)));
+  co_return co_await await_answer(run, parked->id, parked->pending, route, parked->method, parked->deadline);
 }
 
 // ------------------------------------------------------------- incoming
@@ -631,13 +816,28 @@ void BackendConnection::on_request(const std::shared_ptr<Run>& run, json::value 
                                              "gives each client its own)"));
     return;
   }
+  bool stateless = false;
   {
     std::lock_guard lock(route->mutex);
     if (!route->live) {
       respond(run, jsonrpc::make_error(id, error_code::internal_error, "the request this belongs to has ended"));
       return;
     }
-    ++route->asks;
+    stateless = route->channel->protocol_version() == mcp::kStatelessVersion;
+    if (!stateless) ++route->asks;
+  }
+  if (stateless) {
+    // 2026-07-28: the request's own coroutine turns the question into an
+    // input-required round (await_answer).
+    std::shared_ptr<Pending> pending;
+    {
+      std::lock_guard lock(run->mutex);
+      for (const auto& [pid, p] : run->pending)
+        if (p->route == route) pending = p;
+    }
+    if (pending) pending->ask({std::move(id), std::move(method), std::move(params)});
+    else respond(run, jsonrpc::make_error(id, error_code::internal_error, "the request this belongs to has ended"));
+    return;
   }
   asio::co_spawn(strand_, ask_client(run, route, std::move(id), std::move(method), std::move(params)), asio::detached);
 }
@@ -651,9 +851,8 @@ asio::awaitable<void> BackendConnection::ask_client(std::shared_ptr<Run> run, st
   } catch (const McpError& e) {
     answer = jsonrpc::make_error(id, e.code(), e.what(), e.data());
   } catch (const mcp::InputRequired&) {
-    answer = jsonrpc::make_error(id, error_code::internal_error,
-                                 method + ": the client speaks protocol version 2026-07-28, whose questions are asked "
-                                          "by input-required results; Gatehouse does not bridge them to this backend yet");
+    // Not reached: 2026-07-28 questions go through await_answer.
+    answer = jsonrpc::make_error(id, error_code::internal_error, method + ": the client cannot be asked here");
   } catch (const std::exception& e) {
     answer = jsonrpc::make_error(id, error_code::internal_error, e.what());
   } catch (...) {

@@ -87,6 +87,13 @@ class BackendConnection : public std::enable_shared_from_this<BackendConnection>
   boost::asio::awaitable<json::value> request(std::string method, json::object params, RequestChannel& channel,
                                               std::string session_id);
 
+  // A request of a 2026-07-28 client that answers a question of a call
+  // parked in an earlier round: the call's answer, or nullopt when the
+  // request answers none. Throws backend_error round_lost when it answers
+  // a call that is no longer waiting here.
+  boost::asio::awaitable<std::optional<json::value>> resume(const json::object& params, RequestChannel& channel,
+                                                            const std::string& session_id);
+
   // The whole list a `*/list` method returns (every page), kept until the
   // backend says it changed.
   boost::asio::awaitable<json::array> list(std::string method, std::string key, RequestChannel& channel);
@@ -99,7 +106,10 @@ class BackendConnection : public std::enable_shared_from_this<BackendConnection>
   json::object server_capabilities() const;
 
   void stop(std::string_view why);
+  // Busy: requests in flight, or calls waiting for a client's next round.
   bool busy() const;
+  // Ends calls whose client did not come back with its round in time.
+  void expire_rounds();
   std::chrono::steady_clock::time_point last_used() const;
 
  private:
@@ -110,6 +120,12 @@ class BackendConnection : public std::enable_shared_from_this<BackendConnection>
   boost::asio::awaitable<void> open();
   boost::asio::awaitable<json::value> exchange(std::shared_ptr<Run> run, std::string method, json::object params,
                                                std::shared_ptr<Route> route, std::chrono::seconds timeout);
+  // Waits for the answer to request `id` (already sent) until `deadline`,
+  // handing the backend's questions to a 2026-07-28 client as input-required
+  // rounds (docs/gateway.md "Protocol versions").
+  boost::asio::awaitable<json::value> await_answer(std::shared_ptr<Run> run, std::uint64_t id,
+                                                   std::shared_ptr<Pending> pending, std::shared_ptr<Route> route,
+                                                   std::string method, std::chrono::steady_clock::time_point deadline);
   void on_message(const std::shared_ptr<Run>& run, json::value message, const std::shared_ptr<Route>& route);
   void on_closed(const std::shared_ptr<Run>& run, const McpError& error);
   void on_notification(const std::shared_ptr<Run>& run, std::string_view method, json::object params,

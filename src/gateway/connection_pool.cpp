@@ -105,6 +105,7 @@ std::size_t ConnectionPool::stop_idle() {
   std::vector<std::shared_ptr<BackendConnection>> idle;
   {
     std::lock_guard lock(mutex_);
+    for (auto& [key, connection] : instances_) connection->expire_rounds();
     for (auto it = instances_.begin(); it != instances_.end();) {
       if (!it->second->busy() && it->second->last_used() < cutoff) {
         idle.push_back(std::move(it->second));

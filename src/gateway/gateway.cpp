@@ -200,7 +200,19 @@ asio::awaitable<json::value> Gateway::call_tool(mcp::Call& call) {
   // MCP 2025-11-25 server/tools "Error Handling": unknown tools are protocol errors.
   if (!entry || !entry->settings->tool_allowed(tool)) throw McpError::invalid_params("Unknown tool: " + exposed);
   params["name"] = tool;
-  auto result = co_await instance(*entry, call)->request("tools/call", std::move(params), call.channel, session_of(call));
+  auto connection = instance(*entry, call);
+  // A 2026-07-28 round answering a question of a call parked earlier
+  // continues that call; anything else is a new call.
+  auto resumed = co_await connection->resume(params, call.channel, session_of(call));
+  json::value result;
+  if (resumed) {
+    result = std::move(*resumed);
+  } else {
+    // inputResponses and requestState are Gatehouse's, not the backend's.
+    params.erase("inputResponses");
+    params.erase("requestState");
+    result = co_await connection->request("tools/call", std::move(params), call.channel, session_of(call));
+  }
   auto limit = entry->settings->max_result_chars;
   if (limit > 0) {
     auto size = json::serialize(result).size();
