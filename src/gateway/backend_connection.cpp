@@ -2,6 +2,7 @@
 
 #include "crypto/random.hpp"
 #include "gateway/backend_error.hpp"
+#include "mcp/client_requests.hpp"
 #include "mcp/input_rounds.hpp"
 #include "mcp/jsonrpc.hpp"
 #include "mcp/protocol_version.hpp"
@@ -534,6 +535,16 @@ asio::awaitable<json::value> BackendConnection::await_answer(std::shared_ptr<Run
         }
       }
       if (question) {
+        // A client without the capability is not asked: the backend hears
+        // so and its tool decides (it may go on, or fail with its own
+        // error). Over stdio the question may not even be this call's.
+        auto capability = mcp::required_client_capability(question->method);
+        if (!capability.empty() && !route->channel->client_capabilities().contains(capability)) {
+          respond(run, jsonrpc::make_error(question->id, error_code::method_not_found,
+                                           "the client did not declare the " + std::string(capability) +
+                                               " capability, so it cannot be asked " + question->method));
+          continue;
+        }
         // MCP 2026-07-28 (SEP-2322): the client is asked by an
         // input-required result, under a key naming this call; the backend's
         // request waits, parked, for the round that answers it.
@@ -758,7 +769,7 @@ void BackendConnection::on_notification(const std::shared_ptr<Run>& run, std::st
     return;
   }
   if (method == "notifications/message") {
-    auto route = carried_by ? carried_by : attribute(run);
+    auto route = carried_by || run->link->routes_exactly() ? carried_by : attribute(run);
     if (!route) return;
     auto* level = params.if_contains("level");
     auto parsed = level && level->is_string() ? parse_log_level(level->get_string()) : std::nullopt;
@@ -800,7 +811,7 @@ void BackendConnection::on_request(const std::shared_ptr<Run>& run, json::value 
     respond(run, jsonrpc::make_error(id, error_code::method_not_found, "Method not found: " + method));
     return;
   }
-  auto route = carried_by ? carried_by : attribute(run);
+  auto route = carried_by || run->link->routes_exactly() ? carried_by : attribute(run);
   if (!route) {
     std::size_t waiting;
     {

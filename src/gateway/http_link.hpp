@@ -39,6 +39,7 @@ class HttpLink final : public Link, public std::enable_shared_from_this<HttpLink
   void ready() override;
   void close(std::string_view why) override;
   std::string describe() const override { return settings_->url; }
+  bool routes_exactly() const override { return true; }
 
  private:
   struct Connection;

@@ -57,6 +57,10 @@ class Link {
   // For error messages: what the backend did besides answering, e.g. "it
   // wrote 3 lines on stdout that are not JSON-RPC messages" (empty: nothing).
   virtual std::string notes() const { return {}; }
+  // Whether every message tied to a request comes with that request's
+  // route (HTTP: on its own stream). Then a message without a route belongs
+  // to no request, and is never guessed onto one.
+  virtual bool routes_exactly() const { return false; }
   // For the log: "process 1234", "http://127.0.0.1:9000/mcp".
   virtual std::string describe() const = 0;
 };

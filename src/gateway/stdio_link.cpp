@@ -108,19 +108,24 @@ void StdioLink::send(json::object message, std::shared_ptr<Route>) {
 
 asio::awaitable<void> StdioLink::write_loop() {
   auto self = shared_from_this();
+  std::string batch;
   for (;;) {
-    std::string line;
     {
       std::lock_guard lock(mutex_);
       if (input_.empty() || dead_) {
         writing_ = false;
         co_return;
       }
-      line = std::move(input_.front());
-      input_.pop_front();
-      input_bytes_ -= line.size();
+      // Everything queued goes in one write: under load, one system call
+      // carries many messages.
+      batch.clear();
+      while (!input_.empty() && batch.size() < 256 * 1024) {
+        batch += input_.front();
+        input_bytes_ -= input_.front().size();
+        input_.pop_front();
+      }
     }
-    auto [ec, n] = co_await asio::async_write(child_->stdin_pipe(), asio::buffer(line), asio::as_tuple(asio::use_awaitable));
+    auto [ec, n] = co_await asio::async_write(child_->stdin_pipe(), asio::buffer(batch), asio::as_tuple(asio::use_awaitable));
     if (ec) {
       // The process closed its input or ended: the exit watcher reports it.
       std::lock_guard lock(mutex_);
