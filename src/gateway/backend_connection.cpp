@@ -6,6 +6,7 @@
 #include "mcp/input_rounds.hpp"
 #include "mcp/jsonrpc.hpp"
 #include "mcp/protocol_version.hpp"
+#include "mcp/stateless_request.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -31,8 +32,24 @@ constexpr std::size_t kNotificationsPerSecond = 200;
 // Pages of a list fetched at most, and items kept at most.
 constexpr std::size_t kMaxListPages = 100;
 constexpr std::size_t kMaxListItems = 10'000;
+// Input-required rounds of one request to a 2026-07-28 backend at most.
+constexpr int kMaxRounds = 16;
 
 std::string seconds(std::chrono::seconds s) { return std::to_string(s.count()) + " s"; }
+
+// What Gatehouse declares as the backend's client: it can ask its own
+// clients everything, and decides per request whether a question can be
+// answered (docs/gateway.md).
+json::object client_capabilities() {
+  return {{"roots", json::object{}}, {"sampling", json::object{}}, {"elicitation", json::object{}}};
+}
+json::object client_info() { return {{"name", "gatehouse"}, {"version", "0.1.0"}}; }
+
+bool input_required(const json::value& result) {
+  auto* o = result.if_object();
+  auto* type = o ? o->if_contains("resultType") : nullptr;
+  return type && type->is_string() && type->get_string() == "input_required";
+}
 
 const json::value* progress_token(const json::object& params) {
   if (auto* meta = params.if_contains("_meta"); meta && meta->is_object())
@@ -130,6 +147,9 @@ struct BackendConnection::Run final : LinkEvents {
   bool closed = false;
   std::optional<McpError> close_error;
   json::object capabilities;
+  // The backend speaks 2026-07-28: every request stands alone and carries
+  // Gatehouse's _meta (protocol version, capabilities, client info).
+  bool stateless = false;
   // Calls waiting for a 2026-07-28 client's next round, by the key of the
   // question it must answer.
   struct Parked {
@@ -297,8 +317,39 @@ asio::awaitable<json::value> BackendConnection::request(std::string method, json
       if (attempt > 0 || reason_of(e) != reason::session_lost) throw;
       lost = e;
     }
-    if (!lost) co_return result;
-    forget(run);
+    if (lost) {
+      forget(run);
+      continue;
+    }
+    // A 2026-07-28 backend asks by input-required results (SEP-2322): each
+    // question goes to the client — a request to a 2025-era client, a round
+    // of Gatehouse's own to a 2026-07-28 one (the backend's keys, which the
+    // backend keeps stable, name them) — and the request is sent again with
+    // the answers and the backend's requestState.
+    for (int round = 0; input_required(result); ++round) {
+      if (round >= kMaxRounds)
+        throw backend_error(settings_->name, reason::protocol,
+                            "the backend asked for input more than " + std::to_string(kMaxRounds) + " times");
+      auto& asked = result.as_object();
+      json::object answers;
+      if (auto* requests = asked.if_contains("inputRequests"); requests && requests->is_object())
+        for (const auto& [key, question] : requests->as_object()) {
+          auto* q = question.if_object();
+          auto* m = q ? q->if_contains("method") : nullptr;
+          if (!m || !m->is_string()) continue;
+          json::object question_params;
+          if (auto* p = q->if_contains("params"); p && p->is_object()) question_params = p->as_object();
+          answers[key] = co_await channel.ask(m->get_string(), std::move(question_params), key);
+        }
+      json::object again = params;
+      again["inputResponses"] = std::move(answers);
+      if (auto* state = asked.if_contains("requestState")) again["requestState"] = *state;
+      route = std::make_shared<Route>();
+      route->channel = &channel;
+      route->session_id = session_id;
+      result = co_await exchange(run, method, std::move(again), route, settings_->call_timeout);
+    }
+    co_return result;
   }
 }
 
@@ -340,6 +391,15 @@ asio::awaitable<void> BackendConnection::subscribe(std::string uri, bool subscri
     if (count == 0) subscriptions_.erase(uri);
   }
   if (!tell) co_return;
+  {
+    // 2026-07-28 has no resources/subscribe (subscriptions/listen replaces
+    // it); such a backend's updates are not followed yet.
+    std::lock_guard lock(mutex_);
+    if (run_) {
+      std::lock_guard run_lock(run_->mutex);
+      if (run_->stateless) co_return;
+    }
+  }
   auto caps = server_capabilities();
   auto* resources = caps.if_contains("resources");
   auto* flag = resources && resources->is_object() ? resources->as_object().if_contains("subscribe") : nullptr;
@@ -408,14 +468,54 @@ asio::awaitable<void> BackendConnection::open() {
     co_return;
   }
 
+  // MCP 2026-07-28: a client first asks server/discover; a server of the
+  // earlier revisions refuses it, and is initialized instead. Over HTTP
+  // only: a stdio server of an earlier revision may end its process on a
+  // request before initialize (some SDKs do).
+  if (!settings_->url.empty()) {
+    std::optional<json::object> discovered;
+    try {
+      {
+        std::lock_guard lock(run->mutex);
+        run->stateless = true;  // the discover request is one of 2026-07-28
+      }
+      auto result = co_await exchange(run, "server/discover", {}, nullptr, settings_->start_timeout);
+      if (auto* o = result.if_object())
+        if (auto* versions = o->if_contains("supportedVersions"); versions && versions->is_array())
+          for (const auto& v : versions->as_array())
+            if (v.is_string() && v.get_string() == mcp::kStatelessVersion) discovered = *o;
+    } catch (const McpError&) {
+    }
+    {
+      std::lock_guard lock(run->mutex);
+      run->stateless = discovered.has_value();
+    }
+    if (discovered) {
+      run->link->negotiated(mcp::kStatelessVersion);
+      {
+        std::lock_guard lock(run->mutex);
+        if (auto* caps = discovered->if_contains("capabilities"); caps && caps->is_object())
+          run->capabilities = caps->get_object();
+      }
+      std::lock_guard lock(mutex_);
+      run_ = run;
+      open_failure_.reset();
+      backoff_ = std::chrono::seconds(0);
+      if (metrics_) {
+        metrics_->started->add();
+        metrics_->live->add(1);
+      }
+      spdlog::info("backend {}: {} ready (protocol version 2026-07-28)", name, run->link->describe());
+      co_return;
+    }
+  }
+
   // MCP basic/lifecycle "Initialization": Gatehouse is the client. It
   // declares what its own clients may be asked; a question reaches the
   // client whose request caused it, or is refused (docs/gateway.md).
-  json::object params{
-      {"protocolVersion", mcp::kLatestSessionVersion},
-      {"capabilities", json::object{{"roots", json::object{}}, {"sampling", json::object{}},
-                                    {"elicitation", json::object{}}}},
-      {"clientInfo", json::object{{"name", "gatehouse"}, {"version", "0.1.0"}}}};
+  json::object params{{"protocolVersion", mcp::kLatestSessionVersion},
+                      {"capabilities", client_capabilities()},
+                      {"clientInfo", client_info()}};
   std::string problem;
   std::string_view why = reason::start_failed;
   try {
@@ -487,6 +587,23 @@ asio::awaitable<json::value> BackendConnection::exchange(std::shared_ptr<Run> ru
   {
     std::lock_guard lock(run->mutex);
     if (run->closed) throw *run->close_error;
+    // The client's own io.modelcontextprotocol/* _meta (its version,
+    // capabilities, log level) describe its exchange with Gatehouse, not
+    // Gatehouse's with the backend: they are not passed on.
+    if (auto* meta = params.if_contains("_meta"); meta && meta->is_object()) {
+      auto& m = meta->as_object();
+      for (auto it = m.begin(); it != m.end();)
+        it = it->key().starts_with("io.modelcontextprotocol/") ? m.erase(it) : std::next(it);
+      if (m.empty()) params.erase("_meta");
+    }
+    if (run->stateless) {
+      // MCP 2026-07-28: what initialize used to say, in every request.
+      auto& meta = params["_meta"];
+      if (!meta.is_object()) meta = json::object{};
+      meta.as_object()[mcp::meta_key::protocol_version] = mcp::kStatelessVersion;
+      meta.as_object()[mcp::meta_key::client_capabilities] = client_capabilities();
+      meta.as_object()[mcp::meta_key::client_info] = client_info();
+    }
     id = run->next_id++;
     run->pending.emplace(id, pending);
     if (route) {

@@ -4,6 +4,7 @@
 #include "gateway/backend_error.hpp"
 #include "gateway/sse_parser.hpp"
 #include "mcp/jsonrpc.hpp"
+#include "mcp/stateless_request.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -255,7 +256,18 @@ asio::awaitable<void> HttpLink::post(json::object message, std::shared_ptr<Route
       co_return;
     }
     http::request<http::string_body> request{http::verb::post, target_.path, 11};
-    const auto headers = request_headers();
+    auto headers = request_headers();
+    // A message of the 2026-07-28 revision stands alone: no session, and the
+    // method and name repeated in headers (SEP-2243) for the server to check.
+    if (const auto* params = message.contains("params") ? message["params"].if_object() : nullptr)
+      if (auto* meta = params->if_contains("_meta"); meta && meta->is_object())
+        if (auto* v = meta->as_object().if_contains(mcp::meta_key::protocol_version); v && v->is_string()) {
+          headers.erase("Mcp-Session-Id");
+          headers["MCP-Protocol-Version"] = std::string(v->get_string());
+          if (auto* m = message.if_contains("method"); m && m->is_string()) headers["Mcp-Method"] = std::string(m->get_string());
+          for (auto key : {"name", "uri"})
+            if (auto* n = params->if_contains(key); n && n->is_string()) headers["Mcp-Name"] = std::string(n->get_string());
+        }
     const bool had_session = headers.contains("Mcp-Session-Id");
     for (const auto& [name, value] : headers) request.set(name, value);
     request.set(http::field::host, target_.host_header);
