@@ -469,26 +469,44 @@ asio::awaitable<void> BackendConnection::open() {
   }
 
   // MCP 2026-07-28: a client first asks server/discover; a server of the
-  // earlier revisions refuses it, and is initialized instead. Over HTTP
-  // only: a stdio server of an earlier revision may end its process on a
-  // request before initialize (some SDKs do).
-  if (!settings_->url.empty()) {
+  // earlier revisions refuses it (-32601, or HTTP 400), and is initialized
+  // instead. A stdio server that ignores the request (no answer within 3 s)
+  // or ends its process on it is never asked again: its processes are
+  // initialized at once from then on.
+  const bool stdio = settings_->url.empty();
+  if (!stdio || !skip_discovery_.load()) {
     std::optional<json::object> discovered;
+    bool unanswered = false;
     try {
       {
         std::lock_guard lock(run->mutex);
         run->stateless = true;  // the discover request is one of 2026-07-28
       }
-      auto result = co_await exchange(run, "server/discover", {}, nullptr, settings_->start_timeout);
+      auto wait = stdio ? std::min<std::chrono::seconds>(settings_->start_timeout, std::chrono::seconds(3))
+                        : settings_->start_timeout;
+      auto result = co_await exchange(run, "server/discover", {}, nullptr, wait);
       if (auto* o = result.if_object())
         if (auto* versions = o->if_contains("supportedVersions"); versions && versions->is_array())
           for (const auto& v : versions->as_array())
             if (v.is_string() && v.get_string() == mcp::kStatelessVersion) discovered = *o;
-    } catch (const McpError&) {
+    } catch (const McpError& e) {
+      unanswered = reason_of(e) == reason::timeout || reason_of(e) == reason::exited;
     }
+    bool ended;
     {
       std::lock_guard lock(run->mutex);
       run->stateless = discovered.has_value();
+      ended = run->closed;
+    }
+    if (stdio && (unanswered || ended)) {
+      skip_discovery_ = true;
+      spdlog::warn("backend {}: the process {} server/discover; it is initialized without asking from now on", name,
+                   ended ? "ended on" : "did not answer");
+      if (ended) {
+        // A new process, initialized at once.
+        co_await open();
+        co_return;
+      }
     }
     if (discovered) {
       run->link->negotiated(mcp::kStatelessVersion);

@@ -156,6 +156,8 @@ class BackendConnection : public std::enable_shared_from_this<BackendConnection>
   std::chrono::seconds backoff_{0};
   std::atomic<std::chrono::steady_clock::rep> last_used_;
   std::atomic<std::size_t> in_flight_{0};
+  // A stdio backend that did not answer server/discover: initialized at once.
+  std::atomic<bool> skip_discovery_{false};
   std::map<std::string, json::array> lists_;  // by method
   std::map<std::string, std::size_t> subscriptions_;
 };

@@ -1,6 +1,7 @@
-// End-to-end tests of a backend that speaks 2026-07-28 itself: Gatehouse in
-// front of another Gatehouse (`--backend builtin:everything`, which serves
-// both eras) over HTTP.
+// End-to-end tests of backends that speak 2026-07-28 themselves: over HTTP,
+// Gatehouse in front of another Gatehouse (`--backend builtin:everything`,
+// which serves both eras); over stdio, fixtures/stateless-server.mjs (which
+// speaks 2026-07-28 only).
 //
 // What is checked:
 //   - the front finds out the backend's era with server/discover and then
@@ -20,7 +21,12 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startServer } from './lib/server.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const STATELESS = path.join(here, 'fixtures', 'stateless-server.mjs');
 
 const TEST_TIMEOUT_MS = 60_000;
 const SDK_REQUEST = { timeout: 15_000 };
@@ -80,5 +86,28 @@ test('a 2026-07-28 client answers the same question in rounds of the front', { t
     assert.equal(asked.length, 1);
   } finally {
     await client.close();
+  }
+});
+
+test('a stdio backend of 2026-07-28 is found by server/discover; a 2025-11-25 client answers its question', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const gateway = await startServer({ args: ['--auth', 'none', '--backend', `stdio:'${process.execPath}' '${STATELESS}'`] });
+  const client = new Client({ name: 'stateless-stdio-e2e', version: '0.0.0' }, { capabilities: { elicitation: {} } });
+  const asked = [];
+  client.setRequestHandler(ElicitRequestSchema, async (request) => {
+    asked.push(request.params);
+    return { action: 'accept', content: { name: 'Ada' } };
+  });
+  try {
+    await client.connect(new StreamableHTTPClientTransport(new URL(gateway.mcpUrl)));
+    const tools = await client.listTools(undefined, SDK_REQUEST);
+    assert.deepEqual(tools.tools.map((t) => t.name), ['greet']);
+    const greeted = await client.callTool({ name: 'greet', arguments: {} }, undefined, SDK_REQUEST);
+    assert.equal(greeted.content[0].text, 'Hello, Ada!', JSON.stringify(greeted));
+    assert.equal(asked.length, 1);
+    assert.equal(asked[0].message, 'Who should be greeted?');
+    assert.match(gateway.logs(), /backend node: process \d+ ready \(protocol version 2026-07-28\)/);
+  } finally {
+    await client.close();
+    await gateway.stop();
   }
 });
