@@ -356,10 +356,14 @@ asio::awaitable<json::value> BackendConnection::request(std::string method, json
 asio::awaitable<json::array> BackendConnection::list(std::string method, std::string key, RequestChannel& channel) {
   {
     std::lock_guard lock(mutex_);
-    if (auto it = lists_.find(method); it != lists_.end()) co_return it->second;
+    if (auto it = lists_.find(method); it != lists_.end()) {
+      if (!it->second.expires || Clock::now() < *it->second.expires) co_return it->second.items;
+      lists_.erase(it);
+    }
   }
   json::array items;
   json::value cursor;
+  std::optional<Clock::time_point> expires;
   for (std::size_t page = 0; page < kMaxListPages; ++page) {
     json::object params;
     if (cursor.is_string()) params["cursor"] = cursor;
@@ -370,13 +374,19 @@ asio::awaitable<json::array> BackendConnection::list(std::string method, std::st
       throw backend_error(settings_->name, reason::protocol, method + " answered without a " + key + " array");
     for (auto& item : page_items->as_array())
       if (items.size() < kMaxListItems) items.push_back(std::move(item));
+    // SEP-2549: a 2026-07-28 list may be reused for ttlMs (0 or none: not at all).
+    if (page == 0 && object->contains("resultType")) {
+      auto* ttl = object->if_contains("ttlMs");
+      std::int64_t ms = ttl && ttl->is_int64() ? ttl->get_int64() : 0;
+      expires = Clock::now() + std::chrono::milliseconds(std::clamp<std::int64_t>(ms, 0, 3'600'000));
+    }
     auto* next = object->if_contains("nextCursor");
     if (!next || !next->is_string() || next->get_string().empty()) break;
     cursor = *next;
   }
   {
     std::lock_guard lock(mutex_);
-    if (run_) lists_[method] = items;
+    if (run_ && (!expires || *expires > Clock::now())) lists_[method] = CachedList{items, expires};
   }
   co_return items;
 }

@@ -158,7 +158,14 @@ class BackendConnection : public std::enable_shared_from_this<BackendConnection>
   std::atomic<std::size_t> in_flight_{0};
   // A stdio backend that did not answer server/discover: initialized at once.
   std::atomic<bool> skip_discovery_{false};
-  std::map<std::string, json::array> lists_;  // by method
+  // Lists by method, until the backend says they changed (2025 revisions)
+  // or until their ttlMs passes (2026-07-28, whose list changes Gatehouse
+  // does not listen for).
+  struct CachedList {
+    json::array items;
+    std::optional<std::chrono::steady_clock::time_point> expires;
+  };
+  std::map<std::string, CachedList> lists_;
   std::map<std::string, std::size_t> subscriptions_;
 };
 
