@@ -46,7 +46,6 @@
 // Run: cd tests/e2e && node --test gateway-http.test.mjs   (GATEHOUSE_BIN overrides the binary)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -59,6 +58,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { runGatehouse } from './lib/run.mjs';
 import { accessToken } from './lib/token.mjs';
+import { startNodeServer } from './lib/node-server.mjs';
 import { startServer } from './lib/server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -68,11 +68,8 @@ const EVERYTHING = path.join(here, 'node_modules', '@modelcontextprotocol', 'ser
 const LOOPBACK = pathToFileURL(path.join(here, 'lib', 'listen-loopback.mjs')).href;
 
 const TEST_TIMEOUT_MS = 60_000;
-const START_TIMEOUT_MS = 20_000; // for a backend to print its port
-const STOP_GRACE_MS = 3_000; // SIGTERM, then SIGKILL
 const HTTP_TIMEOUT_MS = 15_000; // per raw fetch
 const SDK_REQUEST = { timeout: 15_000 }; // per SDK request
-const KEEP_LOG = 64 * 1024;
 const MODERN = '2026-07-28';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -87,75 +84,8 @@ async function waitFor(predicate, ms, what) {
 }
 
 // ---------------------------------------------------------------------------
-// Backend processes (node), stopped by PID; any still running when the test
-// process exits is killed.
-
-const live = new Set();
-process.on('exit', () => {
-  for (const child of live) {
-    try {
-      child.kill('SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-});
-
-// Starts `node ARGS...` and waits until `portRe` (one group: the port)
-// matches its stderr. Returns {port, pid, logs(), stop()}.
-async function startNodeServer(what, args, { env = {}, portRe }) {
-  const child = spawn(NODE, args, { cwd: here, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
-  live.add(child);
-  let exitInfo = null;
-  const exited = new Promise((resolve) => {
-    child.on('exit', (code, signal) => {
-      exitInfo = { code, signal };
-      live.delete(child);
-      resolve(exitInfo);
-    });
-    child.on('error', (error) => {
-      exitInfo = { error: error.message };
-      live.delete(child);
-      resolve(exitInfo);
-    });
-  });
-  let stderr = '';
-  const logs = () => stderr;
-  const stop = async () => {
-    if (!exitInfo) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => exitInfo || child.kill('SIGKILL'), STOP_GRACE_MS);
-      await exited;
-      clearTimeout(timer);
-    }
-    return exitInfo;
-  };
-  child.stderr.setEncoding('utf8');
-  try {
-    const port = await new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`${what}: no listening line on stderr within ${START_TIMEOUT_MS} ms\n${stderr}`)),
-        START_TIMEOUT_MS,
-      );
-      child.stderr.on('data', (chunk) => {
-        stderr = (stderr + chunk).slice(-KEEP_LOG);
-        const match = portRe.exec(stderr);
-        if (match) {
-          clearTimeout(timer);
-          resolve(Number(match[1]));
-        }
-      });
-      exited.then((info) => {
-        clearTimeout(timer);
-        reject(new Error(`${what} exited before listening: ${JSON.stringify(info)}\n${stderr}`));
-      });
-    });
-    return { what, port, pid: child.pid, logs, stop };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-}
+// Backend processes (node): lib/node-server.mjs starts them and stops them
+// by PID.
 
 // A port on 127.0.0.1 that nobody listens on (it was free a moment ago).
 async function closedPort() {
