@@ -41,6 +41,9 @@ struct BackendConfig {
   std::chrono::seconds call_timeout{290};   // under the 300 s Claude waits for a tool
   std::chrono::seconds idle_timeout{600};   // a child with no call this long is stopped
   std::size_t max_processes = 50;           // live children of this backend at most
+  // Calls of one process (HTTP: session) waiting for a 2026-07-28 client's
+  // next round at most; past it a question is refused (waiting_cap).
+  std::size_t max_waiting_calls = 1000;
   std::filesystem::path ca_file;            // http: extra trust anchor for https
   // "file:line" of the table (or the flag that made it), and of each key
   // the file set, for errors.

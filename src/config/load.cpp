@@ -892,7 +892,7 @@ class FileReader {
     static const std::vector<std::string> kKeys{
         "name",        "command",       "url",           "cwd",           "env",          "headers",
         "isolation",   "prefix",        "allow_tools",   "deny_tools",    "tool_scopes",  "max_result_chars",
-        "start_timeout", "call_timeout", "idle_timeout", "max_processes", "ca_file"};
+        "start_timeout", "call_timeout", "idle_timeout", "max_processes", "max_waiting_calls", "ca_file"};
     const std::string where = at(key, node);
     const std::string k(key.str());
     const std::string title = "[[backend]] " + k;
@@ -961,6 +961,7 @@ class FileReader {
     else if (k == "call_timeout") b.call_timeout = std::chrono::seconds(integer(1, year, "seconds"));
     else if (k == "idle_timeout") b.idle_timeout = std::chrono::seconds(integer(1, year, "seconds"));
     else if (k == "max_processes") b.max_processes = static_cast<std::size_t>(integer(1, 100'000, "processes"));
+    else if (k == "max_waiting_calls") b.max_waiting_calls = static_cast<std::size_t>(integer(1, 1'000'000, "calls"));
     else if (k == "ca_file") b.ca_file = path();
     else {
       std::string out = where + "unknown key " + quote(k) + " in [[backend]]";

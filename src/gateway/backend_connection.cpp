@@ -694,9 +694,22 @@ asio::awaitable<json::value> BackendConnection::await_answer(std::shared_ptr<Run
         // input-required result, under a key naming this call; the backend's
         // request waits, parked, for the round that answers it.
         std::string key = "gw-" + crypto::random_token(16);
+        bool full = false;
         {
           std::lock_guard lock(run->mutex);
-          run->parked.emplace(key, Run::Parked{id, pending, *question, method, deadline, route->session_id});
+          // Bounded: a client that never comes back must not pile up calls.
+          full = run->parked.size() >= settings_->max_waiting_calls;
+          if (!full) run->parked.emplace(key, Run::Parked{id, pending, *question, method, deadline, route->session_id});
+        }
+        if (full) {
+          respond(run, jsonrpc::make_error(question->id, error_code::internal_error,
+                                           "too many calls are waiting for their clients' answers"));
+          run->link->send(jsonrpc::make_notification("notifications/cancelled",
+                                                     {{"requestId", id}, {"reason", "too many calls waiting"}}),
+                          nullptr);
+          throw backend_error(settings_->name, reason::waiting_cap,
+                              std::to_string(settings_->max_waiting_calls) +
+                                  " calls (max_waiting_calls) are waiting for their clients' answers; try again later");
         }
         parked = true;
         asked = question->id;
@@ -887,6 +900,11 @@ std::shared_ptr<Route> BackendConnection::attribute(const std::shared_ptr<Run>& 
   for (const auto& [id, pending] : run->pending) {
     const auto& route = pending->route;
     if (!route) continue;
+    {
+      // A call parked for a 2026-07-28 round has no client listening now.
+      std::lock_guard route_lock(route->mutex);
+      if (!route->live) continue;
+    }
     if (!newest) {
       newest = route;
       continue;

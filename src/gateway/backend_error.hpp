@@ -19,6 +19,7 @@ inline constexpr std::string_view process_cap = "process_cap";  // max_processes
 inline constexpr std::string_view protocol = "protocol";        // broke the framing (line too long, not reading, bad HTTP)
 inline constexpr std::string_view unreachable = "unreachable";  // an HTTP backend could not be reached
 inline constexpr std::string_view session_lost = "session_lost";  // an HTTP backend forgot the session (404)
+inline constexpr std::string_view waiting_cap = "waiting_cap";  // max_waiting_calls calls wait for rounds already
 inline constexpr std::string_view round_lost = "round_lost";  // a 2026-07-28 round answered a call no longer waiting here
 }  // namespace reason
 

@@ -41,6 +41,7 @@ BackendSettings BackendSettings::from(const config::Config& config, const config
   s.call_timeout = b.call_timeout;
   s.idle_timeout = b.idle_timeout;
   s.max_processes = b.max_processes;
+  s.max_waiting_calls = b.max_waiting_calls;
   return s;
 }
 

@@ -33,6 +33,7 @@ struct BackendSettings {
   std::chrono::seconds call_timeout{290};
   std::chrono::seconds idle_timeout{600};
   std::size_t max_processes = 50;
+  std::size_t max_waiting_calls = 1000;
   // Bound of one message line from the child (bytes).
   std::size_t max_message_bytes = 32 * 1024 * 1024;
   // Bound of what waits to be written to the child's stdin (bytes).

@@ -543,6 +543,17 @@ modernTest('by hand: a client without the elicitation capability is not asked; t
   assert.equal(hello.content?.[0]?.text, 'hello Ada');
 });
 
+modernTest('by hand: max_waiting_calls = 1, a second call waiting for its round → waiting_cap; the first still completes', async (scope) => {
+  const server = await scope.gateway({ backend: { isolation: 'shared', max_waiting_calls: 1 } });
+  const first = askedRound(await callTool(server, 'ask_name'), 'round 1 of the first call');
+  const second = await callTool(server, 'ask_name');
+  assertBackendError(second, 'waiting_cap', 'round 1 of a second call while the first waits');
+  const hello = completeResult(await callTool(server, 'ask_name', {}, answerRound(first)), 'round 2 of the first call');
+  assert.equal(hello.content?.[0]?.text, 'hello Ada');
+  // With the first call done there is room again.
+  askedRound(await callTool(server, 'ask_name'), 'round 1 of a third call');
+});
+
 modernTest('by hand: call_timeout = 3, round 1 left unanswered past it and the sweep → round_lost', async (scope) => {
   const server = await scope.gateway({ backend: { isolation: 'shared', call_timeout: 3 } });
   const first = JSON.parse(completeResult(await callTool(server, 'whoami'), 'whoami').content[0].text);
