@@ -73,6 +73,36 @@ struct HttpLink::Connection {
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure;
   beast::flat_buffer buffer;
   beast::tcp_stream& tcp() { return secure ? secure->next_layer() : *plain; }
+
+  // Beast's operations on whichever stream this is.
+  template <class Message>
+  asio::awaitable<boost::system::error_code> write(Message& message) {
+    boost::system::error_code ec;
+    if (secure) std::tie(ec, std::ignore) = co_await http::async_write(*secure, message, use_tuple);
+    else std::tie(ec, std::ignore) = co_await http::async_write(*plain, message, use_tuple);
+    co_return ec;
+  }
+  template <class Parser>
+  asio::awaitable<boost::system::error_code> read_header(Parser& parser) {
+    boost::system::error_code ec;
+    if (secure) std::tie(ec, std::ignore) = co_await http::async_read_header(*secure, buffer, parser, use_tuple);
+    else std::tie(ec, std::ignore) = co_await http::async_read_header(*plain, buffer, parser, use_tuple);
+    co_return ec;
+  }
+  template <class Parser>
+  asio::awaitable<boost::system::error_code> read_some(Parser& parser) {
+    boost::system::error_code ec;
+    if (secure) std::tie(ec, std::ignore) = co_await http::async_read_some(*secure, buffer, parser, use_tuple);
+    else std::tie(ec, std::ignore) = co_await http::async_read_some(*plain, buffer, parser, use_tuple);
+    co_return ec;
+  }
+  template <class Message>
+  asio::awaitable<boost::system::error_code> read(Message& message) {
+    boost::system::error_code ec;
+    if (secure) std::tie(ec, std::ignore) = co_await http::async_read(*secure, buffer, message, use_tuple);
+    else std::tie(ec, std::ignore) = co_await http::async_read(*plain, buffer, message, use_tuple);
+    co_return ec;
+  }
 };
 
 std::shared_ptr<void> HttpLink::make_tls_context(const BackendSettings& settings) {
@@ -166,6 +196,15 @@ std::map<std::string, std::string> HttpLink::request_headers() const {
   if (!session_id_.empty()) out["Mcp-Session-Id"] = session_id_;
   if (!version_.empty()) out["MCP-Protocol-Version"] = version_;
   return out;
+}
+
+http::request<http::empty_body> HttpLink::bodiless(http::verb verb) const {
+  http::request<http::empty_body> request{verb, target_.path, 11};
+  for (const auto& [name, value] : request_headers()) request.set(name, value);
+  request.set(http::field::host, target_.host_header);
+  request.set(http::field::user_agent, "Gatehouse");
+  if (verb == http::verb::get) request.set(http::field::accept, "text/event-stream");
+  return request;
 }
 
 asio::awaitable<std::unique_ptr<HttpLink::Connection>> HttpLink::connect(std::string& error, bool& reused) {
@@ -291,16 +330,13 @@ asio::awaitable<void> HttpLink::post(json::object message, std::shared_ptr<Route
     } release{*this, c.get()};
 
     c->tcp().expires_after(settings_->call_timeout + std::chrono::seconds(5));
-    boost::system::error_code write_ec;
-    if (c->secure) std::tie(write_ec, std::ignore) = co_await http::async_write(*c->secure, request, use_tuple);
-    else std::tie(write_ec, std::ignore) = co_await http::async_write(*c->plain, request, use_tuple);
+    auto write_ec = co_await c->write(request);
     http::response_parser<http::buffer_body> parser;
     parser.header_limit(kHeaderLimit);
     parser.body_limit(boost::none);
     boost::system::error_code header_ec = write_ec;
     if (!header_ec) {
-      if (c->secure) std::tie(header_ec, std::ignore) = co_await http::async_read_header(*c->secure, c->buffer, parser, use_tuple);
-      else std::tie(header_ec, std::ignore) = co_await http::async_read_header(*c->plain, c->buffer, parser, use_tuple);
+      header_ec = co_await c->read_header(parser);
     }
     if (header_ec) {
       // A kept-alive connection the server closed meanwhile: once more on a new one.
@@ -355,8 +391,7 @@ asio::awaitable<void> HttpLink::post(json::object message, std::shared_ptr<Route
     while (!parser.is_done() && !too_large) {
       response.body().data = chunk.data();
       response.body().size = chunk.size();
-      if (c->secure) std::tie(body_ec, std::ignore) = co_await http::async_read_some(*c->secure, c->buffer, parser, use_tuple);
-      else std::tie(body_ec, std::ignore) = co_await http::async_read_some(*c->plain, c->buffer, parser, use_tuple);
+      body_ec = co_await c->read_some(parser);
       if (body_ec == http::error::need_buffer) body_ec = {};
       feed(std::string_view(chunk.data(), chunk.size() - response.body().size));
       if (body_ec) break;
@@ -423,28 +458,21 @@ asio::awaitable<void> HttpLink::post(json::object message, std::shared_ptr<Route
       bool again_reused = false;
       auto g = co_await connect(error, again_reused);
       if (!g) break;
-      http::request<http::empty_body> get{http::verb::get, target_.path, 11};
-      for (const auto& [name, value] : request_headers()) get.set(name, value);
-      get.set(http::field::host, target_.host_header);
-      get.set(http::field::user_agent, "Gatehouse");
-      get.set(http::field::accept, "text/event-stream");
+      auto get = bodiless(http::verb::get);
       get.set("Last-Event-ID", last_id);
       g->tcp().expires_after(settings_->call_timeout + std::chrono::seconds(5));
       boost::system::error_code ec;
-      if (g->secure) std::tie(ec, std::ignore) = co_await http::async_write(*g->secure, get, use_tuple);
-      else std::tie(ec, std::ignore) = co_await http::async_write(*g->plain, get, use_tuple);
+      ec = co_await g->write(get);
       http::response_parser<http::buffer_body> resumed;
       resumed.body_limit(boost::none);
       if (!ec) {
-        if (g->secure) std::tie(ec, std::ignore) = co_await http::async_read_header(*g->secure, g->buffer, resumed, use_tuple);
-        else std::tie(ec, std::ignore) = co_await http::async_read_header(*g->plain, g->buffer, resumed, use_tuple);
+        ec = co_await g->read_header(resumed);
       }
       if (ec || resumed.get().result_int() != 200) break;
       while (!resumed.is_done()) {
         resumed.get().body().data = chunk.data();
         resumed.get().body().size = chunk.size();
-        if (g->secure) std::tie(ec, std::ignore) = co_await http::async_read_some(*g->secure, g->buffer, resumed, use_tuple);
-        else std::tie(ec, std::ignore) = co_await http::async_read_some(*g->plain, g->buffer, resumed, use_tuple);
+        ec = co_await g->read_some(resumed);
         if (ec == http::error::need_buffer) ec = {};
         feed(std::string_view(chunk.data(), chunk.size() - resumed.get().body().size));
         if (ec || answered) break;
@@ -476,20 +504,14 @@ asio::awaitable<void> HttpLink::listen() {
         std::lock_guard lock(mutex_);
         busy_.insert(c.get());
       }
-      http::request<http::empty_body> get{http::verb::get, target_.path, 11};
-      for (const auto& [name, value] : request_headers()) get.set(name, value);
-      get.set(http::field::host, target_.host_header);
-      get.set(http::field::user_agent, "Gatehouse");
-      get.set(http::field::accept, "text/event-stream");
+      auto get = bodiless(http::verb::get);
       c->tcp().expires_never();
       boost::system::error_code ec;
-      if (c->secure) std::tie(ec, std::ignore) = co_await http::async_write(*c->secure, get, use_tuple);
-      else std::tie(ec, std::ignore) = co_await http::async_write(*c->plain, get, use_tuple);
+      ec = co_await c->write(get);
       http::response_parser<http::buffer_body> parser;
       parser.body_limit(boost::none);
       if (!ec) {
-        if (c->secure) std::tie(ec, std::ignore) = co_await http::async_read_header(*c->secure, c->buffer, parser, use_tuple);
-        else std::tie(ec, std::ignore) = co_await http::async_read_header(*c->plain, c->buffer, parser, use_tuple);
+        ec = co_await c->read_header(parser);
       }
       unsigned status = ec ? 0 : parser.get().result_int();
       if (status == 405 || status == 404) {
@@ -503,8 +525,7 @@ asio::awaitable<void> HttpLink::listen() {
         while (!ec && !parser.is_done()) {
           parser.get().body().data = chunk.data();
           parser.get().body().size = chunk.size();
-          if (c->secure) std::tie(ec, std::ignore) = co_await http::async_read_some(*c->secure, c->buffer, parser, use_tuple);
-          else std::tie(ec, std::ignore) = co_await http::async_read_some(*c->plain, c->buffer, parser, use_tuple);
+          ec = co_await c->read_some(parser);
           if (ec == http::error::need_buffer) ec = {};
           sse.feed(
               std::string_view(chunk.data(), chunk.size() - parser.get().body().size),
@@ -540,18 +561,13 @@ asio::awaitable<void> HttpLink::end_session() {
   bool reused = false;
   auto c = co_await connect(error, reused);
   if (!c) co_return;
-  http::request<http::empty_body> del{http::verb::delete_, target_.path, 11};
-  for (const auto& [name, value] : request_headers()) del.set(name, value);
-  del.set(http::field::host, target_.host_header);
-  del.set(http::field::user_agent, "Gatehouse");
+  auto del = bodiless(http::verb::delete_);
   c->tcp().expires_after(std::chrono::seconds(5));
   boost::system::error_code ec;
-  if (c->secure) std::tie(ec, std::ignore) = co_await http::async_write(*c->secure, del, use_tuple);
-  else std::tie(ec, std::ignore) = co_await http::async_write(*c->plain, del, use_tuple);
+  ec = co_await c->write(del);
   if (ec) co_return;
   http::response<http::string_body> response;
-  if (c->secure) co_await http::async_read(*c->secure, c->buffer, response, use_tuple);
-  else co_await http::async_read(*c->plain, c->buffer, response, use_tuple);
+  co_await c->read(response);
 }
 
 }  // namespace gatehouse::gateway

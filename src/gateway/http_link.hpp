@@ -11,6 +11,8 @@
 #include "gateway/link.hpp"
 
 #include <boost/asio/strand.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/message.hpp>
 
 #include <map>
 #include <memory>
@@ -61,6 +63,8 @@ class HttpLink final : public Link, public std::enable_shared_from_this<HttpLink
   void deliver(json::value message, const std::shared_ptr<Route>& route);
   void fail(const json::value& id, std::string_view why, const std::string& text, const std::shared_ptr<Route>& route);
   std::map<std::string, std::string> request_headers() const;
+  // A GET (for an event stream) or DELETE with the session's headers.
+  boost::beast::http::request<boost::beast::http::empty_body> bodiless(boost::beast::http::verb verb) const;
 
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   std::shared_ptr<const BackendSettings> settings_;
