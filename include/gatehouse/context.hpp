@@ -5,6 +5,7 @@
 // question reaches the client (a server→client request in a session, or an
 // input-required round in the stateless revision).
 #include <gatehouse/principal.hpp>
+#include <gatehouse/upstream.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
@@ -50,16 +51,28 @@ class RequestChannel {
 class RequestContext {
  public:
   RequestContext(RequestChannel& channel, const Principal& principal, json::value progress_token,
-                 std::string_view upstream_api_key = {})
+                 std::string_view upstream_api_key = {}, UpstreamCredentials* upstream = nullptr)
       : channel_(channel),
         principal_(principal),
         progress_token_(std::move(progress_token)),
-        upstream_api_key_(upstream_api_key) {}
+        upstream_api_key_(upstream_api_key),
+        upstream_(upstream) {}
 
   const Principal& principal() const noexcept { return principal_; }
   // The server-wide key for the upstream API this server wraps (Tier 1:
   // `[upstream] api_key_env`); empty when none is configured. Never log it.
   std::string_view upstream_api_key() const noexcept { return upstream_api_key_; }
+  // The caller's own access token at the upstream provider they signed in
+  // with, fresh (refreshed first when about to expire). Throws
+  // std::runtime_error — a tool error the user can read — when there is no
+  // upstream sign-in (a local user, or [login] method "local") or the
+  // provider refused to renew it. Never log or return the token.
+  awaitable<UpstreamToken> upstream_token() const;
+  // Who the caller is at the upstream provider (the same failures).
+  awaitable<UpstreamIdentity> upstream_identity() const;
+  // The provider's userinfo answer for the caller, asked with their
+  // upstream token (the same failures).
+  awaitable<json::value> upstream_userinfo() const;
   std::string_view protocol_version() const { return channel_.protocol_version(); }
   const json::object& client_capabilities() const { return channel_.client_capabilities(); }
   bool client_supports(std::string_view capability) const;
@@ -105,6 +118,7 @@ class RequestContext {
   const Principal& principal_;
   json::value progress_token_;
   std::string_view upstream_api_key_;
+  UpstreamCredentials* upstream_;
 };
 
 }  // namespace gatehouse

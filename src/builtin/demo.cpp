@@ -6,6 +6,7 @@
 #include <gatehouse/content.hpp>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -56,7 +57,8 @@ std::unique_ptr<Server> make_demo(const BuiltinOptions& options) {
   auto server = std::make_unique<Server>(ServerInfo{.name = "gatehouse-demo", .version = "0.1.0", .title = "Gatehouse demo"});
   server->instructions(
       "Demo tools: `echo` repeats text, `current_time` tells the server's UTC time, and `save_note`, `list_notes`, "
-      "`delete_note` keep short notes for the signed-in user (resource note://{title} reads one).");
+      "`delete_note` keep short notes for the signed-in user (resource note://{title} reads one); `upstream_profile` "
+      "shows who you are at the identity provider you signed in with, when the server signs in through one.");
 
   server->tool({.name = "echo",
                 .title = "Echo",
@@ -78,6 +80,21 @@ std::unique_ptr<Server> make_demo(const BuiltinOptions& options) {
                                          std::chrono::system_clock::now().time_since_epoch())
                                          .count();
                  co_return ToolResult::structured({{"iso8601", utc_now_iso8601()}, {"unix", unix_seconds}});
+               });
+
+  // With [login] method "upstream": the provider's own answer about the
+  // caller, asked with the caller's upstream token (which never leaves the
+  // server). Shows a tool using the upstream sign-in.
+  server->tool({.name = "upstream_profile",
+                .title = "Upstream profile",
+                .description = "Who you are at the identity provider you signed in with, as that provider's userinfo "
+                               "endpoint answers when asked with your token.",
+                .input_schema = schema(R"({"type":"object","properties":{},"additionalProperties":false})"),
+                .annotations = {{"readOnlyHint", true}, {"openWorldHint", true}}},
+               [](json::object, RequestContext& ctx) -> awaitable<ToolResult> {
+                 auto info = co_await ctx.upstream_userinfo();
+                 if (info.is_object()) co_return ToolResult::structured(std::move(info.as_object()));
+                 co_return ToolResult::text(json::serialize(info));
                });
 
   auto notes = std::make_shared<NoteStore>(options.data_dir / "notes");

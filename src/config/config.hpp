@@ -142,6 +142,40 @@ struct Config {
   // is set and not empty; tools read it through the request context.
   std::string api_key_env;
 
+  // [login] (with auth = "oauth"): how people sign in during authorization.
+  // "local" (Gatehouse's own users), "upstream" (through [login.provider]
+  // only) or "both" (the sign-in page offers both). docs/upstream.md.
+  std::string login_method = "local";
+  // Who may sign in through the provider: anyone matching one rule.
+  std::vector<std::string> allow_subjects;
+  std::vector<std::string> allow_emails;         // verified emails only
+  std::vector<std::string> allow_email_domains;  // verified emails only
+  std::vector<std::string> allow_organizations;  // GitHub organisations
+  // With no allow rule, a public provider (GitHub, Google) would let anyone
+  // with an account in: say so explicitly, or the server refuses to start.
+  bool allow_everyone = false;
+
+  // [login.provider]
+  std::string provider_preset;  // "" | "github" | "google"
+  std::string provider_kind;    // "oidc" | "oauth2"; empty: oidc with an issuer, else oauth2
+  std::string provider_name;    // short id (records, logs); default from the preset or "upstream"
+  std::string provider_display_name;
+  std::string provider_issuer;
+  std::string provider_authorization_endpoint, provider_token_endpoint, provider_userinfo_endpoint,
+      provider_revocation_endpoint, provider_jwks_uri;
+  std::string provider_client_id;
+  // The environment variable holding the client secret (never in the file).
+  std::string provider_client_secret_env = "GATEHOUSE_LOGIN_CLIENT_SECRET";
+  std::string provider_token_endpoint_auth_method = "client_secret_basic";
+  std::vector<std::string> provider_scopes;  // empty: the preset's, or openid email profile offline_access
+  std::string provider_subject_claim, provider_username_claim, provider_email_claim;
+  std::vector<std::string> provider_authorize_params;  // "name=value"
+  std::vector<std::string> provider_token_params;      // "name=value"
+  std::string provider_resource;                       // RFC 8707, sent upstream when set
+  // The provider may resolve to private addresses (a company IdP inside
+  // the network). Loopback stays refused unless --insecure-dev.
+  bool provider_private_network = false;
+
   // [log]
   std::string log_level = "info";  // trace | debug | info | warn | error
 

@@ -2,6 +2,7 @@
 #include "oauth/scope.hpp"
 
 #include "config/backend_rules.hpp"
+#include "config/login_rules.hpp"
 #include "config/spelling.hpp"
 #include "config/toml_syntax.hpp"
 
@@ -468,6 +469,67 @@ std::string check_cimd_cache_max_lifetime(const Config& c) {
   return {};
 }
 
+std::string check_login_method(const Config& c) {
+  if (c.login_method == "local" || c.login_method == "upstream" || c.login_method == "both") return {};
+  std::string out = quote(c.login_method) + " is not a sign-in method";
+  if (auto suggestion = closest(c.login_method, {"local", "upstream", "both"})) out += "; did you mean " + quote(*suggestion) + "?";
+  return out + " Use \"local\" (Gatehouse's users), \"upstream\" ([login.provider]) or \"both\"";
+}
+
+std::string check_provider_preset(const Config& c) {
+  if (c.provider_preset.empty() || c.provider_preset == "github" || c.provider_preset == "google") return {};
+  std::string out = quote(c.provider_preset) + " is not a preset";
+  if (auto suggestion = closest(c.provider_preset, {"github", "google"})) out += "; did you mean " + quote(*suggestion) + "?";
+  return out + " The presets are \"github\" and \"google\"; for any other provider set issuer (OpenID Connect) or the endpoints";
+}
+
+std::string check_provider_kind(const Config& c) {
+  if (c.provider_kind.empty() || c.provider_kind == "oidc" || c.provider_kind == "oauth2") return {};
+  return quote(c.provider_kind) + " is not \"oidc\" (OpenID Connect) or \"oauth2\" (plain OAuth 2.0)";
+}
+
+std::string check_token_auth_method(const Config& c) {
+  const auto& m = c.provider_token_endpoint_auth_method;
+  if (m == "client_secret_basic" || m == "client_secret_post") return {};
+  return quote(m) + " is not \"client_secret_basic\" or \"client_secret_post\"";
+}
+
+std::string check_secret_env(const Config& c) {
+  if (c.provider_client_secret_env.empty()) return "must name an environment variable";
+  for (char ch : c.provider_client_secret_env)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'))
+      return quote(c.provider_client_secret_env) + " is not an environment variable name (letters, digits and _)";
+  return {};
+}
+
+std::string check_params(const std::vector<std::string>& params) {
+  for (const auto& p : params) {
+    auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) return quote(p) + " is not \"name=value\", e.g. \"access_type=offline\"";
+    static const std::vector<std::string> kReserved{"response_type", "client_id", "redirect_uri", "state", "nonce",
+                                                    "code_challenge", "code_challenge_method", "grant_type", "code",
+                                                    "code_verifier", "refresh_token", "client_secret"};
+    if (std::find(kReserved.begin(), kReserved.end(), p.substr(0, eq)) != kReserved.end())
+      return quote(p) + ": " + p.substr(0, eq) + " is set by Gatehouse itself";
+  }
+  return {};
+}
+std::string check_authorize_params(const Config& c) { return check_params(c.provider_authorize_params); }
+std::string check_token_params(const Config& c) { return check_params(c.provider_token_params); }
+
+std::string check_provider_url(std::string_view url, bool insecure_dev) {
+  if (url.empty()) return {};
+  if (!(url.starts_with("https://") || (insecure_dev && url.starts_with("http://"))))
+    return quote(url) + " must be an https:// URL";
+  return public_url_problem(url, true);
+}
+std::string check_provider_issuer(const Config& c) { return check_provider_url(c.provider_issuer, c.insecure_dev); }
+std::string check_provider_authorization(const Config& c) { return check_provider_url(c.provider_authorization_endpoint, c.insecure_dev); }
+std::string check_provider_token(const Config& c) { return check_provider_url(c.provider_token_endpoint, c.insecure_dev); }
+std::string check_provider_userinfo(const Config& c) { return check_provider_url(c.provider_userinfo_endpoint, c.insecure_dev); }
+std::string check_provider_revocation(const Config& c) { return check_provider_url(c.provider_revocation_endpoint, c.insecure_dev); }
+std::string check_provider_jwks(const Config& c) { return check_provider_url(c.provider_jwks_uri, c.insecure_dev); }
+
 const std::array kFields{
     // [server]
     Field{"server", "listen", &Config::listen, "must be a string HOST:PORT, e.g. \"127.0.0.1:8080\"", 0, 0, check_listen},
@@ -554,12 +616,54 @@ const std::array kFields{
     // [upstream]
     Field{"upstream", "api_key_env", &Config::api_key_env, "must be a string: the name of an environment variable", 0, 0,
           check_api_key_env},
+    // [login]
+    Field{"login", "method", &Config::login_method, "must be a string: \"local\", \"upstream\" or \"both\"", 0, 0,
+          check_login_method},
+    Field{"login", "allow_subjects", &Config::allow_subjects, "must be an array of the provider's user ids"},
+    Field{"login", "allow_emails", &Config::allow_emails, "must be an array of email addresses"},
+    Field{"login", "allow_email_domains", &Config::allow_email_domains, "must be an array of domains, e.g. [\"example.com\"]"},
+    Field{"login", "allow_organizations", &Config::allow_organizations, "must be an array of GitHub organisation names"},
+    Field{"login", "allow_everyone", &Config::allow_everyone, "must be true or false"},
+    // [login.provider]
+    Field{"login.provider", "preset", &Config::provider_preset, "must be a string: \"github\" or \"google\"", 0, 0,
+          check_provider_preset},
+    Field{"login.provider", "kind", &Config::provider_kind, "must be a string: \"oidc\" or \"oauth2\"", 0, 0,
+          check_provider_kind},
+    Field{"login.provider", "name", &Config::provider_name, "must be a string, e.g. \"okta\""},
+    Field{"login.provider", "display_name", &Config::provider_display_name, "must be a string, e.g. \"Company SSO\""},
+    Field{"login.provider", "issuer", &Config::provider_issuer, "must be a string: the provider's issuer URL", 0, 0,
+          check_provider_issuer, false},
+    Field{"login.provider", "authorization_endpoint", &Config::provider_authorization_endpoint, "must be a string (a URL)",
+          0, 0, check_provider_authorization, false},
+    Field{"login.provider", "token_endpoint", &Config::provider_token_endpoint, "must be a string (a URL)", 0, 0,
+          check_provider_token, false},
+    Field{"login.provider", "userinfo_endpoint", &Config::provider_userinfo_endpoint, "must be a string (a URL)", 0, 0,
+          check_provider_userinfo, false},
+    Field{"login.provider", "revocation_endpoint", &Config::provider_revocation_endpoint, "must be a string (a URL)", 0,
+          0, check_provider_revocation, false},
+    Field{"login.provider", "jwks_uri", &Config::provider_jwks_uri, "must be a string (a URL)", 0, 0, check_provider_jwks,
+          false},
+    Field{"login.provider", "client_id", &Config::provider_client_id, "must be a string"},
+    Field{"login.provider", "client_secret_env", &Config::provider_client_secret_env,
+          "must be a string: the name of an environment variable", 0, 0, check_secret_env},
+    Field{"login.provider", "token_endpoint_auth_method", &Config::provider_token_endpoint_auth_method,
+          "must be a string: \"client_secret_basic\" or \"client_secret_post\"", 0, 0, check_token_auth_method},
+    Field{"login.provider", "scopes", &Config::provider_scopes, "must be an array of scope names"},
+    Field{"login.provider", "subject_claim", &Config::provider_subject_claim, "must be a string, e.g. \"sub\""},
+    Field{"login.provider", "username_claim", &Config::provider_username_claim, "must be a string, e.g. \"preferred_username\""},
+    Field{"login.provider", "email_claim", &Config::provider_email_claim, "must be a string, e.g. \"email\""},
+    Field{"login.provider", "authorize_params", &Config::provider_authorize_params,
+          "must be an array of \"name=value\" strings", 0, 0, check_authorize_params},
+    Field{"login.provider", "token_params", &Config::provider_token_params, "must be an array of \"name=value\" strings",
+          0, 0, check_token_params},
+    Field{"login.provider", "resource", &Config::provider_resource, "must be a string (a URL)"},
+    Field{"login.provider", "private_network", &Config::provider_private_network, "must be true or false"},
     // [log]
     Field{"log", "log_level", &Config::log_level, "must be a string: trace, debug, info, warn or error", 0, 0,
           check_log_level},
 };
 
-constexpr std::array kSections{"server"sv, "mcp"sv, "oauth"sv, "upstream"sv, "log"sv};
+constexpr std::array kSections{"server"sv, "mcp"sv, "oauth"sv, "upstream"sv, "login"sv, "login.provider"sv, "log"sv};
 
 std::string title(const Field& f) { return "[" + std::string(f.section) + "] " + std::string(f.key); }
 
@@ -870,7 +974,16 @@ class FileReader {
     if (!table)
       throw ConfigError(where + "[" + std::string(name) + "] must be a section (a line [" + std::string(name) +
                         "] followed by its keys), not " + describe(node));
-    for (auto&& [k, v] : *table) apply_key(name, k, v);
+    for (auto&& [k, v] : *table) {
+      // A sub-table that is a section of its own: [login.provider].
+      const std::string nested = std::string(name) + "." + std::string(k.str());
+      if (v.is_table() && is_section(nested)) {
+        const auto section = *std::find(kSections.begin(), kSections.end(), nested);
+        for (auto&& [k2, v2] : *v.as_table()) apply_key(section, k2, v2);
+        continue;
+      }
+      apply_key(name, k, v);
+    }
   }
 
   // [[backend]] tables (config.hpp BackendConfig; rules in backend_rules.cpp).
@@ -1073,6 +1186,9 @@ constexpr std::string_view kPrefix = "GATEHOUSE_";
 
 // Variables of the repository's scripts and tests, not configuration.
 constexpr std::array kToolingVariables{"GATEHOUSE_BIN"sv, "GATEHOUSE_SKIP_APT"sv, "GATEHOUSE_SKIP_NPM"sv};
+// Secrets read where they are used, never as configuration values
+// (upstream/vault_keys.hpp; [login.provider] client_secret_env).
+constexpr std::array kSecretVariables{"GATEHOUSE_SECRET_KEY"sv, "GATEHOUSE_SECRET_KEY_PREVIOUS"sv};
 
 // GATEHOUSE_<SECTION>_<KEY>, without saying the section twice ([log]
 // log_level is GATEHOUSE_LOG_LEVEL).
@@ -1080,7 +1196,9 @@ std::string variable_name(const Field& f) {
   std::string_view key = f.key;
   if (key.starts_with(f.section) && key.substr(f.section.size()).starts_with('_'))
     key.remove_prefix(f.section.size() + 1);
-  return std::string(kPrefix) + upper(f.section) + "_" + upper(key);
+  std::string section = upper(f.section);
+  std::replace(section.begin(), section.end(), '.', '_');  // [login.provider] -> LOGIN_PROVIDER
+  return std::string(kPrefix) + section + "_" + upper(key);
 }
 
 const Field* find_variable(std::string_view name) {
@@ -1239,6 +1357,8 @@ void apply_environment(Config& config, const std::vector<std::string>& environme
     std::string_view name = std::string_view(entry).substr(0, equals);
     if (!name.starts_with(kPrefix)) continue;
     if (std::find(kToolingVariables.begin(), kToolingVariables.end(), name) != kToolingVariables.end()) continue;
+    if (std::find(kSecretVariables.begin(), kSecretVariables.end(), name) != kSecretVariables.end()) continue;
+    if (name == config.provider_client_secret_env) continue;
     const Field* field = find_variable(name);
     if (!field) throw ConfigError(unknown_variable(name));
     apply_variable(config, *field, name, std::string_view(entry).substr(equals + 1));
@@ -1257,6 +1377,7 @@ void validate(const Config& config) {
   }
   if (auto problem = stdio_auth_problem(config); !problem.empty()) throw ConfigError(problem);
   check_backends(config);
+  check_login(config);
 }
 
 std::optional<std::pair<std::string, std::vector<std::string>>> split_tool_scopes(std::string_view entry) {

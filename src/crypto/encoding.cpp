@@ -74,6 +74,13 @@ std::optional<std::string> decode(std::string_view text, bool url) {
 
 }  // namespace
 
+std::string base64_encode(std::string_view bytes) {
+  std::string out = base64url_encode(bytes);
+  for (auto& c : out) c = c == '-' ? '+' : c == '_' ? '/' : c;
+  while (out.size() % 4 != 0) out.push_back('=');
+  return out;
+}
+
 std::optional<std::string> base64url_decode(std::string_view text) { return decode(text, true); }
 
 std::optional<std::string> base64_decode_strict(std::string_view text) {

@@ -7,6 +7,8 @@
 namespace gatehouse::crypto {
 
 std::string base64url_encode(std::string_view bytes);
+// Standard base64 with padding (RFC 4648 §4), e.g. for HTTP Basic credentials.
+std::string base64_encode(std::string_view bytes);
 // nullopt for characters outside the alphabet or an impossible length;
 // padding is not accepted (RFC 7515 §2 style).
 std::optional<std::string> base64url_decode(std::string_view text);

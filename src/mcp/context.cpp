@@ -63,4 +63,19 @@ awaitable<json::array> RequestContext::list_roots(std::string_view key) {
   co_return std::move(result.at("roots").as_array());
 }
 
+awaitable<UpstreamToken> RequestContext::upstream_token() const {
+  if (!upstream_) throw std::runtime_error("this server has no upstream sign-in ([login] method \"local\")");
+  co_return co_await upstream_->token(principal_);
+}
+
+awaitable<UpstreamIdentity> RequestContext::upstream_identity() const {
+  if (!upstream_) throw std::runtime_error("this server has no upstream sign-in ([login] method \"local\")");
+  co_return co_await upstream_->identity(principal_);
+}
+
+awaitable<json::value> RequestContext::upstream_userinfo() const {
+  if (!upstream_) throw std::runtime_error("this server has no upstream sign-in ([login] method \"local\")");
+  co_return co_await upstream_->userinfo(principal_);
+}
+
 }  // namespace gatehouse

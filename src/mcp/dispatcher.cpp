@@ -259,7 +259,7 @@ boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
   if (auto violation = validate_json_schema(entry->tool.input_schema, arguments))
     co_return tool_result_json(ToolResult::error("Invalid arguments for tool " + name + ": " + to_string(*violation)));
 
-  RequestContext ctx(call.channel, call.principal, progress_token(params), options_.upstream_api_key);
+  RequestContext ctx(call.channel, call.principal, progress_token(params), options_.upstream_api_key, options_.upstream.get());
   ToolResult result;
   std::exception_ptr failure;
   try {
@@ -292,7 +292,7 @@ boost::asio::awaitable<json::value> Dispatcher::read_resource(Call& call) const 
   if (const auto* entry = registry_.find_resource(request.uri)) reader = &entry->reader;
   else if (const auto* t = registry_.match_template(request.uri, request.variables)) reader = &t->reader;
   if (!reader) throw McpError::resource_not_found(request.uri);
-  RequestContext ctx(call.channel, call.principal, progress_token(params), options_.upstream_api_key);
+  RequestContext ctx(call.channel, call.principal, progress_token(params), options_.upstream_api_key, options_.upstream.get());
   auto contents = co_await (*reader)(request, ctx);
   co_return json::object{{"contents", std::move(contents)}};
 }
@@ -313,7 +313,7 @@ boost::asio::awaitable<json::value> Dispatcher::get_prompt(Call& call) const {
   for (const auto& a : entry->prompt.arguments)
     if (a.required && !arguments.contains(a.name))
       throw McpError::invalid_params("missing required argument " + a.name + " for prompt " + name);
-  RequestContext ctx(call.channel, call.principal, progress_token(params), options_.upstream_api_key);
+  RequestContext ctx(call.channel, call.principal, progress_token(params), options_.upstream_api_key, options_.upstream.get());
   auto result = co_await entry->handler(arguments, ctx);
   json::object o;
   if (!result.description.empty()) o["description"] = result.description;
@@ -341,7 +341,7 @@ boost::asio::awaitable<json::value> Dispatcher::complete(Call& call) const {
 
   Completion completion;
   if (registry_.completion) {
-    RequestContext ctx(call.channel, call.principal, nullptr, options_.upstream_api_key);
+    RequestContext ctx(call.channel, call.principal, nullptr, options_.upstream_api_key, options_.upstream.get());
     completion = co_await registry_.completion(request, ctx);
   }
   // MCP server/utilities/completion: at most 100 values per response.

@@ -34,6 +34,9 @@ struct DispatchOptions {
   std::int64_t read_ttl_ms = 0;
   // Handed to handlers as RequestContext::upstream_api_key().
   std::string upstream_api_key;
+  // Behind RequestContext::upstream_token() and upstream_identity(); null
+  // without upstream sign-in.
+  std::shared_ptr<UpstreamCredentials> upstream;
 };
 
 // The protocol era a request is served in.

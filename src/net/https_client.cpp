@@ -252,11 +252,14 @@ struct Exchange {
     co_return addresses;
   }
 
-  asio::awaitable<Result> run(std::string_view url, const std::string& accept, std::size_t max_body) const {
-    auto parsed = parse_target(url, policy.ssrf);
+  asio::awaitable<Result> run(const HttpsRequest& outbound) const {
+    const std::string& accept = outbound.accept;
+    const std::size_t max_body = outbound.max_body;
+    auto parsed = parse_target(outbound.url, policy.ssrf);
     if (auto* refused = std::get_if<FetchFailure>(&parsed)) co_return *refused;
     const Target& target = std::get<Target>(parsed);
-    if (has_line_break(accept)) co_return failure(FetchFailureKind::protocol_error, "the Accept value has a line break");
+    if (has_line_break(accept) || has_line_break(outbound.content_type) || has_line_break(outbound.authorization))
+      co_return failure(FetchFailureKind::protocol_error, "a request header value has a line break");
 
     auto checked = co_await addresses_of(target);
     if (auto* refused = std::get_if<FetchFailure>(&checked)) co_return *refused;
@@ -288,13 +291,21 @@ struct Exchange {
     if (handshake_ec)
       co_return failure(FetchFailureKind::tls_failed, peer + ": " + tls_failure_text(stream.native_handle(), handshake_ec));
 
-    // No Cookie, no Authorization: the document is public (CIMD draft §4),
-    // and nothing of ours may reach a host a client chose.
-    http::request<http::empty_body> request{http::verb::get, target.request_target, 11};
+    // No Cookie, and Authorization only when the caller set it: a document
+    // is public (CIMD draft §4), and nothing of ours may reach a host a
+    // client chose.
+    const bool post = outbound.method == HttpsRequest::Method::post;
+    http::request<http::string_body> request{post ? http::verb::post : http::verb::get, target.request_target, 11};
     request.set(http::field::host, target.host_header);
     if (policy.user_agent.empty()) request.set(http::field::user_agent, kDefaultUserAgent);
     else request.set(http::field::user_agent, policy.user_agent);
     request.set(http::field::accept, accept);
+    if (!outbound.authorization.empty()) request.set(http::field::authorization, outbound.authorization);
+    if (post) {
+      request.set(http::field::content_type, outbound.content_type);
+      request.body() = outbound.body;
+      request.prepare_payload();
+    }
     request.set(http::field::connection, "close");  // RFC 9112 §9.6: one exchange per connection
     stream.next_layer().expires_at(deadline);
     auto [write_ec, written] = co_await http::async_write(stream, request, use_tuple);
@@ -382,10 +393,18 @@ HttpsClient::HttpsClient(OutboundPolicy policy, HostResolver resolver)
 }
 
 asio::awaitable<Result> HttpsClient::get(std::string url, std::string accept, std::size_t max_body) const {
+  HttpsRequest request;
+  request.url = std::move(url);
+  request.accept = std::move(accept);
+  request.max_body = max_body;
+  co_return co_await send(std::move(request));
+}
+
+asio::awaitable<Result> HttpsClient::send(HttpsRequest request) const {
   Exchange exchange{policy_, resolver_, *tls_, Clock::now() + policy_.timeout};
   std::optional<FetchFailure> unexpected;
   try {
-    co_return co_await exchange.run(url, accept, max_body);
+    co_return co_await exchange.run(request);
   } catch (const std::exception& e) {
     unexpected = failure(FetchFailureKind::protocol_error, std::string("the fetch failed: ") + e.what());
   }

@@ -11,8 +11,10 @@
 //   if (auto* failure = std::get_if<FetchFailure>(&result)) ...
 //
 // What it never does: follow redirects (a 3xx is returned as it is), send
-// cookies, credentials or Authorization, reuse connections, or wait longer
-// than OutboundPolicy::timeout in total.
+// cookies, reuse connections, or wait longer than OutboundPolicy::timeout in
+// total. Credentials (Authorization) go only where a caller's send() puts
+// them — to an upstream provider the operator configured, never to a URL a
+// client chose.
 #include "net/ssrf_guard.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -79,6 +81,19 @@ struct FetchFailure {
   std::string reason;
 };
 
+// One request: GET, or POST of a form (an OAuth token or revocation
+// request to an upstream provider).
+struct HttpsRequest {
+  enum class Method { get, post };
+  Method method = Method::get;
+  std::string url;
+  std::string accept = "application/json";
+  std::string content_type;   // POST: e.g. application/x-www-form-urlencoded
+  std::string body;           // POST
+  std::string authorization;  // "" or the Authorization value (Basic/Bearer)
+  std::size_t max_body = 64 * 1024;  // a larger response is refused while read
+};
+
 class HttpsClient {
  public:
   // Throws std::runtime_error naming the file when a CA file cannot be read.
@@ -90,6 +105,10 @@ class HttpsClient {
   // must outlive the calls.
   boost::asio::awaitable<std::variant<HttpsResponse, FetchFailure>> get(std::string url, std::string accept,
                                                                         std::size_t max_body) const;
+  // Any request; the same guards, deadline and failures as get(). The
+  // Authorization value is sent only to the URL given: redirects are never
+  // followed.
+  boost::asio::awaitable<std::variant<HttpsResponse, FetchFailure>> send(HttpsRequest request) const;
 
   const OutboundPolicy& policy() const { return policy_; }
 

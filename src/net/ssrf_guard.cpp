@@ -191,6 +191,7 @@ std::optional<std::string> refuse_reason(const std::vector<address>& resolved, c
 }
 
 bool port_allowed(unsigned short port, const SsrfPolicy& policy) {
+  if (policy.any_port) return port != 0;
   return std::find(policy.allowed_ports.begin(), policy.allowed_ports.end(), port) != policy.allowed_ports.end();
 }
 

@@ -39,6 +39,9 @@ struct SsrfPolicy {
   bool allow_private = false;
   // Ports a client-supplied URL may name (CI1); 443 unless configured.
   std::vector<unsigned short> allowed_ports = {443};
+  // Any port: for URLs the operator configured (an upstream identity
+  // provider), not ones a client supplied.
+  bool any_port = false;
 };
 
 // Why the resolved addresses of a host must not be contacted, or nullopt

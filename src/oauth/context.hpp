@@ -11,6 +11,14 @@
 
 namespace gatehouse::oauth {
 
+// What other parts of the server do when a grant comes or goes (the
+// upstream token vault: activate the tokens of a new grant, revoke them at
+// the provider with the grant). Both may be empty.
+struct GrantHooks {
+  std::function<void(const std::string& grant_id)> created;
+  std::function<void(const std::string& grant_id)> revoked;
+};
+
 struct ServerContext {
   const Settings& settings;
   store::Stores& stores;
@@ -18,6 +26,7 @@ struct ServerContext {
   RevokedGrants& revoked;
   const AccessTokens& tokens;
   std::function<std::chrono::system_clock::time_point()> clock = std::chrono::system_clock::now;
+  GrantHooks grant_hooks;
 
   std::int64_t now() const {
     return std::chrono::duration_cast<std::chrono::seconds>(clock().time_since_epoch()).count();
@@ -29,6 +38,7 @@ std::string token_hash(std::string_view secret);
 
 // Revokes a grant everywhere: the store, the shared revocation list (other
 // instances), and this instance's set (its access tokens stop at once).
-void revoke_grant(ServerContext& ctx, const std::string& grant_id);
+// `reason` becomes the invalid_token description its access tokens get.
+void revoke_grant(ServerContext& ctx, const std::string& grant_id, std::string reason = {});
 
 }  // namespace gatehouse::oauth

@@ -1,6 +1,7 @@
 #include "runtime/serve.hpp"
 
 #include "config/load.hpp"
+#include "config/login_rules.hpp"
 #include "gateway/gateway.hpp"
 #include "mcp/registry.hpp"
 #include "mcp/stdio_transport.hpp"
@@ -15,6 +16,8 @@
 #include "runtime/first_user.hpp"
 #include "runtime/home_page.hpp"
 #include "runtime/secret_file.hpp"
+#include "upstream/credentials.hpp"
+#include "upstream/sign_in.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -95,6 +98,22 @@ void configure_cimd(const config::Config& config, oauth::AuthorizationServerOpti
     return https->get(std::move(url), "application/json", max_body);
   };
 }
+
+std::optional<std::string> environment(const char* name) {
+  const char* value = std::getenv(name);
+  if (!value) return std::nullopt;
+  return std::string(value);
+}
+
+// Sign-in through an upstream provider ([login] method "upstream" or
+// "both"): the provider, the token vault, and the sign-in flow.
+struct UpstreamLogin {
+  std::unique_ptr<net::HttpsClient> https;
+  std::unique_ptr<upstream::Provider> provider;
+  std::unique_ptr<upstream::TokenVault> vault;
+  std::unique_ptr<upstream::SignIn> sign_in;
+  std::shared_ptr<upstream::VaultCredentials> credentials;
+};
 
 // The gateway, when the configuration names backends to front: attached to
 // `server` so the dispatcher hands it the requests (mcp/backend.hpp).
@@ -185,6 +204,34 @@ int serve(const config::Config& config, Server& server, std::function<void(const
   // Set up after the listener (the issuer may depend on the bound port).
   std::unique_ptr<store::Stores> stores;
   std::unique_ptr<oauth::AuthorizationServer> authorization;
+  UpstreamLogin upstream_login;
+  if (config.auth == "oauth" && config::upstream_login(config)) {
+    auto settings = config::provider_settings(config, environment);
+    net::OutboundPolicy outbound;
+    // The provider is the operator's choice, not a client's: any port, and
+    // private addresses when [login.provider] private_network says so.
+    outbound.ssrf.allow_private = config.insecure_dev || config.provider_private_network;
+    outbound.ssrf.any_port = true;
+    outbound.timeout = std::chrono::seconds(10);
+    outbound.ca_files = config.ca_files;
+    try {
+      upstream_login.https = std::make_unique<net::HttpsClient>(outbound);
+    } catch (const std::runtime_error& e) {
+      throw config::ConfigError(std::string("--ca-file: ") + e.what());
+    }
+    upstream_login.provider = std::make_unique<upstream::Provider>(settings, *upstream_login.https);
+    auto keys = upstream::VaultKeys::load(config.data_dir, environment);
+    spdlog::info("upstream token vault: key {} from {}", keys.active_id(), keys.source());
+    stores = std::make_unique<store::Stores>(store::open_sqlite_stores(config.data_dir / "gatehouse.db"));
+    const std::string reason = "the sign-in at " + settings.display_name + " has ended; authorize again";
+    upstream_login.vault = std::make_unique<upstream::TokenVault>(
+        *stores->upstream_tokens, std::move(keys), *upstream_login.provider,
+        [&authorization, reason](const std::string& grant_id) {
+          if (authorization) oauth::revoke_grant(authorization->context(), grant_id, reason);
+        });
+    upstream_login.credentials = std::make_shared<upstream::VaultCredentials>(*upstream_login.vault);
+    mcp_options.dispatch.upstream = upstream_login.credentials;
+  }
   net::Metrics metrics;
   // {user.name}: looked up when a backend process starts for a user.
   auto gateway = attach_gateway(
@@ -258,9 +305,21 @@ int serve(const config::Config& config, Server& server, std::function<void(const
                              .auth = config.auth});
 
   static const Principal kAnonymous;
+  if (upstream_login.vault) {
+    upstream_login.sign_in = std::make_unique<upstream::SignIn>(
+        *upstream_login.provider, *upstream_login.vault, *stores->users, *stores->client_assertions,
+        upstream::SignInOptions{.callback_url = public_base + "/oauth/upstream/callback",
+                                .lifetime = std::chrono::seconds(600),
+                                .allow = config::allowlist(config),
+                                .want_organizations = !config.allow_organizations.empty()});
+    const auto& provider = upstream_login.provider->settings();
+    spdlog::info("sign-in through {} ({}), callback {}/oauth/upstream/callback; local users {}", provider.display_name,
+                 provider.kind == upstream::ProviderSettings::Kind::oidc ? provider.issuer : provider.authorization_endpoint,
+                 public_base, config.login_method == "both" ? "too" : "off");
+  }
   if (config.auth == "oauth") {
-    stores = std::make_unique<store::Stores>(store::open_sqlite_stores(config.data_dir / "gatehouse.db"));
-    ensure_first_user(*stores->users);
+    if (!stores) stores = std::make_unique<store::Stores>(store::open_sqlite_stores(config.data_dir / "gatehouse.db"));
+    if (config.login_method != "upstream") ensure_first_user(*stores->users);
     oauth::Settings settings;
     settings.issuer = public_base;
     settings.resource = public_base + "/mcp";
@@ -275,7 +334,19 @@ int serve(const config::Config& config, Server& server, std::function<void(const
     options.registration.redirect_uri_allowlist = config.redirect_uri_allowlist;
     options.unused_client_lifetime = config.unused_client_lifetime;
     configure_cimd(config, options);
+    if (upstream_login.sign_in) {
+      options.authorize.upstream = upstream_login.sign_in.get();
+      options.authorize.local_login = config.login_method != "upstream";
+    }
     authorization = std::make_unique<oauth::AuthorizationServer>(settings, *stores, options);
+    if (auto* vault = upstream_login.vault.get()) {
+      // The vault follows its grants: a new grant activates its upstream
+      // tokens; a revoked one gives them back to the provider.
+      authorization->context().grant_hooks.created = [vault](const std::string& id) { vault->activate(id); };
+      authorization->context().grant_hooks.revoked = [vault, &ioc](const std::string& id) {
+        asio::co_spawn(ioc, vault->revoke(id), asio::detached);
+      };
+    }
     authorization->start();
     authorization->install(router);
     router.route("/mcp", [transport, guard = &authorization->guard(), &metrics](
@@ -336,6 +407,9 @@ int serve(const config::Config& config, Server& server, std::function<void(const
           auto [ec] = co_await sweep.async_wait(asio::as_tuple(asio::use_awaitable));
           if (ec) co_return;
           if (authorization) authorization->housekeeping();
+          // Sign-ins whose code was never exchanged: their tokens go back.
+          if (upstream_login.vault && tick % 60 == 0)
+            co_await upstream_login.vault->remove_abandoned(std::chrono::seconds(1800));
           if (gateway) gateway->housekeeping();
           if (tick % 6 == 0)
             if (auto n = transport->expire_idle_sessions()) spdlog::info("expired {} idle sessions", n);

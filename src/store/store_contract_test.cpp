@@ -898,6 +898,71 @@ TEST_P(StoreContract, RFC7523_ConcurrentRecordsOfOneJtiHaveExactlyOneWinner) {
   EXPECT_EQ(replays.load(), kJtis * (kThreads - 1));
 }
 
+// ---- upstream token vault ----
+
+UpstreamTokenRecord vault_record(std::string grant_id, VaultState state = VaultState::pending,
+                                 std::int64_t created_at = T0) {
+  return UpstreamTokenRecord{.grant_id = std::move(grant_id), .user_id = "user-1", .provider = "github",
+                             .sealed = "v1.0a1b2c3d.c2VhbGVk", .access_expires_at = T0 + 3600,
+                             .has_refresh_token = true, .state = state, .version = 1,
+                             .created_at = created_at, .updated_at = created_at};
+}
+
+TEST_P(StoreContract, UpstreamTokensRoundTripEveryFieldAndRefuseASecondAdd) {
+  ASSERT_TRUE(s_.upstream_tokens->add(vault_record("gr_1")));
+  EXPECT_EQ(s_.upstream_tokens->find("gr_1"), vault_record("gr_1"));
+  auto other = vault_record("gr_1");
+  other.sealed = "v1.0a1b2c3d.b3RoZXI";
+  EXPECT_FALSE(s_.upstream_tokens->add(other));
+  EXPECT_EQ(s_.upstream_tokens->find("gr_1")->sealed, "v1.0a1b2c3d.c2VhbGVk");
+  EXPECT_EQ(s_.upstream_tokens->find("gr_2"), std::nullopt);
+}
+
+TEST_P(StoreContract, UpstreamTokenUpdateIsACompareAndSetOnTheVersion) {
+  ASSERT_TRUE(s_.upstream_tokens->add(vault_record("gr_1")));
+  auto next = vault_record("gr_1", VaultState::active);
+  next.sealed = "v1.0a1b2c3d.bmV3";
+  next.updated_at = T0 + 5;
+  EXPECT_TRUE(s_.upstream_tokens->update(next, 1));
+  auto stored = s_.upstream_tokens->find("gr_1");
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->version, 2);
+  EXPECT_EQ(stored->state, VaultState::active);
+  EXPECT_EQ(stored->sealed, "v1.0a1b2c3d.bmV3");
+  EXPECT_EQ(stored->updated_at, T0 + 5);
+  EXPECT_EQ(stored->created_at, T0) << "created_at stays";
+  next.sealed = "v1.0a1b2c3d.bG9zdA";
+  EXPECT_FALSE(s_.upstream_tokens->update(next, 1)) << "a writer holding version 1 lost the race";
+  EXPECT_EQ(s_.upstream_tokens->find("gr_1")->sealed, "v1.0a1b2c3d.bmV3");
+  EXPECT_FALSE(s_.upstream_tokens->update(vault_record("gr_9"), 1)) << "no such record";
+}
+
+TEST_P(StoreContract, UpstreamTokenConcurrentUpdatesOfOneVersionHaveOneWinner) {
+  ASSERT_TRUE(s_.upstream_tokens->add(vault_record("gr_1")));
+  std::atomic<int> winners{0};
+  run_together(8, [&] {
+    auto r = vault_record("gr_1", VaultState::active);
+    if (s_.upstream_tokens->update(r, 1)) ++winners;
+  });
+  EXPECT_EQ(winners.load(), 1);
+  EXPECT_EQ(s_.upstream_tokens->find("gr_1")->version, 2);
+}
+
+TEST_P(StoreContract, UpstreamTokenRemovePendingTakesOnlyOldPendingRecords) {
+  ASSERT_TRUE(s_.upstream_tokens->add(vault_record("gr_old", VaultState::pending, T0)));
+  ASSERT_TRUE(s_.upstream_tokens->add(vault_record("gr_new", VaultState::pending, T0 + 100)));
+  ASSERT_TRUE(s_.upstream_tokens->add(vault_record("gr_live", VaultState::active, T0)));
+  auto removed = s_.upstream_tokens->remove_pending(T0 + 50);
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_EQ(removed[0].grant_id, "gr_old");
+  EXPECT_EQ(removed[0].sealed, "v1.0a1b2c3d.c2VhbGVk") << "returned whole, for revocation at the provider";
+  EXPECT_EQ(s_.upstream_tokens->find("gr_old"), std::nullopt);
+  EXPECT_TRUE(s_.upstream_tokens->find("gr_new"));
+  EXPECT_TRUE(s_.upstream_tokens->find("gr_live"));
+  EXPECT_TRUE(s_.upstream_tokens->remove("gr_live"));
+  EXPECT_FALSE(s_.upstream_tokens->remove("gr_live"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Memory, StoreContract, ::testing::Values(kMemory), backend_name);
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract, ::testing::Values(kSqlite), backend_name);
 
@@ -968,6 +1033,12 @@ TEST_P(DurableStoreContract, ReopeningAgainAndAgainKeepsDataAndStaysWritable) {
     ASSERT_TRUE(s_.users->add(user("u" + std::to_string(i + 2), "user" + std::to_string(i))));
   }
   EXPECT_EQ(s_.users->find("u1"), user("u1", "alice"));
+}
+
+TEST_P(DurableStoreContract, UpstreamTokensSurviveReopening) {
+  ASSERT_TRUE(s_.upstream_tokens->add(vault_record("gr_1", VaultState::active)));
+  reopen();
+  EXPECT_EQ(s_.upstream_tokens->find("gr_1"), vault_record("gr_1", VaultState::active));
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, DurableStoreContract, ::testing::Values(kSqlite), backend_name);

@@ -31,6 +31,7 @@
 #include "store/revocation_store.hpp"
 #include "store/signing_key_store.hpp"
 #include "store/store_error.hpp"
+#include "store/upstream_token_store.hpp"
 #include "store/user_store.hpp"
 
 #include <filesystem>
@@ -51,6 +52,7 @@ struct Stores {
   std::unique_ptr<RateLimitStore> rate_limits;
   std::unique_ptr<LoginFailureStore> login_failures;
   std::unique_ptr<ClientAssertionStore> client_assertions;
+  std::unique_ptr<UpstreamTokenStore> upstream_tokens;
 };
 
 // Empty stores in process memory, gone with the process: for unit tests and

@@ -21,6 +21,7 @@
 
 namespace gatehouse::oauth {
 
+namespace asio = boost::asio;
 namespace http = boost::beast::http;
 namespace json = boost::json;
 
@@ -113,10 +114,20 @@ struct AuthorizeEndpoint::Flow {
   std::string client_id, client_name, client_kind, redirect_uri, state, code_challenge, resource, scope;
   std::string verified_host;   // CIMD: the document URL's host (AZ6)
   bool loopback_only = false;  // every redirect URI the client has is loopback (AZ6)
+  // After an upstream sign-in: who signed in, and the grant id the vault
+  // holds their upstream tokens under. The flow is sealed (HMAC) and its
+  // forms CSRF-bound to the browser, so these cannot be forged or moved.
+  std::string user_id, username, grant_id;
 
   json::object to_json() const {
-    return {{"c", client_id}, {"n", client_name}, {"k", client_kind}, {"r", redirect_uri}, {"s", state},
-            {"p", code_challenge}, {"a", resource}, {"o", scope}, {"d", verified_host}, {"l", loopback_only}};
+    json::object o{{"c", client_id}, {"n", client_name}, {"k", client_kind}, {"r", redirect_uri}, {"s", state},
+                   {"p", code_challenge}, {"a", resource}, {"o", scope}, {"d", verified_host}, {"l", loopback_only}};
+    if (!user_id.empty()) {
+      o["u"] = user_id;
+      o["un"] = username;
+      o["g"] = grant_id;
+    }
+    return o;
   }
   static Flow from_json(const json::object& o) {
     auto get = [&](std::string_view k) {
@@ -126,6 +137,9 @@ struct AuthorizeEndpoint::Flow {
     auto* loopback = o.if_contains("l");
     Flow f{get("c"), get("n"), get("k"), get("r"), get("s"), get("p"), get("a"), get("o"), get("d"), false};
     f.loopback_only = loopback && loopback->is_bool() && loopback->get_bool();
+    f.user_id = get("u");
+    f.username = get("un");
+    f.grant_id = get("g");
     return f;
   }
 };
@@ -265,7 +279,9 @@ boost::asio::awaitable<net::Reply> AuthorizeEndpoint::start(const net::Request& 
   flow.verified_host = found.verified_host;
   flow.loopback_only = std::all_of(client.redirect_uris.begin(), client.redirect_uris.end(),
                                    [](const std::string& uri) { return is_loopback_redirect(uri); });
-  co_return show(flow, browser_of(request));
+  auto browser = browser_of(request);
+  if (!options_.local_login && options_.upstream) co_return co_await to_upstream(std::move(flow), std::move(browser));
+  co_return show(flow, browser);
 }
 
 AuthorizeEndpoint::Browser AuthorizeEndpoint::browser_of(const net::Request& request) const {
@@ -288,13 +304,7 @@ AuthorizeEndpoint::Browser AuthorizeEndpoint::browser_of(const net::Request& req
           b.username = user->name;
         }
     }
-  if (auto consents = cookie(request, consent_cookie_))
-    if (auto payload = consents_.open(*consents)) {
-      auto* owner = payload->if_contains("u");
-      auto* granted = payload->if_contains("c");
-      if (owner && owner->is_string() && owner->get_string() == b.user_id && granted && granted->is_object())
-        b.consents = granted->get_object();
-    }
+  load_consents(request, b);
   return b;
 }
 
@@ -341,12 +351,23 @@ net::Reply AuthorizeEndpoint::login_page(const Flow& flow, const Browser& browse
   std::string domain_html;
   if (!flow.verified_host.empty())
     domain_html = " <span class=\"muted\">(from " + web::escape_html(flow.verified_host) + ")</span>";
+  std::string upstream_html;
+  if (options_.upstream)
+    upstream_html = "<form method=\"post\" action=\"/authorize\" class=\"stack\">"
+                    "<input type=\"hidden\" name=\"request\" value=\"" + web::escape_html(sealed) + "\">"
+                    "<input type=\"hidden\" name=\"csrf_token\" value=\"" +
+                    web::escape_html(csrf_for(requests_, browser.id, sealed)) + "\">"
+                    "<input type=\"hidden\" name=\"step\" value=\"upstream\">"
+                    "<button type=\"submit\" class=\"primary\">Continue with " +
+                    web::escape_html(options_.upstream->provider().settings().display_name) +
+                    "</button></form><p class=\"muted small\">or sign in with a local account:</p>";
   auto html = web::render_page("login.html", "Sign in",
                                {{"client_name", flow.client_name},
                                 {"client_domain", domain_html},
                                 {"request", sealed},
                                 {"csrf_token", csrf_for(requests_, browser.id, sealed)},
                                 {"notice", notice_html},
+                                {"upstream", upstream_html},
                                 {"username", username}});
   return with_cookies(page(status, std::move(html)), browser.set_cookies);
 }
@@ -400,6 +421,9 @@ net::Reply AuthorizeEndpoint::approve(const Flow& flow, const Browser& browser, 
   record.resource = flow.resource;
   record.scope = flow.scope;
   record.user_id = browser.user_id;
+  // An upstream sign-in chose the grant id its tokens are sealed under; the
+  // token endpoint creates the grant with it (authorization_code_grant.cpp).
+  if (!flow.grant_id.empty()) record.extra_json = json::serialize(json::object{{"grant_id", flow.grant_id}});
   record.created_at = now;
   record.expires_at = now + ctx_.settings.code_lifetime.count();
   if (!ctx_.stores.codes->add(record))
@@ -434,8 +458,24 @@ boost::asio::awaitable<net::Reply> AuthorizeEndpoint::submit(const net::Request&
     co_return error_page(http::status::forbidden, "Request refused",
                          "The form did not come from this browser's sign-in page. Go back to the application and connect again.");
 
+  // After an upstream sign-in the flow names the user (sealed, and this
+  // form is CSRF-bound to this browser).
+  if (!flow.user_id.empty()) {
+    browser.user_id = flow.user_id;
+    browser.username = flow.username;
+    load_consents(request, browser);
+  }
   auto step = form->value_or("step");
+  if (step == "upstream" && options_.upstream) co_return co_await to_upstream(std::move(flow), std::move(browser));
+  if (step == "login" && !options_.local_login)
+    co_return error_page(http::status::bad_request, "Invalid request", "This server does not sign in with passwords.");
   if (step == "login") co_return co_await sign_in(request, peer, *form, flow, std::move(browser));
+  if (step == "signout" && !flow.user_id.empty()) {
+    // "Not you?" after an upstream sign-in: its tokens are dropped (the
+    // pending record expires), and the provider is asked again.
+    spdlog::info("user {} signed out", flow.username);
+    co_return co_await sign_in_first(flow, Browser{browser.id, false, {}, {}, {}, browser.set_cookies});
+  }
   if (step == "signout") {
     // "Not you?" on the consent page (L7): the sign-in session ends here;
     // the same request continues with whoever signs in next.
@@ -447,7 +487,7 @@ boost::asio::awaitable<net::Reply> AuthorizeEndpoint::submit(const net::Request&
     co_return login_page(flow, browser, {}, {});
   }
   if (step == "consent") {
-    if (browser.user_id.empty()) co_return login_page(flow, browser, "Sign in again to continue.", {});
+    if (browser.user_id.empty()) co_return co_await sign_in_first(flow, browser, "Sign in again to continue.");
     auto decision = form->value_or("decision");
     if (decision == "approve") co_return approve(flow, browser, form->value_or("remember") == "1");
     if (decision == "deny") {
@@ -569,6 +609,80 @@ boost::asio::awaitable<net::Reply> AuthorizeEndpoint::sign_in(const net::Request
                                            options_.login_lifetime.count()));
   spdlog::info("user {} signed in from {}", user->name, source);
   co_return show(flow, browser);
+}
+
+asio::awaitable<net::Reply> AuthorizeEndpoint::sign_in_first(const Flow& flow, const Browser& browser,
+                                                             std::string notice) {
+  if (!options_.local_login && options_.upstream) {
+    Flow fresh = flow;
+    fresh.user_id.clear();
+    fresh.username.clear();
+    fresh.grant_id.clear();
+    co_return co_await to_upstream(std::move(fresh), browser);
+  }
+  co_return login_page(flow, browser, std::move(notice), {});
+}
+
+asio::awaitable<net::Reply> AuthorizeEndpoint::to_upstream(Flow flow, Browser browser) {
+  auto begun = co_await options_.upstream->begin(requests_.seal(flow.to_json()));
+  if (auto* refusal = std::get_if<upstream::SignIn::Refusal>(&begun))
+    co_return with_cookies(error_page(static_cast<http::status>(refusal->status), refusal->heading, refusal->message),
+                           browser.set_cookies);
+  const auto& started = std::get<upstream::SignIn::Started>(begun);
+  auto cookies = browser.set_cookies;
+  cookies.push_back(set_cookie(cookie_name(started.cookie_name, secure_cookies_), started.cookie_value,
+                               started.cookie_max_age));
+  // A plain 302 (never 307: the provider's authorization endpoint takes GET).
+  net::Response r{http::status::found, 11};
+  r.set(http::field::location, started.location);
+  r.set(http::field::cache_control, "no-store");
+  r.prepare_payload();
+  co_return with_cookies(net::reply(std::move(r)), cookies);
+}
+
+asio::awaitable<net::Reply> AuthorizeEndpoint::upstream_callback(const net::Request& request) {
+  if (!options_.upstream) co_return error_page(http::status::not_found, "Not found", "Upstream sign-in is not configured.");
+  if (request.method() != http::verb::get && request.method() != http::verb::head) {
+    auto reply = error_page(http::status::method_not_allowed, "Method not allowed", "Use GET.");
+    reply.response.set(http::field::allow, "GET");
+    co_return reply;
+  }
+  std::string_view target = request.target();
+  auto q = target.find('?');
+  auto form = net::parse_form(q == std::string_view::npos ? std::string_view{} : target.substr(q + 1));
+  if (!form || !form->duplicates.empty())
+    co_return error_page(http::status::bad_request, "Invalid request", "The sign-in answer is malformed.");
+  auto lookup = [&](std::string_view name) { return cookie(request, cookie_name(name, secure_cookies_)); };
+  std::function<std::optional<std::string>(std::string_view)> cookies = lookup;
+  auto finished = co_await options_.upstream->finish(*form, cookies);
+  if (auto* refusal = std::get_if<upstream::SignIn::Refusal>(&finished))
+    co_return error_page(static_cast<http::status>(refusal->status), refusal->heading, refusal->message);
+  const auto& done = std::get<upstream::SignIn::Finished>(finished);
+  auto payload = requests_.open(done.request);
+  if (!payload)
+    co_return error_page(http::status::bad_request, "This sign-in has expired",
+                         "Go back to the application and connect again.");
+  auto flow = Flow::from_json(*payload);
+  flow.user_id = done.user_id;
+  flow.username = done.username;
+  flow.grant_id = done.grant_id;
+  auto browser = browser_of(request);
+  browser.user_id = done.user_id;
+  browser.username = done.username;
+  load_consents(request, browser);
+  browser.set_cookies.push_back(set_cookie(cookie_name(done.cookie_name, secure_cookies_), "", 0));
+  co_return show(flow, browser);
+}
+
+void AuthorizeEndpoint::load_consents(const net::Request& request, Browser& b) const {
+  b.consents = {};
+  if (auto consents = cookie(request, consent_cookie_))
+    if (auto payload = consents_.open(*consents)) {
+      auto* owner = payload->if_contains("u");
+      auto* granted = payload->if_contains("c");
+      if (owner && owner->is_string() && owner->get_string() == b.user_id && granted && granted->is_object())
+        b.consents = granted->get_object();
+    }
 }
 
 }  // namespace gatehouse::oauth

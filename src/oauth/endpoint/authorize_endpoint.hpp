@@ -16,6 +16,7 @@
 #include "oauth/context.hpp"
 #include "oauth/password_verifier.hpp"
 #include "store/login_failure_store.hpp"
+#include "upstream/sign_in.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/status.hpp>
@@ -33,6 +34,11 @@ struct AuthorizeOptions {
   store::LoginBackoff login_backoff;
   // scrypt cost and how many hashes run at once (L6).
   PasswordPolicy passwords;
+  // Sign-in through an upstream provider ([login] method "upstream" or
+  // "both"); null: local users only.
+  upstream::SignIn* upstream = nullptr;
+  // Local users' password form; false with method "upstream".
+  bool local_login = true;
 };
 
 class AuthorizeEndpoint {
@@ -41,6 +47,9 @@ class AuthorizeEndpoint {
   // Metadata Documents (fetched, cached, pinned).
   AuthorizeEndpoint(ServerContext& ctx, ClientResolver& clients, AuthorizeOptions options);
   boost::asio::awaitable<net::Reply> handle(const net::Request& request, const net::Peer& peer);
+  // GET /oauth/upstream/callback: the upstream provider sends the browser
+  // back here (upstream/sign_in.hpp); the authorization continues to consent.
+  boost::asio::awaitable<net::Reply> upstream_callback(const net::Request& request);
 
  private:
   struct Flow;
@@ -57,6 +66,13 @@ class AuthorizeEndpoint {
   net::Reply consent_page(const Flow& flow, const Browser& browser, const std::string& username);
   net::Reply approve(const Flow& flow, const Browser& browser, bool remember);
   Browser browser_of(const net::Request& request) const;
+  // The consents this browser remembers for `user_id`.
+  void load_consents(const net::Request& request, Browser& browser) const;
+  // 302 to the upstream provider, with the pending sign-in's cookie.
+  boost::asio::awaitable<net::Reply> to_upstream(Flow flow, Browser browser);
+  // Where a flow without a signed-in user goes: the login page, or the
+  // provider when there is no local login.
+  boost::asio::awaitable<net::Reply> sign_in_first(const Flow& flow, const Browser& browser, std::string notice = {});
   std::string set_cookie(std::string_view name, std::string_view value, std::int64_t max_age) const;
   // Binds a sign-in to the password it was made with: changing the password
   // ends every sign-in session made before (L7).

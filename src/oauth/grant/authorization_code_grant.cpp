@@ -5,6 +5,7 @@
 #include "oauth/grant/token_response.hpp"
 #include "oauth/resource/resource_uri.hpp"
 
+#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 namespace gatehouse::oauth {
@@ -52,6 +53,15 @@ std::variant<boost::json::object, Error> exchange_authorization_code(ServerConte
 
   store::Grant grant;
   grant.id = "gr_" + crypto::random_token(16);
+  // An upstream sign-in chose the id: its tokens are sealed under it
+  // (authorize_endpoint.cpp approve, upstream/token_vault.hpp).
+  if (!issued.extra_json.empty()) {
+    boost::system::error_code ec;
+    auto extra = boost::json::parse(issued.extra_json, ec);
+    if (!ec && extra.is_object())
+      if (const auto* id = extra.as_object().if_contains("grant_id"); id && id->is_string() && !id->get_string().empty())
+        grant.id = std::string(id->get_string());
+  }
   grant.user_id = issued.user_id;
   grant.client_id = issued.client_id;
   grant.scope = issued.scope;
@@ -62,6 +72,7 @@ std::variant<boost::json::object, Error> exchange_authorization_code(ServerConte
   if (!ctx.stores.grants->create(grant, refresh.record)) return Error::server_error("the grant could not be stored");
   ctx.stores.codes->set_grant(hash, grant.id);
   ctx.stores.clients->touch(grant.client_id, now);
+  if (ctx.grant_hooks.created) ctx.grant_hooks.created(grant.id);
   spdlog::info("token issued: grant {} for user {} and client {}", grant.id, grant.user_id, grant.client_id);
   return token_response(ctx, grant, refresh.value);
 }

@@ -28,14 +28,29 @@ bool RevokedGrants::contains(const std::string& grant_id) const {
   return ids_.contains(grant_id);
 }
 
-void RevokedGrants::replace(std::unordered_set<std::string> ids) {
-  std::lock_guard lock(mutex_);
-  ids_ = std::move(ids);
+std::optional<std::string> RevokedGrants::refusal(const std::string& grant_id) const {
+  std::shared_lock lock(mutex_);
+  auto it = ids_.find(grant_id);
+  if (it == ids_.end()) return std::nullopt;
+  if (it->second.empty()) return std::string("the access token was revoked");
+  return it->second;
 }
 
-void RevokedGrants::add(const std::string& grant_id) {
+void RevokedGrants::replace(std::unordered_set<std::string> ids) {
   std::lock_guard lock(mutex_);
-  ids_.insert(grant_id);
+  std::unordered_map<std::string, std::string> next;
+  for (auto& id : ids) {
+    auto it = ids_.find(id);
+    std::string reason = it == ids_.end() ? std::string() : std::move(it->second);
+    next.emplace(id, std::move(reason));
+  }
+  ids_ = std::move(next);
+}
+
+void RevokedGrants::add(const std::string& grant_id, std::string reason) {
+  std::lock_guard lock(mutex_);
+  auto& stored = ids_[grant_id];
+  if (!reason.empty()) stored = std::move(reason);
 }
 
 AccessTokens::AccessTokens(const Settings& settings, const SigningKeys& keys, const RevokedGrants& revoked, Clock now)
@@ -65,7 +80,7 @@ std::variant<Principal, Error> AccessTokens::verify(std::string_view token) cons
     std::shared_lock lock(cache_mutex_);
     if (auto it = cache_.find(token); it != cache_.end() && it->second.expires_at > now) {
       if (!revoked_.contains(it->second.principal.grant_id)) return it->second.principal;
-      return Error::invalid_token("the access token was revoked");
+      return Error::invalid_token(*revoked_.refusal(it->second.principal.grant_id));
     }
   }
   std::int64_t expires_at = 0;
@@ -108,7 +123,8 @@ std::variant<Principal, Error> AccessTokens::verify_uncached(std::string_view to
     return Error::invalid_token("the access token is not valid yet");
   Principal p{claim("sub"), claim("client_id"), parse_scope(claim("scope")), claim("gid")};
   if (p.subject.empty()) return Error::invalid_token("the access token names no subject");
-  if (!p.grant_id.empty() && revoked_.contains(p.grant_id)) return Error::invalid_token("the access token was revoked");
+  if (!p.grant_id.empty())
+    if (auto refused = revoked_.refusal(p.grant_id)) return Error::invalid_token(*refused);
   expires_at = *exp;
   return p;
 }

@@ -40,12 +40,18 @@ struct IssuedAccessToken {
 class RevokedGrants {
  public:
   bool contains(const std::string& grant_id) const;
+  // The invalid_token description for a revoked grant's tokens (RS3): the
+  // reason given to add(), else "the access token was revoked"; nullopt
+  // when the grant is not revoked.
+  std::optional<std::string> refusal(const std::string& grant_id) const;
+  // The revoked set as the store has it now; reasons known here are kept.
   void replace(std::unordered_set<std::string> ids);
-  void add(const std::string& grant_id);
+  // `reason`, e.g. that the upstream sign-in ended, tells the client why.
+  void add(const std::string& grant_id, std::string reason = {});
 
  private:
   mutable std::shared_mutex mutex_;
-  std::unordered_set<std::string> ids_;
+  std::unordered_map<std::string, std::string> ids_;  // id -> reason ("" : plain revocation)
 };
 
 class AccessTokens {

@@ -18,5 +18,6 @@ std::unique_ptr<RevocationStore> make_revocation_store();
 std::unique_ptr<RateLimitStore> make_rate_limit_store();
 std::unique_ptr<LoginFailureStore> make_login_failure_store();
 std::unique_ptr<ClientAssertionStore> make_client_assertion_store();
+std::unique_ptr<UpstreamTokenStore> make_upstream_token_store();
 
 }  // namespace gatehouse::store::memory

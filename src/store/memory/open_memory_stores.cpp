@@ -14,6 +14,7 @@ Stores open_memory_stores() {
       .rate_limits = memory::make_rate_limit_store(),
       .login_failures = memory::make_login_failure_store(),
       .client_assertions = memory::make_client_assertion_store(),
+      .upstream_tokens = memory::make_upstream_token_store(),
   };
 }
 

@@ -154,7 +154,23 @@ CREATE TABLE login_failures (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX login_failures_expiry ON login_failures (expires_at);
 )sql"},
-    // {6, R"sql(ALTER TABLE ...)sql"},  <- the next migration goes here
+    // The upstream token vault (upstream_token_store.hpp): sealed text only.
+    {6, R"sql(
+CREATE TABLE upstream_tokens (
+  grant_id          TEXT PRIMARY KEY,
+  user_id           TEXT NOT NULL,
+  provider          TEXT NOT NULL,
+  sealed            TEXT NOT NULL,
+  access_expires_at INTEGER NOT NULL,
+  has_refresh_token INTEGER NOT NULL,
+  state             TEXT NOT NULL,
+  version           INTEGER NOT NULL,
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX upstream_tokens_pending ON upstream_tokens (state, created_at);
+)sql"},
+    // {7, R"sql(ALTER TABLE ...)sql"},  <- the next migration goes here
 };
 
 constexpr bool numbered_from_one() {

@@ -140,11 +140,11 @@ TEST_F(SqliteStore, MigrationsAreRecordedOnceAcrossReopens) {
   for (int i = 0; i < 3; ++i) open_sqlite_stores(file_);
   RawDb raw(file_);
   EXPECT_EQ(raw.column("SELECT version FROM schema_version ORDER BY version"),
-            (std::vector<std::string>{"1", "2", "3", "4", "5"}));
+            (std::vector<std::string>{"1", "2", "3", "4", "5", "6"}));
   auto tables = raw.column("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name");
   EXPECT_EQ(tables, (std::vector<std::string>{"authorization_codes", "client_assertions", "clients", "grants",
                                               "login_failures", "rate_limits", "refresh_tokens", "revocations", "schema_version",
-                                              "signing_keys", "users"}));
+                                              "signing_keys", "upstream_tokens", "users"}));
 }
 
 TEST_F(SqliteStore, AVersionOneFileGainsTheClientAssertionsTableAndKeepsItsData) {
@@ -158,6 +158,7 @@ TEST_F(SqliteStore, AVersionOneFileGainsTheClientAssertionsTableAndKeepsItsData)
     raw.exec("ALTER TABLE refresh_tokens DROP COLUMN used_at");
     raw.exec("ALTER TABLE clients DROP COLUMN application_type");
     raw.exec("DROP TABLE login_failures");
+    raw.exec("DROP TABLE upstream_tokens");
     raw.exec("DELETE FROM schema_version WHERE version >= 2");
   }
   auto stores = open_sqlite_stores(file_);
@@ -178,6 +179,7 @@ TEST_F(SqliteStore, H3_AVersionTwoFileGainsUsedAtAndKeepsItsTokens) {
     raw.exec("ALTER TABLE refresh_tokens DROP COLUMN used_at");
     raw.exec("ALTER TABLE clients DROP COLUMN application_type");
     raw.exec("DROP TABLE login_failures");
+    raw.exec("DROP TABLE upstream_tokens");
     raw.exec("DELETE FROM schema_version WHERE version >= 3");
   }
   auto stores = open_sqlite_stores(file_);
@@ -199,6 +201,7 @@ TEST_F(SqliteStore, L12_AVersionThreeFileGainsApplicationTypeAndKeepsItsClients)
     RawDb raw(file_);  // as a file written before migration 4 shipped
     raw.exec("ALTER TABLE clients DROP COLUMN application_type");
     raw.exec("DROP TABLE login_failures");
+    raw.exec("DROP TABLE upstream_tokens");
     raw.exec("DELETE FROM schema_version WHERE version >= 4");
   }
   auto stores = open_sqlite_stores(file_);
@@ -222,11 +225,28 @@ TEST_F(SqliteStore, M4_AVersionFourFileGainsTheLoginFailuresTableAndKeepsItsData
   {
     RawDb raw(file_);  // as a file written before migration 5 shipped
     raw.exec("DROP TABLE login_failures");
-    raw.exec("DELETE FROM schema_version WHERE version = 5");
+    raw.exec("DROP TABLE upstream_tokens");
+    raw.exec("DELETE FROM schema_version WHERE version >= 5");
   }
   auto stores = open_sqlite_stores(file_);
   EXPECT_TRUE(stores.users->find("u1"));
   EXPECT_TRUE(stores.login_failures->begin("alice|203.0.113.0/24", T0, {}).allowed);
+}
+
+TEST_F(SqliteStore, AVersionFiveFileGainsTheUpstreamTokensTableAndKeepsItsData) {
+  {
+    auto stores = open_sqlite_stores(file_);
+    ASSERT_TRUE(stores.users->add({.id = "u1", .name = "alice", .password_hash = "h", .created_at = T0}));
+  }
+  {
+    RawDb raw(file_);  // as a file written before migration 6 shipped
+    raw.exec("DROP TABLE upstream_tokens");
+    raw.exec("DELETE FROM schema_version WHERE version = 6");
+  }
+  auto stores = open_sqlite_stores(file_);
+  EXPECT_TRUE(stores.users->find("u1"));
+  EXPECT_TRUE(stores.upstream_tokens->add({.grant_id = "gr_1", .user_id = "u1", .provider = "github",
+                                           .sealed = "v1.x.y", .created_at = T0, .updated_at = T0}));
 }
 
 // M1: counters are keyed by request input; the file holds only fixed-size

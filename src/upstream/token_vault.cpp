@@ -1,0 +1,253 @@
+#include "upstream/token_vault.hpp"
+
+#include "store/store_error.hpp"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace gatehouse::upstream {
+
+namespace json = boost::json;
+namespace asio = boost::asio;
+
+namespace {
+
+// The cache holds only successes; a failure travels as its text, with its
+// kind in the first two characters.
+constexpr std::string_view kNone = "N|", kReauthorize = "R|", kUnavailable = "U|";
+
+// Claims kept with the tokens are bounded: a provider's userinfo answer
+// may be large, and the record is rewritten at every refresh.
+constexpr std::size_t kMaxClaimsBytes = 16 * 1024;
+
+json::object identity_json(const Identity& identity) {
+  json::array orgs;
+  for (const auto& o : identity.organizations) orgs.emplace_back(o);
+  json::object out{{"sub", identity.subject}, {"username", identity.username}, {"name", identity.name},
+                   {"email", identity.email}, {"email_verified", identity.email_verified}, {"orgs", std::move(orgs)}};
+  if (json::serialize(identity.claims).size() <= kMaxClaimsBytes) out["claims"] = identity.claims;
+  return out;
+}
+
+std::string text(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+Identity identity_from(const json::object& o) {
+  Identity identity;
+  identity.subject = text(o, "sub");
+  identity.username = text(o, "username");
+  identity.name = text(o, "name");
+  identity.email = text(o, "email");
+  const auto* verified = o.if_contains("email_verified");
+  identity.email_verified = verified && verified->is_bool() && verified->get_bool();
+  if (const auto* orgs = o.if_contains("orgs"); orgs && orgs->is_array())
+    for (const auto& org : orgs->get_array())
+      if (org.is_string()) identity.organizations.emplace_back(org.get_string());
+  if (const auto* claims = o.if_contains("claims"); claims && claims->is_object()) identity.claims = claims->get_object();
+  return identity;
+}
+
+}  // namespace
+
+TokenVault::TokenVault(store::UpstreamTokenStore& store, VaultKeys keys, Provider& provider, ReauthorizationHook hook,
+                       WallClock now)
+    : store_(store),
+      keys_(std::move(keys)),
+      provider_(provider),
+      on_reauthorization_(std::move(hook)),
+      now_(std::move(now)),
+      cache_(oauth::FetchCacheLimits{.max_entries = 10'000, .max_bytes = 64 * 1024 * 1024}) {}
+
+std::int64_t TokenVault::now() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(now_().time_since_epoch()).count();
+}
+
+std::string TokenVault::seal(const std::string& grant_id, const TokenSet& tokens, const Identity& identity) const {
+  json::object payload{{"access_token", tokens.access_token}, {"token_type", tokens.token_type},
+                       {"refresh_token", tokens.refresh_token}, {"scope", tokens.scope},
+                       {"expires_at", tokens.expires_at},       {"identity", identity_json(identity)}};
+  // The grant id is the associated data: a record copied onto another
+  // grant's row does not open (vault_keys.hpp).
+  return keys_.seal(grant_id, json::serialize(payload));
+}
+
+std::optional<TokenVault::Opened> TokenVault::open(const store::UpstreamTokenRecord& record) const {
+  auto plain = keys_.open(record.grant_id, record.sealed);
+  if (!plain) return std::nullopt;
+  boost::system::error_code ec;
+  auto doc = json::parse(*plain, ec);
+  if (ec || !doc.is_object()) return std::nullopt;
+  const auto& o = doc.as_object();
+  Opened opened;
+  opened.tokens.access_token = text(o, "access_token");
+  opened.tokens.token_type = text(o, "token_type");
+  opened.tokens.refresh_token = text(o, "refresh_token");
+  opened.tokens.scope = text(o, "scope");
+  if (const auto* exp = o.if_contains("expires_at"); exp && exp->is_int64()) opened.tokens.expires_at = exp->get_int64();
+  if (const auto* id = o.if_contains("identity"); id && id->is_object()) opened.identity = identity_from(id->get_object());
+  return opened;
+}
+
+void TokenVault::put_pending(const std::string& grant_id, const std::string& user_id, const TokenSet& tokens,
+                             const Identity& identity) {
+  const auto t = now();
+  store::UpstreamTokenRecord record{.grant_id = grant_id,
+                                    .user_id = user_id,
+                                    .provider = provider_.settings().name,
+                                    .sealed = seal(grant_id, tokens, identity),
+                                    .access_expires_at = tokens.expires_at,
+                                    .has_refresh_token = !tokens.refresh_token.empty(),
+                                    .state = store::VaultState::pending,
+                                    .version = 1,
+                                    .created_at = t,
+                                    .updated_at = t};
+  if (!store_.add(record)) throw store::StoreError("upstream tokens for grant " + grant_id + " exist already");
+}
+
+void TokenVault::activate(const std::string& grant_id) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto record = store_.find(grant_id);
+    if (!record || record->state != store::VaultState::pending) return;
+    const auto version = record->version;
+    record->state = store::VaultState::active;
+    record->updated_at = now();
+    if (store_.update(*record, version)) return;
+  }
+}
+
+asio::awaitable<std::variant<Access, AccessFailure>> TokenVault::access(const std::string& grant_id) {
+  if (grant_id.empty()) co_return AccessFailure{AccessFailure::Kind::none, "this request has no grant"};
+  oauth::FetchCache<Access>::Fetch fetch = [this, grant_id] { return load(grant_id); };
+  auto outcome = co_await cache_.get(grant_id, fetch);
+  if (auto* value = std::get_if<std::shared_ptr<const Access>>(&outcome)) co_return **value;
+  const auto& error = std::get<std::string>(outcome);
+  const auto kind = error.starts_with(kNone)         ? AccessFailure::Kind::none
+                    : error.starts_with(kReauthorize) ? AccessFailure::Kind::needs_reauthorization
+                                                      : AccessFailure::Kind::unavailable;
+  AccessFailure failure{kind, error};
+  failure.message.erase(0, 2);
+  co_return failure;
+}
+
+asio::awaitable<oauth::FetchCache<Access>::FetchResult> TokenVault::load(std::string grant_id) {
+  using Result = oauth::FetchCache<Access>::FetchResult;
+  const auto& name = provider_.settings().display_name;
+  const auto ahead = provider_.settings().refresh_ahead.count();
+  auto fresh = [&](const Opened& opened) -> Result {
+    auto access = std::make_shared<Access>();
+    access->access_token = opened.tokens.access_token;
+    access->token_type = opened.tokens.token_type;
+    access->expires_at = opened.tokens.expires_at;
+    access->scope = opened.tokens.scope;
+    access->identity = opened.identity;
+    // Kept in memory until it is due for refresh; tokens without a stated
+    // expiry are looked at again every five minutes (another instance may
+    // have marked the grant meanwhile).
+    const std::int64_t lifetime = opened.tokens.expires_at == 0 ? 300 : opened.tokens.expires_at - ahead - now();
+    return oauth::FetchCache<Access>::Fresh{access, std::chrono::seconds(std::max<std::int64_t>(lifetime, 0)),
+                                            access->access_token.size() + 1024};
+  };
+  try {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      auto record = store_.find(grant_id);
+      if (!record) co_return std::string(kNone) + "no upstream sign-in is stored for this grant";
+      if (record->state == store::VaultState::needs_reauthorization)
+        co_return std::string(kReauthorize) + "the sign-in at " + name + " has ended; connect again";
+      auto opened = open(*record);
+      if (!opened) {
+        spdlog::error("upstream tokens of grant {} cannot be opened: the vault key that sealed them ({}) is not "
+                      "configured, or the record was altered",
+                      grant_id, record->sealed.substr(0, std::min<std::size_t>(record->sealed.size(), 11)));
+        co_return std::string(kUnavailable) + "the stored sign-in at " + name + " cannot be read";
+      }
+      const bool due = opened->tokens.expires_at != 0 && opened->tokens.expires_at - ahead <= now();
+      if (!due) co_return fresh(*opened);
+      if (opened->tokens.refresh_token.empty()) {
+        if (opened->tokens.expires_at > now()) co_return fresh(*opened);  // the rest of its life
+        co_return std::string(kReauthorize) + "the access at " + name + " has expired and cannot be refreshed";
+      }
+      auto refreshed = co_await provider_.refresh(opened->tokens.refresh_token);
+      if (auto* error = std::get_if<TokenError>(&refreshed)) {
+        // Another instance (or an earlier attempt) may have refreshed and
+        // rotated the refresh token meanwhile: its new tokens are in the
+        // store, and the refusal was only for our old copy.
+        auto now_stored = store_.find(grant_id);
+        if (now_stored && now_stored->version != record->version) continue;
+        if (!error->refused) {
+          spdlog::warn("login provider {}: refreshing the tokens of grant {} failed: {}", provider_.settings().name,
+                       grant_id, error->description);
+          if (opened->tokens.expires_at > now()) co_return fresh(*opened);  // still valid a little longer
+          co_return std::string(kUnavailable) + name + " could not be reached to refresh the access; try again";
+        }
+        spdlog::warn("login provider {} refused to refresh the tokens of grant {} ({}{}{}); the grant needs a new "
+                     "authorization",
+                     provider_.settings().name, grant_id, error->error, error->description.empty() ? "" : ": ",
+                     error->description);
+        auto marked = *record;
+        marked.state = store::VaultState::needs_reauthorization;
+        marked.updated_at = now();
+        store_.update(marked, record->version);
+        if (on_reauthorization_) on_reauthorization_(grant_id);
+        co_return std::string(kReauthorize) + name + " refused to renew the access (" + error->error +
+            "); connect again";
+      }
+      auto& tokens = std::get<TokenSet>(refreshed);
+      auto updated = *record;
+      updated.sealed = seal(grant_id, tokens, opened->identity);
+      updated.access_expires_at = tokens.expires_at;
+      updated.has_refresh_token = !tokens.refresh_token.empty();
+      updated.updated_at = now();
+      // The rotated refresh token is stored before the new access token is
+      // handed out: a crash after this point loses nothing.
+      if (!store_.update(updated, record->version)) continue;  // another writer won: read theirs
+      spdlog::info("login provider {}: refreshed the tokens of grant {}", provider_.settings().name, grant_id);
+      co_return fresh(Opened{tokens, opened->identity});
+    }
+    co_return std::string(kUnavailable) + "the stored sign-in at " + name + " kept changing; try again";
+  } catch (const store::StoreError& e) {
+    spdlog::error("upstream tokens of grant {}: {}", grant_id, e.what());
+    co_return std::string(kUnavailable) + "the stored sign-in at " + name + " cannot be read right now; try again";
+  }
+}
+
+asio::awaitable<void> TokenVault::revoke(std::string grant_id) {
+  std::optional<store::UpstreamTokenRecord> record;
+  try {
+    record = store_.find(grant_id);
+    if (!record) co_return;
+    store_.remove(grant_id);
+  } catch (const store::StoreError& e) {
+    spdlog::error("upstream tokens of grant {}: {}", grant_id, e.what());
+    co_return;
+  }
+  cache_.erase(grant_id);
+  auto opened = open(*record);
+  if (!opened) co_return;
+  // RFC 7009 §2.1: revoking the refresh token ends its access tokens too
+  // where the provider supports that; the access token is revoked as well
+  // for providers that do not.
+  if (!opened->tokens.refresh_token.empty()) co_await provider_.revoke(opened->tokens.refresh_token, "refresh_token");
+  co_await provider_.revoke(opened->tokens.access_token, "access_token");
+  spdlog::info("login provider {}: tokens of grant {} revoked", provider_.settings().name, grant_id);
+}
+
+asio::awaitable<void> TokenVault::remove_abandoned(std::chrono::seconds age) {
+  std::vector<store::UpstreamTokenRecord> removed;
+  try {
+    removed = store_.remove_pending(now() - age.count());
+  } catch (const store::StoreError& e) {
+    spdlog::error("removing abandoned upstream sign-ins: {}", e.what());
+    co_return;
+  }
+  for (const auto& record : removed) {
+    auto opened = open(record);
+    if (!opened) continue;
+    if (!opened->tokens.refresh_token.empty()) co_await provider_.revoke(opened->tokens.refresh_token, "refresh_token");
+    co_await provider_.revoke(opened->tokens.access_token, "access_token");
+  }
+  if (!removed.empty()) spdlog::info("removed {} upstream sign-ins whose authorization was never completed", removed.size());
+}
+
+}  // namespace gatehouse::upstream

@@ -1,0 +1,108 @@
+#pragma once
+// The upstream token vault: per Gatehouse grant, the user's tokens at the
+// upstream provider, sealed at rest (vault_keys.hpp, store/
+// upstream_token_store.hpp) and handed to tools fresh.
+//
+//   vault.put_pending(grant_id, user_id, tokens, identity);  // at sign-in
+//   vault.activate(grant_id);                                 // code exchanged
+//   auto access = co_await vault.access(grant_id);           // a tool call
+//
+// access():
+//   - answers from memory while the access token has more than
+//     `refresh_ahead` left (a tool call then touches no database);
+//   - otherwise refreshes it, single flight per grant: concurrent calls
+//     for one grant wait for one upstream refresh (fetch_cache.hpp);
+//   - persists a rotated refresh token (compare-and-set on the record's
+//     version) before the new access token is used; when another instance
+//     refreshed first, its tokens are taken instead;
+//   - when the provider refuses the refresh (invalid_grant), marks the
+//     record needs_reauthorization and calls `on_reauthorization` (which
+//     revokes the Gatehouse grant: its MCP requests then get 401
+//     invalid_token, and the client runs the authorization again).
+//
+// Tokens never reach logs or errors: failures name the grant and the
+// provider's error code only.
+#include "oauth/client/fetch_cache.hpp"
+#include "store/upstream_token_store.hpp"
+#include "upstream/identity.hpp"
+#include "upstream/provider.hpp"
+#include "upstream/vault_keys.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace gatehouse::upstream {
+
+// What a tool gets: a usable access token and who it belongs to.
+struct Access {
+  std::string access_token;
+  std::string token_type;
+  std::int64_t expires_at = 0;
+  std::string scope;
+  Identity identity;
+};
+
+struct AccessFailure {
+  enum class Kind {
+    none,                   // the grant has no upstream tokens (a local sign-in)
+    needs_reauthorization,  // the provider refused the refresh: authorize again
+    unavailable,            // the provider or the store failed; try again later
+  };
+  Kind kind;
+  std::string message;  // for the tool's error and the log; never a token
+};
+
+class TokenVault {
+ public:
+  using WallClock = std::function<std::chrono::system_clock::time_point()>;
+  // Called (once per grant) when the provider refused a refresh.
+  using ReauthorizationHook = std::function<void(const std::string& grant_id)>;
+
+  TokenVault(store::UpstreamTokenStore& store, VaultKeys keys, Provider& provider, ReauthorizationHook hook,
+             WallClock now = std::chrono::system_clock::now);
+
+  // Seals the tokens of a completed sign-in under a grant id chosen now.
+  // Throws store::StoreError when the store fails.
+  void put_pending(const std::string& grant_id, const std::string& user_id, const TokenSet& tokens,
+                   const Identity& identity);
+  // The code for `grant_id` was exchanged: the grant exists now.
+  void activate(const std::string& grant_id);
+
+  boost::asio::awaitable<std::variant<Access, AccessFailure>> access(const std::string& grant_id);
+
+  // Revokes the grant's tokens at the provider (where it has a revocation
+  // endpoint) and removes the record. Safe for unknown grants.
+  boost::asio::awaitable<void> revoke(std::string grant_id);
+  // Removes pending records older than `age` (sign-ins never completed)
+  // and revokes their tokens.
+  boost::asio::awaitable<void> remove_abandoned(std::chrono::seconds age);
+
+  const VaultKeys& keys() const { return keys_; }
+  Provider& provider() { return provider_; }
+
+ private:
+  struct Opened {
+    TokenSet tokens;
+    Identity identity;
+  };
+  std::string seal(const std::string& grant_id, const TokenSet& tokens, const Identity& identity) const;
+  std::optional<Opened> open(const store::UpstreamTokenRecord& record) const;
+  // The fetch behind the cache: read, refresh when due, persist.
+  boost::asio::awaitable<oauth::FetchCache<Access>::FetchResult> load(std::string grant_id);
+  std::int64_t now() const;
+
+  store::UpstreamTokenStore& store_;
+  VaultKeys keys_;
+  Provider& provider_;
+  ReauthorizationHook on_reauthorization_;
+  WallClock now_;
+  oauth::FetchCache<Access> cache_;
+};
+
+}  // namespace gatehouse::upstream
