@@ -57,7 +57,7 @@ t_configure="${TEST_TIMEOUT_CONFIGURE:-120}"
 t_build="${TEST_TIMEOUT_BUILD:-1000}"
 t_unit="${TEST_TIMEOUT_UNIT:-300}"
 t_conformance="${TEST_TIMEOUT_CONFORMANCE:-300}"
-t_e2e="${TEST_TIMEOUT_E2E:-300}"
+t_e2e="${TEST_TIMEOUT_E2E:-420}"
 # A Debug build with AddressSanitizer from scratch, then every test again.
 t_sanitize="${TEST_TIMEOUT_SANITIZE:-1700}"
 # The clang build of the library and the fuzz targets (about 12 minutes from
