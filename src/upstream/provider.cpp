@@ -265,8 +265,8 @@ asio::awaitable<std::variant<Identity, std::string>> Provider::identify(const To
       if (!failure || !failure->unknown_key || attempt == 1) break;
       // Key rollover: the provider signs with a key newer than our copy of
       // its set. Refetch once, and not more than once a minute.
-      const auto last = last_key_refetch_.load();
-      if (now() - last < 60 || !last_key_refetch_.compare_exchange_strong(const_cast<std::int64_t&>(last), now())) break;
+      std::int64_t last = last_key_refetch_.load();
+      if (now() - last < 60 || !last_key_refetch_.compare_exchange_strong(last, now())) break;
       spdlog::info("login provider {}: ID token signed with a key not in the cached key set; fetching {} again",
                    settings_.name, e.jwks_uri);
       keys_.erase(e.jwks_uri);
