@@ -73,6 +73,14 @@ class RequestContext {
   // The provider's userinfo answer for the caller, asked with their
   // upstream token (the same failures).
   awaitable<json::value> upstream_userinfo() const;
+  // The values the caller entered in the connect form while connecting
+  // (Claude's custom_connection; [connect]), by field name, secrets
+  // included: never log them or return them. Throws std::runtime_error (a
+  // tool error) when the server has no connect form or this connection has
+  // no values.
+  awaitable<json::object> connection() const;
+  // One value of connection(); "" when the field was optional and left empty.
+  awaitable<std::string> connection_value(std::string_view name) const;
   std::string_view protocol_version() const { return channel_.protocol_version(); }
   const json::object& client_capabilities() const { return channel_.client_capabilities(); }
   bool client_supports(std::string_view capability) const;

@@ -42,6 +42,9 @@ class UpstreamCredentials {
   // reached.
   virtual boost::asio::awaitable<UpstreamToken> token(const Principal& principal) = 0;
   virtual boost::asio::awaitable<UpstreamIdentity> identity(const Principal& principal) = 0;
+  // The values the user entered in the connect form ([connect]) while
+  // connecting, by field name. Throws std::runtime_error when there are none.
+  virtual boost::asio::awaitable<boost::json::object> connection(const Principal& principal) = 0;
   // The provider's userinfo endpoint, or "" when it has none.
   virtual std::string userinfo_endpoint() = 0;
   // Asks the provider's userinfo endpoint with the principal's upstream

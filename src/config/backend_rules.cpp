@@ -132,6 +132,31 @@ BackendProblem backend_problem(const BackendConfig& b, const Config& config) {
   if (b.start_timeout.count() < 1 || b.call_timeout.count() < 1 || b.idle_timeout.count() < 1)
     return {"call_timeout", "start_timeout, call_timeout and idle_timeout must be positive (seconds)"};
   if (b.max_processes < 1) return {"max_processes", "max_processes must be at least 1"};
+  // {upstream.*} and {connection.*} need what provides them (after the
+  // templates themselves are known good).
+  if (auto problem = template_problem(b); !problem.text.empty()) return problem;
+  for (const auto& [what, text] : templates_of(b)) {
+    const std::string key = what.substr(0, what.find(' '));
+    gateway::Template t;
+    try {
+      t = gateway::Template::parse(*text);
+    } catch (const gateway::TemplateError&) {
+      continue;  // template_problem reports it
+    }
+    for (const auto& v : t.variables()) {
+      if (v.space == "upstream" && config.login_method == "local")
+        return {key, what + ": " + v.text() + " needs upstream sign-in ([login] method = \"upstream\" or \"both\")"};
+      if (v.space == "connection" &&
+          std::none_of(config.connect_fields.begin(), config.connect_fields.end(),
+                       [&](const ConnectField& f) { return f.name == v.name; })) {
+        std::vector<std::string> names;
+        for (const auto& f : config.connect_fields) names.push_back(f.name);
+        std::string out = what + ": " + v.text() + " names no [[connect.field]]";
+        if (auto guess = closest(v.name, names)) out += "; did you mean {connection." + *guess + "}?";
+        return {key, out};
+      }
+    }
+  }
   if (b.isolation == "shared")
     for (const auto& [what, text] : templates_of(b)) {
       bool per_user = false;

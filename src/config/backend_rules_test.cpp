@@ -99,11 +99,73 @@ TEST(BackendTables, BrokenTablesAreNamedByFileLineAndKey) {
        "gatehouse.toml:4: [[backend]] \"x\": tool_scopes: scope \"admin\" is not listed in [oauth] scopes"},
       {"[[backend]]\nname = \"x\"\ncommand = [\"a\"]\n[backend.env]\nKEY = 3\n",
        "gatehouse.toml:5: [[backend]] env.KEY must be a string, got 3"},
+      {"[[backend]]\nname = \"x\"\ncommand = [\"a\"]\n[backend.env]\nTOKEN = \"{upstream.access_token}\"\n",
+       "gatehouse.toml:4: [[backend]] \"x\": env TOKEN: {upstream.access_token} needs upstream sign-in"},
+      {"[[backend]]\nname = \"x\"\ncommand = [\"a\"]\n[backend.env]\nTOKEN = \"{upstream.acess_token}\"\n",
+       "gatehouse.toml:4: [[backend]] \"x\": env TOKEN: {upstream.acess_token} is not a variable; did you mean "
+       "{upstream.access_token}?"},
+      {"[server]\nauth = \"oauth\"\n[[connect.field]]\nname = \"api_key\"\nkind = \"secret\"\n"
+       "[[backend]]\nname = \"x\"\ncommand = [\"a\"]\n[backend.env]\nKEY = \"{connection.api_kye}\"\n",
+       "gatehouse.toml:9: [[backend]] \"x\": env KEY: {connection.api_kye} names no [[connect.field]]; did you mean "
+       "{connection.api_key}?"},
+      {"[server]\nauth = \"oauth\"\n[[connect.field]]\nname = \"api_key\"\nkind = \"secret\"\n"
+       "[[backend]]\nname = \"x\"\ncommand = [\"a\"]\nisolation = \"shared\"\n[backend.env]\nKEY = \"{connection.api_key}\"\n",
+       "gatehouse.toml:9: [[backend]] \"x\": env KEY depends on the user, but isolation is \"shared\""},
   };
   for (const auto& c : cases) {
     auto message = error_of(c.text);
     EXPECT_TRUE(message.starts_with(c.expected)) << "config:\n" << c.text << "\nmessage: " << message;
   }
+}
+
+TEST(BackendTables, ConnectionAndUpstreamValuesMakeAProcessPerGrant) {
+  auto c = load(
+      "[server]\nauth = \"oauth\"\n[[connect.field]]\nname = \"api_key\"\nkind = \"secret\"\n"
+      "[[backend]]\nname = \"x\"\ncommand = [\"a\"]\n[backend.env]\nKEY = \"{connection.api_key}\"\n");
+  EXPECT_EQ(effective_isolation(c.backends.at(0)), "user");
+}
+
+TEST(ConnectTables, BrokenFormsAreNamedByFileLine) {
+  struct Case {
+    const char* text;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {"[server]\nauth = \"oauth\"\n[[connect.field]]\nname = \"Account URL\"\n",
+       "gatehouse.toml:3: [[connect.field]] name \"Account URL\" must be a lower-case word"},
+      {"[server]\nauth = \"oauth\"\n[[connect.field]]\nname = \"a\"\nkind = \"secrt\"\n",
+       "gatehouse.toml:3: [[connect.field]] kind \"secrt\" is not url, text or secret; did you mean \"secret\"?"},
+      {"[server]\nauth = \"oauth\"\n[[connect.field]]\nname = \"a\"\npattern = \"([a-z\"\n",
+       "gatehouse.toml:3: [[connect.field]] pattern \"([a-z\" is not a regular expression"},
+      {"[server]\nauth = \"oauth\"\n[[connect.field]]\nname = \"a\"\n[[connect.field]]\nname = \"a\"\n",
+       "gatehouse.toml:5: [[connect.field]] name \"a\" is used by an earlier field"},
+      {"[server]\nauth = \"oauth\"\n[[connect.field]]\nname = \"u\"\nkind = \"url\"\nhosts = [\"https://x.com\"]\n",
+       "gatehouse.toml:3: [[connect.field]] hosts: \"https://x.com\" is not a host name"},
+      {"[[connect.field]]\nname = \"a\"\n", "gatehouse.toml:1: [[connect.field]]: a connect form is shown during OAuth"},
+      {"[server]\nauth = \"oauth\"\n[connect]\ncheck_url = \"https://{connection.instanse}/me\"\n"
+       "[[connect.field]]\nname = \"instance\"\n",
+       "[connect] check_url: {connection.instanse} names no [[connect.field]]; did you mean {connection.instance}?"},
+      {"[server]\nauth = \"oauth\"\n[[connect.field]]\nname = \"a\"\nlabl = \"A\"\n",
+       "gatehouse.toml:5: unknown key \"labl\" in [[connect.field]]; did you mean \"label\"?"},
+  };
+  for (const auto& c : cases) {
+    auto message = error_of(c.text);
+    EXPECT_TRUE(message.starts_with(c.expected)) << "config:\n" << c.text << "\nmessage: " << message;
+  }
+}
+
+TEST(ConnectTables, AValidFormIsRead) {
+  auto c = load(
+      "[server]\nauth = \"oauth\"\n[connect]\ntitle = \"Connect Snowflake\"\n"
+      "check_url = \"{connection.account_url}/api/ping\"\n[connect.check_headers]\n"
+      "Authorization = \"Bearer {connection.token}\"\n"
+      "[[connect.field]]\nname = \"account_url\"\nkind = \"url\"\nhosts = [\"*.snowflakecomputing.com\"]\n"
+      "[[connect.field]]\nname = \"token\"\nkind = \"secret\"\nmax_length = 4096\n");
+  ASSERT_EQ(c.connect_fields.size(), 2u);
+  EXPECT_EQ(c.connect_title, "Connect Snowflake");
+  EXPECT_EQ(c.connect_fields[0].hosts, std::vector<std::string>{"*.snowflakecomputing.com"});
+  EXPECT_EQ(c.connect_fields[1].max_length, 4096u);
+  EXPECT_EQ(c.connect_check_headers.at("Authorization"), "Bearer {connection.token}");
 }
 
 TEST(BackendFlag, StdioCommandsAreSplitLikeAShellWould) {

@@ -51,6 +51,22 @@ struct BackendConfig {
   std::map<std::string, std::string> key_where;
 };
 
+// One `[[connect.field]]`: a value the user types while connecting
+// (Claude's custom_connection; docs/upstream.md "Connect forms").
+struct ConnectField {
+  std::string name;   // in {connection.NAME} and RequestContext::connection(): [a-z][a-z0-9_]*
+  std::string label;  // shown on the form
+  std::string kind = "text";  // url | text | secret (never shown again once entered)
+  bool required = true;
+  std::string pattern;  // text / secret: an ECMAScript regular expression the whole value must match
+  std::vector<std::string> schemes = {"https"};  // url: allowed schemes (http only with --insecure-dev)
+  std::vector<std::string> hosts;  // url: allowed hosts, "example.com" or "*.example.com"; empty: any
+  std::string help;                // a line under the field
+  std::size_t max_length = 2048;   // bytes
+  std::string placeholder;
+  std::string where;  // "file:line" of the table
+};
+
 struct Config {
   // [server]
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
@@ -175,6 +191,17 @@ struct Config {
   // The provider may resolve to private addresses (a company IdP inside
   // the network). Loopback stays refused unless --insecure-dev.
   bool provider_private_network = false;
+
+  // [connect]: a form shown after sign-in and before consent, whose values
+  // are sealed per grant like upstream tokens. No fields: no form.
+  std::string connect_title = "Connect your account";
+  std::string connect_description;
+  // When set, Gatehouse GETs this URL (a template over {connection.NAME})
+  // with connect_check_headers before accepting the values; a 2xx answer
+  // accepts them. Through the SSRF guard: public https addresses only.
+  std::string connect_check_url;
+  std::map<std::string, std::string> connect_check_headers;
+  std::vector<ConnectField> connect_fields;
 
   // [log]
   std::string log_level = "info";  // trace | debug | info | warn | error

@@ -2,6 +2,7 @@
 #include "oauth/scope.hpp"
 
 #include "config/backend_rules.hpp"
+#include "config/connect_rules.hpp"
 #include "config/login_rules.hpp"
 #include "config/spelling.hpp"
 #include "config/toml_syntax.hpp"
@@ -658,12 +659,17 @@ const std::array kFields{
           0, 0, check_token_params},
     Field{"login.provider", "resource", &Config::provider_resource, "must be a string (a URL)"},
     Field{"login.provider", "private_network", &Config::provider_private_network, "must be true or false"},
+    // [connect] (its [[connect.field]] tables and check_headers are read by apply_connect)
+    Field{"connect", "title", &Config::connect_title, "must be a string: the form's heading"},
+    Field{"connect", "description", &Config::connect_description, "must be a string: a paragraph under the heading"},
+    Field{"connect", "check_url", &Config::connect_check_url,
+          "must be a string: a URL template, e.g. \"https://{connection.instance}/api/me\""},
     // [log]
     Field{"log", "log_level", &Config::log_level, "must be a string: trace, debug, info, warn or error", 0, 0,
           check_log_level},
 };
 
-constexpr std::array kSections{"server"sv, "mcp"sv, "oauth"sv, "upstream"sv, "login"sv, "login.provider"sv, "log"sv};
+constexpr std::array kSections{"server"sv, "mcp"sv, "oauth"sv, "upstream"sv, "login"sv, "login.provider"sv, "connect"sv, "log"sv};
 
 std::string title(const Field& f) { return "[" + std::string(f.section) + "] " + std::string(f.key); }
 
@@ -975,6 +981,10 @@ class FileReader {
       throw ConfigError(where + "[" + std::string(name) + "] must be a section (a line [" + std::string(name) +
                         "] followed by its keys), not " + describe(node));
     for (auto&& [k, v] : *table) {
+      if (name == "connect" && (k.str() == "field" || k.str() == "check_headers")) {
+        apply_connect(k, v);
+        continue;
+      }
       // A sub-table that is a section of its own: [login.provider].
       const std::string nested = std::string(name) + "." + std::string(k.str());
       if (v.is_table() && is_section(nested)) {
@@ -983,6 +993,79 @@ class FileReader {
         continue;
       }
       apply_key(name, k, v);
+    }
+  }
+
+  // [[connect.field]] tables and [connect.check_headers] (config.hpp
+  // ConnectField; rules in connect_rules.cpp).
+  void apply_connect(const toml::key& key, const toml::node& node) {
+    const std::string where = at(key, node);
+    if (key.str() == "check_headers") {
+      const auto* t = node.as_table();
+      if (!t)
+        throw ConfigError(where + "[connect] check_headers must be a table of strings ([connect.check_headers] or "
+                          "check_headers = { Authorization = \"Bearer {connection.api_key}\" }), got " + describe(node));
+      for (auto&& [name, value] : *t) {
+        if (!value.is_string())
+          throw ConfigError(at(name, value) + "[connect] check_headers." + std::string(name.str()) +
+                            " must be a string, got " + describe(value));
+        config_.connect_check_headers[std::string(name.str())] = value.as_string()->get();
+      }
+      return;
+    }
+    const auto* array = node.as_array();
+    if (!array || !array->is_array_of_tables())
+      throw ConfigError(where + "connect form fields are written [[connect.field]] (two brackets), one table per "
+                        "field, not " + describe(node));
+    static const std::vector<std::string> kKeys{"name", "label", "kind", "required", "pattern", "schemes",
+                                                "hosts", "help", "max_length", "placeholder"};
+    for (const auto& item : *array) {
+      const auto& table = *item.as_table();
+      ConnectField f;
+      f.where = at(table.source()).substr(0, at(table.source()).size() - 2);
+      for (auto&& [k, v] : table) {
+        const std::string w = at(k, v);
+        const std::string title = "[[connect.field]] " + std::string(k.str());
+        auto wrong = [&](std::string_view requirement) {
+          throw ConfigError(w + title + " must be " + std::string(requirement) + ", got " + describe(v));
+        };
+        auto string = [&]() -> std::string {
+          if (!v.is_string()) wrong("a string");
+          return v.as_string()->get();
+        };
+        auto strings = [&]() {
+          const auto* a = v.as_array();
+          if (!a) wrong("an array of strings");
+          std::vector<std::string> out;
+          for (std::size_t i = 0; i < a->size(); ++i) {
+            if (!a->get(i)->is_string()) wrong("an array of strings");
+            out.push_back(a->get(i)->as_string()->get());
+          }
+          return out;
+        };
+        const std::string_view name = k.str();
+        if (name == "name") f.name = string();
+        else if (name == "label") f.label = string();
+        else if (name == "kind") f.kind = string();
+        else if (name == "required") {
+          if (!v.is_boolean()) wrong("true or false");
+          f.required = v.as_boolean()->get();
+        } else if (name == "pattern") f.pattern = string();
+        else if (name == "schemes") f.schemes = strings();
+        else if (name == "hosts") f.hosts = strings();
+        else if (name == "help") f.help = string();
+        else if (name == "placeholder") f.placeholder = string();
+        else if (name == "max_length") {
+          if (!v.is_integer() || v.as_integer()->get() < 1 || v.as_integer()->get() > 65536)
+            wrong("an integer from 1 to 65536 (bytes)");
+          f.max_length = static_cast<std::size_t>(v.as_integer()->get());
+        } else {
+          std::string out = w + "unknown key " + quote(name) + " in [[connect.field]]";
+          if (auto guess = closest(name, kKeys)) throw ConfigError(out + "; did you mean " + quote(*guess) + "?");
+          throw ConfigError(out + "; the keys are " + join_and(kKeys));
+        }
+      }
+      config_.connect_fields.push_back(std::move(f));
     }
   }
 
@@ -1378,6 +1461,7 @@ void validate(const Config& config) {
   if (auto problem = stdio_auth_problem(config); !problem.empty()) throw ConfigError(problem);
   check_backends(config);
   check_login(config);
+  check_connect(config);
 }
 
 std::optional<std::pair<std::string, std::vector<std::string>>> split_tool_scopes(std::string_view entry) {

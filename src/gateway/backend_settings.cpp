@@ -1,6 +1,8 @@
 #include "gateway/backend_settings.hpp"
 
 #include "config/backend_rules.hpp"
+
+#include <algorithm>
 #include "config/load.hpp"
 
 namespace gatehouse::gateway {
@@ -32,6 +34,16 @@ BackendSettings BackendSettings::from(const config::Config& config, const config
   s.url = b.url;
   for (const auto& [k, v] : b.headers) s.headers.emplace(k, Template::parse(v));
   s.ca_file = b.ca_file;
+  auto note = [&s](const Template& t) {
+    for (const auto& v : t.variables())
+      if ((v.space == "upstream" || v.space == "connection") &&
+          std::none_of(s.grant_variables.begin(), s.grant_variables.end(),
+                       [&](const TemplateVariable& known) { return known.text() == v.text(); }))
+        s.grant_variables.push_back(v);
+  };
+  for (const auto& t : s.command) note(t);
+  for (const auto& [k, t] : s.env) note(t);
+  for (const auto& [k, t] : s.headers) note(t);
   s.allow_tools.insert(b.allow_tools.begin(), b.allow_tools.end());
   s.deny_tools.insert(b.deny_tools.begin(), b.deny_tools.end());
   for (const auto& entry : b.tool_scopes)

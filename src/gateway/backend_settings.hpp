@@ -24,6 +24,10 @@ struct BackendSettings {
   std::filesystem::path cwd;
   std::string url;  // http
   std::map<std::string, Template> headers;
+  // The {upstream.*} and {connection.*} variables the templates use: a
+  // process then serves one grant, and is replaced when their values change
+  // (a refreshed upstream token).
+  std::vector<TemplateVariable> grant_variables;
   std::filesystem::path ca_file;
   std::set<std::string> allow_tools;  // empty: all
   std::set<std::string> deny_tools;

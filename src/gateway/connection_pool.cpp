@@ -40,7 +40,8 @@ ConnectionPool::ConnectionPool(boost::asio::any_io_executor executor, std::share
 
 ConnectionPool::~ConnectionPool() { stop_all(); }
 
-std::shared_ptr<BackendConnection> ConnectionPool::instance(const std::string& subject, const std::string& session_id) {
+std::shared_ptr<BackendConnection> ConnectionPool::instance(const std::string& subject, const std::string& session_id,
+                                                            const GrantValues* grant) {
   std::string key;
   switch (settings_->isolation) {
     case Isolation::shared: break;
@@ -48,11 +49,19 @@ std::shared_ptr<BackendConnection> ConnectionPool::instance(const std::string& s
     // A request without a session (2026-07-28) is served by its user's process.
     case Isolation::session: key = session_id.empty() ? "u:" + subject : "s:" + session_id; break;
   }
-  std::shared_ptr<BackendConnection> evicted;
+  // A process carrying one grant's upstream token or connection values
+  // serves that grant only (config::check_backends refuses "shared").
+  if (grant) key += "|g:" + grant->grant_id;
+  std::shared_ptr<BackendConnection> replaced, evicted;
   std::shared_ptr<BackendConnection> made;
   {
     std::lock_guard lock(mutex_);
-    if (auto it = instances_.find(key); it != instances_.end()) return it->second;
+    if (auto it = instances_.find(key); it != instances_.end()) {
+      if (!grant || fingerprints_[key] == grant->fingerprint || it->second->busy()) return it->second;
+      // New values (a refreshed upstream token): this process is replaced.
+      replaced = std::move(it->second);
+      instances_.erase(it);
+    }
     if (instances_.size() >= settings_->max_processes) {
       auto oldest = instances_.end();
       for (auto it = instances_.begin(); it != instances_.end(); ++it)
@@ -63,6 +72,7 @@ std::shared_ptr<BackendConnection> ConnectionPool::instance(const std::string& s
                             "all " + std::to_string(settings_->max_processes) +
                                 " processes (max_processes) are busy; try again when a request has finished");
       evicted = std::move(oldest->second);
+      fingerprints_.erase(oldest->first);
       instances_.erase(oldest);
     }
     std::optional<std::string> owner;
@@ -70,13 +80,19 @@ std::shared_ptr<BackendConnection> ConnectionPool::instance(const std::string& s
     // Template values of this process: its user's, or none when shared
     // (config::check_backends makes a shared backend's templates
     // user-independent unless the operator chose shared on purpose).
-    auto variables = [subject, user_name = user_name_, shared = settings_->isolation == Isolation::shared](
-                         const TemplateVariable& v) -> std::string {
+    std::map<std::string, std::string> grant_values;
+    if (grant) grant_values = grant->values;
+    auto variables = [subject, user_name = user_name_, shared = settings_->isolation == Isolation::shared,
+                      grant_values = std::move(grant_values)](const TemplateVariable& v) -> std::string {
       if (v.space == "env") {
         const char* value = std::getenv(v.name.c_str());
         return value ? value : "";
       }
       if (shared) return {};
+      if (v.space == "upstream" || v.space == "connection") {
+        auto it = grant_values.find(v.space + "." + v.name);
+        return it == grant_values.end() ? std::string() : it->second;
+      }
       if (v.space == "user" && v.name == "subject") return subject;
       if (v.space == "user" && v.name == "name") return user_name ? user_name(subject) : subject;
       return {};
@@ -95,7 +111,9 @@ std::shared_ptr<BackendConnection> ConnectionPool::instance(const std::string& s
     }
     made = std::make_shared<BackendConnection>(executor_, settings_, owner, std::move(make_link), events_, metrics_);
     instances_.emplace(key, made);
+    if (grant) fingerprints_[key] = grant->fingerprint;
   }
+  if (replaced) replaced->stop("its grant's upstream token or connection values changed");
   if (evicted) evicted->stop("making room for another user's process (max_processes)");
   return made;
 }
@@ -109,6 +127,7 @@ std::size_t ConnectionPool::stop_idle() {
     for (auto it = instances_.begin(); it != instances_.end();) {
       if (!it->second->busy() && it->second->last_used() < cutoff) {
         idle.push_back(std::move(it->second));
+        fingerprints_.erase(it->first);
         it = instances_.erase(it);
       } else {
         ++it;
@@ -127,6 +146,7 @@ void ConnectionPool::session_closed(const std::string& session_id) {
     auto it = instances_.find("s:" + session_id);
     if (it == instances_.end()) return;
     instance = std::move(it->second);
+    fingerprints_.erase(it->first);
     instances_.erase(it);
   }
   instance->stop("its session ended");
@@ -137,6 +157,7 @@ void ConnectionPool::stop_all() {
   {
     std::lock_guard lock(mutex_);
     all.swap(instances_);
+    fingerprints_.clear();
   }
   for (auto& [key, instance] : all) instance->stop("Gatehouse is stopping");
 }

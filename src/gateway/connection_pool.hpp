@@ -16,6 +16,14 @@
 
 namespace gatehouse::gateway {
 
+// One grant's template values: "upstream.access_token" -> the token,
+// "connection.FIELD" -> the value. Never logged.
+struct GrantValues {
+  std::string grant_id;
+  std::map<std::string, std::string> values;
+  std::string fingerprint;  // a hash of `values`: what a process was started with
+};
+
 class ConnectionPool {
  public:
   ConnectionPool(boost::asio::any_io_executor executor, std::shared_ptr<const BackendSettings> settings,
@@ -26,7 +34,13 @@ class ConnectionPool {
   // The connection serving `subject` (and `session_id` with isolation
   // session); made, not opened, when there is none. Throws backend_error
   // process_cap when the bound is reached and nothing is idle.
-  std::shared_ptr<BackendConnection> instance(const std::string& subject, const std::string& session_id);
+  // `grant`: the caller's {upstream.*} / {connection.*} values, for a
+  // backend whose templates use them (BackendSettings::grant_variables).
+  // The process then belongs to that grant; when the values differ from
+  // those it was started with (its upstream token was refreshed), an idle
+  // process is replaced by a new one, a busy one serves on until idle.
+  std::shared_ptr<BackendConnection> instance(const std::string& subject, const std::string& session_id,
+                                              const GrantValues* grant = nullptr);
 
   // Closes connections idle for longer than idle_timeout; returns how many.
   std::size_t stop_idle();
@@ -44,6 +58,7 @@ class ConnectionPool {
   std::shared_ptr<const BackendMetrics> metrics_;
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<BackendConnection>> instances_;  // by isolation key
+  std::map<std::string, std::string> fingerprints_;  // by isolation key: the grant values a process started with
   std::shared_ptr<void> tls_;  // http: the TLS context of every link
 };
 

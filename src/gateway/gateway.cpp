@@ -1,5 +1,8 @@
 #include "gateway/gateway.hpp"
 
+#include "crypto/encoding.hpp"
+#include "crypto/hmac.hpp"
+
 #include "config/backend_rules.hpp"
 #include "gateway/backend_error.hpp"
 #include "mcp/uri_template.hpp"
@@ -87,8 +90,38 @@ std::vector<std::string> Gateway::tool_scopes(std::string_view name) const {
   return it == entry->settings->tool_scopes.end() ? std::vector<std::string>{} : it->second;
 }
 
-std::shared_ptr<BackendConnection> Gateway::instance(const Entry& entry, const mcp::Call& call) const {
-  return entry.pool->instance(call.principal.subject, session_of(call));
+asio::awaitable<std::shared_ptr<BackendConnection>> Gateway::instance(const Entry& entry, const mcp::Call& call) const {
+  const auto& wanted = entry.settings->grant_variables;
+  if (wanted.empty()) co_return entry.pool->instance(call.principal.subject, session_of(call));
+  if (!upstream_ || call.principal.grant_id.empty())
+    throw backend_error(entry.settings->name, reason::start_failed,
+                        "its templates use the caller's upstream sign-in or connection values, and this request "
+                        "has none");
+  GrantValues grant;
+  grant.grant_id = call.principal.grant_id;
+  bool token = false, identity = false, connection = false;
+  for (const auto& v : wanted) {
+    if (v.space == "connection") connection = true;
+    else if (v.name == "access_token") token = true;
+    else identity = true;
+  }
+  // The vault answers from memory unless the token is due for refresh.
+  if (token) grant.values["upstream.access_token"] = (co_await upstream_->token(call.principal)).access_token;
+  if (identity) {
+    auto who = co_await upstream_->identity(call.principal);
+    grant.values["upstream.subject"] = who.subject;
+    grant.values["upstream.username"] = who.username;
+    grant.values["upstream.email"] = who.email;
+  }
+  if (connection) {
+    auto values = co_await upstream_->connection(call.principal);
+    for (const auto& [name, value] : values)
+      if (value.is_string()) grant.values["connection." + std::string(name)] = std::string(value.get_string());
+  }
+  std::string all;
+  for (const auto& [name, value] : grant.values) all += name + "=" + value + "\n";
+  grant.fingerprint = crypto::hex_encode(crypto::sha256(all));
+  co_return entry.pool->instance(call.principal.subject, session_of(call), &grant);
 }
 
 void Gateway::session_closed(std::string_view session_id) {
@@ -131,7 +164,8 @@ asio::awaitable<json::array> Gateway::merged(mcp::Call& call, std::string method
     json::array items;
     std::exception_ptr failure;
     try {
-      items = co_await instance(b, call)->list(method, key, call.channel);
+      auto process = co_await instance(b, call);
+      items = co_await process->list(method, key, call.channel);
     } catch (...) {
       failure = std::current_exception();
     }
@@ -172,13 +206,15 @@ asio::awaitable<json::array> Gateway::merged(mcp::Call& call, std::string method
 asio::awaitable<const Gateway::Entry*> Gateway::resource_owner(mcp::Call& call, std::string uri) {
   if (backends_.size() == 1) co_return &backends_.front();
   for (const auto& b : backends_) {
-    auto resources = co_await instance(b, call)->list("resources/list", "resources", call.channel);
+    auto process = co_await instance(b, call);
+    auto resources = co_await process->list("resources/list", "resources", call.channel);
     for (const auto& r : resources)
       if (auto* u = r.is_object() ? r.as_object().if_contains("uri") : nullptr; u && u->is_string() && u->get_string() == uri)
         co_return &b;
   }
   for (const auto& b : backends_) {
-    auto templates = co_await instance(b, call)->list("resources/templates/list", "resourceTemplates", call.channel);
+    auto process = co_await instance(b, call);
+    auto templates = co_await process->list("resources/templates/list", "resourceTemplates", call.channel);
     for (const auto& t : templates) {
       auto* text = t.is_object() ? t.as_object().if_contains("uriTemplate") : nullptr;
       if (!text || !text->is_string()) continue;
@@ -200,7 +236,7 @@ asio::awaitable<json::value> Gateway::call_tool(mcp::Call& call) {
   // MCP 2025-11-25 server/tools "Error Handling": unknown tools are protocol errors.
   if (!entry || !entry->settings->tool_allowed(tool)) throw McpError::invalid_params("Unknown tool: " + exposed);
   params["name"] = tool;
-  auto connection = instance(*entry, call);
+  auto connection = co_await instance(*entry, call);
   // A 2026-07-28 round answering a question of a call parked earlier
   // continues that call; anything else is a new call.
   auto resumed = co_await connection->resume(params, call.channel, session_of(call));
@@ -248,7 +284,8 @@ asio::awaitable<json::value> Gateway::handle(mcp::Call& call) {
     auto [entry, prompt] = resolve(exposed);
     if (!entry) throw McpError::invalid_params("Unknown prompt: " + exposed);
     forwarded["name"] = prompt;
-    co_return co_await instance(*entry, call)->request(method, std::move(forwarded), call.channel, session_of(call));
+    auto process = co_await instance(*entry, call);
+    co_return co_await process->request(method, std::move(forwarded), call.channel, session_of(call));
   }
   if (method == "resources/read" || method == "resources/subscribe" || method == "resources/unsubscribe") {
     auto uri = string_param(params, "uri");
@@ -257,7 +294,7 @@ asio::awaitable<json::value> Gateway::handle(mcp::Call& call) {
       if (method == "resources/read") throw McpError::resource_not_found(uri);
       co_return json::object{};
     }
-    auto process = instance(*entry, call);
+    auto process = co_await instance(*entry, call);
     if (method == "resources/read") co_return co_await process->request(method, params, call.channel, session_of(call));
     co_await process->subscribe(uri, method == "resources/subscribe", call.channel);
     co_return json::object{};
@@ -277,7 +314,7 @@ asio::awaitable<json::value> Gateway::handle(mcp::Call& call) {
     }
     json::object empty{{"completion", json::object{{"values", json::array{}}, {"hasMore", false}}}};
     if (!entry) co_return empty;
-    auto process = instance(*entry, call);
+    auto process = co_await instance(*entry, call);
     // A backend that did not declare completions is not asked.
     if (!process->server_capabilities().contains("completions")) {
       co_await process->list("tools/list", "tools", call.channel);  // starts it, learning its capabilities
@@ -287,8 +324,10 @@ asio::awaitable<json::value> Gateway::handle(mcp::Call& call) {
   }
   // Anything else the client sends (an extension's method) goes to the only
   // backend; with several there is no telling which one it is for.
-  if (backends_.size() == 1)
-    co_return co_await instance(backends_.front(), call)->request(method, params, call.channel, session_of(call));
+  if (backends_.size() == 1) {
+    auto process = co_await instance(backends_.front(), call);
+    co_return co_await process->request(method, params, call.channel, session_of(call));
+  }
   throw McpError::method_not_found("Method not found: " + method);
 }
 

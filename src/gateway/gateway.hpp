@@ -33,6 +33,10 @@ class Gateway final : public mcp::Backend {
   boost::asio::awaitable<json::value> handle(mcp::Call& call) override;
   void session_closed(std::string_view session_id) override;
 
+  // Where {upstream.*} and {connection.*} values come from (the token
+  // vault); without it a backend using them cannot start.
+  void set_upstream(std::shared_ptr<UpstreamCredentials> upstream) { upstream_ = std::move(upstream); }
+
   // Stops idle processes; call now and then.
   void housekeeping();
   void stop_all();
@@ -47,7 +51,9 @@ class Gateway final : public mcp::Backend {
   // The backend a client-facing tool or prompt name belongs to, and the name
   // the backend knows it by.
   std::pair<const Entry*, std::string> resolve(std::string_view name) const;
-  std::shared_ptr<BackendConnection> instance(const Entry& entry, const mcp::Call& call) const;
+  // The caller's process of `entry`, after fetching the grant's template
+  // values when the backend uses any (refreshing an upstream token first).
+  boost::asio::awaitable<std::shared_ptr<BackendConnection>> instance(const Entry& entry, const mcp::Call& call) const;
   boost::asio::awaitable<json::array> merged(mcp::Call& call, std::string method, std::string key, bool prefixed);
   boost::asio::awaitable<const Entry*> resource_owner(mcp::Call& call, std::string uri);
   boost::asio::awaitable<json::value> call_tool(mcp::Call& call);
@@ -55,6 +61,7 @@ class Gateway final : public mcp::Backend {
 
   std::vector<Entry> backends_;
   std::size_t page_size_;
+  std::shared_ptr<UpstreamCredentials> upstream_;
 };
 
 }  // namespace gatehouse::gateway

@@ -16,7 +16,9 @@ bool name_char(char c) {
 
 // The variables each space offers today; env takes any variable name.
 const std::vector<std::string> kUserNames{"subject", "name"};
-const std::vector<std::string> kSpaces{"env", "user"};
+const std::vector<std::string> kSpaces{"env", "user", "upstream", "connection"};
+// What a grant's upstream sign-in offers (token_vault.hpp).
+const std::vector<std::string> kUpstreamNames{"access_token", "subject", "username", "email"};
 
 }  // namespace
 
@@ -59,7 +61,8 @@ Template Template::parse(std::string_view text) {
                        std::all_of(name.begin(), name.end(), name_char);
     if (!well_formed)
       throw TemplateError("\"{" + std::string(inside) + "}\" at character " + std::to_string(i + 1) +
-                          " is not a variable: write {env.NAME}, {user.subject} or {user.name} (\"{{\" for a brace)");
+                          " is not a variable: write {env.NAME}, {user.subject}, {user.name}, {upstream.access_token} or "
+                          "{connection.FIELD} (\"{{\" for a brace)");
     flush();
     t.parts_.push_back({{}, static_cast<int>(t.variables_.size())});
     t.variables_.push_back({std::string(space), std::string(name)});
@@ -71,6 +74,11 @@ Template Template::parse(std::string_view text) {
 
 bool Template::per_user() const {
   return std::any_of(variables_.begin(), variables_.end(), [](const auto& v) { return v.space != "env"; });
+}
+
+bool Template::per_grant() const {
+  return std::any_of(variables_.begin(), variables_.end(),
+                     [](const auto& v) { return v.space == "upstream" || v.space == "connection"; });
 }
 
 std::string Template::expand(const std::function<std::string(const TemplateVariable&)>& value) const {
@@ -94,9 +102,24 @@ std::string check(const TemplateVariable& v) {
     if (auto guess = config::closest(v.name, kUserNames)) return out + "; did you mean {user." + *guess + "}?";
     return out + "; the user variables are {user.subject} and {user.name}";
   }
+  if (v.space == "upstream") {
+    if (std::find(kUpstreamNames.begin(), kUpstreamNames.end(), v.name) != kUpstreamNames.end()) return {};
+    std::string out = v.text() + " is not a variable";
+    if (auto guess = config::closest(v.name, kUpstreamNames)) return out + "; did you mean {upstream." + *guess + "}?";
+    return out + "; the upstream variables are {upstream.access_token}, {upstream.subject}, {upstream.username} and "
+                 "{upstream.email}";
+  }
+  if (v.space == "connection") {
+    // Which fields exist is the configuration's business (backend_rules.cpp).
+    bool name_ok = !v.name.empty() && std::all_of(v.name.begin(), v.name.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+    if (name_ok) return {};
+    return v.text() + " does not name a connect form field (lower-case letters, digits and _)";
+  }
   std::string out = v.text() + " is not a variable: \"" + v.space + "\" is not a kind of variable";
   if (auto guess = config::closest(v.space, kSpaces)) return out + "; did you mean {" + *guess + "." + v.name + "}?";
-  return out + " (the kinds are env and user)";
+  return out + " (the kinds are env, user, upstream and connection)";
 }
 
 std::vector<std::string> missing_environment(const Template& t, const std::function<const char*(const char*)>& getenv) {

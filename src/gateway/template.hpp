@@ -5,12 +5,15 @@
 //   "Bearer {env.BACKEND_KEY}"   Gatehouse's own environment variable
 //   "{user.subject}"             the caller's subject (the `sub` of its token)
 //   "{user.name}"                the caller's login name
+//   "{upstream.access_token}"    the caller's token at the upstream provider
+//                                (also subject, username, email)
+//   "{connection.FIELD}"         what the caller typed in the connect form
 //   "{{" and "}}"                a literal brace
 //
 // A variable is `{SPACE.NAME}`: SPACE a lower-case word, NAME letters,
-// digits, '_', '-' and '.'. New spaces (upstream identity adds `upstream`
-// and `connection`) are new entries in the table of known variables, not a
-// new syntax: check() is where a space becomes known.
+// digits, '_', '-' and '.'. check() is where a space becomes known.
+// `upstream` and `connection` values belong to one grant (one connection of
+// one user), so a process whose templates use them serves that grant only.
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -40,6 +43,8 @@ class Template {
   const std::vector<TemplateVariable>& variables() const noexcept { return variables_; }
   // Whether the value differs between users (a variable other than env.*).
   bool per_user() const;
+  // Whether the value differs between grants ({upstream.*}, {connection.*}).
+  bool per_grant() const;
   bool literal() const noexcept { return variables_.empty(); }
 
   // The text with each variable replaced by `value(variable)`.

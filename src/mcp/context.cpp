@@ -78,4 +78,16 @@ awaitable<json::value> RequestContext::upstream_userinfo() const {
   co_return co_await upstream_->userinfo(principal_);
 }
 
+awaitable<json::object> RequestContext::connection() const {
+  if (!upstream_) throw std::runtime_error("this server has no connect form ([connect])");
+  co_return co_await upstream_->connection(principal_);
+}
+
+awaitable<std::string> RequestContext::connection_value(std::string_view name) const {
+  auto values = co_await connection();
+  const auto* value = values.if_contains(name);
+  if (!value || !value->is_string()) co_return std::string();
+  co_return std::string(value->get_string());
+}
+
 }  // namespace gatehouse

@@ -258,8 +258,12 @@ struct Exchange {
     auto parsed = parse_target(outbound.url, policy.ssrf);
     if (auto* refused = std::get_if<FetchFailure>(&parsed)) co_return *refused;
     const Target& target = std::get<Target>(parsed);
-    if (has_line_break(accept) || has_line_break(outbound.content_type) || has_line_break(outbound.authorization))
-      co_return failure(FetchFailureKind::protocol_error, "a request header value has a line break");
+    bool line_break = has_line_break(accept) || has_line_break(outbound.content_type) ||
+                      has_line_break(outbound.authorization);
+    for (const auto& [name, value] : outbound.headers)
+      line_break = line_break || has_line_break(name) || has_line_break(value) || name.empty() ||
+                   name.find(':') != std::string::npos;
+    if (line_break) co_return failure(FetchFailureKind::protocol_error, "a request header has a line break or a bad name");
 
     auto checked = co_await addresses_of(target);
     if (auto* refused = std::get_if<FetchFailure>(&checked)) co_return *refused;
@@ -301,6 +305,7 @@ struct Exchange {
     else request.set(http::field::user_agent, policy.user_agent);
     request.set(http::field::accept, accept);
     if (!outbound.authorization.empty()) request.set(http::field::authorization, outbound.authorization);
+    for (const auto& [name, value] : outbound.headers) request.set(name, value);
     if (post) {
       request.set(http::field::content_type, outbound.content_type);
       request.body() = outbound.body;

@@ -91,6 +91,9 @@ struct HttpsRequest {
   std::string content_type;   // POST: e.g. application/x-www-form-urlencoded
   std::string body;           // POST
   std::string authorization;  // "" or the Authorization value (Basic/Bearer)
+  // More header fields (e.g. an API key header for a connect-form check);
+  // names and values with line breaks are refused.
+  std::vector<std::pair<std::string, std::string>> headers;
   std::size_t max_body = 64 * 1024;  // a larger response is refused while read
 };
 

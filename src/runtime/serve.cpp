@@ -16,6 +16,7 @@
 #include "runtime/first_user.hpp"
 #include "runtime/home_page.hpp"
 #include "runtime/secret_file.hpp"
+#include "upstream/connect_form.hpp"
 #include "upstream/credentials.hpp"
 #include "upstream/sign_in.hpp"
 
@@ -106,13 +107,18 @@ std::optional<std::string> environment(const char* name) {
 }
 
 // Sign-in through an upstream provider ([login] method "upstream" or
-// "both"): the provider, the token vault, and the sign-in flow.
+// "both") and the connect form ([connect]): the provider, the sign-in flow,
+// the form and its check, and the vault both keep their values in.
 struct UpstreamLogin {
   std::unique_ptr<net::HttpsClient> https;
   std::unique_ptr<upstream::Provider> provider;
   std::unique_ptr<upstream::TokenVault> vault;
   std::unique_ptr<upstream::SignIn> sign_in;
   std::shared_ptr<upstream::VaultCredentials> credentials;
+  // The connect form ([connect]) and its check.
+  std::unique_ptr<upstream::ConnectForm> connect;
+  std::unique_ptr<net::HttpsClient> connect_https;
+  std::unique_ptr<upstream::ConnectionCheck> connect_check;
 };
 
 // The gateway, when the configuration names backends to front: attached to
@@ -205,7 +211,9 @@ int serve(const config::Config& config, Server& server, std::function<void(const
   std::unique_ptr<store::Stores> stores;
   std::unique_ptr<oauth::AuthorizationServer> authorization;
   UpstreamLogin upstream_login;
-  if (config.auth == "oauth" && config::upstream_login(config)) {
+  const bool upstream_on = config.auth == "oauth" && config::upstream_login(config);
+  const bool connect_on = config.auth == "oauth" && !config.connect_fields.empty();
+  if (upstream_on) {
     auto settings = config::provider_settings(config, environment);
     net::OutboundPolicy outbound;
     // The provider is the operator's choice, not a client's: any port, and
@@ -220,12 +228,35 @@ int serve(const config::Config& config, Server& server, std::function<void(const
       throw config::ConfigError(std::string("--ca-file: ") + e.what());
     }
     upstream_login.provider = std::make_unique<upstream::Provider>(settings, *upstream_login.https);
+  }
+  if (connect_on) {
+    upstream_login.connect = std::make_unique<upstream::ConnectForm>(
+        upstream::ConnectForm{config.connect_title, config.connect_description, config.connect_fields,
+                              config.connect_check_url, config.connect_check_headers, config.insecure_dev});
+    // The check goes to an address the user typed: the SSRF guard applies
+    // (public addresses, port 443; anything local only with --insecure-dev).
+    net::OutboundPolicy outbound;
+    outbound.ssrf.allow_private = config.insecure_dev;
+    outbound.ssrf.any_port = config.insecure_dev;
+    outbound.timeout = std::chrono::seconds(10);
+    outbound.ca_files = config.ca_files;
+    try {
+      upstream_login.connect_https = std::make_unique<net::HttpsClient>(outbound);
+    } catch (const std::runtime_error& e) {
+      throw config::ConfigError(std::string("--ca-file: ") + e.what());
+    }
+    upstream_login.connect_check =
+        std::make_unique<upstream::ConnectionCheck>(*upstream_login.connect, *upstream_login.connect_https);
+  }
+  if (upstream_on || connect_on) {
     auto keys = upstream::VaultKeys::load(config.data_dir, environment);
     spdlog::info("upstream token vault: key {} from {}", keys.active_id(), keys.source());
     stores = std::make_unique<store::Stores>(store::open_sqlite_stores(config.data_dir / "gatehouse.db"));
-    const std::string reason = "the sign-in at " + settings.display_name + " has ended; authorize again";
+    std::string reason = "the upstream sign-in has ended; authorize again";
+    if (upstream_login.provider)
+      reason = "the sign-in at " + upstream_login.provider->settings().display_name + " has ended; authorize again";
     upstream_login.vault = std::make_unique<upstream::TokenVault>(
-        *stores->upstream_tokens, std::move(keys), *upstream_login.provider,
+        *stores->upstream_tokens, std::move(keys), upstream_login.provider.get(),
         [&authorization, reason](const std::string& grant_id) {
           if (authorization) oauth::revoke_grant(authorization->context(), grant_id, reason);
         });
@@ -242,6 +273,8 @@ int serve(const config::Config& config, Server& server, std::function<void(const
         return user ? user->name : subject;
       },
       &metrics);
+  // {upstream.*} and {connection.*} in backend templates come from the vault.
+  if (gateway && upstream_login.credentials) gateway->set_upstream(upstream_login.credentials);
   if (config.auth == "oauth")
     mcp_options.insufficient_scope = [&authorization](const Principal& principal, const std::vector<std::string>& needed) {
       return authorization->guard().insufficient_scope(principal, needed);
@@ -305,7 +338,7 @@ int serve(const config::Config& config, Server& server, std::function<void(const
                              .auth = config.auth});
 
   static const Principal kAnonymous;
-  if (upstream_login.vault) {
+  if (upstream_login.provider) {
     upstream_login.sign_in = std::make_unique<upstream::SignIn>(
         *upstream_login.provider, *upstream_login.vault, *stores->users, *stores->client_assertions,
         upstream::SignInOptions{.callback_url = public_base + "/oauth/upstream/callback",
@@ -338,6 +371,9 @@ int serve(const config::Config& config, Server& server, std::function<void(const
       options.authorize.upstream = upstream_login.sign_in.get();
       options.authorize.local_login = config.login_method != "upstream";
     }
+    options.authorize.vault = upstream_login.vault.get();
+    options.authorize.connect = upstream_login.connect.get();
+    options.authorize.connect_check = upstream_login.connect_check.get();
     authorization = std::make_unique<oauth::AuthorizationServer>(settings, *stores, options);
     if (auto* vault = upstream_login.vault.get()) {
       // The vault follows its grants: a new grant activates its upstream

@@ -15,10 +15,11 @@ class VaultCredentials final : public UpstreamCredentials {
   boost::asio::awaitable<UpstreamToken> token(const Principal& principal) override;
   boost::asio::awaitable<UpstreamIdentity> identity(const Principal& principal) override;
   std::string userinfo_endpoint() override;
+  boost::asio::awaitable<boost::json::object> connection(const Principal& principal) override;
   boost::asio::awaitable<boost::json::value> userinfo(const Principal& principal) override;
 
  private:
-  boost::asio::awaitable<Access> access(const Principal& principal);
+  boost::asio::awaitable<Access> access(const Principal& principal, bool need_token);
   TokenVault& vault_;
 };
 

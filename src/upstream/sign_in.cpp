@@ -168,7 +168,7 @@ asio::awaitable<std::variant<SignIn::Finished, SignIn::Refusal>> SignIn::finish(
   finished.grant_id = "gr_" + crypto::random_token(16);
   finished.cookie_name = cookie_name;
   try {
-    vault_.put_pending(finished.grant_id, u.id, tokens, identity);
+    vault_.put_pending(finished.grant_id, u.id, &tokens, &identity);
   } catch (const store::StoreError& e) {
     spdlog::error("upstream {}: the tokens of user {} could not be stored: {}", settings.name, u.name, e.what());
     co_return refusal(503, "Something went wrong", "The sign-in could not be saved. Try again.");

@@ -51,7 +51,7 @@ Identity identity_from(const json::object& o) {
 
 }  // namespace
 
-TokenVault::TokenVault(store::UpstreamTokenStore& store, VaultKeys keys, Provider& provider, ReauthorizationHook hook,
+TokenVault::TokenVault(store::UpstreamTokenStore& store, VaultKeys keys, Provider* provider, ReauthorizationHook hook,
                        WallClock now)
     : store_(store),
       keys_(std::move(keys)),
@@ -64,10 +64,12 @@ std::int64_t TokenVault::now() const {
   return std::chrono::duration_cast<std::chrono::seconds>(now_().time_since_epoch()).count();
 }
 
-std::string TokenVault::seal(const std::string& grant_id, const TokenSet& tokens, const Identity& identity) const {
+std::string TokenVault::seal(const std::string& grant_id, const Opened& opened) const {
+  const auto& tokens = opened.tokens;
   json::object payload{{"access_token", tokens.access_token}, {"token_type", tokens.token_type},
                        {"refresh_token", tokens.refresh_token}, {"scope", tokens.scope},
-                       {"expires_at", tokens.expires_at},       {"identity", identity_json(identity)}};
+                       {"expires_at", tokens.expires_at},       {"identity", identity_json(opened.identity)},
+                       {"connection", opened.connection}};
   // The grant id is the associated data: a record copied onto another
   // grant's row does not open (vault_keys.hpp).
   return keys_.seal(grant_id, json::serialize(payload));
@@ -87,23 +89,54 @@ std::optional<TokenVault::Opened> TokenVault::open(const store::UpstreamTokenRec
   opened.tokens.scope = text(o, "scope");
   if (const auto* exp = o.if_contains("expires_at"); exp && exp->is_int64()) opened.tokens.expires_at = exp->get_int64();
   if (const auto* id = o.if_contains("identity"); id && id->is_object()) opened.identity = identity_from(id->get_object());
+  if (const auto* c = o.if_contains("connection"); c && c->is_object()) opened.connection = c->get_object();
   return opened;
 }
 
-void TokenVault::put_pending(const std::string& grant_id, const std::string& user_id, const TokenSet& tokens,
-                             const Identity& identity) {
+void TokenVault::put_pending(const std::string& grant_id, const std::string& user_id, const TokenSet* tokens,
+                             const Identity* identity, const json::object& connection) {
   const auto t = now();
+  Opened opened;
+  if (tokens) opened.tokens = *tokens;
+  if (identity) opened.identity = *identity;
+  opened.connection = connection;
   store::UpstreamTokenRecord record{.grant_id = grant_id,
                                     .user_id = user_id,
-                                    .provider = provider_.settings().name,
-                                    .sealed = seal(grant_id, tokens, identity),
-                                    .access_expires_at = tokens.expires_at,
-                                    .has_refresh_token = !tokens.refresh_token.empty(),
+                                    .provider = tokens && provider_ ? provider_->settings().name : std::string(),
+                                    .sealed = seal(grant_id, opened),
+                                    .access_expires_at = opened.tokens.expires_at,
+                                    .has_refresh_token = !opened.tokens.refresh_token.empty(),
                                     .state = store::VaultState::pending,
                                     .version = 1,
                                     .created_at = t,
                                     .updated_at = t};
   if (!store_.add(record)) throw store::StoreError("upstream tokens for grant " + grant_id + " exist already");
+}
+
+bool TokenVault::set_connection(const std::string& grant_id, const json::object& connection) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto record = store_.find(grant_id);
+    if (!record || record->state != store::VaultState::pending) return false;
+    auto opened = open(*record);
+    if (!opened) return false;
+    opened->connection = connection;
+    const auto version = record->version;
+    record->sealed = seal(grant_id, *opened);
+    record->updated_at = now();
+    if (store_.update(*record, version)) return true;
+  }
+  return false;
+}
+
+std::optional<std::string> TokenVault::pending_user(const std::string& grant_id) {
+  try {
+    auto record = store_.find(grant_id);
+    if (!record || record->state != store::VaultState::pending) return std::nullopt;
+    return record->user_id;
+  } catch (const store::StoreError& e) {
+    spdlog::error("upstream tokens of grant {}: {}", grant_id, e.what());
+    return std::nullopt;
+  }
 }
 
 void TokenVault::activate(const std::string& grant_id) {
@@ -133,8 +166,9 @@ asio::awaitable<std::variant<Access, AccessFailure>> TokenVault::access(const st
 
 asio::awaitable<oauth::FetchCache<Access>::FetchResult> TokenVault::load(std::string grant_id) {
   using Result = oauth::FetchCache<Access>::FetchResult;
-  const auto& name = provider_.settings().display_name;
-  const auto ahead = provider_.settings().refresh_ahead.count();
+  const std::string name = provider_ ? provider_->settings().display_name : std::string("the provider");
+  const std::string provider_name = provider_ ? provider_->settings().name : std::string();
+  const auto ahead = provider_ ? provider_->settings().refresh_ahead.count() : 60;
   auto fresh = [&](const Opened& opened) -> Result {
     auto access = std::make_shared<Access>();
     access->access_token = opened.tokens.access_token;
@@ -142,10 +176,13 @@ asio::awaitable<oauth::FetchCache<Access>::FetchResult> TokenVault::load(std::st
     access->expires_at = opened.tokens.expires_at;
     access->scope = opened.tokens.scope;
     access->identity = opened.identity;
+    access->connection = opened.connection;
     // Kept in memory until it is due for refresh; tokens without a stated
     // expiry are looked at again every five minutes (another instance may
     // have marked the grant meanwhile).
-    const std::int64_t lifetime = opened.tokens.expires_at == 0 ? 300 : opened.tokens.expires_at - ahead - now();
+    // Connect-form values alone do not change: an hour.
+    std::int64_t lifetime = opened.tokens.expires_at == 0 ? 300 : opened.tokens.expires_at - ahead - now();
+    if (opened.tokens.access_token.empty()) lifetime = 3600;
     return oauth::FetchCache<Access>::Fresh{access, std::chrono::seconds(std::max<std::int64_t>(lifetime, 0)),
                                             access->access_token.size() + 1024};
   };
@@ -163,12 +200,13 @@ asio::awaitable<oauth::FetchCache<Access>::FetchResult> TokenVault::load(std::st
         co_return std::string(kUnavailable) + "the stored sign-in at " + name + " cannot be read";
       }
       const bool due = opened->tokens.expires_at != 0 && opened->tokens.expires_at - ahead <= now();
+      if (due && !provider_) co_return fresh(*opened);  // no provider to refresh with
       if (!due) co_return fresh(*opened);
       if (opened->tokens.refresh_token.empty()) {
         if (opened->tokens.expires_at > now()) co_return fresh(*opened);  // the rest of its life
         co_return std::string(kReauthorize) + "the access at " + name + " has expired and cannot be refreshed";
       }
-      auto refreshed = co_await provider_.refresh(opened->tokens.refresh_token);
+      auto refreshed = co_await provider_->refresh(opened->tokens.refresh_token);
       if (auto* error = std::get_if<TokenError>(&refreshed)) {
         // Another instance (or an earlier attempt) may have refreshed and
         // rotated the refresh token meanwhile: its new tokens are in the
@@ -176,14 +214,14 @@ asio::awaitable<oauth::FetchCache<Access>::FetchResult> TokenVault::load(std::st
         auto now_stored = store_.find(grant_id);
         if (now_stored && now_stored->version != record->version) continue;
         if (!error->refused) {
-          spdlog::warn("login provider {}: refreshing the tokens of grant {} failed: {}", provider_.settings().name,
-                       grant_id, error->description);
+          spdlog::warn("login provider {}: refreshing the tokens of grant {} failed: {}", provider_name, grant_id,
+                       error->description);
           if (opened->tokens.expires_at > now()) co_return fresh(*opened);  // still valid a little longer
           co_return std::string(kUnavailable) + name + " could not be reached to refresh the access; try again";
         }
         spdlog::warn("login provider {} refused to refresh the tokens of grant {} ({}{}{}); the grant needs a new "
                      "authorization",
-                     provider_.settings().name, grant_id, error->error, error->description.empty() ? "" : ": ",
+                     provider_name, grant_id, error->error, error->description.empty() ? "" : ": ",
                      error->description);
         auto marked = *record;
         marked.state = store::VaultState::needs_reauthorization;
@@ -195,15 +233,16 @@ asio::awaitable<oauth::FetchCache<Access>::FetchResult> TokenVault::load(std::st
       }
       auto& tokens = std::get<TokenSet>(refreshed);
       auto updated = *record;
-      updated.sealed = seal(grant_id, tokens, opened->identity);
+      Opened renewed{tokens, opened->identity, opened->connection};
+      updated.sealed = seal(grant_id, renewed);
       updated.access_expires_at = tokens.expires_at;
       updated.has_refresh_token = !tokens.refresh_token.empty();
       updated.updated_at = now();
       // The rotated refresh token is stored before the new access token is
       // handed out: a crash after this point loses nothing.
       if (!store_.update(updated, record->version)) continue;  // another writer won: read theirs
-      spdlog::info("login provider {}: refreshed the tokens of grant {}", provider_.settings().name, grant_id);
-      co_return fresh(Opened{tokens, opened->identity});
+      spdlog::info("login provider {}: refreshed the tokens of grant {}", provider_name, grant_id);
+      co_return fresh(renewed);
     }
     co_return std::string(kUnavailable) + "the stored sign-in at " + name + " kept changing; try again";
   } catch (const store::StoreError& e) {
@@ -224,13 +263,13 @@ asio::awaitable<void> TokenVault::revoke(std::string grant_id) {
   }
   cache_.erase(grant_id);
   auto opened = open(*record);
-  if (!opened) co_return;
+  if (!opened || !provider_ || opened->tokens.access_token.empty()) co_return;
   // RFC 7009 §2.1: revoking the refresh token ends its access tokens too
   // where the provider supports that; the access token is revoked as well
   // for providers that do not.
-  if (!opened->tokens.refresh_token.empty()) co_await provider_.revoke(opened->tokens.refresh_token, "refresh_token");
-  co_await provider_.revoke(opened->tokens.access_token, "access_token");
-  spdlog::info("login provider {}: tokens of grant {} revoked", provider_.settings().name, grant_id);
+  if (!opened->tokens.refresh_token.empty()) co_await provider_->revoke(opened->tokens.refresh_token, "refresh_token");
+  co_await provider_->revoke(opened->tokens.access_token, "access_token");
+  spdlog::info("login provider {}: tokens of grant {} revoked", provider_->settings().name, grant_id);
 }
 
 asio::awaitable<void> TokenVault::remove_abandoned(std::chrono::seconds age) {
@@ -243,9 +282,9 @@ asio::awaitable<void> TokenVault::remove_abandoned(std::chrono::seconds age) {
   }
   for (const auto& record : removed) {
     auto opened = open(record);
-    if (!opened) continue;
-    if (!opened->tokens.refresh_token.empty()) co_await provider_.revoke(opened->tokens.refresh_token, "refresh_token");
-    co_await provider_.revoke(opened->tokens.access_token, "access_token");
+    if (!opened || !provider_ || opened->tokens.access_token.empty()) continue;
+    if (!opened->tokens.refresh_token.empty()) co_await provider_->revoke(opened->tokens.refresh_token, "refresh_token");
+    co_await provider_->revoke(opened->tokens.access_token, "access_token");
   }
   if (!removed.empty()) spdlog::info("removed {} upstream sign-ins whose authorization was never completed", removed.size());
 }

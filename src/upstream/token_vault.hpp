@@ -39,13 +39,16 @@
 
 namespace gatehouse::upstream {
 
-// What a tool gets: a usable access token and who it belongs to.
+// What a tool gets: a usable access token and who it belongs to (when the
+// user signed in upstream), and the values of the connect form (when there
+// is one).
 struct Access {
-  std::string access_token;
+  std::string access_token;  // "" without an upstream sign-in
   std::string token_type;
   std::int64_t expires_at = 0;
   std::string scope;
   Identity identity;
+  boost::json::object connection;  // field name -> value
 };
 
 struct AccessFailure {
@@ -64,13 +67,22 @@ class TokenVault {
   // Called (once per grant) when the provider refused a refresh.
   using ReauthorizationHook = std::function<void(const std::string& grant_id)>;
 
-  TokenVault(store::UpstreamTokenStore& store, VaultKeys keys, Provider& provider, ReauthorizationHook hook,
+  // `provider`: null when nobody signs in upstream (the vault then holds
+  // connect-form values only).
+  TokenVault(store::UpstreamTokenStore& store, VaultKeys keys, Provider* provider, ReauthorizationHook hook,
              WallClock now = std::chrono::system_clock::now);
 
-  // Seals the tokens of a completed sign-in under a grant id chosen now.
-  // Throws store::StoreError when the store fails.
-  void put_pending(const std::string& grant_id, const std::string& user_id, const TokenSet& tokens,
-                   const Identity& identity);
+  // Seals the tokens of a completed sign-in (or, with null tokens, only
+  // connect-form values) under a grant id chosen now. Throws
+  // store::StoreError when the store fails.
+  void put_pending(const std::string& grant_id, const std::string& user_id, const TokenSet* tokens,
+                   const Identity* identity, const boost::json::object& connection = {});
+  // Adds connect-form values to a pending record (an upstream sign-in that
+  // is followed by the form). False when there is no such pending record.
+  bool set_connection(const std::string& grant_id, const boost::json::object& connection);
+  // The user a pending record belongs to; nullopt when there is no pending
+  // record for `grant_id` (or the store fails).
+  std::optional<std::string> pending_user(const std::string& grant_id);
   // The code for `grant_id` was exchanged: the grant exists now.
   void activate(const std::string& grant_id);
 
@@ -84,14 +96,15 @@ class TokenVault {
   boost::asio::awaitable<void> remove_abandoned(std::chrono::seconds age);
 
   const VaultKeys& keys() const { return keys_; }
-  Provider& provider() { return provider_; }
+  Provider* provider() { return provider_; }
 
  private:
   struct Opened {
     TokenSet tokens;
     Identity identity;
+    boost::json::object connection;
   };
-  std::string seal(const std::string& grant_id, const TokenSet& tokens, const Identity& identity) const;
+  std::string seal(const std::string& grant_id, const Opened& opened) const;
   std::optional<Opened> open(const store::UpstreamTokenRecord& record) const;
   // The fetch behind the cache: read, refresh when due, persist.
   boost::asio::awaitable<oauth::FetchCache<Access>::FetchResult> load(std::string grant_id);
@@ -99,7 +112,7 @@ class TokenVault {
 
   store::UpstreamTokenStore& store_;
   VaultKeys keys_;
-  Provider& provider_;
+  Provider* provider_;
   ReauthorizationHook on_reauthorization_;
   WallClock now_;
   oauth::FetchCache<Access> cache_;

@@ -10,6 +10,7 @@
 #include "oauth/grant/pkce.hpp"
 #include "oauth/resource/resource_uri.hpp"
 #include "oauth/scope.hpp"
+#include "store/store_error.hpp"
 #include "web/html_response.hpp"
 #include "web/template.hpp"
 
@@ -118,6 +119,7 @@ struct AuthorizeEndpoint::Flow {
   // holds their upstream tokens under. The flow is sealed (HMAC) and its
   // forms CSRF-bound to the browser, so these cannot be forged or moved.
   std::string user_id, username, grant_id;
+  bool connected = false;  // the connect form was filled in (its values are in the vault under grant_id)
 
   json::object to_json() const {
     json::object o{{"c", client_id}, {"n", client_name}, {"k", client_kind}, {"r", redirect_uri}, {"s", state},
@@ -125,8 +127,9 @@ struct AuthorizeEndpoint::Flow {
     if (!user_id.empty()) {
       o["u"] = user_id;
       o["un"] = username;
-      o["g"] = grant_id;
     }
+    if (!grant_id.empty()) o["g"] = grant_id;
+    if (connected) o["cx"] = true;
     return o;
   }
   static Flow from_json(const json::object& o) {
@@ -140,6 +143,8 @@ struct AuthorizeEndpoint::Flow {
     f.user_id = get("u");
     f.username = get("un");
     f.grant_id = get("g");
+    auto* connected = o.if_contains("cx");
+    f.connected = connected && connected->is_bool() && connected->get_bool();
     return f;
   }
 };
@@ -334,6 +339,8 @@ std::string AuthorizeEndpoint::client_kind_text(const Flow& flow) {
 
 net::Reply AuthorizeEndpoint::show(const Flow& flow, const Browser& browser, std::string notice) {
   if (browser.user_id.empty()) return login_page(flow, browser, std::move(notice), {});
+  // The connect form comes before consent (and before a remembered consent).
+  if (options_.connect && !flow.connected) return connect_page(flow, browser, nullptr, {});
   // Remembered consent covers this request when it asks for nothing more.
   if (auto* remembered = browser.consents.if_contains(flow.client_id); remembered && remembered->is_string() &&
                                                                         contains_all(parse_scope(remembered->get_string()),
@@ -421,9 +428,16 @@ net::Reply AuthorizeEndpoint::approve(const Flow& flow, const Browser& browser, 
   record.resource = flow.resource;
   record.scope = flow.scope;
   record.user_id = browser.user_id;
-  // An upstream sign-in chose the grant id its tokens are sealed under; the
-  // token endpoint creates the grant with it (authorization_code_grant.cpp).
-  if (!flow.grant_id.empty()) record.extra_json = json::serialize(json::object{{"grant_id", flow.grant_id}});
+  // An upstream sign-in or the connect form chose the grant id its values
+  // are sealed under; the token endpoint creates the grant with it
+  // (authorization_code_grant.cpp). The sealed values must be this user's,
+  // still waiting for their grant.
+  if (!flow.grant_id.empty()) {
+    if (!options_.vault || options_.vault->pending_user(flow.grant_id) != browser.user_id)
+      return error_page(http::status::bad_request, "This sign-in has expired",
+                        "Go back to the application and connect again.");
+    record.extra_json = json::serialize(json::object{{"grant_id", flow.grant_id}});
+  }
   record.created_at = now;
   record.expires_at = now + ctx_.settings.code_lifetime.count();
   if (!ctx_.stores.codes->add(record))
@@ -470,6 +484,10 @@ boost::asio::awaitable<net::Reply> AuthorizeEndpoint::submit(const net::Request&
   if (step == "login" && !options_.local_login)
     co_return error_page(http::status::bad_request, "Invalid request", "This server does not sign in with passwords.");
   if (step == "login") co_return co_await sign_in(request, peer, *form, flow, std::move(browser));
+  if (step == "connect" && options_.connect) {
+    if (browser.user_id.empty()) co_return co_await sign_in_first(flow, browser, "Sign in again to continue.");
+    co_return co_await connect(*form, std::move(flow), std::move(browser));
+  }
   if (step == "signout" && !flow.user_id.empty()) {
     // "Not you?" after an upstream sign-in: its tokens are dropped (the
     // pending record expires), and the provider is asked again.
@@ -477,6 +495,9 @@ boost::asio::awaitable<net::Reply> AuthorizeEndpoint::submit(const net::Request&
     co_return co_await sign_in_first(flow, Browser{browser.id, false, {}, {}, {}, browser.set_cookies});
   }
   if (step == "signout") {
+    // Whatever was entered in the connect form stays with who entered it.
+    flow.grant_id.clear();
+    flow.connected = false;
     // "Not you?" on the consent page (L7): the sign-in session ends here;
     // the same request continues with whoever signs in next.
     if (!browser.user_id.empty()) spdlog::info("user {} signed out", browser.username);
@@ -683,6 +704,81 @@ void AuthorizeEndpoint::load_consents(const net::Request& request, Browser& b) c
       if (owner && owner->is_string() && owner->get_string() == b.user_id && granted && granted->is_object())
         b.consents = granted->get_object();
     }
+}
+
+net::Reply AuthorizeEndpoint::connect_page(const Flow& flow, const Browser& browser, const net::Form* entered,
+                                           const std::vector<upstream::FieldProblem>& problems, std::string notice,
+                                           http::status status) {
+  const auto& form = *options_.connect;
+  auto sealed = requests_.seal(flow.to_json());
+  std::string fields;
+  for (const auto& f : form.fields) {
+    const std::string id = "field_" + f.name;
+    const std::string label = f.label.empty() ? f.name : f.label;
+    std::string problem;
+    for (const auto& p : problems)
+      if (p.field == f.name) problem = p.message;
+    fields += "  <label for=\"" + id + "\">" + web::escape_html(label) + (f.required ? "" : " <span class=\"muted\">(optional)</span>") +
+              "</label>\n";
+    const char* type = f.kind == "secret" ? "password" : f.kind == "url" ? "url" : "text";
+    fields += "  <input id=\"" + id + "\" name=\"" + id + "\" type=\"" + type + "\" maxlength=\"" +
+              std::to_string(f.max_length) + "\" spellcheck=\"false\" autocapitalize=\"none\"";
+    if (f.kind == "secret") fields += " autocomplete=\"new-password\"";
+    if (f.required) fields += " required";
+    if (!f.placeholder.empty()) fields += " placeholder=\"" + web::escape_html(f.placeholder) + "\"";
+    // Secrets are never sent back to the browser, not even after a mistake.
+    if (entered && f.kind != "secret")
+      if (const auto* value = entered->get(id)) fields += " value=\"" + web::escape_html(*value) + "\"";
+    if (!problem.empty()) fields += " aria-invalid=\"true\" aria-describedby=\"" + id + "_problem\"";
+    fields += ">\n";
+    if (!problem.empty())
+      fields += "  <p class=\"notice error small\" id=\"" + id + "_problem\">" + web::escape_html(problem) + "</p>\n";
+    if (!f.help.empty()) fields += "  <p class=\"muted small\">" + web::escape_html(f.help) + "</p>\n";
+  }
+  std::string notice_html;
+  if (!notice.empty()) notice_html = "<p class=\"notice error\" role=\"alert\">" + web::escape_html(notice) + "</p>";
+  else if (!problems.empty())
+    notice_html = "<p class=\"notice error\" role=\"alert\">Check the fields marked below.</p>";
+  std::string description;
+  if (!form.description.empty()) description = "<p>" + web::escape_html(form.description) + "</p>";
+  auto html = web::render_page("connect.html", form.title,
+                               {{"title", form.title},
+                                {"client_name", flow.client_name},
+                                {"username", browser.username},
+                                {"description", description},
+                                {"notice", notice_html},
+                                {"fields", fields},
+                                {"request", sealed},
+                                {"csrf_token", csrf_for(requests_, browser.id, sealed)}});
+  return with_cookies(page(status, std::move(html)), browser.set_cookies);
+}
+
+asio::awaitable<net::Reply> AuthorizeEndpoint::connect(const net::Form& form, Flow flow, Browser browser) {
+  auto checked = upstream::validate_connection(*options_.connect, form);
+  if (auto* problems = std::get_if<std::vector<upstream::FieldProblem>>(&checked))
+    co_return connect_page(flow, browser, &form, *problems, {}, http::status::bad_request);
+  const auto& values = std::get<json::object>(checked);
+  if (options_.connect_check && options_.connect_check->configured())
+    if (auto refused = co_await options_.connect_check->run(values))
+      co_return connect_page(flow, browser, &form, {}, *refused, http::status::bad_request);
+  try {
+    if (!flow.grant_id.empty()) {
+      // After an upstream sign-in: its pending record gains the values.
+      if (!options_.vault->set_connection(flow.grant_id, values))
+        co_return error_page(http::status::bad_request, "This sign-in has expired",
+                             "Go back to the application and connect again.");
+    } else {
+      flow.grant_id = "gr_" + crypto::random_token(16);
+      options_.vault->put_pending(flow.grant_id, browser.user_id, nullptr, nullptr, values);
+    }
+  } catch (const store::StoreError& e) {
+    spdlog::error("connect form values of user {} could not be stored: {}", browser.username, e.what());
+    co_return error_page(http::status::service_unavailable, "Something went wrong",
+                         "What you entered could not be saved. Try again.");
+  }
+  flow.connected = true;
+  spdlog::info("user {} filled in the connect form for client {}", browser.username, net::log_value(flow.client_id, 256));
+  co_return show(flow, browser);
 }
 
 }  // namespace gatehouse::oauth

@@ -16,7 +16,9 @@
 #include "oauth/context.hpp"
 #include "oauth/password_verifier.hpp"
 #include "store/login_failure_store.hpp"
+#include "upstream/connect_form.hpp"
 #include "upstream/sign_in.hpp"
+#include "upstream/token_vault.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/status.hpp>
@@ -39,6 +41,12 @@ struct AuthorizeOptions {
   upstream::SignIn* upstream = nullptr;
   // Local users' password form; false with method "upstream".
   bool local_login = true;
+  // The connect form ([connect]) shown after sign-in and before consent,
+  // its optional check, and the vault its values are sealed in. All null
+  // without a form.
+  const upstream::ConnectForm* connect = nullptr;
+  const upstream::ConnectionCheck* connect_check = nullptr;
+  upstream::TokenVault* vault = nullptr;
 };
 
 class AuthorizeEndpoint {
@@ -64,6 +72,11 @@ class AuthorizeEndpoint {
   net::Reply login_page(const Flow& flow, const Browser& browser, std::string notice, std::string username,
                         boost::beast::http::status status = boost::beast::http::status::ok);
   net::Reply consent_page(const Flow& flow, const Browser& browser, const std::string& username);
+  // The connect form; `entered` refills non-secret fields after a mistake.
+  net::Reply connect_page(const Flow& flow, const Browser& browser, const net::Form* entered,
+                          const std::vector<upstream::FieldProblem>& problems, std::string notice = {},
+                          boost::beast::http::status status = boost::beast::http::status::ok);
+  boost::asio::awaitable<net::Reply> connect(const net::Form& form, Flow flow, Browser browser);
   net::Reply approve(const Flow& flow, const Browser& browser, bool remember);
   Browser browser_of(const net::Request& request) const;
   // The consents this browser remembers for `user_id`.
