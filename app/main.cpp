@@ -344,11 +344,27 @@ int main(int argc, char** argv) {
       auto stores = open_state(state);
       auto list = admin::list_grants(stores, optional(user_filter), optional(client_filter));
       if (list.empty()) std::cout << "no grants" << (user_filter.empty() && client_filter.empty() ? "" : " match") << "\n";
-      for (const auto& [g, user_name, client_name] : list)
+      for (const auto& [g, user_name, client_name, vault] : list) {
         std::cout << g.id << "\tuser " << user_name << "\tclient " << client_name
                   << (client_name == g.client_id ? std::string() : " (" + g.client_id + ")") << "\tscope " << g.scope
                   << "\tcreated " << when(g.created_at)
-                  << (g.revoked_at ? "\trevoked " + when(g.revoked_at) : std::string()) << "\n";
+                  << (g.revoked_at ? "\trevoked " + when(g.revoked_at) : std::string());
+        // What the vault holds for it: never a token, only its state.
+        if (vault) {
+          if (vault->provider.empty()) {
+            std::cout << "\tconnection values";
+          } else {
+            std::cout << "\tupstream " << vault->provider;
+            if (vault->access_expires_at) std::cout << " token expires " << when(vault->access_expires_at);
+            std::cout << (vault->has_refresh_token ? ", refresh token" : ", no refresh token");
+          }
+          std::cout << " (" << (vault->state == gatehouse::store::VaultState::needs_reauthorization
+                                    ? "needs re-authorization"
+                                    : std::string(gatehouse::store::to_string(vault->state)))
+                    << ")";
+        }
+        std::cout << "\n";
+      }
     } else if (*grants_revoke) {
       auto stores = open_state(state);
       if (!grant_id.empty()) {

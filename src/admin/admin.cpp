@@ -136,7 +136,8 @@ std::vector<GrantListing> list_grants(store::Stores& stores, const std::optional
   if (user_name) user_id = user_named(stores, *user_name).id;
   std::vector<GrantListing> out;
   for (auto& grant : stores.grants->list_grants(user_id, client_id)) {
-    GrantListing listing{std::move(grant), "(removed user)", {}};
+    GrantListing listing{std::move(grant), "(removed user)", {}, std::nullopt};
+    listing.vault = stores.upstream_tokens->find(listing.grant.id);
     if (auto user = stores.users->find(listing.grant.user_id)) listing.user_name = user->name;
     // A metadata-document client has no record: its id (a URL) names it.
     listing.client_name = listing.grant.client_id;

@@ -43,6 +43,9 @@ struct GrantListing {
   store::Grant grant;
   std::string user_name;    // "(removed user)" when the user is gone
   std::string client_name;  // the client's name; a metadata-document client is its URL
+  // The grant's upstream tokens / connect-form values, as the vault shows
+  // them to operators (expiry, refresh token, state; never a token).
+  std::optional<store::UpstreamTokenRecord> vault;
 };
 std::vector<GrantListing> list_grants(store::Stores& stores, const std::optional<std::string>& user_name,
                                       const std::optional<std::string>& client_id);

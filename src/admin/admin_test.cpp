@@ -102,6 +102,26 @@ TEST(Admin, Operator_GrantsListNamesTheUserAndTheClient) {
   EXPECT_EQ(list_grants(stores, std::string("alice"), std::nullopt).size(), 1u);
 }
 
+TEST(Admin, Operator_GrantsListShowsTheVaultStateNeverATokenValue) {
+  auto stores = store::open_memory_stores();
+  ASSERT_TRUE(stores.users->add({"usr_a", "github:alice", "", 1, false}));
+  auto client = add_client(stores, "Claude", claude_redirect_uris(), true);
+  ASSERT_TRUE(stores.grants->create({"gr_1", "usr_a", client.client_id, "mcp", "https://h/mcp", 1, 4'000'000'000, 0},
+                                    {"h1", "gr_1", 1, 4'000'000'000, 0, ""}));
+  ASSERT_TRUE(stores.grants->create({"gr_2", "usr_a", client.client_id, "mcp", "https://h/mcp", 2, 4'000'000'000, 0},
+                                    {"h2", "gr_2", 2, 4'000'000'000, 0, ""}));
+  ASSERT_TRUE(stores.upstream_tokens->add({.grant_id = "gr_1", .user_id = "usr_a", .provider = "github",
+                                           .sealed = "v1.k.sealed", .access_expires_at = 3'000'000'000,
+                                           .has_refresh_token = true, .state = store::VaultState::active}));
+  auto listed = list_grants(stores, std::nullopt, std::nullopt);
+  ASSERT_EQ(listed.size(), 2u);
+  ASSERT_TRUE(listed[0].vault);
+  EXPECT_EQ(listed[0].vault->provider, "github");
+  EXPECT_EQ(listed[0].vault->state, store::VaultState::active);
+  EXPECT_TRUE(listed[0].vault->has_refresh_token);
+  EXPECT_FALSE(listed[1].vault) << "a grant without upstream tokens";
+}
+
 // Secret scanners read ghp_/ghs_/ghr_ as GitHub tokens: Gatehouse's own
 // prefixes, none of them a known scanner's.
 TEST(Admin, Operator_ClientIdsSecretsAndKeysUseGatehousePrefixes) {

@@ -444,8 +444,11 @@ int serve(const config::Config& config, Server& server, std::function<void(const
           if (ec) co_return;
           if (authorization) authorization->housekeeping();
           // Sign-ins whose code was never exchanged: their tokens go back.
-          if (upstream_login.vault && tick % 60 == 0)
+          if (upstream_login.vault && tick % 60 == 0) {
             co_await upstream_login.vault->remove_abandoned(std::chrono::seconds(1800));
+            // Grants revoked by `gatehouse grants revoke` or removed at expiry.
+            co_await upstream_login.vault->sweep(*stores->grants);
+          }
           if (gateway) gateway->housekeeping();
           if (tick % 6 == 0)
             if (auto n = transport->expire_idle_sessions()) spdlog::info("expired {} idle sessions", n);

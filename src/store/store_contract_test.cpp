@@ -959,6 +959,10 @@ TEST_P(StoreContract, UpstreamTokenRemovePendingTakesOnlyOldPendingRecords) {
   EXPECT_EQ(s_.upstream_tokens->find("gr_old"), std::nullopt);
   EXPECT_TRUE(s_.upstream_tokens->find("gr_new"));
   EXPECT_TRUE(s_.upstream_tokens->find("gr_live"));
+  auto listed = s_.upstream_tokens->list();
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].grant_id, "gr_live");
+  EXPECT_EQ(listed[1].grant_id, "gr_new");
   EXPECT_TRUE(s_.upstream_tokens->remove("gr_live"));
   EXPECT_FALSE(s_.upstream_tokens->remove("gr_live"));
 }

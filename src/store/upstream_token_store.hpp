@@ -60,6 +60,9 @@ class UpstreamTokenStore {
   // writer was first, or the record is gone).
   virtual bool update(const UpstreamTokenRecord& record, std::int64_t expected_version) = 0;
   virtual bool remove(std::string_view grant_id) = 0;
+  // Every record, ordered by grant id (operator listings and the sweep
+  // that follows grants revoked or removed elsewhere).
+  virtual std::vector<UpstreamTokenRecord> list() = 0;
   // Records still `pending` that were created before `created_before`
   // (sign-ins whose code was never exchanged), removed and returned so the
   // caller can revoke their tokens at the provider.

@@ -253,16 +253,28 @@ asio::awaitable<oauth::FetchCache<Access>::FetchResult> TokenVault::load(std::st
 
 asio::awaitable<void> TokenVault::revoke(std::string grant_id) {
   std::optional<store::UpstreamTokenRecord> record;
+  std::optional<Opened> opened;
   try {
     record = store_.find(grant_id);
     if (!record) co_return;
-    store_.remove(grant_id);
+    opened = open(*record);
+    if (record->state == store::VaultState::needs_reauthorization) {
+      // Kept for the operator's view, with nothing usable left in it.
+      Opened emptied;
+      if (opened) emptied.identity = opened->identity;
+      auto kept = *record;
+      kept.sealed = seal(grant_id, emptied);
+      kept.has_refresh_token = false;
+      kept.updated_at = now();
+      store_.update(kept, record->version);
+    } else {
+      store_.remove(grant_id);
+    }
   } catch (const store::StoreError& e) {
     spdlog::error("upstream tokens of grant {}: {}", grant_id, e.what());
     co_return;
   }
   cache_.erase(grant_id);
-  auto opened = open(*record);
   if (!opened || !provider_ || opened->tokens.access_token.empty()) co_return;
   // RFC 7009 §2.1: revoking the refresh token ends its access tokens too
   // where the provider supports that; the access token is revoked as well
@@ -270,6 +282,42 @@ asio::awaitable<void> TokenVault::revoke(std::string grant_id) {
   if (!opened->tokens.refresh_token.empty()) co_await provider_->revoke(opened->tokens.refresh_token, "refresh_token");
   co_await provider_->revoke(opened->tokens.access_token, "access_token");
   spdlog::info("login provider {}: tokens of grant {} revoked", provider_->settings().name, grant_id);
+}
+
+asio::awaitable<void> TokenVault::sweep(store::GrantStore& grants) {
+  std::vector<std::string> ended;
+  try {
+    for (const auto& record : store_.list()) {
+      if (record.state == store::VaultState::pending) continue;  // remove_abandoned's
+      auto grant = grants.find_grant(record.grant_id);
+      if (!grant) {
+        ended.push_back(record.grant_id);
+        continue;
+      }
+      if (grant->revoked_at != 0 && (record.state == store::VaultState::active || record.has_refresh_token))
+        ended.push_back(record.grant_id);
+    }
+  } catch (const store::StoreError& e) {
+    spdlog::error("following revoked grants in the upstream token vault: {}", e.what());
+    co_return;
+  }
+  for (auto& id : ended) {
+    // A grant that is gone altogether takes its record with it.
+    bool gone = false;
+    try {
+      gone = !grants.find_grant(id);
+    } catch (const store::StoreError&) {
+      continue;
+    }
+    co_await revoke(id);
+    if (gone) {
+      try {
+        store_.remove(id);
+      } catch (const store::StoreError& e) {
+        spdlog::error("upstream tokens of grant {}: {}", id, e.what());
+      }
+    }
+  }
 }
 
 asio::awaitable<void> TokenVault::remove_abandoned(std::chrono::seconds age) {

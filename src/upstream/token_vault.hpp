@@ -23,6 +23,7 @@
 // Tokens never reach logs or errors: failures name the grant and the
 // provider's error code only.
 #include "oauth/client/fetch_cache.hpp"
+#include "store/grant_store.hpp"
 #include "store/upstream_token_store.hpp"
 #include "upstream/identity.hpp"
 #include "upstream/provider.hpp"
@@ -89,8 +90,14 @@ class TokenVault {
   boost::asio::awaitable<std::variant<Access, AccessFailure>> access(const std::string& grant_id);
 
   // Revokes the grant's tokens at the provider (where it has a revocation
-  // endpoint) and removes the record. Safe for unknown grants.
+  // endpoint) and removes the record. A record that needs
+  // re-authorization stays, emptied of tokens and connect-form values, so
+  // `gatehouse grants list` can say why the grant ended. Safe for unknown
+  // grants.
   boost::asio::awaitable<void> revoke(std::string grant_id);
+  // Follows grants revoked or removed elsewhere (`gatehouse grants revoke`,
+  // expiry): their tokens are revoked and their records removed.
+  boost::asio::awaitable<void> sweep(store::GrantStore& grants);
   // Removes pending records older than `age` (sign-ins never completed)
   // and revokes their tokens.
   boost::asio::awaitable<void> remove_abandoned(std::chrono::seconds age);

@@ -41,6 +41,13 @@ class MemoryUpstreamTokenStore final : public UpstreamTokenStore {
     return true;
   }
 
+  std::vector<UpstreamTokenRecord> list() override {
+    std::lock_guard lock(mutex_);
+    std::vector<UpstreamTokenRecord> out;
+    for (const auto& [id, record] : records_) out.push_back(record);
+    return out;
+  }
+
   std::vector<UpstreamTokenRecord> remove_pending(std::int64_t created_before) override {
     std::lock_guard lock(mutex_);
     std::vector<UpstreamTokenRecord> out;

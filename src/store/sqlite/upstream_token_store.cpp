@@ -46,6 +46,16 @@ class SqliteUpstreamTokenStore final : public UpstreamTokenStore {
     return db_->prepare("DELETE FROM upstream_tokens WHERE grant_id = ?1").bind(grant_id).run() == 1;
   }
 
+  std::vector<UpstreamTokenRecord> list() override {
+    auto lock = db_->lock();
+    auto q = db_->prepare(
+        "SELECT grant_id, user_id, provider, sealed, access_expires_at, has_refresh_token, state, version,"
+        " created_at, updated_at FROM upstream_tokens ORDER BY grant_id");
+    std::vector<UpstreamTokenRecord> out;
+    while (q.step()) out.push_back(read(q));
+    return out;
+  }
+
   std::vector<UpstreamTokenRecord> remove_pending(std::int64_t created_before) override {
     auto lock = db_->lock();
     Transaction tx(*db_);
