@@ -780,6 +780,7 @@ test('A6. no connect value, API key or upstream token appears in any Gatehouse l
       .map((name) => path.join(server.dataDir, String(name)))
       .filter((file) => statSync(file).isFile());
     const stored = files.map((file) => [file, readFileSync(file).toString('latin1')]);
+    assert.ok(stored.some(([, bytes]) => bytes.includes('alice')), `the scan sees Gatehouse #${i}'s database (user names are stored as they are): ${files}`);
     for (const [what, value] of submitted) {
       if (!value) continue;
       const piece = value.length > 24 ? value.slice(0, 24) : value;
