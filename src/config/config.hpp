@@ -188,6 +188,10 @@ struct Config {
   std::vector<std::string> provider_authorize_params;  // "name=value"
   std::vector<std::string> provider_token_params;      // "name=value"
   std::string provider_resource;                       // RFC 8707, sent upstream when set
+  // preset "github": the API base (GitHub Enterprise Server:
+  // https://HOST/api/v3); the preset's web endpoints then follow
+  // authorization_endpoint / token_endpoint.
+  std::string provider_api_url;
   // The provider may resolve to private addresses (a company IdP inside
   // the network). Loopback stays refused unless --insecure-dev.
   bool provider_private_network = false;

@@ -530,6 +530,11 @@ std::string check_provider_token(const Config& c) { return check_provider_url(c.
 std::string check_provider_userinfo(const Config& c) { return check_provider_url(c.provider_userinfo_endpoint, c.insecure_dev); }
 std::string check_provider_revocation(const Config& c) { return check_provider_url(c.provider_revocation_endpoint, c.insecure_dev); }
 std::string check_provider_jwks(const Config& c) { return check_provider_url(c.provider_jwks_uri, c.insecure_dev); }
+std::string check_provider_api(const Config& c) {
+  if (!c.provider_api_url.empty() && c.provider_preset != "github")
+    return "applies to preset = \"github\" only (GitHub's API: its users' emails and organisations)";
+  return check_provider_url(c.provider_api_url, c.insecure_dev);
+}
 
 const std::array kFields{
     // [server]
@@ -659,6 +664,8 @@ const std::array kFields{
           0, 0, check_token_params},
     Field{"login.provider", "resource", &Config::provider_resource, "must be a string (a URL)"},
     Field{"login.provider", "private_network", &Config::provider_private_network, "must be true or false"},
+    Field{"login.provider", "api_url", &Config::provider_api_url, "must be a string: GitHub's API base URL", 0, 0,
+          check_provider_api, false},
     // [connect] (its [[connect.field]] tables and check_headers are read by apply_connect)
     Field{"connect", "title", &Config::connect_title, "must be a string: the form's heading"},
     Field{"connect", "description", &Config::connect_description, "must be a string: a paragraph under the heading"},

@@ -117,6 +117,11 @@ upstream::ProviderSettings provider_settings(
   if (!c.provider_authorize_params.empty()) p.authorize_params = params(c.provider_authorize_params);
   p.token_params = params(c.provider_token_params);
   p.resource = c.provider_resource;
+  if (!c.provider_api_url.empty()) {
+    p.github_api = c.provider_api_url;
+    while (p.github_api.ends_with('/')) p.github_api.pop_back();
+    if (c.provider_userinfo_endpoint.empty()) p.userinfo_endpoint = p.github_api + "/user";
+  }
   p.client_id = c.provider_client_id;
   p.token_endpoint_auth_method = c.provider_token_endpoint_auth_method;
   set_if_empty(p.subject_claim, "sub");

@@ -179,10 +179,11 @@ asio::awaitable<std::variant<TokenSet, TokenError>> Provider::token_request(std:
     if (r.status >= 500) error.refused = false;
     co_return error;
   }
-  if (r.status != 200 || !o)
-    co_return TokenError{false, "unavailable",
-                         "the " + std::string(what) + " answered HTTP " + std::to_string(r.status) +
-                             (o ? "" : " without a JSON object")};
+  if (r.status != 200 || !o) {
+    std::string description = "the " + std::string(what) + " answered HTTP " + std::to_string(r.status);
+    if (!o) description += " without a JSON object";
+    co_return TokenError{false, "unavailable", description};
+  }
   TokenSet tokens;
   tokens.access_token = string_member(*o, "access_token");
   tokens.token_type = string_member(*o, "token_type");

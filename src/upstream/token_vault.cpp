@@ -219,10 +219,11 @@ asio::awaitable<oauth::FetchCache<Access>::FetchResult> TokenVault::load(std::st
           if (opened->tokens.expires_at > now()) co_return fresh(*opened);  // still valid a little longer
           co_return std::string(kUnavailable) + name + " could not be reached to refresh the access; try again";
         }
-        spdlog::warn("login provider {} refused to refresh the tokens of grant {} ({}{}{}); the grant needs a new "
+        std::string said = error->error;
+        if (!error->description.empty()) said += ": " + error->description;
+        spdlog::warn("login provider {} refused to refresh the tokens of grant {} ({}); the grant needs a new "
                      "authorization",
-                     provider_name, grant_id, error->error, error->description.empty() ? "" : ": ",
-                     error->description);
+                     provider_name, grant_id, said);
         auto marked = *record;
         marked.state = store::VaultState::needs_reauthorization;
         marked.updated_at = now();

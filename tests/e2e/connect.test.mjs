@@ -27,11 +27,24 @@
 //
 // Two Gatehouse processes: `local` (password sign-in, connect form with
 // check_url, one stdio probe backend) for the A tests, `upstream` (method
-// "upstream", connect form, a stdio and an --http probe backend) for B.
-// The upstream access tokens live ACCESS_TTL = 65 s: Gatehouse refreshes
-// 60 s ahead, so a token is due 5 s after it was issued (5 s leave room
-// for the first calls to see the token they were given). The whole file
-// runs in about 30 s.
+// "upstream", connect form, a stdio and an --http probe backend) for B1
+// and B2; B3 starts Gatehouse with broken configurations. The upstream
+// access tokens live ACCESS_TTL = 65 s: Gatehouse refreshes 60 s ahead, so
+// a token is due 5 s after it was issued (5 s leave room for the first
+// calls to see the token they were given).
+//
+//   A1  sign-in → connect form → check_url → consent → token → whoami
+//   A2  wrong values: 400, per-field messages, refill, secrets never echoed
+//   A3  check_url answers 401 / 500 / is unreachable
+//   A4  "Not you?" on the consent page, then bob: his values only
+//   A5  remembered consent: the connect form first; two grants, two sets
+//   A7  without --insecure-dev check_url cannot reach 127.0.0.1 (SSRF guard)
+//   B1  {upstream.access_token} (stdio env, HTTP header) across a refresh
+//   B2  "Not you?" after an upstream sign-in: the next person's own values
+//   B3  {upstream.*} with method "local", {connection.NAME} of no field
+//   A6  (last) no value in any log, nor unsealed in the data directories
+//
+// The whole file runs in about 20 s.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -219,14 +232,14 @@ function writeConfig(name, text) {
   return file;
 }
 
-async function startGatehouse(configFile, { env = {}, users: accounts = {} } = {}) {
+async function startGatehouse(configFile, { env = {}, users: accounts = {}, insecureDev = true } = {}) {
   const dataDir = mkdtempSync(path.join(workDir, 'data-'));
   for (const [name, password] of Object.entries(accounts)) {
     const r = await runGatehouse(['users', 'add', name, '--password-stdin', '--data-dir', dataDir], { input: `${password}\n` });
     assert.equal(r.code, 0, `gatehouse users add ${name}: ${r.stderr}`);
   }
   const server = await startServer({
-    args: ['--config', configFile, '--data-dir', dataDir, '--insecure-dev', '--ca-file', certs.ca],
+    args: ['--config', configFile, '--data-dir', dataDir, ...(insecureDev ? ['--insecure-dev', '--ca-file', certs.ca] : [])],
     env,
   });
   servers.push(server);
@@ -554,6 +567,24 @@ async function startUpstream() {
   return upstreamGh;
 }
 
+test('A7. without --insecure-dev the SSRF guard keeps check_url off loopback: 400 "cannot be used", nothing reaches the check host', { timeout: 20_000 }, async () => {
+  const guarded = await startGatehouse(writeConfig('guarded.toml', localConfig()), { users: { alice: users.alice }, insecureDev: false });
+  await withLogs(guarded, async () => {
+    const values = valuesFor('alice7');
+    const flow = await signInLocal(guarded, 'alice');
+    const connect = connectPageOf(flow.page, 'after signing in');
+    const before = checkHost.requests.length;
+    const page = await postForm(guarded, flow.jar, connect.form, fieldsOf(values));
+    const again = readConnectPage(page.html);
+    const shown = `HTTP ${page.status} ${textOf(page.html).slice(0, 600)}`;
+    assert.equal(page.status, 400, shown);
+    assert.ok(again, `the connect page again: ${shown}`);
+    assert.match(again.notice ?? '', /cannot be used/, shown);
+    assertNoSecretEchoed(page, values.api_key, 'SSRF refusal');
+    assert.equal(checkHost.requests.length, before, 'no request reached the loopback check host');
+  });
+});
+
 test('B1. {upstream.access_token} in a stdio env and an HTTP header: the current upstream token; after the upstream refresh a new process / backend session carries the new one; connect values survive the refresh', { timeout: 40_000 }, async () => {
   const server = await startUpstream();
   await withLogs(server, async () => {
@@ -647,7 +678,7 @@ function onlyCookiesOf(jar, url) {
   return fresh;
 }
 
-test('B3. upstream sign-in: "Not you?" on the consent page discards the connect values; the next person signs in at the provider and fills in the form anew', { timeout: 30_000 }, async () => {
+test('B2. upstream sign-in: "Not you?" on the consent page discards the connect values; the next person signs in at the provider and fills in the form anew', { timeout: 30_000 }, async () => {
   const server = await startUpstream();
   await withLogs(server, async () => {
     const aliceKey = remember('alice\'s API key (upstream)', apiKey());
@@ -729,7 +760,7 @@ async function refusedStart(configFile, env = {}) {
   return { code, stdout, stderr };
 }
 
-test('B2. configurations refused at start: {upstream.access_token} with [login] method "local"; {connection.NAME} naming no [[connect.field]]', { timeout: 40_000 }, async () => {
+test('B3. configurations refused at start: {upstream.access_token} with [login] method "local"; {connection.NAME} naming no [[connect.field]]', { timeout: 40_000 }, async () => {
   const probe = (env) => backendTable({ command: [NODE, PROBE], env });
   const cases = [
     {

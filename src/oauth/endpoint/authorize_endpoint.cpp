@@ -376,7 +376,9 @@ net::Reply AuthorizeEndpoint::login_page(const Flow& flow, const Browser& browse
                                 {"notice", notice_html},
                                 {"upstream", upstream_html},
                                 {"username", username}});
-  return with_cookies(page(status, std::move(html)), browser.set_cookies);
+  // form-action must allow the client's redirect: a remembered consent
+  // answers this form with a 302 straight to it (AZ6).
+  return with_cookies(page(status, std::move(html), net::origin_of(flow.redirect_uri)), browser.set_cookies);
 }
 
 net::Reply AuthorizeEndpoint::consent_page(const Flow& flow, const Browser& browser, const std::string& username) {
@@ -485,14 +487,22 @@ boost::asio::awaitable<net::Reply> AuthorizeEndpoint::submit(const net::Request&
     co_return error_page(http::status::bad_request, "Invalid request", "This server does not sign in with passwords.");
   if (step == "login") co_return co_await sign_in(request, peer, *form, flow, std::move(browser));
   if (step == "connect" && options_.connect) {
-    if (browser.user_id.empty()) co_return co_await sign_in_first(flow, browser, "Sign in again to continue.");
+    if (browser.user_id.empty()) {
+      std::string notice = "Sign in again to continue.";
+      co_return co_await sign_in_first(flow, browser, std::move(notice));
+    }
     co_return co_await connect(*form, std::move(flow), std::move(browser));
   }
   if (step == "signout" && !flow.user_id.empty()) {
     // "Not you?" after an upstream sign-in: its tokens are dropped (the
     // pending record expires), and the provider is asked again.
     spdlog::info("user {} signed out", flow.username);
-    co_return co_await sign_in_first(flow, Browser{browser.id, false, {}, {}, {}, browser.set_cookies});
+    // (A named Browser: GCC 12 mishandles braced temporaries bound to a
+    // coroutine's reference parameters.)
+    Browser signed_out;
+    signed_out.id = browser.id;
+    signed_out.set_cookies = browser.set_cookies;
+    co_return co_await sign_in_first(flow, signed_out);
   }
   if (step == "signout") {
     // Whatever was entered in the connect form stays with who entered it.
@@ -508,7 +518,10 @@ boost::asio::awaitable<net::Reply> AuthorizeEndpoint::submit(const net::Request&
     co_return login_page(flow, browser, {}, {});
   }
   if (step == "consent") {
-    if (browser.user_id.empty()) co_return co_await sign_in_first(flow, browser, "Sign in again to continue.");
+    if (browser.user_id.empty()) {
+      std::string notice = "Sign in again to continue.";
+      co_return co_await sign_in_first(flow, browser, std::move(notice));
+    }
     auto decision = form->value_or("decision");
     if (decision == "approve") co_return approve(flow, browser, form->value_or("remember") == "1");
     if (decision == "deny") {
@@ -639,6 +652,7 @@ asio::awaitable<net::Reply> AuthorizeEndpoint::sign_in_first(const Flow& flow, c
     fresh.user_id.clear();
     fresh.username.clear();
     fresh.grant_id.clear();
+    fresh.connected = false;  // the next person fills in the connect form anew
     co_return co_await to_upstream(std::move(fresh), browser);
   }
   co_return login_page(flow, browser, std::move(notice), {});
@@ -750,17 +764,29 @@ net::Reply AuthorizeEndpoint::connect_page(const Flow& flow, const Browser& brow
                                 {"fields", fields},
                                 {"request", sealed},
                                 {"csrf_token", csrf_for(requests_, browser.id, sealed)}});
-  return with_cookies(page(status, std::move(html)), browser.set_cookies);
+  // form-action must allow the client's redirect: a remembered consent
+  // answers this form with a 302 straight to it (AZ6).
+  return with_cookies(page(status, std::move(html), net::origin_of(flow.redirect_uri)), browser.set_cookies);
 }
 
 asio::awaitable<net::Reply> AuthorizeEndpoint::connect(const net::Form& form, Flow flow, Browser browser) {
   auto checked = upstream::validate_connection(*options_.connect, form);
-  if (auto* problems = std::get_if<std::vector<upstream::FieldProblem>>(&checked))
+  if (auto* problems = std::get_if<std::vector<upstream::FieldProblem>>(&checked)) {
+    std::string fields;
+    for (const auto& p : *problems) {
+      if (!fields.empty()) fields += ", ";
+      fields += p.field;
+    }
+    spdlog::info("connect form of user {} refused: wrong fields {}", browser.username, fields);
     co_return connect_page(flow, browser, &form, *problems, {}, http::status::bad_request);
+  }
   const auto& values = std::get<json::object>(checked);
   if (options_.connect_check && options_.connect_check->configured())
-    if (auto refused = co_await options_.connect_check->run(values))
-      co_return connect_page(flow, browser, &form, {}, *refused, http::status::bad_request);
+    if (auto refused = co_await options_.connect_check->run(values)) {
+      spdlog::info("connect form of user {} refused by its check", browser.username);
+      std::vector<upstream::FieldProblem> none;
+      co_return connect_page(flow, browser, &form, none, *refused, http::status::bad_request);
+    }
   try {
     if (!flow.grant_id.empty()) {
       // After an upstream sign-in: its pending record gains the values.
