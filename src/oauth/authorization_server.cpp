@@ -168,7 +168,7 @@ void AuthorizationServer::install(net::Router& router) {
   router.route("/authorize", [this](net::Request& r, const net::Peer& p) { return authorize_.handle(r, p); });
   if (options_.authorize.upstream)
     router.route("/oauth/upstream/callback",
-                 [this](net::Request& r, const net::Peer&) { return authorize_.upstream_callback(r); });
+                 [this](net::Request& r, const net::Peer& p) { return authorize_.upstream_callback(r, p); });
   router.route("/token",
                cross_origin([this](net::Request& r, const net::Peer&) { return token_endpoint(ctx_, clients_, r); }));
   router.route("/revoke",

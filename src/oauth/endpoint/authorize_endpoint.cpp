@@ -491,7 +491,7 @@ boost::asio::awaitable<net::Reply> AuthorizeEndpoint::submit(const net::Request&
       std::string notice = "Sign in again to continue.";
       co_return co_await sign_in_first(flow, browser, std::move(notice));
     }
-    co_return co_await connect(*form, std::move(flow), std::move(browser));
+    co_return co_await connect(*form, peer, std::move(flow), std::move(browser));
   }
   if (step == "signout" && !flow.user_id.empty()) {
     // "Not you?" after an upstream sign-in: its tokens are dropped (the
@@ -675,8 +675,21 @@ asio::awaitable<net::Reply> AuthorizeEndpoint::to_upstream(Flow flow, Browser br
   co_return with_cookies(net::reply(std::move(r)), cookies);
 }
 
-asio::awaitable<net::Reply> AuthorizeEndpoint::upstream_callback(const net::Request& request) {
+std::optional<net::Reply> AuthorizeEndpoint::throttled(std::string_view what, const net::Peer& peer, std::int64_t limit) {
+  const auto now = ctx_.now();
+  if (ctx_.stores.rate_limits->hit(std::string(what) + ":" + source_key(peer.client), 60, limit, now)) return std::nullopt;
+  const std::int64_t wait = store::window_start(now, 60) + 60 - now;
+  spdlog::warn("{} throttled for source {}", what, peer.client.to_string());
+  auto reply = error_page(http::status::too_many_requests, "Too many attempts",
+                          "Too many sign-in attempts from your address. Try again " + wait_text(wait) + ".");
+  reply.response.set(http::field::retry_after, std::to_string(wait));
+  return reply;
+}
+
+asio::awaitable<net::Reply> AuthorizeEndpoint::upstream_callback(const net::Request& request, const net::Peer& peer) {
   if (!options_.upstream) co_return error_page(http::status::not_found, "Not found", "Upstream sign-in is not configured.");
+  // Each callback makes this server call the provider's token endpoint.
+  if (auto refusal = throttled("upstream-callback", peer, options_.outbound_per_source)) co_return std::move(*refusal);
   if (request.method() != http::verb::get && request.method() != http::verb::head) {
     auto reply = error_page(http::status::method_not_allowed, "Method not allowed", "Use GET.");
     reply.response.set(http::field::allow, "GET");
@@ -769,7 +782,8 @@ net::Reply AuthorizeEndpoint::connect_page(const Flow& flow, const Browser& brow
   return with_cookies(page(status, std::move(html), net::origin_of(flow.redirect_uri)), browser.set_cookies);
 }
 
-asio::awaitable<net::Reply> AuthorizeEndpoint::connect(const net::Form& form, Flow flow, Browser browser) {
+asio::awaitable<net::Reply> AuthorizeEndpoint::connect(const net::Form& form, const net::Peer& peer, Flow flow,
+                                                       Browser browser) {
   auto checked = upstream::validate_connection(*options_.connect, form);
   if (auto* problems = std::get_if<std::vector<upstream::FieldProblem>>(&checked)) {
     std::string fields;
@@ -781,6 +795,10 @@ asio::awaitable<net::Reply> AuthorizeEndpoint::connect(const net::Form& form, Fl
     co_return connect_page(flow, browser, &form, *problems, {}, http::status::bad_request);
   }
   const auto& values = std::get<json::object>(checked);
+  if (options_.connect_check && options_.connect_check->configured()) {
+    // Each check is a request this server sends to an address the user typed.
+    if (auto refusal = throttled("connect-check", peer, options_.outbound_per_source)) co_return std::move(*refusal);
+  }
   if (options_.connect_check && options_.connect_check->configured())
     if (auto refused = co_await options_.connect_check->run(values)) {
       spdlog::info("connect form of user {} refused by its check", browser.username);

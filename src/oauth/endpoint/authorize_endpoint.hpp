@@ -36,6 +36,9 @@ struct AuthorizeOptions {
   store::LoginBackoff login_backoff;
   // scrypt cost and how many hashes run at once (L6).
   PasswordPolicy passwords;
+  // Upstream callbacks and connect-form checks a minute from one source:
+  // each makes this server send a request elsewhere.
+  std::int64_t outbound_per_source = 30;
   // Sign-in through an upstream provider ([login] method "upstream" or
   // "both"); null: local users only.
   upstream::SignIn* upstream = nullptr;
@@ -57,7 +60,7 @@ class AuthorizeEndpoint {
   boost::asio::awaitable<net::Reply> handle(const net::Request& request, const net::Peer& peer);
   // GET /oauth/upstream/callback: the upstream provider sends the browser
   // back here (upstream/sign_in.hpp); the authorization continues to consent.
-  boost::asio::awaitable<net::Reply> upstream_callback(const net::Request& request);
+  boost::asio::awaitable<net::Reply> upstream_callback(const net::Request& request, const net::Peer& peer);
 
  private:
   struct Flow;
@@ -76,7 +79,10 @@ class AuthorizeEndpoint {
   net::Reply connect_page(const Flow& flow, const Browser& browser, const net::Form* entered,
                           const std::vector<upstream::FieldProblem>& problems, std::string notice = {},
                           boost::beast::http::status status = boost::beast::http::status::ok);
-  boost::asio::awaitable<net::Reply> connect(const net::Form& form, Flow flow, Browser browser);
+  boost::asio::awaitable<net::Reply> connect(const net::Form& form, const net::Peer& peer, Flow flow, Browser browser);
+  // M4-style bound on work a caller can cause elsewhere (a token request to
+  // the provider, a connect-form check): `limit` a minute per source.
+  std::optional<net::Reply> throttled(std::string_view what, const net::Peer& peer, std::int64_t limit);
   net::Reply approve(const Flow& flow, const Browser& browser, bool remember);
   Browser browser_of(const net::Request& request) const;
   // The consents this browser remembers for `user_id`.
