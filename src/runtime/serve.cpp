@@ -100,6 +100,16 @@ void configure_cimd(const config::Config& config, oauth::AuthorizationServerOpti
   };
 }
 
+// An HTTPS client for the server's own outbound requests; a --ca-file that
+// cannot be read is a configuration error.
+std::unique_ptr<net::HttpsClient> outbound_client(const net::OutboundPolicy& policy) {
+  try {
+    return std::make_unique<net::HttpsClient>(policy);
+  } catch (const std::runtime_error& e) {
+    throw config::ConfigError(std::string("--ca-file: ") + e.what());
+  }
+}
+
 std::optional<std::string> environment(const char* name) {
   const char* value = std::getenv(name);
   if (!value) return std::nullopt;
@@ -222,11 +232,7 @@ int serve(const config::Config& config, Server& server, std::function<void(const
     outbound.ssrf.any_port = true;
     outbound.timeout = std::chrono::seconds(10);
     outbound.ca_files = config.ca_files;
-    try {
-      upstream_login.https = std::make_unique<net::HttpsClient>(outbound);
-    } catch (const std::runtime_error& e) {
-      throw config::ConfigError(std::string("--ca-file: ") + e.what());
-    }
+    upstream_login.https = outbound_client(outbound);
     upstream_login.provider = std::make_unique<upstream::Provider>(settings, *upstream_login.https);
   }
   if (connect_on) {
@@ -240,11 +246,7 @@ int serve(const config::Config& config, Server& server, std::function<void(const
     outbound.ssrf.any_port = config.insecure_dev;
     outbound.timeout = std::chrono::seconds(10);
     outbound.ca_files = config.ca_files;
-    try {
-      upstream_login.connect_https = std::make_unique<net::HttpsClient>(outbound);
-    } catch (const std::runtime_error& e) {
-      throw config::ConfigError(std::string("--ca-file: ") + e.what());
-    }
+    upstream_login.connect_https = outbound_client(outbound);
     upstream_login.connect_check =
         std::make_unique<upstream::ConnectionCheck>(*upstream_login.connect, *upstream_login.connect_https);
   }

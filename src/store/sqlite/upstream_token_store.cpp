@@ -4,6 +4,11 @@
 namespace gatehouse::store::sqlite {
 namespace {
 
+// The columns read() reads, in its order.
+#define GATEHOUSE_UPSTREAM_TOKEN_COLUMNS                                                              \
+  "SELECT grant_id, user_id, provider, sealed, access_expires_at, has_refresh_token, state, version," \
+  " created_at, updated_at FROM upstream_tokens"
+
 
 class SqliteUpstreamTokenStore final : public UpstreamTokenStore {
  public:
@@ -23,8 +28,7 @@ class SqliteUpstreamTokenStore final : public UpstreamTokenStore {
   std::optional<UpstreamTokenRecord> find(std::string_view grant_id) override {
     auto lock = db_->lock();
     auto q = db_->prepare(
-        "SELECT grant_id, user_id, provider, sealed, access_expires_at, has_refresh_token, state, version,"
-        " created_at, updated_at FROM upstream_tokens WHERE grant_id = ?1");
+        GATEHOUSE_UPSTREAM_TOKEN_COLUMNS " WHERE grant_id = ?1");
     q.bind(grant_id);
     if (!q.step()) return std::nullopt;
     return read(q);
@@ -49,8 +53,7 @@ class SqliteUpstreamTokenStore final : public UpstreamTokenStore {
   std::vector<UpstreamTokenRecord> list() override {
     auto lock = db_->lock();
     auto q = db_->prepare(
-        "SELECT grant_id, user_id, provider, sealed, access_expires_at, has_refresh_token, state, version,"
-        " created_at, updated_at FROM upstream_tokens ORDER BY grant_id");
+        GATEHOUSE_UPSTREAM_TOKEN_COLUMNS " ORDER BY grant_id");
     std::vector<UpstreamTokenRecord> out;
     while (q.step()) out.push_back(read(q));
     return out;
@@ -62,8 +65,7 @@ class SqliteUpstreamTokenStore final : public UpstreamTokenStore {
     std::vector<UpstreamTokenRecord> out;
     {
       auto q = db_->prepare(
-          "SELECT grant_id, user_id, provider, sealed, access_expires_at, has_refresh_token, state, version,"
-          " created_at, updated_at FROM upstream_tokens WHERE state = 'pending' AND created_at < ?1");
+          GATEHOUSE_UPSTREAM_TOKEN_COLUMNS " WHERE state = 'pending' AND created_at < ?1");
       q.bind(created_before);
       while (q.step()) out.push_back(read(q));
     }
@@ -90,6 +92,8 @@ class SqliteUpstreamTokenStore final : public UpstreamTokenStore {
 
   std::shared_ptr<Database> db_;
 };
+
+#undef GATEHOUSE_UPSTREAM_TOKEN_COLUMNS
 
 }  // namespace
 
