@@ -6,6 +6,7 @@
 #include "config/backend_rules.hpp"
 #include "config/load.hpp"
 #include "runtime/data_dir.hpp"
+#include "upstream/token_vault.hpp"
 #include "runtime/json_log_sink.hpp"
 #include "runtime/serve.hpp"
 #include "crypto/random.hpp"
@@ -122,15 +123,23 @@ struct StateOptions {
   std::string data_dir;
 };
 
-gatehouse::store::Stores open_state(const StateOptions& options) {
+
+// The data directory the state commands use: --data-dir, else the
+// configuration's (file, then environment), as `serve` finds it.
+std::filesystem::path state_data_dir(const StateOptions& options) {
   namespace cfg = gatehouse::config;
   Config config;
   if (!options.config_file.empty()) cfg::apply_file(config, options.config_file);
   cfg::apply_environment(config);
   if (!options.data_dir.empty()) config.data_dir = options.data_dir;
-  if (gatehouse::runtime::create_data_dir(config.data_dir))
-    std::cerr << gatehouse::runtime::new_data_dir_notice(config.data_dir) << std::endl;
-  return gatehouse::store::open_sqlite_stores(config.data_dir / "gatehouse.db");
+  return config.data_dir;
+}
+
+gatehouse::store::Stores open_state(const StateOptions& options) {
+  const auto data_dir = state_data_dir(options);
+  if (gatehouse::runtime::create_data_dir(data_dir))
+    std::cerr << gatehouse::runtime::new_data_dir_notice(data_dir) << std::endl;
+  return gatehouse::store::open_sqlite_stores(data_dir / "gatehouse.db");
 }
 
 void add_state_options(CLI::App* command, StateOptions& options) {
@@ -268,7 +277,9 @@ int main(int argc, char** argv) {
   keys->require_subcommand(1);
   auto* keys_list = keys->add_subcommand("list", "List signing keys");
   auto* keys_rotate = keys->add_subcommand("rotate", "Start signing with a new key; old keys verify until their tokens expire");
-  for (auto* c : {keys_list, keys_rotate}) add_state_options(c, state);
+  auto* keys_rotate_vault = keys->add_subcommand(
+      "rotate-vault", "Seal upstream tokens and connect-form values under a new key (the old one keeps opening them)");
+  for (auto* c : {keys_list, keys_rotate, keys_rotate_vault}) add_state_options(c, state);
 
   try {
     app.parse(argc, argv);
@@ -381,6 +392,27 @@ int main(int argc, char** argv) {
       for (const auto& k : list)
         std::cout << k.kid << "\t" << k.algorithm << "\tcreated " << when(k.created_at)
                   << (k.retired_at ? "\tretired " + when(k.retired_at) : "\tactive") << "\n";
+    } else if (*keys_rotate_vault) {
+      auto stores = open_state(state);
+      auto data_dir = state_data_dir(state);
+      auto from_env = [](const char* name) -> std::optional<std::string> {
+        const char* value = std::getenv(name);
+        return value ? std::optional<std::string>(value) : std::nullopt;
+      };
+      // With GATEHOUSE_SECRET_KEY the operator has already put the new key
+      // in place: only the re-sealing is left to do.
+      auto keys = std::getenv("GATEHOUSE_SECRET_KEY") ? gatehouse::upstream::VaultKeys::load(data_dir, from_env)
+                                                      : gatehouse::upstream::VaultKeys::rotate_key_file(data_dir, from_env);
+      gatehouse::upstream::TokenVault vault(*stores.upstream_tokens, keys, nullptr, {});
+      auto count = vault.reseal_all();
+      std::cout << "vault key " << keys.active_id() << " (" << keys.source() << "): " << count.resealed
+                << " records sealed anew, " << count.current << " already under it";
+      if (count.unreadable) std::cout << ", " << count.unreadable << " sealed under a key no longer configured";
+      if (keys.from_environment())
+        std::cout << "; servers must run with this GATEHOUSE_SECRET_KEY (and the old key in "
+                     "GATEHOUSE_SECRET_KEY_PREVIOUS until every record is sealed anew)\n";
+      else
+        std::cout << "; running servers read the new key when they first meet a value sealed under it\n";
     } else if (*keys_rotate) {
       auto stores = open_state(state);
       std::cout << "new signing key " << admin::rotate_key(stores)

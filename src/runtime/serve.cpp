@@ -262,6 +262,12 @@ int serve(const config::Config& config, Server& server, std::function<void(const
         [&authorization, reason](const std::string& grant_id) {
           if (authorization) oauth::revoke_grant(authorization->context(), grant_id, reason);
         });
+    // Key-file mode: `gatehouse keys rotate-vault` run meanwhile is picked up
+    // when a value sealed under the new key is first met.
+    if (!upstream_login.vault->keys_from_environment())
+      upstream_login.vault->reload_keys_with([data_dir = config.data_dir] {
+        return upstream::VaultKeys::load(data_dir, environment);
+      });
     upstream_login.credentials = std::make_shared<upstream::VaultCredentials>(*upstream_login.vault);
     mcp_options.dispatch.upstream = upstream_login.credentials;
   }

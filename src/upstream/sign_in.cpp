@@ -73,7 +73,7 @@ asio::awaitable<std::variant<SignIn::Started, SignIn::Refusal>> SignIn::begin(st
   started.location = provider_.authorization_url(endpoints, options_.callback_url, state, nonce,
                                                  crypto::base64url_encode(crypto::sha256(verifier)));
   started.cookie_name = pending_cookie_name(state);
-  started.cookie_value = vault_.keys().seal("upstream sign-in|" + state, json::serialize(pending));
+  started.cookie_value = vault_.seal_value("upstream sign-in|" + state, json::serialize(pending));
   started.cookie_max_age = options_.lifetime.count();
   co_return started;
 }
@@ -92,7 +92,7 @@ asio::awaitable<std::variant<SignIn::Finished, SignIn::Refusal>> SignIn::finish(
     spdlog::info("upstream callback with a state this browser did not start");
     co_return unknown;
   }
-  auto plain = vault_.keys().open("upstream sign-in|" + state, *sealed);
+  auto plain = vault_.open_value("upstream sign-in|" + state, *sealed);
   boost::system::error_code ec;
   json::value doc;
   if (plain) doc = json::parse(*plain, ec);

@@ -54,7 +54,7 @@ Identity identity_from(const json::object& o) {
 TokenVault::TokenVault(store::UpstreamTokenStore& store, VaultKeys keys, Provider* provider, ReauthorizationHook hook,
                        WallClock now)
     : store_(store),
-      keys_(std::move(keys)),
+      keys_(std::make_shared<const VaultKeys>(std::move(keys))),
       provider_(provider),
       on_reauthorization_(std::move(hook)),
       now_(std::move(now)),
@@ -72,11 +72,66 @@ std::string TokenVault::seal(const std::string& grant_id, const Opened& opened) 
                        {"connection", opened.connection}};
   // The grant id is the associated data: a record copied onto another
   // grant's row does not open (vault_keys.hpp).
-  return keys_.seal(grant_id, json::serialize(payload));
+  return keys()->seal(grant_id, json::serialize(payload));
 }
 
-std::optional<TokenVault::Opened> TokenVault::open(const store::UpstreamTokenRecord& record) const {
-  auto plain = keys_.open(record.grant_id, record.sealed);
+std::shared_ptr<const VaultKeys> TokenVault::keys() const {
+  std::lock_guard lock(keys_mutex_);
+  return keys_;
+}
+
+bool TokenVault::reload_for(std::string_view sealed) {
+  if (!reload_ || keys()->knows_key_of(sealed)) return false;
+  std::int64_t last = last_reload_.load();
+  if (now() - last < 10 || !last_reload_.compare_exchange_strong(last, now())) return false;
+  try {
+    auto fresh = std::make_shared<const VaultKeys>(reload_());
+    spdlog::info("upstream token vault: keys read again (active key {})", fresh->active_id());
+    std::lock_guard lock(keys_mutex_);
+    keys_ = std::move(fresh);
+    return true;
+  } catch (const std::exception& e) {
+    spdlog::error("upstream token vault: reading the keys again failed: {}", e.what());
+    return false;
+  }
+}
+
+std::string TokenVault::seal_value(std::string_view associated_data, std::string_view plaintext) const {
+  return keys()->seal(associated_data, plaintext);
+}
+
+std::optional<std::string> TokenVault::open_value(std::string_view associated_data, std::string_view sealed) {
+  reload_for(sealed);
+  return keys()->open(associated_data, sealed);
+}
+
+TokenVault::Resealed TokenVault::reseal_all() {
+  Resealed count;
+  auto k = keys();
+  for (auto record : store_.list()) {
+    if (k->sealed_with_active(record.sealed)) {
+      ++count.current;
+      continue;
+    }
+    auto plain = k->open(record.grant_id, record.sealed);
+    if (!plain) {
+      ++count.unreadable;
+      spdlog::warn("upstream tokens of grant {} are sealed under a key that is not configured; left as they are",
+                   record.grant_id);
+      continue;
+    }
+    const auto version = record.version;
+    record.sealed = k->seal(record.grant_id, *plain);
+    record.updated_at = now();
+    if (store_.update(record, version)) ++count.resealed;
+    else ++count.current;  // written meanwhile, by a server sealing under the active key
+  }
+  return count;
+}
+
+std::optional<TokenVault::Opened> TokenVault::open(const store::UpstreamTokenRecord& record) {
+  reload_for(record.sealed);
+  auto plain = keys()->open(record.grant_id, record.sealed);
   if (!plain) return std::nullopt;
   boost::system::error_code ec;
   auto doc = json::parse(*plain, ec);
@@ -266,6 +321,7 @@ asio::awaitable<void> TokenVault::revoke(std::string grant_id) {
       auto kept = *record;
       kept.sealed = seal(grant_id, emptied);
       kept.has_refresh_token = false;
+      kept.access_expires_at = 0;
       kept.updated_at = now();
       store_.update(kept, record->version);
     } else {

@@ -33,7 +33,9 @@
 
 #include <chrono>
 #include <functional>
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <variant>
@@ -102,7 +104,24 @@ class TokenVault {
   // and revokes their tokens.
   boost::asio::awaitable<void> remove_abandoned(std::chrono::seconds age);
 
-  const VaultKeys& keys() const { return keys_; }
+  // Seals and opens other values under the vault's keys (the pending
+  // upstream sign-in's cookie); the same key reload as the records.
+  std::string seal_value(std::string_view associated_data, std::string_view plaintext) const;
+  std::optional<std::string> open_value(std::string_view associated_data, std::string_view sealed);
+
+  // Where newer keys come from when a value names a key this vault does not
+  // know (`gatehouse keys rotate-vault` ran while the server runs): looked
+  // at most once every 10 seconds. Unset: never.
+  void reload_keys_with(std::function<VaultKeys()> reload) { reload_ = std::move(reload); }
+  bool keys_from_environment() const { return keys()->from_environment(); }
+
+  // Seals every record that is not sealed under the active key anew under
+  // it (after a rotation). Records no configured key opens are counted,
+  // left as they are, and logged.
+  struct Resealed {
+    std::size_t resealed = 0, current = 0, unreadable = 0;
+  };
+  Resealed reseal_all();
   Provider* provider() { return provider_; }
 
  private:
@@ -112,13 +131,21 @@ class TokenVault {
     boost::json::object connection;
   };
   std::string seal(const std::string& grant_id, const Opened& opened) const;
-  std::optional<Opened> open(const store::UpstreamTokenRecord& record) const;
+  std::optional<Opened> open(const store::UpstreamTokenRecord& record);
   // The fetch behind the cache: read, refresh when due, persist.
   boost::asio::awaitable<oauth::FetchCache<Access>::FetchResult> load(std::string grant_id);
   std::int64_t now() const;
 
   store::UpstreamTokenStore& store_;
-  VaultKeys keys_;
+  std::shared_ptr<const VaultKeys> keys() const;
+  // Reads the keys again when `sealed` names an unknown key; true when the
+  // keys changed.
+  bool reload_for(std::string_view sealed);
+
+  mutable std::mutex keys_mutex_;
+  std::shared_ptr<const VaultKeys> keys_;
+  std::function<VaultKeys()> reload_;
+  std::atomic<std::int64_t> last_reload_{0};
   Provider* provider_;
   ReauthorizationHook on_reauthorization_;
   WallClock now_;

@@ -4,6 +4,7 @@
 #include "crypto/aead.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/hmac.hpp"
+#include "crypto/random.hpp"
 #include "file/durable_file.hpp"
 #include "runtime/secret_file.hpp"
 
@@ -109,6 +110,45 @@ VaultKeys VaultKeys::load(const std::filesystem::path& data_dir, const Environme
   auto keys = from_secrets(std::move(active), std::move(previous));
   keys.source_ = file.string();
   return keys;
+}
+
+VaultKeys VaultKeys::rotate_key_file(const std::filesystem::path& data_dir, const Environment& environment) {
+  if (auto env = environment("GATEHOUSE_SECRET_KEY"); env && !env->empty())
+    throw config::ConfigError(
+        "the vault key comes from GATEHOUSE_SECRET_KEY: put a new key there (openssl rand -base64 32) and the old "
+        "one in GATEHOUSE_SECRET_KEY_PREVIOUS, restart the servers, then run this command with the same environment "
+        "to seal every stored value under the new key");
+  const auto dir = data_dir / "keys";
+  const auto file = dir / "upstream-vault.key";
+  const auto previous_file = dir / "upstream-vault.previous";
+  try {
+    auto old_active = file::read_if_exists(file);
+    auto old_previous = file::read_if_exists(previous_file);
+    file::make_private_directory(dir);
+    std::string previous;
+    if (old_active) {
+      std::string line = *old_active;
+      while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+      previous = line + "\n";
+    }
+    if (old_previous) previous += *old_previous;
+    // The old key is kept first, so a crash between the two writes loses no
+    // key: at worst the old key is both active and previous.
+    if (!previous.empty()) file::write_atomically(previous_file, previous, 0600);
+    file::write_atomically(file, crypto::base64url_encode(crypto::random_bytes(kMinSecretBytes)) + "\n", 0600);
+  } catch (const file::FileError& e) {
+    throw config::ConfigError(std::string("cannot rotate the vault key: ") + e.what());
+  }
+  return load(data_dir, environment);
+}
+
+bool VaultKeys::knows_key_of(std::string_view sealed) const {
+  if (!sealed.starts_with(kFormat)) return false;
+  sealed.remove_prefix(kFormat.size());
+  const auto id = sealed.substr(0, sealed.find('.'));
+  for (const auto& key : keys_)
+    if (key.id == id) return true;
+  return false;
 }
 
 std::string VaultKeys::seal(std::string_view associated_data, std::string_view plaintext) const {

@@ -16,8 +16,11 @@
 // A sealed value is "v1.<key id>.<base64url(nonce||ciphertext||tag)>": the
 // key id (8 hex digits of a hash of the key, never the key) says which key
 // opens it. Rotation: make a new key the active one and move the old one to
-// the previous list; values are sealed anew under the active key whenever
-// they are next written (every refresh of an upstream token).
+// the previous list (`gatehouse keys rotate-vault` does it for the key
+// file); values are sealed anew under the active key whenever they are next
+// written, or all at once by `gatehouse keys rotate-vault`. A running server
+// that meets a value sealed under a key it does not know reads the key files
+// again (token_vault.hpp).
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -35,6 +38,11 @@ class VaultKeys {
   // Loads the keys as described above. Throws config::ConfigError naming the
   // variable or the file when a key is malformed or too short.
   static VaultKeys load(const std::filesystem::path& data_dir, const Environment& environment);
+  // Key-file mode only (no GATEHOUSE_SECRET_KEY): a new random active key
+  // in <data_dir>/keys/upstream-vault.key, the old one first in
+  // upstream-vault.previous (both written atomically, 0600), and the keys
+  // as they are now. Throws config::ConfigError naming the file.
+  static VaultKeys rotate_key_file(const std::filesystem::path& data_dir, const Environment& environment);
   // From key material directly (each at least 32 bytes); the first seals.
   static VaultKeys from_secrets(std::string active, std::vector<std::string> previous = {});
 
@@ -50,6 +58,9 @@ class VaultKeys {
   const std::string& active_id() const { return keys_.front().id; }
   // Where the active key came from, for the start-up log (never the key).
   const std::string& source() const { return source_; }
+  bool from_environment() const { return source_ == "GATEHOUSE_SECRET_KEY"; }
+  // Whether `sealed` names a key this set has (false: it cannot open it).
+  bool knows_key_of(std::string_view sealed) const;
 
  private:
   struct Key {

@@ -1,4 +1,6 @@
 #include "upstream/vault_keys.hpp"
+#include "upstream/token_vault.hpp"
+#include "store/stores.hpp"
 
 #include "config/load.hpp"
 #include "crypto/aead.hpp"
@@ -147,6 +149,62 @@ TEST(VaultKeys, PreviousKeyFileOpensValuesOfTheRotatedKey) {
   VaultKeys::load(dir.path(), none);  // creates the new active key
   std::ofstream(dir.path() / "keys" / "upstream-vault.previous") << crypto::base64url_encode(old_secret) << "\n";
   EXPECT_EQ(VaultKeys::load(dir.path(), none).open("gr_1", sealed), "tokens");
+}
+
+}  // namespace
+}  // namespace gatehouse::upstream
+
+namespace gatehouse::upstream {
+namespace {
+
+TEST(VaultKeys, RotateKeyFileKeepsTheOldKeyForOpening) {
+  store::testing::TempDir dir;
+  auto none = [](const char*) -> std::optional<std::string> { return std::nullopt; };
+  auto before = VaultKeys::load(dir.path(), none);
+  auto sealed = before.seal("gr_1", "tokens");
+  auto after = VaultKeys::rotate_key_file(dir.path(), none);
+  EXPECT_NE(after.active_id(), before.active_id());
+  EXPECT_EQ(after.open("gr_1", sealed), "tokens");
+  EXPECT_FALSE(after.sealed_with_active(sealed));
+  auto twice = VaultKeys::rotate_key_file(dir.path(), none);
+  EXPECT_EQ(twice.open("gr_1", sealed), "tokens") << "every earlier key stays";
+  EXPECT_EQ(VaultKeys::load(dir.path(), none).active_id(), twice.active_id());
+}
+
+TEST(VaultKeys, RotateKeyFileRefusesWhenTheKeyComesFromTheEnvironment) {
+  store::testing::TempDir dir;
+  auto env = [](const char* name) -> std::optional<std::string> {
+    if (std::string_view(name) == "GATEHOUSE_SECRET_KEY") return std::string(44, 'A');
+    return std::nullopt;
+  };
+  try {
+    VaultKeys::rotate_key_file(dir.path(), env);
+    FAIL() << "rotated a key that comes from the environment";
+  } catch (const config::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("GATEHOUSE_SECRET_KEY_PREVIOUS"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TokenVault, ResealAllMovesEveryRecordToTheActiveKey) {
+  auto stores = store::open_memory_stores();
+  TokenVault old_vault(*stores.upstream_tokens, VaultKeys::from_secrets(kKeyA), nullptr, {});
+  boost::json::object values{{"api_key", "secret"}};
+  old_vault.put_pending("gr_1", "u1", nullptr, nullptr, values);
+  old_vault.put_pending("gr_2", "u1", nullptr, nullptr, values);
+  TokenVault vault(*stores.upstream_tokens, VaultKeys::from_secrets(kKeyB, {kKeyA}), nullptr, {});
+  auto count = vault.reseal_all();
+  EXPECT_EQ(count.resealed, 2u);
+  EXPECT_EQ(count.unreadable, 0u);
+  auto only_new = VaultKeys::from_secrets(kKeyB);
+  for (const char* id : {"gr_1", "gr_2"}) {
+    auto record = stores.upstream_tokens->find(id);
+    ASSERT_TRUE(record);
+    EXPECT_TRUE(only_new.sealed_with_active(record->sealed));
+    EXPECT_TRUE(only_new.open(id, record->sealed)) << "opens without the old key";
+  }
+  EXPECT_EQ(vault.reseal_all().current, 2u) << "nothing left to do";
+  TokenVault stranger(*stores.upstream_tokens, VaultKeys::from_secrets(std::string(32, 'z')), nullptr, {});
+  EXPECT_EQ(stranger.reseal_all().unreadable, 2u);
 }
 
 }  // namespace

@@ -46,9 +46,8 @@
 //
 // The whole file runs in about 20 s.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -73,8 +72,8 @@ import {
 } from './lib/connect-flow.mjs';
 import { makeCertificates } from './lib/document-host.mjs';
 import { startNodeServer } from './lib/node-server.mjs';
-import { runGatehouse } from './lib/run.mjs';
-import { gatehouseBin, startServer } from './lib/server.mjs';
+import { refusedStart, runGatehouse } from './lib/run.mjs';
+import { startServer, withLogs } from './lib/server.mjs';
 import { browse, loopbackRequest } from './lib/upstream-authorize.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -244,16 +243,6 @@ async function startGatehouse(configFile, { env = {}, users: accounts = {}, inse
   });
   servers.push(server);
   return server;
-}
-
-// Appends a Gatehouse's log tail to a failing test's message.
-async function withLogs(server, fn) {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err && typeof err === 'object' && server) err.message += `\n--- gatehouse stderr (tail) ---\n${server.logs().slice(-4000)}`;
-    throw err;
-  }
 }
 
 // ---------------------------------------------------------------------------
@@ -733,32 +722,9 @@ test('B2. upstream sign-in: "Not you?" on the consent page discards the connect 
   });
 });
 
-/** `gatehouse serve` with `configFile`, expected to refuse to start: {code, stdout, stderr} (killed after 15 s). */
-async function refusedStart(configFile, env = {}) {
-  const dataDir = mkdtempSync(path.join(workDir, 'refused-'));
-  mkdirSync(dataDir, { recursive: true });
-  const child = spawn(gatehouseBin, ['serve', '--listen', '127.0.0.1:0', '--config', configFile, '--data-dir', dataDir, '--insecure-dev', '--ca-file', certs.ca], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child.kill('SIGKILL');
-  }, 15_000);
-  // 'close', not 'exit': stderr may still be in flight when the process has exited.
-  const code = await new Promise((resolve) => {
-    child.on('close', (c) => resolve(c));
-    child.on('error', () => resolve(null));
-  });
-  clearTimeout(timer);
-  assert.equal(timedOut, false, `gatehouse started although it should refuse: ${stdout}\n${stderr.slice(-2000)}`);
-  return { code, stdout, stderr };
-}
+/** `gatehouse serve` with `configFile`, expected to refuse to start: {code, stdout, stderr} (lib/run.mjs). */
+const refusedStartWith = (configFile, env = {}) =>
+  refusedStart(['--config', configFile, '--data-dir', mkdtempSync(path.join(workDir, 'refused-')), '--insecure-dev', '--ca-file', certs.ca], { env });
 
 test('B3. configurations refused at start: {upstream.access_token} with [login] method "local"; {connection.NAME} naming no [[connect.field]]', { timeout: 40_000 }, async () => {
   const probe = (env) => backendTable({ command: [NODE, PROBE], env });
@@ -784,7 +750,7 @@ test('B3. configurations refused at start: {upstream.access_token} with [login] 
       stderr: [/\{connection\.api_key\}/, /names no \[\[connect\.field\]\]/],
     },
   ];
-  const results = await Promise.all(cases.map((c, i) => refusedStart(writeConfig(`refused-${i}.toml`, c.text))));
+  const results = await Promise.all(cases.map((c, i) => refusedStartWith(writeConfig(`refused-${i}.toml`, c.text))));
   const failures = [];
   cases.forEach((c, i) => {
     const { code, stdout, stderr } = results[i];

@@ -15,10 +15,11 @@
 //
 // One oidc-provider (access tokens live 63 s, so Gatehouse, which refreshes
 // 60 s ahead, finds a token due 3 s after it was issued) and one Gatehouse
-// (method "upstream") serve tests 1-7; tests 8 and 9 start their own
-// Gatehouse, test 9 its own provider. The whole file runs in well under 90 s.
+// (method "upstream") serve tests 1-7 (4b runs `gatehouse grants list` on
+// its database while it runs; 6b forges RFC 9207 `iss` at its callback);
+// tests 8 and 9 start their own Gatehouse, test 9 its own provider. The
+// whole file runs in about 20 s.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { ServerResponse } from 'node:http';
@@ -31,7 +32,8 @@ import { startOAuth2Provider } from './fixtures/oauth2-provider.mjs';
 import { DEFAULT_ACCOUNTS, startOidcProvider } from './fixtures/oidc-provider.mjs';
 import { parseForm } from './lib/authorize.mjs';
 import { makeCertificates } from './lib/document-host.mjs';
-import { gatehouseBin, startServer } from './lib/server.mjs';
+import { refusedStart, runGatehouse } from './lib/run.mjs';
+import { startServer, withLogs } from './lib/server.mjs';
 import { browse, CookieJar, gatehousePages, loopbackRequest } from './lib/upstream-authorize.mjs';
 
 const HTTP_TIMEOUT_MS = 10_000;
@@ -76,6 +78,7 @@ const callbacks = new Set(); // Gatehouse callback URLs registered at idp
 let grantA; // alice's grant from test 1: {tokens, issuedAt}
 let clientA; // the SDK client on grantA
 let lastRefreshAt = 0; // when an upstream token of grantA was last (possibly) issued
+let carolGrants; // test 4's: {ended, again}, each signIn()'s result
 
 // Every token the fixtures hand out in a JSON token response, read off their
 // responses in this process (both fixtures run here), for the log scan.
@@ -98,6 +101,25 @@ function sniffFixtureTokens() {
     }
     return originalEnd.call(this, chunk, ...rest);
   };
+}
+
+/** Every upstream token the fixtures issued so far, and the client secrets: [what, value]. */
+const upstreamSecrets = () => [
+  ...[...upstreamTokens.access_token].map((v) => ['upstream access token', v]),
+  ...[...upstreamTokens.refresh_token].map((v) => ['upstream refresh token', v]),
+  ...[...upstreamTokens.id_token].map((v) => ['upstream ID token', v]),
+  ['oidc client secret', idp.clientSecret],
+  ...(gh ? [['oauth2 client secret', gh.clientSecret]] : []),
+];
+
+/** The `secrets` ([what, value]) found in `text`, each as "what in: the line" (a long piece of a value counts: a truncated token is still a leak). */
+function leaksIn(text, secrets) {
+  const leaks = [];
+  for (const [what, value] of secrets) {
+    const piece = value.length > 24 ? value.slice(0, 24) : value;
+    if (text.includes(value) || text.includes(piece)) leaks.push(`${what} in: ${text.split('\n').find((l) => l.includes(piece))?.slice(0, 300)}`);
+  }
+  return leaks;
 }
 
 /** A TOML string literal. */
@@ -145,16 +167,6 @@ async function startGatehouse({ configFile, ca, provider, env = {}, listen, extr
     provider.setRedirectUris([callback]);
   }
   return server;
-}
-
-// Appends a Gatehouse's log tail to a failing test's message.
-async function withLogs(server, fn) {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err && typeof err === 'object' && server) err.message += `\n--- gatehouse stderr (tail) ---\n${server.logs().slice(-4000)}`;
-    throw err;
-  }
 }
 
 // ---------------------------------------------------------------------------
@@ -499,6 +511,7 @@ test('4. the provider refuses the refresh: tool error, then 401 invalid_token on
 
     // A new authorization works again.
     const again = await signIn(main, 'carol');
+    carolGrants = { ended: carol, again };
     const client2 = await mcpClient(main, again.tokens.access_token);
     try {
       const result = await callProfile(client2);
@@ -508,6 +521,29 @@ test('4. the provider refuses the refresh: tool error, then 401 invalid_token on
       await client2.close().catch(() => {});
     }
   }));
+
+test('4b. gatehouse grants list on the running server\'s database: carol\'s ended grant is revoked "(needs re-authorization)", her new one active; no token is printed', { timeout: 20_000 }, async () => {
+  assert.ok(carolGrants, 'test 4 ended carol\'s first grant');
+  const listed = await runGatehouse(['grants', 'list', '--data-dir', mainDataDir]);
+  const shown = `exit ${listed.code}\n--- stdout ---\n${listed.stdout}\n--- stderr ---\n${listed.stderr}`;
+  assert.equal(listed.code, 0, shown);
+  const carols = listed.stdout.split('\n').filter((line) => /\buser \S*carol\b/.test(line));
+  assert.equal(carols.length, 2, `carol's two grants: ${shown}`);
+  const ended = carols.filter((line) => /\brevoked\b/.test(line));
+  assert.equal(ended.length, 1, `one of them revoked: ${shown}`);
+  assert.match(ended[0], /\(needs re-authorization\)/, `the ended grant says why: ${ended[0]}`);
+  assert.match(ended[0], /\bupstream upstream\b/, `and names the provider: ${ended[0]}`);
+  const active = carols.find((line) => line !== ended[0]);
+  assert.doesNotMatch(active, /revoked|needs re-authorization/, `the new grant is live: ${active}`);
+  assert.match(active, /\(active\)/, `the new grant's vault record is active: ${active}`);
+
+  assert.ok(upstreamTokens.refresh_token.size > 0, 'the upstream tokens issued so far are known');
+  const gatehouseTokens = [carolGrants.ended, carolGrants.again].flatMap(({ tokens }) => [
+    ['Gatehouse access token', tokens.access_token],
+    ['Gatehouse refresh token', tokens.refresh_token],
+  ]);
+  assert.deepEqual(leaksIn(`${listed.stdout}\n${listed.stderr}`, [...upstreamSecrets(), ...gatehouseTokens]), []);
+});
 
 test('5. users outside the allowlist are refused with a 403 "Not allowed" page and nothing is issued: bob (other domain), mallory (unverified email)', { timeout: 20_000 }, () =>
   withLogs(main, async () => {
@@ -562,6 +598,44 @@ test('6. callback errors: a replayed callback (400 "already used"), an unknown s
     assert.equal(declined.end.status, 403, `access_denied → ${declined.end.status} ${textOf(declined.end.html).slice(0, 400)}`);
     assert.match(textOf(declined.end.html), /access_denied|declined/i, textOf(declined.end.html).slice(0, 400));
     assert.equal(idp.counts().token_authorization_code, codesBefore, 'nothing redeemed after access_denied');
+  }));
+
+test('6b. RFC 9207: the provider promises iss; a callback with another issuer\'s iss, or none, gets 400 "did not come from Test IdP" and nothing is issued', { timeout: 20_000 }, () =>
+  withLogs(main, async () => {
+    const discovery = await loopbackRequest(`${idp.issuer}/.well-known/openid-configuration`, { ca: idp.ca });
+    assert.equal(discovery.json().authorization_response_iss_parameter_supported, true, 'the provider promises iss');
+    const cases = [
+      ['another issuer', (params) => params.set('iss', 'https://issuer.attacker.example')],
+      ['no iss', (params) => params.delete('iss')],
+    ];
+    for (const [what, tamper] of cases) {
+      // A fresh authorization each time: a state is single use.
+      const request = await authorizationRequest(main);
+      const jar = new CookieJar();
+      const first = await getPage(request.url, jar);
+      assert.equal(first.status, 302, `${what}: GET /authorize → ${first.status}`);
+      const toCallback = await browse(first.location, { ca: idp.ca, jar, login: 'alice', stopAt: [main.url] });
+      assert.ok(toCallback.location?.startsWith(`${main.url}/oauth/upstream/callback?`), `${what}: the provider sends the browser back: ${toCallback.location}`);
+      const genuine = new URL(toCallback.location);
+      assert.equal(genuine.searchParams.get('iss'), idp.issuer, `${what}: the provider's answer carries its iss`);
+      const cookie = jar.header(genuine.href);
+      const forged = new URL(genuine);
+      tamper(forged.searchParams);
+
+      const codesBefore = idp.counts().token_authorization_code;
+      const res = await loopbackRequest(forged.href, { headers: { Cookie: cookie, Accept: 'text/html' } });
+      const shown = `${what}: GET ${forged.pathname}?${[...forged.searchParams.keys()].join('&')} → ${res.status} ${textOf(res.body).slice(0, 400)}`;
+      assert.equal(res.status, 400, shown);
+      assert.match(textOf(res.body), /did not come from Test IdP/, shown);
+      assert.equal(res.headers.location, undefined, `${what}: no redirect: ${res.headers.location}`);
+      assert.equal(parseForm(res.body)?.hidden.step, undefined, `${what}: no consent page`);
+      assert.equal(idp.counts().token_authorization_code, codesBefore, `${what}: the code is not redeemed`);
+      // The sign-in is spent: the provider's genuine answer redeems nothing afterwards either.
+      const late = await loopbackRequest(genuine.href, { headers: { Cookie: cookie, Accept: 'text/html' } });
+      assert.equal(late.status, 400, `${what}: the genuine callback afterwards → ${late.status} ${textOf(late.body).slice(0, 400)}`);
+      assert.match(textOf(late.body), /already used/i, textOf(late.body).slice(0, 400));
+      assert.equal(idp.counts().token_authorization_code, codesBefore, `${what}: still nothing redeemed`);
+    }
   }));
 
 test('7. restart on the same data directory: the old Gatehouse access token still works and upstream_profile still answers for alice', { timeout: 30_000 }, async () => {
@@ -711,27 +785,7 @@ scopes = ["read:user", "user:email"]
 test(`10. without ${SECRET_ENV} set, gatehouse serve refuses to start and names the variable`, { timeout: 20_000 }, async () => {
   const configFile = writeConfig('nosecret.toml', oidcConfig());
   const dataDir = mkdtempSync(path.join(workDir, 'nosecret-'));
-  const env = { ...process.env };
-  delete env[SECRET_ENV];
-  const child = spawn(gatehouseBin, ['serve', '--listen', '127.0.0.1:0', ...gatehouseArgs(configFile, idp.ca), '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child.kill('SIGKILL');
-  }, 15_000);
-  const code = await new Promise((resolve) => {
-    child.on('exit', (c) => resolve(c));
-    child.on('error', () => resolve(null));
-  });
-  clearTimeout(timer);
-  assert.equal(timedOut, false, `gatehouse kept running without the client secret: ${stdout}`);
+  const { code, stdout, stderr } = await refusedStart([...gatehouseArgs(configFile, idp.ca), '--data-dir', dataDir], { env: { [SECRET_ENV]: undefined } });
   assert.notEqual(code, 0, `exit code ${code}; stdout: ${stdout}`);
   assert.ok(code !== null, 'it exited by itself');
   assert.doesNotMatch(stdout, /listening on/);
@@ -739,28 +793,15 @@ test(`10. without ${SECRET_ENV} set, gatehouse serve refuses to start and names 
 });
 
 test('11. no upstream token, refresh token or client secret appears in any Gatehouse log', { timeout: 10_000 }, () => {
-  const secrets = [
-    ...[...upstreamTokens.access_token].map((v) => ['upstream access token', v]),
-    ...[...upstreamTokens.refresh_token].map((v) => ['upstream refresh token', v]),
-    ...[...upstreamTokens.id_token].map((v) => ['upstream ID token', v]),
-    ['oidc client secret', idp.clientSecret],
-    ...(gh ? [['oauth2 client secret', gh.clientSecret]] : []),
-  ];
   assert.ok(upstreamTokens.access_token.size >= 5, `upstream access tokens were seen: ${upstreamTokens.access_token.size}`);
   assert.ok(upstreamTokens.refresh_token.size >= 5, `upstream refresh tokens were seen: ${upstreamTokens.refresh_token.size}`);
   assert.ok(servers.length >= 4, `${servers.length} Gatehouse processes`);
+  const secrets = upstreamSecrets();
   const leaks = [];
   for (const [i, server] of servers.entries()) {
     const logs = server.logs();
     assert.ok(logs.length > 0, `Gatehouse #${i} logged something`);
-    for (const [what, value] of secrets) {
-      // The whole value, and a long piece of it (a truncated token is still a leak).
-      const piece = value.length > 24 ? value.slice(0, 24) : value;
-      if (logs.includes(value) || logs.includes(piece)) {
-        const line = logs.split('\n').find((l) => l.includes(piece));
-        leaks.push(`Gatehouse #${i}: ${what} in the log: ${line?.slice(0, 300)}`);
-      }
-    }
+    leaks.push(...leaksIn(logs, secrets).map((leak) => `Gatehouse #${i}: ${leak}`));
   }
   assert.deepEqual(leaks, []);
 });

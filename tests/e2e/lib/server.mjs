@@ -207,3 +207,17 @@ async function waitHealthy(url, exited, deadline, describe) {
   }
   throw new Error(describe(`GET ${url}/healthz did not answer 200 in time (last: ${last})`));
 }
+
+/**
+ * Runs `fn` and, when it throws, appends the tail of `server`'s logs (its
+ * stderr) to the error's message: a failing test then shows what Gatehouse
+ * said.
+ */
+export async function withLogs(server, fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err && typeof err === 'object' && server) err.message += `\n--- gatehouse stderr (tail) ---\n${server.logs().slice(-4000)}`;
+    throw err;
+  }
+}
