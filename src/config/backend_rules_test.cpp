@@ -136,7 +136,7 @@ TEST(ConnectTables, BrokenFormsAreNamedByFileLine) {
       {"[server]\nauth = \"oauth\"\n[[connect.field]]\nname = \"a\"\nkind = \"secrt\"\n",
        "gatehouse.toml:3: [[connect.field]] kind \"secrt\" is not url, text or secret; did you mean \"secret\"?"},
       {"[server]\nauth = \"oauth\"\n[[connect.field]]\nname = \"a\"\npattern = \"([a-z\"\n",
-       "gatehouse.toml:3: [[connect.field]] pattern \"([a-z\" is not a regular expression"},
+       "gatehouse.toml:3: [[connect.field]] pattern \"([a-z\" is not a usable regular expression"},
       {"[server]\nauth = \"oauth\"\n[[connect.field]]\nname = \"a\"\n[[connect.field]]\nname = \"a\"\n",
        "gatehouse.toml:5: [[connect.field]] name \"a\" is used by an earlier field"},
       {"[server]\nauth = \"oauth\"\n[[connect.field]]\nname = \"u\"\nkind = \"url\"\nhosts = [\"https://x.com\"]\n",

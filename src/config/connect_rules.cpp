@@ -3,9 +3,9 @@
 #include "config/load.hpp"
 #include "config/spelling.hpp"
 #include "gateway/template.hpp"
+#include "mcp/json_schema.hpp"
 
 #include <algorithm>
-#include <regex>
 #include <set>
 
 namespace gatehouse::config {
@@ -76,11 +76,9 @@ void check_connect(const Config& c) {
     }
     if (!f.pattern.empty()) {
       if (f.kind == "url") throw ConfigError(at + "pattern does not apply to a url field (use schemes and hosts)");
-      try {
-        std::regex compiled(f.pattern, std::regex::ECMAScript);
-      } catch (const std::regex_error& e) {
-        throw ConfigError(at + "pattern \"" + f.pattern + "\" is not a regular expression: " + e.what());
-      }
+      if (!mcp::pattern_usable(f.pattern))
+        throw ConfigError(at + "pattern \"" + f.pattern + "\" is not a usable regular expression (ECMAScript, at most "
+                          "2048 bytes and 64 nested groups, no back-references)");
     }
     if (f.kind == "url") {
       if (f.schemes.empty()) throw ConfigError(at + "schemes must list at least one scheme, e.g. [\"https\"]");

@@ -1086,4 +1086,19 @@ std::string to_string(const SchemaViolation& v) {
   return out;
 }
 
+bool pattern_usable(std::string_view pattern) { return compile_pattern(pattern).has_value(); }
+
+std::optional<bool> pattern_matches_whole(std::string_view pattern, std::string_view subject) {
+  if (!compile_pattern(pattern)) return std::nullopt;  // P on its own, so the anchors below wrap a whole pattern
+  auto anchored = compile_pattern("^(?:" + std::string(pattern) + ")$");
+  if (!anchored) return std::nullopt;
+  switch (search_pattern(*anchored, subject)) {
+    case PatternResult::match: return true;
+    case PatternResult::no_match: return false;
+    case PatternResult::too_long:
+    case PatternResult::error: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 }  // namespace gatehouse::mcp

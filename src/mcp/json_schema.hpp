@@ -40,4 +40,14 @@ std::optional<SchemaViolation> validate_json_schema(const boost::json::value& sc
 // results; a violation at the root renders as "at root: ...".
 std::string to_string(const SchemaViolation&);
 
+// ECMAScript patterns compiled and matched the way the validator does for
+// `pattern`: bounded length, group nesting and number sizes (libstdc++'s
+// compiler recurses and overflows on hostile patterns), and one linear
+// pass over the subject (its backtracking matcher recurses per character).
+// Whether `pattern` is usable that way (no back-references, within the bounds).
+bool pattern_usable(std::string_view pattern);
+// Whether the whole of `subject` matches `pattern`; nullopt when the pattern
+// is not usable, the subject is too long, or matching failed.
+std::optional<bool> pattern_matches_whole(std::string_view pattern, std::string_view subject);
+
 }  // namespace gatehouse::mcp

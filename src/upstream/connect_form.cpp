@@ -1,6 +1,7 @@
 #include "upstream/connect_form.hpp"
 
 #include "gateway/template.hpp"
+#include "mcp/json_schema.hpp"
 #include "net/url.hpp"
 
 #include <boost/json.hpp>
@@ -8,7 +9,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 namespace gatehouse::upstream {
 
@@ -89,9 +89,10 @@ std::variant<json::object, std::vector<FieldProblem>> validate_connection(const 
         continue;
       }
     } else if (!f.pattern.empty()) {
-      // Checked when the configuration is loaded (connect_rules.cpp).
-      std::regex pattern(f.pattern, std::regex::ECMAScript);
-      if (!std::regex_match(value, pattern)) {
+      // Compiled and matched the bounded, linear way (mcp/json_schema.hpp):
+      // a value of any length cannot exhaust the stack. Checked usable when
+      // the configuration was loaded (connect_rules.cpp).
+      if (mcp::pattern_matches_whole(f.pattern, value) != true) {
         problems.push_back({f.name, label_of(f) + " is not in the expected form" + (f.help.empty() ? "" : ": " + f.help)});
         continue;
       }

@@ -113,6 +113,16 @@ TEST(ConnectForm, PatternMustMatchTheWholeValue) {
   EXPECT_EQ(problems(form(), posted(values)).count("user"), 1u);
 }
 
+TEST(ConnectForm, LongValuesAgainstAPatternDoNotExhaustTheStack) {
+  auto f = form();
+  f.fields[1].max_length = 65536;
+  auto values = kGood;
+  values["user"] = "a" + std::string(65535, 'b');
+  EXPECT_TRUE(problems(f, posted(values)).empty()) << "matched in one linear pass";
+  values["user"] = std::string(65535, 'b') + "!";
+  EXPECT_EQ(problems(f, posted(values)).count("user"), 1u);
+}
+
 TEST(ConnectForm, ControlCharactersAreRefused) {
   auto values = kGood;
   values["password"] = "line\nbreak";

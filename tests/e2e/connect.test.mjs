@@ -231,8 +231,12 @@ function writeConfig(name, text) {
   return file;
 }
 
-async function startGatehouse(configFile, { env = {}, users: accounts = {}, insecureDev = true } = {}) {
-  const dataDir = mkdtempSync(path.join(workDir, 'data-'));
+/**
+ * Gatehouse with `configFile` on a new data directory with `users`, or (a
+ * restart) on `dataDir` at `listen`, the address it had.
+ */
+async function startGatehouse(configFile, { env = {}, users: accounts = {}, insecureDev = true, dataDir: given, listen } = {}) {
+  const dataDir = given ?? mkdtempSync(path.join(workDir, 'data-'));
   for (const [name, password] of Object.entries(accounts)) {
     const r = await runGatehouse(['users', 'add', name, '--password-stdin', '--data-dir', dataDir], { input: `${password}\n` });
     assert.equal(r.code, 0, `gatehouse users add ${name}: ${r.stderr}`);
@@ -240,6 +244,7 @@ async function startGatehouse(configFile, { env = {}, users: accounts = {}, inse
   const server = await startServer({
     args: ['--config', configFile, '--data-dir', dataDir, ...(insecureDev ? ['--insecure-dev', '--ca-file', certs.ca] : [])],
     env,
+    ...(listen ? { listen } : {}),
   });
   servers.push(server);
   return server;
@@ -572,6 +577,107 @@ test('A7. without --insecure-dev the SSRF guard keeps check_url off loopback: 40
     assertNoSecretEchoed(page, values.api_key, 'SSRF refusal');
     assert.equal(checkHost.requests.length, before, 'no request reached the loopback check host');
   });
+});
+
+/** The vault's key files in `dataDir`/keys (upstream-vault.*): {name: {mode, mtimeMs, bytes}}. */
+function keyFiles(dataDir) {
+  const dir = path.join(dataDir, 'keys');
+  return Object.fromEntries(readdirSync(dir).filter((name) => name.startsWith('upstream-vault.')).map((name) => {
+    const file = path.join(dir, name);
+    const st = statSync(file);
+    return [name, { mode: st.mode & 0o777, mtimeMs: st.mtimeMs, bytes: readFileSync(file, 'utf8') }];
+  }));
+}
+
+/** `gatehouse keys rotate-vault --data-dir dataDir` (asserted: exit 0): its stdout. */
+async function rotateVault(dataDir, env = {}) {
+  const r = await runGatehouse(['keys', 'rotate-vault', '--data-dir', dataDir], { env });
+  assert.equal(r.code, 0, `gatehouse keys rotate-vault: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+test('A8. vault key rotation while the server runs: keys rotate-vault seals the record anew; the old token and a new grant work without a restart, both grants after one; with GATEHOUSE_SECRET_KEY the key files stay', { timeout: 30_000 }, async () => {
+  const configFile = writeConfig('rotate.toml', localConfig());
+  let server = await startGatehouse(configFile, { users: { alice: users.alice } });
+  const { dataDir, port } = server;
+  const READ_AGAIN = /upstream token vault: keys read again/;
+  // What Gatehouse does differently from docs/upstream.md ("The token
+  // vault"), collected so that every later step is still checked.
+  const discrepancies = [];
+  const grants = []; // [{tokens, values}]
+
+  await withLogs(server, async () => {
+    // 1. A grant whose values are sealed in the vault.
+    const values = valuesFor('alice8');
+    const { tokens } = await connectLocal(server, 'alice', values);
+    grants.push({ tokens, values });
+    const seen = await whoami({ server, accessToken: tokens.access_token });
+    assert.equal(seen.env.PROBE_KEY, values.api_key, `before the rotation: ${JSON.stringify(seen.env)}`);
+    assert.equal(seen.env.PROBE_LITERAL, values.instance);
+
+    // 2. The rotation, the server running.
+    const before = keyFiles(dataDir);
+    assert.deepEqual(Object.keys(before), ['upstream-vault.key'], 'one vault key file before the rotation');
+    const out = await rotateVault(dataDir);
+    const sealed = /(\d+) records? sealed anew/.exec(out);
+    assert.ok(sealed && Number(sealed[1]) >= 1, `at least the grant's record is sealed anew: ${out}`);
+    assert.match(out, /running servers read the new key/, out);
+    const after = keyFiles(dataDir);
+    assert.ok(after['upstream-vault.previous'], `upstream-vault.previous exists: ${Object.keys(after)}`);
+    assert.equal(after['upstream-vault.previous'].mode, 0o600, `upstream-vault.previous is 0600, not ${after['upstream-vault.previous'].mode.toString(8)}`);
+    assert.equal(after['upstream-vault.key'].mode, 0o600, 'upstream-vault.key is still 0600');
+    assert.ok(after['upstream-vault.key'].bytes !== before['upstream-vault.key'].bytes, 'upstream-vault.key holds a new key');
+    assert.ok(after['upstream-vault.previous'].bytes.split(/\r?\n/).includes(before['upstream-vault.key'].bytes.trim()),
+      'the old key is kept in upstream-vault.previous');
+
+    // 3. No restart: the same access token still works, and so does a new grant's sign-in.
+    const again = await whoami({ server, accessToken: tokens.access_token });
+    assert.equal(again.env.PROBE_KEY, values.api_key, `the old token after the rotation: ${JSON.stringify(again.env)}`);
+    const newValues = valuesFor('alice9');
+    const next = await connectLocal(server, 'alice', newValues);
+    grants.push({ tokens: next.tokens, values: newValues });
+    const seenNew = await whoami({ server, accessToken: next.tokens.access_token });
+    assert.equal(seenNew.env.PROBE_KEY, newValues.api_key, `a grant made after the rotation: ${JSON.stringify(seenNew.env)}`);
+    assert.equal(seenNew.env.PROBE_LITERAL, newValues.instance);
+    assert.notEqual(seenNew.pid, again.pid, 'a process per grant');
+    const deadline = Date.now() + 1_000;
+    while (!READ_AGAIN.test(server.logs()) && Date.now() < deadline) await sleep(50);
+    if (!READ_AGAIN.test(server.logs()))
+      discrepancies.push('without a restart the server never logged "upstream token vault: keys read again" (after the old ' +
+        'token\'s tool call, a new grant\'s sign-in and its tool call); its vault log lines: ' +
+        JSON.stringify(server.logs().split('\n').filter((l) => /token vault/.test(l))));
+  });
+
+  // 4. A restart on the same data directory and address: every grant's values open.
+  await server.stop();
+  server = await startGatehouse(configFile, { dataDir, listen: `127.0.0.1:${port}` });
+  await withLogs(server, async () => {
+    for (const [i, { tokens, values }] of grants.entries()) {
+      const seen = await whoami({ server, accessToken: tokens.access_token });
+      assert.equal(seen.env.PROBE_KEY, values.api_key, `grant ${i + 1} after the restart: ${JSON.stringify(seen.env)}`);
+      assert.equal(seen.env.PROBE_LITERAL, values.instance);
+    }
+  });
+
+  // 5. With GATEHOUSE_SECRET_KEY (a throwaway data directory with key files
+  // of its own): the command seals under the environment's key and leaves the files.
+  const spare = mkdtempSync(path.join(workDir, 'vault-env-'));
+  await rotateVault(spare); // creates upstream-vault.key
+  await rotateVault(spare); // and upstream-vault.previous
+  const files = keyFiles(spare);
+  assert.deepEqual(Object.keys(files).sort(), ['upstream-vault.key', 'upstream-vault.previous']);
+  await sleep(20); // an mtime written now would differ
+  const out = await rotateVault(spare, { GATEHOUSE_SECRET_KEY: randomBytes(32).toString('base64') });
+  assert.match(out, /\(GATEHOUSE_SECRET_KEY\)/, `seals under the environment's key: ${out}`);
+  assert.match(out, /servers must run with this GATEHOUSE_SECRET_KEY/, out);
+  const unchanged = keyFiles(spare);
+  assert.deepEqual(Object.keys(unchanged).sort(), Object.keys(files).sort(), 'no vault key file added or removed');
+  for (const [name, f] of Object.entries(files)) {
+    assert.ok(unchanged[name].bytes === f.bytes, `${name}: content unchanged`);
+    assert.equal(unchanged[name].mtimeMs, f.mtimeMs, `${name}: not written again`);
+  }
+
+  assert.deepEqual(discrepancies, []);
 });
 
 test('B1. {upstream.access_token} in a stdio env and an HTTP header: the current upstream token; after the upstream refresh a new process / backend session carries the new one; connect values survive the refresh', { timeout: 40_000 }, async () => {
