@@ -50,11 +50,12 @@ std::variant<json::object, IdTokenFailure> validate_id_token(std::string_view to
 
   auto exp = crypto::int_claim(claims, "exp");
   if (!exp) return claims_failure("the ID token has no exp");
-  if (*exp + skew <= expected.now) return claims_failure("the ID token has expired");
+  // Compared without adding to the claim: a huge exp must not overflow.
+  if (*exp <= expected.now - skew) return claims_failure("the ID token has expired");
   auto iat = crypto::int_claim(claims, "iat");
   if (!iat) return claims_failure("the ID token has no iat");
-  if (*iat - skew > expected.now) return claims_failure("the ID token was issued in the future (check the clocks)");
-  if (*iat + expected.max_age.count() + skew < expected.now) return claims_failure("the ID token was issued too long ago");
+  if (*iat > expected.now + skew) return claims_failure("the ID token was issued in the future (check the clocks)");
+  if (*iat < expected.now - expected.max_age.count() - skew) return claims_failure("the ID token was issued too long ago");
 
   // Item 11: the nonce of this sign-in, compared in constant time.
   auto nonce = crypto::string_claim(claims, "nonce");

@@ -8,6 +8,8 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace gatehouse::upstream {
 namespace {
 
@@ -119,6 +121,21 @@ TEST_F(IdTokenTest, ExpiredOrFutureOrStaleTokensAreRefused) {
   c = claims();
   c.erase("iat");
   EXPECT_NE(refusal(token(c)).find("iat"), std::string::npos);
+}
+
+TEST_F(IdTokenTest, ExtremeTimesAreJudgedWithoutOverflow) {
+  auto c = claims();
+  c["exp"] = std::numeric_limits<std::int64_t>::max();
+  EXPECT_EQ(refusal(token(c)), "");
+  c = claims();
+  c["iat"] = std::numeric_limits<std::int64_t>::max();
+  EXPECT_NE(refusal(token(c)).find("future"), std::string::npos);
+  c = claims();
+  c["iat"] = std::numeric_limits<std::int64_t>::min();
+  EXPECT_NE(refusal(token(c)).find("too long ago"), std::string::npos);
+  c = claims();
+  c["exp"] = std::numeric_limits<std::int64_t>::min();
+  EXPECT_NE(refusal(token(c)).find("expired"), std::string::npos);
 }
 
 TEST_F(IdTokenTest, WrongOrMissingNonceIsRefused) {

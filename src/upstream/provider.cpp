@@ -7,6 +7,7 @@
 #include "upstream/id_token.hpp"
 
 #include <boost/json.hpp>
+#include <charconv>
 #include <spdlog/spdlog.h>
 
 namespace gatehouse::upstream {
@@ -18,6 +19,7 @@ namespace {
 
 constexpr std::size_t kMaxDocument = 256 * 1024;  // discovery, JWKS, userinfo
 constexpr std::size_t kMaxTokenResponse = 64 * 1024;
+constexpr std::int64_t kMaxExpiresIn = 10ll * 365 * 24 * 3600;  // ten years
 
 std::optional<json::value> parse_json(std::string_view text) {
   boost::system::error_code ec;
@@ -191,10 +193,16 @@ asio::awaitable<std::variant<TokenSet, TokenError>> Provider::token_request(std:
   tokens.scope = string_member(*o, "scope");
   tokens.id_token = string_member(*o, "id_token");
   if (const auto* expires_in = o->if_contains("expires_in")) {
-    if (expires_in->is_int64() && expires_in->get_int64() > 0) tokens.expires_at = now() + expires_in->get_int64();
+    std::int64_t seconds = 0;
+    if (expires_in->is_int64()) seconds = expires_in->get_int64();
+    if (expires_in->is_uint64()) seconds = kMaxExpiresIn;
     // A few providers send it as a string of digits.
-    if (expires_in->is_string())
-      if (auto n = std::atoll(std::string(expires_in->get_string()).c_str()); n > 0) tokens.expires_at = now() + n;
+    if (expires_in->is_string()) {
+      const auto text = std::string(expires_in->get_string());
+      std::from_chars(text.data(), text.data() + text.size(), seconds);
+    }
+    // Bounded, so a hostile or broken answer cannot overflow the arithmetic.
+    if (seconds > 0) tokens.expires_at = now() + std::min(seconds, kMaxExpiresIn);
   }
   if (tokens.access_token.empty())
     co_return TokenError{false, "invalid_response", "the " + std::string(what) + " answer has no access_token"};
