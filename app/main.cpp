@@ -412,7 +412,7 @@ int main(int argc, char** argv) {
         std::cout << "; servers must run with this GATEHOUSE_SECRET_KEY (and the old key in "
                      "GATEHOUSE_SECRET_KEY_PREVIOUS until every record is sealed anew)\n";
       else
-        std::cout << "; running servers read the new key when they first meet a value sealed under it\n";
+        std::cout << "; running servers pick up the new key within 5 seconds\n";
     } else if (*keys_rotate) {
       auto stores = open_state(state);
       std::cout << "new signing key " << admin::rotate_key(stores)

@@ -33,6 +33,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <sys/stat.h>
 #include <cstdlib>
 #include <iostream>
 #include <thread>
@@ -265,9 +266,21 @@ int serve(const config::Config& config, Server& server, std::function<void(const
     // Key-file mode: `gatehouse keys rotate-vault` run meanwhile is picked up
     // when a value sealed under the new key is first met.
     if (!upstream_login.vault->keys_from_environment())
-      upstream_login.vault->reload_keys_with([data_dir = config.data_dir] {
-        return upstream::VaultKeys::load(data_dir, environment);
-      });
+      upstream_login.vault->reload_keys_with(
+          [data_dir = config.data_dir] { return upstream::VaultKeys::load(data_dir, environment); },
+          [keys = config.data_dir / "keys"] {
+            // The key files' change times and sizes: enough to notice a rotation.
+            std::string stamp;
+            for (const char* name : {"upstream-vault.key", "upstream-vault.previous"}) {
+              struct stat st {};
+              if (::stat((keys / name).c_str(), &st) == 0)
+                stamp += std::to_string(st.st_ctim.tv_sec) + "." + std::to_string(st.st_ctim.tv_nsec) + ":" +
+                         std::to_string(st.st_size) + ";";
+              else
+                stamp += "-;";
+            }
+            return stamp;
+          });
     upstream_login.credentials = std::make_shared<upstream::VaultCredentials>(*upstream_login.vault);
     mcp_options.dispatch.upstream = upstream_login.credentials;
   }
@@ -451,6 +464,7 @@ int serve(const config::Config& config, Server& server, std::function<void(const
           auto [ec] = co_await sweep.async_wait(asio::as_tuple(asio::use_awaitable));
           if (ec) co_return;
           if (authorization) authorization->housekeeping();
+          if (upstream_login.vault) upstream_login.vault->follow_key_changes();
           // Sign-ins whose code was never exchanged: their tokens go back.
           if (upstream_login.vault && tick % 60 == 0) {
             co_await upstream_login.vault->remove_abandoned(std::chrono::seconds(1800));

@@ -80,10 +80,17 @@ std::shared_ptr<const VaultKeys> TokenVault::keys() const {
   return keys_;
 }
 
-bool TokenVault::reload_for(std::string_view sealed) {
-  if (!reload_ || keys()->knows_key_of(sealed)) return false;
-  std::int64_t last = last_reload_.load();
-  if (now() - last < 10 || !last_reload_.compare_exchange_strong(last, now())) return false;
+void TokenVault::reload_keys_with(std::function<VaultKeys()> reload, std::function<std::string()> stamp) {
+  reload_ = std::move(reload);
+  stamp_ = std::move(stamp);
+  if (stamp_) {
+    auto now_stamp = stamp_();
+    std::lock_guard lock(keys_mutex_);
+    last_stamp_ = std::move(now_stamp);
+  }
+}
+
+bool TokenVault::reload() {
   try {
     auto fresh = std::make_shared<const VaultKeys>(reload_());
     spdlog::info("upstream token vault: keys read again (active key {})", fresh->active_id());
@@ -94,6 +101,25 @@ bool TokenVault::reload_for(std::string_view sealed) {
     spdlog::error("upstream token vault: reading the keys again failed: {}", e.what());
     return false;
   }
+}
+
+void TokenVault::follow_key_changes() {
+  if (!reload_ || !stamp_) return;
+  auto now_stamp = stamp_();
+  {
+    std::lock_guard lock(keys_mutex_);
+    if (now_stamp == last_stamp_) return;
+    last_stamp_ = now_stamp;
+  }
+  // New records are sealed under the new active key from now on.
+  reload();
+}
+
+bool TokenVault::reload_for(std::string_view sealed) {
+  if (!reload_ || keys()->knows_key_of(sealed)) return false;
+  std::int64_t last = last_reload_.load();
+  if (now() - last < 10 || !last_reload_.compare_exchange_strong(last, now())) return false;
+  return reload();
 }
 
 std::string TokenVault::seal_value(std::string_view associated_data, std::string_view plaintext) const {

@@ -109,10 +109,14 @@ class TokenVault {
   std::string seal_value(std::string_view associated_data, std::string_view plaintext) const;
   std::optional<std::string> open_value(std::string_view associated_data, std::string_view sealed);
 
-  // Where newer keys come from when a value names a key this vault does not
-  // know (`gatehouse keys rotate-vault` ran while the server runs): looked
-  // at most once every 10 seconds. Unset: never.
-  void reload_keys_with(std::function<VaultKeys()> reload) { reload_ = std::move(reload); }
+  // Where newer keys come from after `gatehouse keys rotate-vault` ran while
+  // the server runs: read again when `stamp` (e.g. the key files' times and
+  // sizes) changes, checked by follow_key_changes(), and when a value names
+  // a key this vault does not know (at most once every 10 seconds). Unset:
+  // never.
+  void reload_keys_with(std::function<VaultKeys()> reload, std::function<std::string()> stamp = {});
+  // Reads the keys again when their stamp changed; call now and then.
+  void follow_key_changes();
   bool keys_from_environment() const { return keys()->from_environment(); }
 
   // Seals every record that is not sealed under the active key anew under
@@ -144,7 +148,11 @@ class TokenVault {
 
   mutable std::mutex keys_mutex_;
   std::shared_ptr<const VaultKeys> keys_;
+  // Replaces the keys with reload_()'s; false (and logged) when that fails.
+  bool reload();
   std::function<VaultKeys()> reload_;
+  std::function<std::string()> stamp_;
+  std::string last_stamp_;  // guarded by keys_mutex_
   std::atomic<std::int64_t> last_reload_{0};
   Provider* provider_;
   ReauthorizationHook on_reauthorization_;

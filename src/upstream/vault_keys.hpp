@@ -19,8 +19,7 @@
 // the previous list (`gatehouse keys rotate-vault` does it for the key
 // file); values are sealed anew under the active key whenever they are next
 // written, or all at once by `gatehouse keys rotate-vault`. A running server
-// that meets a value sealed under a key it does not know reads the key files
-// again (token_vault.hpp).
+// reads the key files again when they change (token_vault.hpp).
 #include <filesystem>
 #include <functional>
 #include <optional>

@@ -39,12 +39,15 @@
 //   A4  "Not you?" on the consent page, then bob: his values only
 //   A5  remembered consent: the connect form first; two grants, two sets
 //   A7  without --insecure-dev check_url cannot reach 127.0.0.1 (SSRF guard)
+//   A8  `gatehouse keys rotate-vault` while a Gatehouse of its own runs: the
+//       old token and a new grant without a restart, both grants after one;
+//       with GATEHOUSE_SECRET_KEY the key files are left alone
 //   B1  {upstream.access_token} (stdio env, HTTP header) across a refresh
 //   B2  "Not you?" after an upstream sign-in: the next person's own values
 //   B3  {upstream.*} with method "local", {connection.NAME} of no field
 //   A6  (last) no value in any log, nor unsealed in the data directories
 //
-// The whole file runs in about 20 s.
+// The whole file runs in about 30 s.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -621,7 +624,7 @@ test('A8. vault key rotation while the server runs: keys rotate-vault seals the 
     const out = await rotateVault(dataDir);
     const sealed = /(\d+) records? sealed anew/.exec(out);
     assert.ok(sealed && Number(sealed[1]) >= 1, `at least the grant's record is sealed anew: ${out}`);
-    assert.match(out, /running servers read the new key/, out);
+    assert.match(out, /running servers pick up the new key/, out);
     const after = keyFiles(dataDir);
     assert.ok(after['upstream-vault.previous'], `upstream-vault.previous exists: ${Object.keys(after)}`);
     assert.equal(after['upstream-vault.previous'].mode, 0o600, `upstream-vault.previous is 0600, not ${after['upstream-vault.previous'].mode.toString(8)}`);
@@ -629,6 +632,13 @@ test('A8. vault key rotation while the server runs: keys rotate-vault seals the 
     assert.ok(after['upstream-vault.key'].bytes !== before['upstream-vault.key'].bytes, 'upstream-vault.key holds a new key');
     assert.ok(after['upstream-vault.previous'].bytes.split(/\r?\n/).includes(before['upstream-vault.key'].bytes.trim()),
       'the old key is kept in upstream-vault.previous');
+
+    // The running server notices the new key files within its 5-second housekeeping tick.
+    const deadline = Date.now() + 8_000;
+    while (!READ_AGAIN.test(server.logs()) && Date.now() < deadline) await sleep(100);
+    if (!READ_AGAIN.test(server.logs()))
+      discrepancies.push('within 8 s of the rotation the server never logged "upstream token vault: keys read again"; ' +
+        'its vault log lines: ' + JSON.stringify(server.logs().split('\n').filter((l) => /token vault/.test(l))));
 
     // 3. No restart: the same access token still works, and so does a new grant's sign-in.
     const again = await whoami({ server, accessToken: tokens.access_token });
@@ -640,12 +650,6 @@ test('A8. vault key rotation while the server runs: keys rotate-vault seals the 
     assert.equal(seenNew.env.PROBE_KEY, newValues.api_key, `a grant made after the rotation: ${JSON.stringify(seenNew.env)}`);
     assert.equal(seenNew.env.PROBE_LITERAL, newValues.instance);
     assert.notEqual(seenNew.pid, again.pid, 'a process per grant');
-    const deadline = Date.now() + 1_000;
-    while (!READ_AGAIN.test(server.logs()) && Date.now() < deadline) await sleep(50);
-    if (!READ_AGAIN.test(server.logs()))
-      discrepancies.push('without a restart the server never logged "upstream token vault: keys read again" (after the old ' +
-        'token\'s tool call, a new grant\'s sign-in and its tool call); its vault log lines: ' +
-        JSON.stringify(server.logs().split('\n').filter((l) => /token vault/.test(l))));
   });
 
   // 4. A restart on the same data directory and address: every grant's values open.
