@@ -1030,7 +1030,11 @@ class FileReader {
       const auto& table = *item.as_table();
       ConnectField f;
       f.where = at(table.source()).substr(0, at(table.source()).size() - 2);
-      for (auto&& [k, v] : table) {
+      for (auto&& entry : table) {
+        // Named references, not a structured binding: the lambdas below use
+        // them (clang refuses to capture structured bindings).
+        const toml::key& k = entry.first;
+        const toml::node& v = entry.second;
         const std::string w = at(k, v);
         const std::string title = "[[connect.field]] " + std::string(k.str());
         auto wrong = [&](std::string_view requirement) {
