@@ -99,24 +99,26 @@ asio::awaitable<std::shared_ptr<BackendConnection>> Gateway::instance(const Entr
                         "has none");
   GrantValues grant;
   grant.grant_id = call.principal.grant_id;
-  bool token = false, identity = false, connection = false;
+  bool token = false;
+  for (const auto& v : wanted) token = token || v.space == "upstream";
+  // One answer from the vault (from memory unless the token is due for
+  // refresh) carries every value the templates use.
+  auto access = co_await upstream_->access(call.principal, token);
   for (const auto& v : wanted) {
-    if (v.space == "connection") connection = true;
-    else if (v.name == "access_token") token = true;
-    else identity = true;
-  }
-  // The vault answers from memory unless the token is due for refresh.
-  if (token) grant.values["upstream.access_token"] = (co_await upstream_->token(call.principal)).access_token;
-  if (identity) {
-    auto who = co_await upstream_->identity(call.principal);
-    grant.values["upstream.subject"] = who.subject;
-    grant.values["upstream.username"] = who.username;
-    grant.values["upstream.email"] = who.email;
-  }
-  if (connection) {
-    auto values = co_await upstream_->connection(call.principal);
-    for (const auto& [name, value] : values)
-      if (value.is_string()) grant.values["connection." + std::string(name)] = std::string(value.get_string());
+    std::string value;
+    if (v.space == "connection") {
+      if (const auto* found = access->connection.if_contains(v.name); found && found->is_string())
+        value = std::string(found->get_string());
+    } else if (v.name == "access_token") {
+      value = access->access_token;
+    } else if (v.name == "subject") {
+      value = access->identity.subject;
+    } else if (v.name == "username") {
+      value = access->identity.username;
+    } else if (v.name == "email") {
+      value = access->identity.email;
+    }
+    grant.values[v.space + "." + v.name] = std::move(value);
   }
   std::string all;
   for (const auto& [name, value] : grant.values) all += name + "=" + value + "\n";

@@ -7,6 +7,7 @@
 #include "config/config.hpp"
 #include "gateway/connection_pool.hpp"
 #include "mcp/backend.hpp"
+#include "upstream/credentials.hpp"
 
 #include <gatehouse/server.hpp>
 
@@ -35,7 +36,7 @@ class Gateway final : public mcp::Backend {
 
   // Where {upstream.*} and {connection.*} values come from (the token
   // vault); without it a backend using them cannot start.
-  void set_upstream(std::shared_ptr<UpstreamCredentials> upstream) { upstream_ = std::move(upstream); }
+  void set_upstream(std::shared_ptr<upstream::VaultCredentials> upstream) { upstream_ = std::move(upstream); }
 
   // Stops idle processes; call now and then.
   void housekeeping();
@@ -61,7 +62,7 @@ class Gateway final : public mcp::Backend {
 
   std::vector<Entry> backends_;
   std::size_t page_size_;
-  std::shared_ptr<UpstreamCredentials> upstream_;
+  std::shared_ptr<upstream::VaultCredentials> upstream_;
 };
 
 }  // namespace gatehouse::gateway

@@ -16,7 +16,7 @@ std::string provider_name(TokenVault& vault) {
 
 }  // namespace
 
-asio::awaitable<Access> VaultCredentials::access(const Principal& principal, bool need_token) {
+asio::awaitable<std::shared_ptr<const Access>> VaultCredentials::access(const Principal& principal, bool need_token) {
   auto result = co_await vault_.access(principal.grant_id);
   std::optional<std::string> problem;
   if (auto* failure = std::get_if<AccessFailure>(&result)) {
@@ -26,27 +26,27 @@ asio::awaitable<Access> VaultCredentials::access(const Principal& principal, boo
       if (need_token) problem = "you did not sign in with " + provider_name(vault_) + " when connecting; reconnect and sign in with it";
       else problem = "this connection has no connect-form values; reconnect to enter them";
     }
-  } else if (need_token && std::get<Access>(result).access_token.empty()) {
+  } else if (need_token && std::get<std::shared_ptr<const Access>>(result)->access_token.empty()) {
     problem = "you did not sign in with " + provider_name(vault_) + " when connecting; reconnect and sign in with it";
   }
   if (problem) throw std::runtime_error(*problem);
-  co_return std::move(std::get<Access>(result));
+  co_return std::get<std::shared_ptr<const Access>>(std::move(result));
 }
 
 asio::awaitable<UpstreamToken> VaultCredentials::token(const Principal& principal) {
   auto a = co_await access(principal, true);
-  co_return UpstreamToken{std::move(a.access_token), std::move(a.token_type), a.expires_at, std::move(a.scope)};
+  co_return UpstreamToken{a->access_token, a->token_type, a->expires_at, a->scope};
 }
 
 asio::awaitable<boost::json::object> VaultCredentials::connection(const Principal& principal) {
   auto a = co_await access(principal, false);
-  co_return std::move(a.connection);
+  co_return a->connection;
 }
 
 asio::awaitable<UpstreamIdentity> VaultCredentials::identity(const Principal& principal) {
   auto a = co_await access(principal, true);
-  co_return UpstreamIdentity{std::move(a.identity.subject), std::move(a.identity.username), std::move(a.identity.name),
-                             std::move(a.identity.email), a.identity.email_verified, std::move(a.identity.claims)};
+  const auto& who = a->identity;
+  co_return UpstreamIdentity{who.subject, who.username, who.name, who.email, who.email_verified, who.claims};
 }
 
 std::string VaultCredentials::userinfo_endpoint() {
@@ -61,7 +61,7 @@ asio::awaitable<boost::json::value> VaultCredentials::userinfo(const Principal& 
   const std::string url = std::get<Endpoints>(found).userinfo;
   if (url.empty()) throw std::runtime_error(name + " has no userinfo endpoint");
   auto a = co_await access(principal, true);
-  auto result = co_await vault_.provider()->get_with_token(url, a.access_token);
+  auto result = co_await vault_.provider()->get_with_token(url, a->access_token);
   if (std::holds_alternative<net::FetchFailure>(result))
     throw std::runtime_error(name + "'s userinfo endpoint could not be reached");
   const auto& r = std::get<net::HttpsResponse>(result);

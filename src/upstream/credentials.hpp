@@ -18,8 +18,12 @@ class VaultCredentials final : public UpstreamCredentials {
   boost::asio::awaitable<boost::json::object> connection(const Principal& principal) override;
   boost::asio::awaitable<boost::json::value> userinfo(const Principal& principal) override;
 
+  // Everything the vault holds for the principal's grant in one shared,
+  // immutable answer (the gateway's template values); throws as token()
+  // when `need_token` and there is no upstream sign-in.
+  boost::asio::awaitable<std::shared_ptr<const Access>> access(const Principal& principal, bool need_token);
+
  private:
-  boost::asio::awaitable<Access> access(const Principal& principal, bool need_token);
   TokenVault& vault_;
 };
 

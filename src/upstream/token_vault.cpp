@@ -231,11 +231,12 @@ void TokenVault::activate(const std::string& grant_id) {
   }
 }
 
-asio::awaitable<std::variant<Access, AccessFailure>> TokenVault::access(const std::string& grant_id) {
+asio::awaitable<std::variant<std::shared_ptr<const Access>, AccessFailure>> TokenVault::access(
+    const std::string& grant_id) {
   if (grant_id.empty()) co_return AccessFailure{AccessFailure::Kind::none, "this request has no grant"};
   oauth::FetchCache<Access>::Fetch fetch = [this, grant_id] { return load(grant_id); };
   auto outcome = co_await cache_.get(grant_id, fetch);
-  if (auto* value = std::get_if<std::shared_ptr<const Access>>(&outcome)) co_return **value;
+  if (auto* value = std::get_if<std::shared_ptr<const Access>>(&outcome)) co_return *value;
   const auto& error = std::get<std::string>(outcome);
   const auto kind = error.starts_with(kNone)         ? AccessFailure::Kind::none
                     : error.starts_with(kReauthorize) ? AccessFailure::Kind::needs_reauthorization

@@ -89,7 +89,8 @@ class TokenVault {
   // The code for `grant_id` was exchanged: the grant exists now.
   void activate(const std::string& grant_id);
 
-  boost::asio::awaitable<std::variant<Access, AccessFailure>> access(const std::string& grant_id);
+  // Shared and immutable: answered from memory without a copy.
+  boost::asio::awaitable<std::variant<std::shared_ptr<const Access>, AccessFailure>> access(const std::string& grant_id);
 
   // Revokes the grant's tokens at the provider (where it has a revocation
   // endpoint) and removes the record. A record that needs
