@@ -71,6 +71,7 @@ import {
   textOf,
   toml,
   tomlValue,
+  upstreamLogin,
   whoami,
 } from './lib/connect-flow.mjs';
 import { makeCertificates } from './lib/document-host.mjs';
@@ -196,22 +197,7 @@ ${backendTable({
 }
 
 function upstreamConfig(webUrl) {
-  return `[server]
-auth = "oauth"
-
-[oauth]
-access_token_lifetime = 300
-
-[login]
-method = "upstream"
-allow_email_domains = ["example.com"]
-
-[login.provider]
-issuer = ${toml(idp.issuer)}
-client_id = ${toml(idp.clientId)}
-display_name = "Test IdP"
-scopes = ["openid", "email", "profile", "offline_access"]
-
+  return `${upstreamLogin(idp)}
 ${connectSection({
   title: TITLE,
   fields: [{ name: 'api_key', label: 'API key', kind: 'secret', pattern: 'ak_[a-z0-9]{8}' }],

@@ -29,6 +29,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { authorizeHeadless, CookieJar, parseForm } from './lib/authorize.mjs';
 import { startServer } from './lib/server.mjs';
+import { authorizationRequest, exchangeCode } from './lib/token.mjs';
 
 const TEST_TIMEOUT_MS = 60_000;
 const HTTP_TIMEOUT_MS = 10_000; // per raw fetch
@@ -377,51 +378,20 @@ test('(b) refresh tokens rotate; revoking the newest ends the access token', { t
 // A grant by hand: register, authorize (headless), exchange the code.
 async function grantByHand() {
   const redirectUri = `http://127.0.0.1:${await freePort()}/callback`;
-  const reg = await fetch(`${server.url}/register`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({
-      client_name: 'gatehouse-e2e restart client',
-      redirect_uris: [redirectUri],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    }),
-    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+  const request = await authorizationRequest(server, {
+    redirectUri,
+    clientName: 'gatehouse-e2e restart client',
+    metadata: { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] },
   });
-  const client = await reg.json();
-  assert.equal(reg.status, 201, `POST /register: ${JSON.stringify(client)}`);
+  const { client } = request;
   assert.ok(client.client_id);
-
-  const verifier = randomBytes(32).toString('base64url');
-  const challenge = createHash('sha256').update(verifier).digest('base64url');
-  const state = randomBytes(8).toString('hex');
-  const url = new URL(`${server.url}/authorize`);
-  url.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: client.client_id,
-    redirect_uri: redirectUri,
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    state,
-    scope: 'mcp',
-    resource: server.mcpUrl,
-  }).toString();
-  const redirect = await authorizeHeadless(url, { ...admin, timeoutMs: HTTP_TIMEOUT_MS });
+  const redirect = await authorizeHeadless(request.url, { ...admin, timeoutMs: HTTP_TIMEOUT_MS });
   assert.ok(redirect.code, `a code: ${redirect.location}`);
-  assert.equal(redirect.state, state);
+  assert.equal(redirect.state, request.state);
 
-  const token = await postForm('/token', {
-    grant_type: 'authorization_code',
-    code: redirect.code,
-    redirect_uri: redirectUri,
-    code_verifier: verifier,
-    resource: server.mcpUrl,
-    ...clientAuth(client),
-  });
-  assert.equal(token.status, 200, `code exchange: ${show(token)}`);
-  assert.equal(typeof token.body.refresh_token, 'string', show(token));
-  return { client, tokens: token.body };
+  const tokens = await exchangeCode(server, request, redirect.code);
+  assert.equal(typeof tokens.refresh_token, 'string', JSON.stringify(tokens));
+  return { client, tokens };
 }
 
 test('(c) tokens survive a restart on the same --data-dir', { timeout: TEST_TIMEOUT_MS }, async () => {

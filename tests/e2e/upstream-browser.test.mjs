@@ -36,7 +36,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startOidcProvider } from './fixtures/oidc-provider.mjs';
 import { chromiumMissing, launchChromium, startCallbackServer, watchProblems } from './lib/chromium.mjs';
-import { authorizationRequest, connectSection, redeemCode, startCheckHost, toml, tomlValue, whoami } from './lib/connect-flow.mjs';
+import { authorizationRequest, connectSection, redeemCode, startCheckHost, tomlValue, upstreamLogin, whoami } from './lib/connect-flow.mjs';
 import { makeCertificates } from './lib/document-host.mjs';
 import { startServer } from './lib/server.mjs';
 
@@ -62,22 +62,7 @@ let firstRun = null; // test 1's client, for test 2
 const rand = (n = 8) => randomBytes(16).toString('hex').slice(0, n);
 
 function config() {
-  return `[server]
-auth = "oauth"
-
-[oauth]
-access_token_lifetime = 300
-
-[login]
-method = "upstream"
-allow_email_domains = ["example.com"]
-
-[login.provider]
-issuer = ${toml(idp.issuer)}
-client_id = ${toml(idp.clientId)}
-display_name = "Test IdP"
-scopes = ["openid", "email", "profile", "offline_access"]
-
+  return `${upstreamLogin(idp)}
 ${connectSection({
   title: TITLE,
   description: DESCRIPTION,

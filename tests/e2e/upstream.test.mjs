@@ -20,20 +20,20 @@
 // tests 8 and 9 start their own Gatehouse, test 9 its own provider. The
 // whole file runs in about 20 s.
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startOAuth2Provider } from './fixtures/oauth2-provider.mjs';
 import { DEFAULT_ACCOUNTS, startOidcProvider } from './fixtures/oidc-provider.mjs';
 import { parseForm } from './lib/authorize.mjs';
+import { authorizationRequest as requestAt, getPage, mcpClient as connectedClient } from './lib/connect-flow.mjs';
 import { makeCertificates } from './lib/document-host.mjs';
 import { refusedStart, runGatehouse } from './lib/run.mjs';
 import { startServer, withLogs } from './lib/server.mjs';
+import { exchangeCode as postToken } from './lib/token.mjs';
 import { browse, CookieJar, gatehousePages, loopbackRequest } from './lib/upstream-authorize.mjs';
 
 const HTTP_TIMEOUT_MS = 10_000;
@@ -172,53 +172,8 @@ async function startGatehouse({ configFile, ca, provider, env = {}, listen, extr
 // ---------------------------------------------------------------------------
 // OAuth at Gatehouse.
 
-async function registerClient(server, name = 'gatehouse e2e upstream') {
-  const res = await fetch(`${server.url}/register`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ client_name: name, redirect_uris: [CLIENT_REDIRECT], token_endpoint_auth_method: 'none' }),
-    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-  });
-  const client = await res.json();
-  assert.equal(res.status, 201, JSON.stringify(client));
-  return client;
-}
-
-/** A new MCP authorization request at `server`: {url, verifier, state, client}. */
-async function authorizationRequest(server) {
-  const client = await registerClient(server);
-  const verifier = randomBytes(32).toString('base64url');
-  const state = randomBytes(12).toString('base64url');
-  const url = new URL(`${server.url}/authorize`);
-  url.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: client.client_id,
-    redirect_uri: CLIENT_REDIRECT,
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-    state,
-    scope: 'mcp',
-    resource: server.mcpUrl,
-  }).toString();
-  return { url: url.href, verifier, state, client };
-}
-
-/** GET with cookies from `jar`, no redirects followed: {status, location, setCookies, html}. */
-async function getPage(url, jar, init = {}) {
-  const headers = { Accept: 'text/html', ...(init.headers ?? {}) };
-  const cookie = jar?.header(url);
-  if (cookie) headers.Cookie = cookie;
-  const res = await fetch(url, { ...init, headers, redirect: 'manual', signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
-  jar?.store(url, res);
-  const location = res.headers.get('location');
-  return {
-    status: res.status,
-    location: location ? new URL(location, url).href : null,
-    setCookies: res.headers.getSetCookie(),
-    headers: res.headers,
-    html: await res.text(),
-  };
-}
+/** A new MCP authorization request at `server`: {url, verifier, state, client, redirectUri}. */
+const authorizationRequest = (server) => requestAt(server, { redirectUri: CLIENT_REDIRECT, clientName: 'gatehouse e2e upstream' });
 
 /**
  * Runs the authorization at `server` through the upstream provider as
@@ -250,21 +205,7 @@ async function exchangeCode(server, request, end) {
   assert.ok(params.get('code'), `a code: ${end.location}`);
   assert.equal(params.get('state'), request.state);
   assert.equal(params.get('iss'), server.url, 'RFC 9207 iss of Gatehouse');
-  const res = await fetch(`${server.url}/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code: params.get('code'),
-      redirect_uri: CLIENT_REDIRECT,
-      client_id: request.client.client_id,
-      code_verifier: request.verifier,
-      resource: server.mcpUrl,
-    }).toString(),
-    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-  });
-  const tokens = await res.json();
-  assert.equal(res.status, 200, JSON.stringify(tokens));
+  const tokens = await postToken(server, request, params.get('code'));
   assert.ok(tokens.access_token, 'an access token');
   assert.ok(tokens.refresh_token, 'a refresh token');
   assert.equal(tokens.scope, 'mcp');
@@ -282,14 +223,7 @@ async function signIn(server, login, options = {}) {
 // ---------------------------------------------------------------------------
 // MCP.
 
-async function mcpClient(server, accessToken) {
-  const client = new Client({ name: 'gatehouse-e2e-upstream', version: '0.0.0' });
-  const transport = new StreamableHTTPClientTransport(new URL(server.mcpUrl), {
-    requestInit: { headers: { Authorization: `Bearer ${accessToken}` } },
-  });
-  await client.connect(transport, SDK_REQUEST);
-  return client;
-}
+const mcpClient = (server, accessToken) => connectedClient(server, accessToken, 'gatehouse-e2e-upstream');
 
 const callProfile = (client) => client.callTool({ name: 'upstream_profile', arguments: {} }, undefined, SDK_REQUEST);
 

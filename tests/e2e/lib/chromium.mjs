@@ -55,7 +55,8 @@ function childPidsMentioning(marker) {
   return pids;
 }
 
-const alive = (pid) => {
+/** Whether process `pid` still exists (signal 0). */
+export const alive = (pid) => {
   try {
     process.kill(pid, 0);
     return true;

@@ -6,8 +6,9 @@
 //   import { authorizationRequest, connectSection, getPage, postForm, readConnectPage,
 //            redeemCode, startCheckHost, whoami } from './lib/connect-flow.mjs';
 //   const check = await startCheckHost(certs);  check.accept(key);  check.requests
+//   const head = upstreamLogin(idp);   // [server], [oauth], [login], [login.provider] for the oidc-provider fixture
 //   const toml = connectSection({ title, description, checkUrl, checkHeaders, fields: [{ name, label, kind, ... }] });
-//   const request = await authorizationRequest(server, { redirectUri });   // DCR + PKCE S256
+//   const request = await authorizationRequest(server, { redirectUri });   // DCR + PKCE S256 (lib/token.mjs)
 //   const page = await getPage(request.url, jar);                           // {status, location, html, ...}
 //   const connect = readConnectPage(page.html);   // {form, inputs, problems, notice, text}
 //   const next = await postForm(server, jar, connect.form, { field_api_key: '...' });
@@ -22,14 +23,17 @@
 // startCheckHost() is a check_url target: an https server on 127.0.0.1 that
 // accepts the API keys it is told to and records every request.
 //
+// authorizationRequest and registerClient are lib/token.mjs's, passed on.
 // Only Node's fetch (Gatehouse is plain http on 127.0.0.1), node:https for
 // the check host, and the MCP SDK client; nothing here starts a process.
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:https';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { parseForm } from './authorize.mjs';
+import { authorizationRequest, exchangeCode, registerClient } from './token.mjs';
+
+export { authorizationRequest, registerClient };
 
 const HTTP_TIMEOUT_MS = 10_000;
 const SDK_REQUEST = { timeout: 15_000 };
@@ -38,6 +42,30 @@ const SDK_REQUEST = { timeout: 15_000 };
 export const toml = (s) => JSON.stringify(String(s));
 /** A TOML value: strings, numbers, booleans and arrays of those. */
 export const tomlValue = (v) => (Array.isArray(v) ? `[${v.map(tomlValue).join(', ')}]` : typeof v === 'string' ? toml(v) : String(v));
+
+/**
+ * The configuration's start for Gatehouse with sign-in at `provider` (the
+ * oidc-provider fixture: issuer, clientId): [server] auth oauth, [oauth]
+ * access tokens of 300 s, [login] method "upstream" for example.com
+ * addresses, [login.provider] "Test IdP" with openid email profile
+ * offline_access. The client secret comes from the environment.
+ */
+export const upstreamLogin = (provider) => `[server]
+auth = "oauth"
+
+[oauth]
+access_token_lifetime = 300
+
+[login]
+method = "upstream"
+allow_email_domains = ["example.com"]
+
+[login.provider]
+issuer = ${toml(provider.issuer)}
+client_id = ${toml(provider.clientId)}
+display_name = "Test IdP"
+scopes = ["openid", "email", "profile", "offline_access"]
+`;
 
 /**
  * The [connect] section with its [connect.check_headers] and one
@@ -59,42 +87,6 @@ export function connectSection({ title, description, checkUrl, checkHeaders = {}
     for (const [key, value] of Object.entries(field)) lines.push(`${key} = ${tomlValue(value)}`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** POST /register: a public client with `redirectUri`. */
-export async function registerClient(server, { redirectUri, name = 'gatehouse e2e connect' }) {
-  const res = await fetch(`${server.url}/register`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ client_name: name, redirect_uris: [redirectUri], token_endpoint_auth_method: 'none' }),
-    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-  });
-  const client = await res.json();
-  assert.equal(res.status, 201, `POST /register: ${JSON.stringify(client)}`);
-  return client;
-}
-
-/**
- * An authorization request at `server` (PKCE S256, state, scope mcp,
- * resource) for `client` (by default a new one, registered with DCR):
- * {url, verifier, state, client, redirectUri}.
- */
-export async function authorizationRequest(server, { redirectUri, clientName, client: known, scope = 'mcp' }) {
-  const client = known ?? (await registerClient(server, { redirectUri, name: clientName }));
-  const verifier = randomBytes(32).toString('base64url');
-  const state = randomBytes(12).toString('base64url');
-  const url = new URL(`${server.url}/authorize`);
-  url.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: client.client_id,
-    redirect_uri: redirectUri,
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-    state,
-    scope,
-    resource: server.mcpUrl,
-  }).toString();
-  return { url: url.href, verifier, state, client, redirectUri };
 }
 
 /** A request with cookies from `jar` (lib/authorize.mjs CookieJar), no redirects followed: {status, location, headers, setCookies, html}. */
@@ -197,21 +189,7 @@ export async function redeemCode(server, request, location) {
   assert.ok(params.get('code'), `a code: ${location}`);
   assert.equal(params.get('state'), request.state, 'state unchanged');
   assert.equal(params.get('iss'), server.url, 'RFC 9207 iss');
-  const res = await fetch(`${server.url}/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code: params.get('code'),
-      redirect_uri: request.redirectUri,
-      client_id: request.client.client_id,
-      code_verifier: request.verifier,
-      resource: server.mcpUrl,
-    }).toString(),
-    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-  });
-  const tokens = await res.json();
-  assert.equal(res.status, 200, `POST /token: ${JSON.stringify(tokens)}`);
+  const tokens = await exchangeCode(server, request, params.get('code'));
   assert.ok(tokens.access_token, 'an access token');
   return tokens;
 }

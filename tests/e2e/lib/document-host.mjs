@@ -8,11 +8,14 @@
 //     '/client.json': (origin) => ({ status: 200, headers: {...}, body: '...', delayMs, chunked }),
 //   });
 //   host.origin, host.port, host.count('/client.json'), host.headers('/client.json'), await host.close();
+//   const https = await listenHttps(handler, { certs, prefix: 'gatehouse-e2e-x-', log });  // for the fixtures
+//   https.server, https.port, https.origin, https.ca, await https.close();
 //
 // Gatehouse trusts the CA with `--insecure-dev --ca-file <certs.ca>`.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /** Writes ca.pem, host.key and host.pem into `dir`; returns the CA path and the host's key and certificate. */
@@ -27,6 +30,39 @@ export function makeCertificates(dir) {
   run('x509', '-req', '-in', 'host.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'host.pem',
     '-days', '2', '-extfile', 'host.ext');
   return { ca: path.join(dir, 'ca.pem'), key: readFileSync(path.join(dir, 'host.key')), cert: readFileSync(path.join(dir, 'host.pem')) };
+}
+
+/**
+ * An https server for `handler` on 127.0.0.1:<free port> (the upstream
+ * provider fixtures' server) with `certs` or, without them, new ones from
+ * makeCertificates() in `dir` or in a new temporary directory (its name
+ * starting with `prefix`) that close() removes. TLS client errors go to `log`. Returns {server,
+ * port, origin, ca (the CA file), close()}.
+ */
+export async function listenHttps(handler, { certs, dir, prefix = 'gatehouse-e2e-https-', log = () => {} } = {}) {
+  let tempDir;
+  if (!certs) certs = makeCertificates(dir ?? (tempDir = mkdtempSync(path.join(tmpdir(), prefix))));
+  const server = createServer({ key: certs.key, cert: certs.cert }, handler);
+  server.on('tlsClientError', (err) => log('TLS client error:', err.message));
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const port = server.address().port;
+  return {
+    server,
+    port,
+    origin: `https://127.0.0.1:${port}`,
+    ca: certs.ca,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+          resolve();
+        });
+      }),
+  };
 }
 
 /** A JSON document answer: 200, application/json, `headers` added. */
