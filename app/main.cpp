@@ -5,6 +5,7 @@
 #include "cli/usage_error.hpp"
 #include "config/backend_rules.hpp"
 #include "config/load.hpp"
+#include "doctor/doctor.hpp"
 #include "runtime/data_dir.hpp"
 #include "upstream/token_vault.hpp"
 #include "runtime/json_log_sink.hpp"
@@ -16,6 +17,7 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <unistd.h>
 #include <iostream>
 
 namespace {
@@ -281,17 +283,45 @@ int main(int argc, char** argv) {
       "rotate-vault", "Seal upstream tokens and connect-form values under a new key (the old one keeps opening them)");
   for (auto* c : {keys_list, keys_rotate, keys_rotate_vault}) add_state_options(c, state);
 
+  gatehouse::doctor::Options doctor_options;
+  double doctor_timeout = 10;
+  std::vector<std::string> doctor_ca_files;
+  auto* doctor = app.add_subcommand("doctor", "Check an MCP server URL the way Claude connects to it, and say what would fail");
+  doctor->add_option("url", doctor_options.url, "The MCP URL Claude would be given, e.g. https://mcp.example.com/mcp")
+      ->required();
+  doctor->add_flag("--json", doctor_options.json, "Print one JSON document instead of the table");
+  doctor->add_flag("--verbose", doctor_options.verbose, "Show the evidence of passed checks too");
+  doctor->add_option("--client-id", doctor_options.client_id,
+                     "Probe with this OAuth client (a pre-registered id or a metadata document URL) instead of Claude's; "
+                     "its secret, if any, from GATEHOUSE_DOCTOR_CLIENT_SECRET");
+  doctor->add_flag("--interactive", doctor_options.interactive,
+                   "Sign in through a browser and test the whole flow: token, MCP calls, refresh, revocation");
+  doctor->add_flag("--insecure-dev", doctor_options.insecure_dev,
+                   "A local server: http, loopback and private addresses only warn");
+  doctor->add_option("--ca-file", doctor_ca_files, "Extra trust anchors (PEM), e.g. a private CA");
+  doctor->add_option("--timeout", doctor_timeout, "Seconds to wait for each answer (default 10)")
+      ->check(CLI::Range(1.0, 120.0));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // --help and --version end parsing too, successfully.
     if (e.get_exit_code() != 0)
-      if (auto problem = gatehouse::cli::diagnose(spec_of(app, "gatehouse", {"doctor"}),
+      if (auto problem = gatehouse::cli::diagnose(spec_of(app, "gatehouse"),
                                                   std::vector<std::string>(argv + 1, argv + argc))) {
         std::cerr << "gatehouse: " << *problem << "\n";
         return 2;
       }
     return app.exit(e);
+  }
+
+  if (*doctor) {
+    for (const auto& file : doctor_ca_files) doctor_options.ca_files.emplace_back(file);
+    doctor_options.timeout = std::chrono::milliseconds(static_cast<long>(doctor_timeout * 1000));
+    if (const char* secret = std::getenv("GATEHOUSE_DOCTOR_CLIENT_SECRET")) doctor_options.client_secret = secret;
+    doctor_options.colour = !doctor_options.json && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+    doctor_options.progress = isatty(STDERR_FILENO);
+    return gatehouse::doctor::run(doctor_options, std::cout, std::cerr);
   }
 
   try {

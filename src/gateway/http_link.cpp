@@ -5,6 +5,7 @@
 #include "gateway/sse_parser.hpp"
 #include "mcp/jsonrpc.hpp"
 #include "mcp/stateless_request.hpp"
+#include "net/media_type.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -48,16 +49,6 @@ constexpr std::size_t kIdleConnections = 16;
 constexpr std::size_t kHeaderLimit = 64 * 1024;
 // Times a broken answer stream is resumed with Last-Event-ID.
 constexpr int kResumptions = 5;
-
-// "text/event-stream; charset=utf-8" -> "text/event-stream".
-std::string media_type(std::string_view content_type) {
-  auto type = content_type.substr(0, content_type.find(';'));
-  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
-  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
-  std::string out(type);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string shorten(std::string_view text) {
   std::string out(text.substr(0, 200));
@@ -352,7 +343,7 @@ asio::awaitable<void> HttpLink::post(json::object message, std::shared_ptr<Route
         std::lock_guard lock(mutex_);
         session_id_ = std::string(session);
       }
-    const bool event_stream = media_type(response[http::field::content_type]) == "text/event-stream";
+    const bool event_stream = net::media_type_essence(response[http::field::content_type]) == "text/event-stream";
 
     // The body: SSE events handed over as they arrive, or JSON (bounded).
     std::string json_body;

@@ -75,20 +75,26 @@ struct Target {
   std::string peer_name;    // for SNI and the certificate check
   std::optional<address> literal;
   unsigned short port = 443;
+  bool tls = true;
   std::string request_target;  // RFC 9112 §3.2.1 origin-form
 };
 
-std::variant<Target, FetchFailure> parse_target(std::string_view text, const SsrfPolicy& policy) {
+std::variant<Target, FetchFailure> parse_target(std::string_view text, const OutboundPolicy& outbound) {
+  const SsrfPolicy& policy = outbound.ssrf;
   auto url = parse_url(text);
   if (!url) return failure(FetchFailureKind::invalid_url, "not an absolute URL");
   // CIMD draft §3 and INTEROP CI1: documents are fetched over TLS only.
-  if (lower(view(url->scheme())) != "https") return failure(FetchFailureKind::invalid_url, "only https URLs are fetched");
+  const std::string scheme = lower(view(url->scheme()));
+  const bool plain = scheme == "http" && outbound.allow_http;
+  if (scheme != "https" && !plain) return failure(FetchFailureKind::invalid_url, "only https URLs are fetched");
   if (!url->has_authority() || url->encoded_host().empty())
     return failure(FetchFailureKind::invalid_url, "the URL has no host");
   // Credentials are never sent (RFC 9110 §4.2.4 deprecates userinfo).
   if (url->has_userinfo()) return failure(FetchFailureKind::invalid_url, "the URL carries credentials (userinfo)");
 
   Target target;
+  target.tls = !plain;
+  target.port = plain ? 80 : 443;
   if (url->has_port() && !url->port().empty()) {
     // port_number() is 0 for a port that does not fit in 16 bits.
     if (url->port_number() == 0) return failure(FetchFailureKind::invalid_url, "the URL's port is out of range");
@@ -112,7 +118,7 @@ std::variant<Target, FetchFailure> parse_target(std::string_view text, const Ssr
     return failure(FetchFailureKind::invalid_url, "percent-encoded host names are not fetched");
   target.host = raw_host;
   target.host_header = raw_host;
-  if (target.port != 443) target.host_header += ":" + std::to_string(target.port);
+  if (target.port != (target.tls ? 443 : 80)) target.host_header += ":" + std::to_string(target.port);
 
   // INTEROP CI3: every spelling of an IP address (2130706433, 0x7f.1, [::1])
   // is judged as that address, never handed to a resolver as a name.
@@ -135,18 +141,6 @@ std::variant<Target, FetchFailure> parse_target(std::string_view text, const Ssr
   return target;
 }
 
-asio::awaitable<Resolved> system_resolve(std::string host) {
-  auto executor = co_await asio::this_coro::executor;
-  tcp::resolver resolver(executor);
-  auto [ec, results] = co_await resolver.async_resolve(host, "443", tcp::resolver::numeric_service, use_tuple);
-  if (ec) co_return ec.message();
-  std::vector<address> addresses;
-  for (const auto& entry : results) {
-    auto a = entry.endpoint().address();
-    if (std::find(addresses.begin(), addresses.end(), a) == addresses.end()) addresses.push_back(a);
-  }
-  co_return addresses;
-}
 
 // A resolution that the fetch waits for no longer than its deadline. The
 // system resolver (getaddrinfo on a helper thread) cannot be cancelled, so
@@ -254,8 +248,7 @@ struct Exchange {
 
   asio::awaitable<Result> run(const HttpsRequest& outbound) const {
     const std::string& accept = outbound.accept;
-    const std::size_t max_body = outbound.max_body;
-    auto parsed = parse_target(outbound.url, policy.ssrf);
+    auto parsed = parse_target(outbound.url, policy);
     if (auto* refused = std::get_if<FetchFailure>(&parsed)) co_return *refused;
     const Target& target = std::get<Target>(parsed);
     bool line_break = has_line_break(accept) || has_line_break(outbound.content_type) ||
@@ -273,14 +266,17 @@ struct Exchange {
     // Connect only to the addresses just checked (no second resolution:
     // DNS rebinding), in order, until one answers.
     auto executor = co_await asio::this_coro::executor;
+    if (!target.tls) {
+      beast::tcp_stream stream(executor);
+      stream.expires_at(deadline);
+      auto [connect_ec, endpoint] = co_await stream.async_connect(endpoints, use_tuple);
+      if (connect_ec) co_return connect_failure(target, connect_ec);
+      co_return co_await talk(stream, target, endpoint_text(endpoint), outbound);
+    }
     beast::ssl_stream<beast::tcp_stream> stream(executor, tls);
     stream.next_layer().expires_at(deadline);
     auto [connect_ec, endpoint] = co_await stream.next_layer().async_connect(endpoints, use_tuple);
-    if (connect_ec && late(connect_ec)) co_return timed_out();
-    if (connect_ec)
-      co_return failure(FetchFailureKind::connect_failed,
-                        "could not connect to " + target.host + " port " + std::to_string(target.port) + ": " +
-                            connect_ec.message());
+    if (connect_ec) co_return connect_failure(target, connect_ec);
     const std::string peer = endpoint_text(endpoint);
 
     // RFC 6066 §3: SNI carries host names only, never address literals.
@@ -294,16 +290,36 @@ struct Exchange {
     if (handshake_ec && late(handshake_ec)) co_return timed_out();
     if (handshake_ec)
       co_return failure(FetchFailureKind::tls_failed, peer + ": " + tls_failure_text(stream.native_handle(), handshake_ec));
+    co_return co_await talk(stream, target, peer, outbound);
+  }
 
+  FetchFailure connect_failure(const Target& target, const boost::system::error_code& ec) const {
+    if (late(ec)) return timed_out();
+    return failure(FetchFailureKind::connect_failed,
+                   "could not connect to " + target.host + " port " + std::to_string(target.port) + ": " + ec.message());
+  }
+
+  // One request and its response over a connected (and, for https,
+  // verified) stream.
+  template <class Stream>
+  asio::awaitable<Result> talk(Stream& stream, const Target& target, std::string peer,
+                               const HttpsRequest& outbound) const {
+    const std::size_t max_body = outbound.max_body;
+    auto& socket_layer = beast::get_lowest_layer(stream);
     // No Cookie, and Authorization only when the caller set it: a document
     // is public (CIMD draft §4), and nothing of ours may reach a host a
     // client chose.
     const bool post = outbound.method == HttpsRequest::Method::post;
-    http::request<http::string_body> request{post ? http::verb::post : http::verb::get, target.request_target, 11};
+    http::verb verb = http::verb::get;
+    if (post) verb = http::verb::post;
+    if (outbound.method == HttpsRequest::Method::del) verb = http::verb::delete_;
+    http::request<http::string_body> request{verb, target.request_target, 11};
     request.set(http::field::host, target.host_header);
-    if (policy.user_agent.empty()) request.set(http::field::user_agent, kDefaultUserAgent);
-    else request.set(http::field::user_agent, policy.user_agent);
-    request.set(http::field::accept, accept);
+    std::string_view agent = outbound.user_agent;
+    if (agent.empty()) agent = policy.user_agent;
+    if (agent.empty()) agent = kDefaultUserAgent;
+    request.set(http::field::user_agent, agent);
+    request.set(http::field::accept, outbound.accept);
     if (!outbound.authorization.empty()) request.set(http::field::authorization, outbound.authorization);
     for (const auto& [name, value] : outbound.headers) request.set(name, value);
     if (post) {
@@ -312,7 +328,7 @@ struct Exchange {
       request.prepare_payload();
     }
     request.set(http::field::connection, "close");  // RFC 9112 §9.6: one exchange per connection
-    stream.next_layer().expires_at(deadline);
+    socket_layer.expires_at(deadline);
     auto [write_ec, written] = co_await http::async_write(stream, request, use_tuple);
     if (write_ec && late(write_ec)) co_return timed_out();
     if (write_ec) co_return failure(FetchFailureKind::protocol_error, "sending the request failed: " + write_ec.message());
@@ -327,7 +343,7 @@ struct Exchange {
       // The cap holds while reading: Beast stops at body_limit, and refuses
       // a declared Content-Length above it as soon as the header is parsed.
       parser->body_limit(max_body);
-      stream.next_layer().expires_at(deadline);
+      socket_layer.expires_at(deadline);
       auto [header_ec, header_bytes] = co_await http::async_read_header(stream, buffer, *parser, use_tuple);
       if (header_ec && late(header_ec)) co_return timed_out();
       if (header_ec) co_return read_failure(header_ec, max_body, policy.timeout);
@@ -338,7 +354,7 @@ struct Exchange {
       if (status >= 100 && status < 200 && status != 101) continue;
       break;
     }
-    stream.next_layer().expires_at(deadline);
+    socket_layer.expires_at(deadline);
     auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, *parser, use_tuple);
     if (body_ec && late(body_ec)) co_return timed_out();
     if (body_ec) co_return read_failure(body_ec, max_body, policy.timeout);
@@ -352,17 +368,38 @@ struct Exchange {
     response.cache_control = std::string(message[http::field::cache_control]);
     response.expires = std::string(message[http::field::expires]);
     response.location = std::string(message[http::field::location]);
+    for (const auto& field : message)
+      response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     response.body = std::move(message.body());
-    response.peer = peer;
+    response.peer = std::move(peer);
     // The whole message is in; no TLS close_notify is sent or awaited
     // (RFC 9112 §9.8 allows an incomplete close after a complete response).
     boost::system::error_code ignored;
-    stream.next_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    socket_layer.socket().shutdown(tcp::socket::shutdown_both, ignored);
     co_return response;
   }
 };
 
 }  // namespace
+
+asio::awaitable<Resolved> system_resolve(std::string host) {
+  auto executor = co_await asio::this_coro::executor;
+  tcp::resolver resolver(executor);
+  auto [ec, results] = co_await resolver.async_resolve(host, "443", tcp::resolver::numeric_service, use_tuple);
+  if (ec) co_return ec.message();
+  std::vector<address> addresses;
+  for (const auto& entry : results) {
+    auto a = entry.endpoint().address();
+    if (std::find(addresses.begin(), addresses.end(), a) == addresses.end()) addresses.push_back(a);
+  }
+  co_return addresses;
+}
+
+std::string_view HttpsResponse::header(std::string_view name) const {
+  for (const auto& [field, value] : headers)
+    if (iequals(field, name)) return value;
+  return {};
+}
 
 std::string_view to_string(FetchFailureKind kind) {
   switch (kind) {

@@ -42,6 +42,10 @@ namespace gatehouse::net {
 using HostResolver = std::function<boost::asio::awaitable<std::variant<std::vector<boost::asio::ip::address>, std::string>>(
     std::string host)>;
 
+// The default HostResolver: the system's (getaddrinfo), every address once,
+// in the order returned.
+boost::asio::awaitable<std::variant<std::vector<boost::asio::ip::address>, std::string>> system_resolve(std::string host);
+
 struct OutboundPolicy {
   // Which destinations may be contacted. allow_private (--insecure-dev) is
   // how local tests reach 127.0.0.1.
@@ -53,6 +57,10 @@ struct OutboundPolicy {
   std::string user_agent;
   // PEM trust anchors added to the system store (a private CA, test CAs).
   std::vector<std::filesystem::path> ca_files;
+  // Plain http:// URLs too. Only for `gatehouse doctor --insecure-dev`,
+  // which probes a server on the operator's own machine; every fetch of a
+  // URL a client chose stays https-only (CI1).
+  bool allow_http = false;
 };
 
 struct HttpsResponse {
@@ -60,6 +68,12 @@ struct HttpsResponse {
   std::string content_type, cache_control, expires, location;
   std::string body;
   std::string peer;  // "203.0.113.7:443": the address connected to, for logs
+  // Every header field as received, in order (names as sent): for callers
+  // that read more than the fields above (WWW-Authenticate, Mcp-Session-Id).
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // The first field named `name` (case-insensitive, RFC 9110 §5.1), or "".
+  std::string_view header(std::string_view name) const;
 };
 
 enum class FetchFailureKind {
@@ -82,9 +96,9 @@ struct FetchFailure {
 };
 
 // One request: GET, or POST of a form (an OAuth token or revocation
-// request to an upstream provider).
+// request to an upstream provider), or DELETE (RFC 7592 §2.3).
 struct HttpsRequest {
-  enum class Method { get, post };
+  enum class Method { get, post, del };
   Method method = Method::get;
   std::string url;
   std::string accept = "application/json";
@@ -95,6 +109,7 @@ struct HttpsRequest {
   // names and values with line breaks are refused.
   std::vector<std::pair<std::string, std::string>> headers;
   std::size_t max_body = 64 * 1024;  // a larger response is refused while read
+  std::string user_agent;            // "" : OutboundPolicy::user_agent
 };
 
 class HttpsClient {

@@ -8,8 +8,6 @@ namespace gatehouse::net {
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
-
 // The value of one parameter, unquoted (RFC 9110 §5.6.4 quoted-string:
 // backslash escapes the next character).
 std::string parameter_value(std::string_view raw) {
@@ -45,6 +43,10 @@ JsonContentType json_content_type(std::string_view content_type) {
     if (!iequals(parameter_value(parameter.substr(equals + 1)), "utf-8")) return JsonContentType::unsupported_charset;
   }
   return JsonContentType::json;
+}
+
+std::string media_type_essence(std::string_view content_type) {
+  return lower(trim_ows(content_type.substr(0, content_type.find(';'))));
 }
 
 }  // namespace gatehouse::net

@@ -2,6 +2,7 @@
 // Reading a request's Content-Type (RFC 9110 §8.3: type/subtype followed by
 // `;`-separated parameters; type, subtype, parameter names and the charset
 // value are case-insensitive; a value is a token or a quoted-string).
+#include <string>
 #include <string_view>
 
 namespace gatehouse::net {
@@ -16,5 +17,9 @@ enum class JsonContentType {
 // parsed as UTF-8; §11 defines no charset parameter, so one that says
 // anything but utf-8 (utf-16, latin1) announces bytes we would misread.
 JsonContentType json_content_type(std::string_view content_type);
+
+// The media type without parameters, lower case (RFC 9110 §8.3.1):
+// "Text/Event-Stream; charset=utf-8" -> "text/event-stream".
+std::string media_type_essence(std::string_view content_type);
 
 }  // namespace gatehouse::net

@@ -1,20 +1,15 @@
 #include "upstream/allowlist.hpp"
 
+#include "net/text.hpp"
+
 #include <algorithm>
-#include <cctype>
 
 namespace gatehouse::upstream {
 
 namespace {
 
-bool iequal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-           return std::tolower(x) == std::tolower(y);
-         });
-}
-
 bool contains_ignoring_case(const std::vector<std::string>& list, std::string_view value) {
-  return std::any_of(list.begin(), list.end(), [&](const std::string& item) { return iequal(item, value); });
+  return std::any_of(list.begin(), list.end(), [&](const std::string& item) { return net::iequals(item, value); });
 }
 
 }  // namespace
