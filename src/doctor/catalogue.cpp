@@ -182,7 +182,8 @@ constexpr std::array kChecks{
               "MCP 2025-11-25 authorization §2.6; INTEROP RS1, MO1"},
     CheckInfo{"flow.refresh", "flow", "refresh tokens rotate",
               "Issue a new refresh token on every refresh and refuse the old one afterwards (tolerating a short "
-              "retry window), as OAuth 2.1 requires for public clients.",
+              "retry window), as OAuth 2.1 requires for public clients; a refresh token that never rotates stays "
+              "valid for anyone who copied it.",
               "OAuth 2.1 §4.3.1; INTEROP TK4"},
     CheckInfo{"flow.revoke", "flow", "revocation ends the refresh token",
               "Implement RFC 7009 revocation: after revoking a refresh token, refreshing with it fails with "

@@ -54,15 +54,17 @@ std::string read_challenge(Examination& exam) {
       }
     }
   }
+  std::vector<std::string> problems, fixes;
   if (auto error = bearer->param("error")) {
-    findings.warn("auth.challenge", "the challenge says error=\"" + *error + "\" although no token was sent", evidence,
-                  "Leave error out of the challenge when the request carried no credentials (RFC 6750 §3.1).");
-  } else if (!bearer->param("scope")) {
-    findings.warn("auth.challenge", "the challenge has no scope: Claude then asks for every advertised scope",
-                  evidence, "Add scope=\"...\" with the scopes a client needs to the challenge (RFC 6750 §3).");
-  } else {
-    findings.pass("auth.challenge", "Bearer with resource_metadata and scope", evidence);
+    problems.push_back("the challenge says error=\"" + *error + "\" although no token was sent");
+    fixes.push_back("Leave error out of the challenge when the request carried no credentials (RFC 6750 §3.1).");
   }
+  if (!bearer->param("scope")) {
+    problems.push_back("the challenge has no scope: Claude then asks for every advertised scope");
+    fixes.push_back("Add scope=\"...\" with the scopes a client needs to the challenge (RFC 6750 §3).");
+  }
+  if (problems.empty()) findings.pass("auth.challenge", "Bearer with resource_metadata and scope", evidence);
+  else findings.warn("auth.challenge", joined(problems, "; "), evidence, joined(fixes, " "));
   return *metadata;
 }
 
@@ -99,8 +101,11 @@ boost::asio::awaitable<std::optional<json::object>> read_resource_metadata(Exami
   std::vector<std::string> protected_urls;
   for (const auto& document : documents)
     if (document.exchange.status() == 401 || document.exchange.status() == 403) protected_urls.push_back(document.exchange.url);
-  if (protected_urls.empty()) findings.pass("auth.prm_public", "the metadata is served without credentials");
-  else findings.fail("auth.prm_public", protected_urls.front() + " asks for credentials", evidence);
+  bool any_served = false;
+  for (const auto& document : documents) any_served = any_served || document.object.has_value();
+  if (!protected_urls.empty()) findings.fail("auth.prm_public", protected_urls.front() + " asks for credentials", evidence);
+  else if (any_served) findings.pass("auth.prm_public", "the metadata is served without credentials");
+  else findings.skip("auth.prm_public", "no metadata to read");
 
   const Document* chosen = nullptr;
   for (const auto& document : documents)

@@ -44,12 +44,12 @@ std::optional<Target> parse_target(std::string_view text, std::string& error) {
   target.host = net::lower(view(url->encoded_host()));
   if (!target.host.empty() && target.host.front() == '[') target.host = target.host.substr(1, target.host.size() - 2);
   target.port = target.scheme == "https" ? 443 : 80;
-  if (url->has_port() && !url->port().empty()) {
-    if (url->port_number() == 0) {
+  if (auto port = net::url_port(*url)) {
+    if (*port == 0) {
       error = "the URL's port is out of range";
       return std::nullopt;
     }
-    target.port = url->port_number();
+    target.port = static_cast<unsigned short>(*port);
     target.explicit_port = true;
   }
   target.origin = net::origin_of(text);

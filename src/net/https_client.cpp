@@ -95,10 +95,9 @@ std::variant<Target, FetchFailure> parse_target(std::string_view text, const Out
   Target target;
   target.tls = !plain;
   target.port = plain ? 80 : 443;
-  if (url->has_port() && !url->port().empty()) {
-    // port_number() is 0 for a port that does not fit in 16 bits.
-    if (url->port_number() == 0) return failure(FetchFailureKind::invalid_url, "the URL's port is out of range");
-    target.port = url->port_number();
+  if (auto port = url_port(*url)) {
+    if (*port == 0) return failure(FetchFailureKind::invalid_url, "the URL's port is out of range");
+    target.port = static_cast<unsigned short>(*port);
   }  // RFC 3986 §6.2.3: an empty port is the scheme's default.
   if (!port_allowed(target.port, policy))
     return failure(FetchFailureKind::port_not_allowed, "port " + std::to_string(target.port) + " is not allowed");

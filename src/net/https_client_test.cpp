@@ -153,9 +153,18 @@ class TlsServer : public std::enable_shared_from_this<TlsServer> {
   }
 
   static asio::awaitable<void> session(std::shared_ptr<TlsServer> self, tcp::socket socket) {
+    if (self->plain) {
+      co_await serve(self, socket);
+      co_return;
+    }
     ssl::stream<tcp::socket> stream(std::move(socket), self->tls_);
     auto [handshake_ec] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
     if (handshake_ec) co_return;
+    co_await serve(self, stream);
+  }
+
+  template <class Stream>
+  static asio::awaitable<void> serve(std::shared_ptr<TlsServer> self, Stream& stream) {
     std::string head;
     auto [read_ec, n] = co_await asio::async_read_until(stream, asio::dynamic_buffer(head), "\r\n\r\n", use_tuple);
     if (read_ec) co_return;
@@ -166,7 +175,7 @@ class TlsServer : public std::enable_shared_from_this<TlsServer> {
     }
     if (self->close_after) {
       boost::system::error_code ignored;
-      stream.next_layer().close(ignored);
+      stream.lowest_layer().close(ignored);
       co_return;
     }
     // Hold the connection until the client lets go of it.
@@ -174,6 +183,10 @@ class TlsServer : public std::enable_shared_from_this<TlsServer> {
     co_await stream.async_read_some(asio::buffer(&byte, 1), use_tuple);
   }
 
+ public:
+  bool plain = false;  // plain HTTP: no TLS handshake
+
+ private:
   asio::io_context& io_;
   ssl::context tls_;
   tcp::acceptor acceptor_;
@@ -377,6 +390,8 @@ TEST(HttpsClient, CI1_RefusesPortsNotAllowed) {
   HttpsClient client({}, table_resolver({}, asked));
   expect_failure(fetch(io, client, "https://example.com:8443/client.json"), FetchFailureKind::port_not_allowed);
   expect_failure(fetch(io, client, "https://example.com:22/"), FetchFailureKind::port_not_allowed);
+  // 65979 is 443 + 65536: never read as port 443 by keeping the low 16 bits.
+  expect_failure(fetch(io, client, "https://example.com:65979/"), FetchFailureKind::invalid_url);
   EXPECT_TRUE(asked->empty());
 }
 
@@ -464,6 +479,59 @@ TEST(HttpsClient, SendsUserAgentAndAcceptButNoCookieOrAuthorization) {
   EXPECT_NE(head.find("\r\nhost: localhost:" + std::to_string(server->port()) + "\r\n"), std::string::npos) << head;
   EXPECT_EQ(head.find("cookie"), std::string::npos) << head;
   EXPECT_EQ(head.find("authorization"), std::string::npos) << head;
+}
+
+// `gatehouse doctor --insecure-dev` probes local servers over plain http;
+// every other caller stays https-only (CI1).
+TEST(HttpsClient, CI1_PlainHttpOnlyWhenThePolicyAllowsIt) {
+  asio::io_context io;
+  auto server = std::make_shared<TlsServer>(io, pki().localhost.get());
+  server->plain = true;
+  server->reply = ok_response("{}");
+  server->start();
+  const std::string url = "http://127.0.0.1:" + std::to_string(server->port()) + "/mcp";
+  HttpsClient https_only(local_policy(server->port()));
+  expect_failure(fetch(io, https_only, url), FetchFailureKind::invalid_url);
+  EXPECT_TRUE(server->requests.empty());
+
+  auto policy = local_policy(server->port());
+  policy.allow_http = true;
+  HttpsClient plain(policy);
+  auto result = fetch(io, plain, url);
+  ASSERT_TRUE(std::holds_alternative<HttpsResponse>(result)) << kind_of(result);
+  EXPECT_EQ(std::get<HttpsResponse>(result).status, 200u);
+  ASSERT_EQ(server->requests.size(), 1u);
+  EXPECT_NE(lower(server->requests[0]).find("\r\nhost: 127.0.0.1:" + std::to_string(server->port()) + "\r\n"),
+            std::string::npos);
+}
+
+TEST(HttpsClient, SendsDeleteWithTheRequestsUserAgentAndReturnsEveryHeader) {
+  asio::io_context io;
+  auto server = std::make_shared<TlsServer>(io, pki().localhost.get());
+  server->reply =
+      "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer resource_metadata=\"https://x/.well-known/x\"\r\n"
+      "Mcp-Session-Id: abc\r\nContent-Length: 0\r\n\r\n";
+  server->start();
+  HttpsClient client(local_policy(server->port()), localhost_resolver());
+  HttpsRequest request;
+  request.method = HttpsRequest::Method::del;
+  request.url = url_for("localhost", server->port(), "/register/c1");
+  request.user_agent = "Claude-User";
+  std::optional<Result> out;
+  asio::co_spawn(io, client.send(request), [&](std::exception_ptr, Result result) {
+    out = std::move(result);
+    io.stop();
+  });
+  io.run_for(std::chrono::seconds(20));
+  ASSERT_TRUE(out && std::holds_alternative<HttpsResponse>(*out));
+  const auto& response = std::get<HttpsResponse>(*out);
+  EXPECT_EQ(response.status, 401u);
+  EXPECT_EQ(response.header("www-authenticate"), "Bearer resource_metadata=\"https://x/.well-known/x\"");
+  EXPECT_EQ(response.header("MCP-SESSION-ID"), "abc");
+  EXPECT_EQ(response.header("Retry-After"), "");
+  ASSERT_EQ(server->requests.size(), 1u);
+  EXPECT_EQ(server->requests[0].rfind("DELETE /register/c1 HTTP/1.1\r\n", 0), 0u) << server->requests[0];
+  EXPECT_NE(lower(server->requests[0]).find("\r\nuser-agent: claude-user\r\n"), std::string::npos);
 }
 
 TEST(HttpsClient, VerifiesAnIpLiteralAgainstTheCertificateIpSan) {

@@ -42,6 +42,16 @@ std::optional<boost::urls::url_view> parse_url(std::string_view text) {
   return *url;
 }
 
+std::optional<unsigned> url_port(const boost::urls::url_view& url) {
+  if (!url.has_port() || url.port().empty()) return std::nullopt;
+  unsigned long value = 0;
+  for (char c : url.port()) {
+    value = value * 10 + static_cast<unsigned long>(c - '0');
+    if (value > 65535) return 0u;
+  }
+  return static_cast<unsigned>(value);
+}
+
 std::string origin_of(std::string_view text) {
   auto url = parse_url(text);
   if (!url) return {};

@@ -27,6 +27,12 @@ std::optional<boost::urls::url_view> parse_url(std::string_view text);
 // authority and a path. Authorities are not checked (parse_url does).
 std::optional<boost::urls::url_view> parse_absolute_uri(std::string_view text);
 
+// The TCP port a parsed URL names: nullopt when it names none (or an empty
+// one, RFC 3986 §6.2.3: the scheme's default), 0 when the digits are not a
+// port (0, or above 65535; Boost.URL's port_number() keeps only the low 16
+// bits of a larger number).
+std::optional<unsigned> url_port(const boost::urls::url_view& url);
+
 // "scheme://host[:port]" of an absolute URL (RFC 6454 §4, as written), or ""
 // when `text` does not parse.
 std::string origin_of(std::string_view text);

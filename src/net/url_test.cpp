@@ -9,6 +9,19 @@
 namespace gatehouse::net {
 namespace {
 
+TEST(Url, PortsBeyond16BitsAreNotTruncated) {
+  auto port = [](std::string_view text) { return url_port(*parse_url(text)); };
+  EXPECT_EQ(port("https://h/x"), std::nullopt);
+  EXPECT_EQ(port("https://h:/x"), std::nullopt);  // RFC 3986 §6.2.3: the default
+  EXPECT_EQ(port("https://h:8443/x"), 8443u);
+  EXPECT_EQ(port("https://h:00443/x"), 443u);
+  EXPECT_EQ(port("https://h:65535/x"), 65535u);
+  EXPECT_EQ(port("https://h:65536/x"), 0u);
+  EXPECT_EQ(port("https://h:65979/x"), 0u);  // not 443
+  EXPECT_EQ(port("https://h:0/x"), 0u);
+  EXPECT_EQ(port("https://h:99999999999999999999/x"), 0u);
+}
+
 TEST(Url, RefusesHostsThatOnlyStartLikeAnAddress) {
   EXPECT_FALSE(parse_url("http://127.0.0.1.evil.example/cb"));
   EXPECT_FALSE(parse_url("https://1.2.3.4.5/x"));

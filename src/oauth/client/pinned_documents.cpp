@@ -54,8 +54,8 @@ void PinnedDocuments::add(std::string_view text, std::string origin) {
   // CI1 applies to pins too, except the port rule (which is about what may
   // be fetched): a pin names its URL deliberately.
   std::vector<unsigned short> ports{443};
-  if (auto url = net::parse_url(client_id); url && url->has_port() && url->port_number() != 0)
-    ports.push_back(url->port_number());
+  if (auto url = net::parse_url(client_id))
+    if (auto port = net::url_port(*url); port && *port != 0) ports.push_back(static_cast<unsigned short>(*port));
   if (auto problem = client_id_url_problem(client_id, ports)) fail(*problem);
   auto use = text_of("use", false);
   if (use.empty() || use == "fallback")
