@@ -102,18 +102,6 @@ boost::asio::awaitable<void> check_first_answer(Examination& exam) {
     findings.pass("deploy.certificate", "the certificate verifies for " + exam.target.host);
   }
 
-  const unsigned status = first.status();
-  if (status >= 300 && status < 400) {
-    exam.redirects = true;
-    findings.fail("deploy.redirect",
-                  "POST " + exam.target.url + " answered " + std::to_string(status) + " to " +
-                      std::string(first.header("Location")),
-                  {first.line()});
-  } else {
-    findings.pass("deploy.redirect", "no redirect (" + std::to_string(status) + ")");
-  }
-  exam.needs_auth = status == 401;
-
   // INTEROP NET1: the same request with a browser's user agent, and the
   // discovery document as python-httpx and as a browser.
   McpCall browser_call = call;
@@ -121,21 +109,53 @@ boost::asio::awaitable<void> check_first_answer(Examination& exam) {
   auto browser = co_await call_mcp(exam.prober, exam.target.url, browser_call);
   std::vector<std::string> evidence{"as Claude-User: " + first.line(), "as a browser: " + browser.exchange.line()};
   std::vector<std::string> differences;
-  if (browser.exchange.status() != status)
-    differences.push_back("the MCP URL answered " + std::to_string(status) + " to Claude-User and " +
+  if (browser.exchange.status() != first.status())
+    differences.push_back("the MCP URL answered " + std::to_string(first.status()) + " to Claude-User and " +
                           std::to_string(browser.exchange.status()) + " to a browser");
-  if (exam.needs_auth) {
-    const std::string prm = prm_root_url(exam.target);
-    auto as_httpx = co_await exam.prober.get(prm, kClaudeOAuthAgent);
-    auto as_browser = co_await exam.prober.get(prm, kBrowserAgent);
+  const std::string prm = prm_root_url(exam.target);
+  auto as_httpx = co_await exam.prober.get(prm, kClaudeOAuthAgent);
+  auto as_browser = co_await exam.prober.get(prm, kBrowserAgent);
+  if (as_httpx.status() != as_browser.status()) {
     evidence.push_back("as python-httpx: " + as_httpx.line());
     evidence.push_back("as a browser: " + as_browser.line());
-    if (as_httpx.status() != as_browser.status())
-      differences.push_back(prm + " answered " + std::to_string(as_httpx.status()) + " to python-httpx and " +
-                            std::to_string(as_browser.status()) + " to a browser");
+    differences.push_back(prm + " answered " + std::to_string(as_httpx.status()) + " to python-httpx and " +
+                          std::to_string(as_browser.status()) + " to a browser");
   }
-  if (differences.empty()) findings.pass("deploy.user_agent", "the same answers for Claude's user agents", evidence);
-  else findings.fail("deploy.user_agent", differences.front(), evidence);
+  if (differences.empty()) {
+    findings.pass("deploy.user_agent", "the same answers for Claude's user agents", evidence);
+  } else {
+    findings.fail("deploy.user_agent", differences.front(), evidence);
+    // The rest is examined as a browser sees it, so that this one rule is
+    // not reported again as every check behind it.
+    exam.prober.override_user_agent(std::string(kBrowserAgent));
+    exam.first = browser.exchange;
+  }
+
+  // TR2: a server that refuses requests without Origin refuses Claude's.
+  if (exam.first->status() == 403) {
+    McpCall with_origin = call;
+    with_origin.origin = exam.target.origin;
+    auto again = co_await call_mcp(exam.prober, exam.target.url, with_origin);
+    if (again.exchange.answered() && again.exchange.status() != 403) {
+      findings.fail("transport.origin",
+                    "403 without Origin, " + std::to_string(again.exchange.status()) + " with Origin " + exam.target.origin,
+                    {exam.first->line(), again.exchange.line()});
+      exam.origin = exam.target.origin;
+      exam.first = again.exchange;
+    }
+  }
+
+  const unsigned status = exam.first->status();
+  if (status >= 300 && status < 400) {
+    exam.redirects = true;
+    findings.fail("deploy.redirect",
+                  "POST " + exam.target.url + " answered " + std::to_string(status) + " to " +
+                      std::string(exam.first->header("Location")),
+                  {exam.first->line()});
+  } else {
+    findings.pass("deploy.redirect", "no redirect (" + std::to_string(status) + ")");
+  }
+  exam.needs_auth = status == 401;
 }
 
 void check_latency(Examination& exam) {

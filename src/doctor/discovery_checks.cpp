@@ -117,7 +117,9 @@ boost::asio::awaitable<std::optional<json::object>> read_resource_metadata(Exami
     if (d.exchange.status() != 200) return "status " + std::to_string(d.exchange.status());
     return std::string("not a JSON object");
   };
-  if (!named.empty() && !named_document.object) {
+  if (!chosen && !protected_urls.empty()) {
+    findings.skip("auth.prm", "the metadata asks for credentials (auth.prm_public)");
+  } else if (!named.empty() && !named_document.object) {
     findings.fail("auth.prm", "the resource_metadata URL " + named + " gives " + describe(named_document), evidence);
   } else if (!chosen) {
     findings.fail("auth.prm", "no protected resource metadata at " + path_form + " or " + root_form, evidence);
@@ -140,7 +142,8 @@ boost::asio::awaitable<std::optional<json::object>> read_resource_metadata(Exami
     }
   }
   if (!chosen) {
-    findings.skip("auth.prm_resource", "no metadata to read");
+    findings.skip("auth.prm_resource", choose(protected_urls.empty(), "no metadata to read",
+                                              "the metadata asks for credentials (auth.prm_public)"));
     co_return std::nullopt;
   }
   auto resource = string_member(*chosen->object, "resource");
@@ -155,6 +158,65 @@ boost::asio::awaitable<std::optional<json::object>> read_resource_metadata(Exami
     findings.pass("auth.prm_resource", "resource is " + *resource);
   }
   co_return chosen->object;
+}
+
+// Neither CIMD nor DCR: the user pastes a client id (and secret) into
+// Claude, which then authenticates with none, client_secret_post or
+// client_secret_basic (RFC 8414 §2: client_secret_basic when the metadata
+// lists none).
+void judge_manual_client(Examination& exam, const std::optional<std::vector<std::string>>& methods,
+                         const std::string& why) {
+  const bool usable = !methods || contains(*methods, "none") || contains(*methods, "client_secret_post") ||
+                      contains(*methods, "client_secret_basic");
+  if (!usable) {
+    exam.auth_type = ClaudeAuthType::unusable;
+    exam.findings.fail("auth.client_type",
+                       "unusable: no Client ID Metadata Documents, no registration endpoint, and the token endpoint "
+                       "accepts only " + joined(*methods) + " (Claude's client id and secret need none, "
+                       "client_secret_post or client_secret_basic)" + why);
+    return;
+  }
+  exam.auth_type = ClaudeAuthType::oauth_anthropic_creds;
+  exam.findings.warn("auth.client_type",
+                     "oauth_anthropic_creds: each user must create a client and paste its id (and secret) into Claude" +
+                         why);
+}
+
+// INTEROP AS4: without metadata Claude tries /authorize, /token and
+// /register at the MCP server's origin (the MCP 2025-03-26 defaults).
+boost::asio::awaitable<void> check_fallback_endpoints(Examination& exam, std::vector<std::string> evidence) {
+  auto& findings = exam.findings;
+  const std::string origin = exam.target.origin;
+  auto authorize = co_await exam.prober.get(origin + "/authorize", kBrowserAgent);
+  std::vector<std::pair<std::string, std::string>> no_fields;
+  auto token = co_await exam.prober.post_form(origin + "/token", std::move(no_fields));
+  auto registration = co_await exam.prober.post_json(origin + "/register", json::object{});
+  for (const auto* exchange : {&authorize, &token, &registration}) evidence.push_back(exchange->line());
+  auto present = [](const Exchange& e) { return e.answered() && e.status() != 404 && e.status() != 405; };
+  findings.skip("auth.as_issuer", "no metadata");
+  findings.skip("auth.as_pkce", "no metadata: the fallback assumes S256");
+  findings.skip("auth.as_fields", "no metadata");
+  if (!present(authorize) || !present(token)) {
+    findings.fail("auth.as_metadata",
+                  "no authorization server metadata for " + exam.issuer + ", and no /authorize and /token at " + origin,
+                  evidence);
+    exam.auth_type = ClaudeAuthType::unusable;
+    findings.skip("auth.client_type", "unusable, as auth.as_metadata explains");
+    co_return;
+  }
+  exam.authorization_endpoint = origin + "/authorize";
+  exam.token_endpoint = origin + "/token";
+  if (present(registration)) exam.registration_endpoint = origin + "/register";
+  findings.warn("auth.as_metadata",
+                "no authorization server metadata for " + exam.issuer +
+                    "; only the fallback endpoints /authorize and /token at " + origin + " are left",
+                evidence);
+  if (!exam.registration_endpoint.empty()) {
+    exam.auth_type = ClaudeAuthType::oauth_dcr;
+    findings.pass("auth.client_type", "oauth_dcr: Claude registers through the fallback " + exam.registration_endpoint);
+  } else {
+    judge_manual_client(exam, std::nullopt, "");
+  }
 }
 
 }  // namespace
@@ -226,13 +288,7 @@ boost::asio::awaitable<void> check_discovery(Examination& exam) {
     }
   }
   if (!found) {
-    findings.fail("auth.as_metadata", "no authorization server metadata for " + exam.issuer, evidence);
-    findings.skip("auth.as_issuer", "no metadata");
-    findings.skip("auth.as_pkce", "no metadata");
-    findings.skip("auth.as_fields", "no metadata");
-    exam.auth_type = ClaudeAuthType::unusable;
-    findings.fail("auth.client_type",
-                  "unusable: without authorization server metadata Claude cannot see PKCE support and refuses");
+    co_await check_fallback_endpoints(exam, std::move(evidence));
     co_return;
   }
   findings.pass("auth.as_metadata", "found at " + found->exchange.url, evidence);
@@ -289,9 +345,10 @@ boost::asio::awaitable<void> check_discovery(Examination& exam) {
   std::string why;
   if (cimd && !none_method) why = " (client_id_metadata_document_supported is true, but \"none\" is not an auth method)";
   if (!pkce || !problems.empty()) {
+    // Already a failure of its own; not reported twice.
     exam.auth_type = ClaudeAuthType::unusable;
-    findings.fail("auth.client_type",
-                  "unusable: " + choose(!pkce, "no S256 PKCE", "the metadata lacks what a sign-in needs"));
+    findings.skip("auth.client_type",
+                  "unusable, as " + choose(!pkce, "auth.as_pkce", "auth.as_fields") + " explains");
   } else if (cimd && none_method) {
     exam.auth_type = ClaudeAuthType::oauth_cimd;
     findings.pass("auth.client_type", "oauth_cimd: Claude uses its Client ID Metadata Document");
@@ -299,10 +356,7 @@ boost::asio::awaitable<void> check_discovery(Examination& exam) {
     exam.auth_type = ClaudeAuthType::oauth_dcr;
     findings.pass("auth.client_type", "oauth_dcr: Claude registers through " + exam.registration_endpoint + why);
   } else {
-    exam.auth_type = ClaudeAuthType::oauth_anthropic_creds;
-    findings.warn("auth.client_type",
-                  "oauth_anthropic_creds: each user must create a client and paste its id (and secret) into Claude" +
-                      why);
+    judge_manual_client(exam, auth_methods, why);
   }
 }
 

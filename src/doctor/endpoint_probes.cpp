@@ -16,7 +16,7 @@ namespace json = boost::json;
 
 namespace {
 
-using Fields = std::vector<std::pair<std::string, std::string>>;
+using Fields = net::FormFields;
 
 // Claude's registration request (INTEROP RG1): a public client with one
 // callback.
@@ -125,7 +125,7 @@ struct AuthorizeRequest {
 
 std::string authorization_url(const Examination& exam, const AuthorizeRequest& request) {
   const std::string verifier = crypto::random_token(32);
-  std::vector<std::pair<std::string, std::string>> params{{"response_type", "code"},
+  net::FormFields params{{"response_type", "code"},
                                                           {"client_id", request.client_id},
                                                           {"redirect_uri", request.redirect_uri},
                                                           {"state", crypto::random_token(16)},
@@ -136,15 +136,7 @@ std::string authorization_url(const Examination& exam, const AuthorizeRequest& r
     params.emplace_back("code_challenge_method", "S256");
   }
   if (auto scope = exam.requested_scope(); !scope.empty()) params.emplace_back("scope", scope);
-  std::string url = exam.authorization_endpoint;
-  url += url.find('?') == std::string::npos ? '?' : '&';
-  bool first = true;
-  for (const auto& [name, value] : params) {
-    if (!first) url += '&';
-    first = false;
-    url += net::url_encode(name) + "=" + net::url_encode(value);
-  }
-  return url;
+  return net::with_query(exam.authorization_endpoint, params);
 }
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }

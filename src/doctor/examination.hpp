@@ -40,6 +40,9 @@ struct Examination {
   bool reachable = false;     // some answer came back from the MCP URL
   bool needs_auth = false;    // it answered 401
   bool redirects = false;     // it answered with a redirect
+  // The MCP URL refused requests without Origin (transport.origin); later
+  // requests send the server's own origin so that the other checks run.
+  std::string origin;
 
   // Discovery (auth.*).
   std::vector<std::string> challenge_scopes;  // scope= of the 401 challenge

@@ -24,18 +24,7 @@ namespace json = boost::json;
 
 namespace {
 
-using Fields = std::vector<std::pair<std::string, std::string>>;
-
-std::string with_query(std::string url, const Fields& params) {
-  url += url.find('?') == std::string::npos ? '?' : '&';
-  bool first = true;
-  for (const auto& [name, value] : params) {
-    if (!first) url += '&';
-    first = false;
-    url += net::url_encode(name) + "=" + net::url_encode(value);
-  }
-  return url;
-}
+using Fields = net::FormFields;
 
 // The claims of a JWT (RFC 7519 §7.2 steps 1-7, without the signature: the
 // doctor reads what the server put in, it does not trust it), or nullopt
@@ -107,6 +96,20 @@ boost::asio::awaitable<FlowClient> flow_client(Examination& exam, const std::str
   co_return client;
 }
 
+// A call that worked: a 2xx answer carrying a JSON-RPC result.
+bool succeeded(const McpAnswer& answer) {
+  const unsigned status = answer.exchange.status();
+  return status >= 200 && status < 300 && answer.has_result();
+}
+
+std::string describe(const McpAnswer& answer) {
+  std::string out = answer.exchange.line();
+  if (auto code = answer.error_code()) out += ", JSON-RPC error " + std::to_string(*code);
+  if (auto challenge = answer.exchange.header("WWW-Authenticate"); !challenge.empty())
+    out += ", WWW-Authenticate: " + std::string(challenge);
+  return out;
+}
+
 boost::asio::awaitable<TokenAnswer> refresh(Examination& exam, const std::string& client_id, const std::string& token) {
   Fields fields{{"grant_type", "refresh_token"}, {"refresh_token", token}, {"client_id", client_id}};
   auto exchange = co_await exam.prober.post_form(exam.token_endpoint, std::move(fields), exam.client_authorization(client_id));
@@ -150,7 +153,7 @@ boost::asio::awaitable<void> run_interactive_flow(Examination& exam) {
                 {"resource", exam.target.url}};
   const std::string scope = exam.requested_scope();
   if (!scope.empty()) params.emplace_back("scope", scope);
-  const std::string url = with_query(exam.authorization_endpoint, params);
+  const std::string url = net::with_query(exam.authorization_endpoint, params);
   exam.err << "Open this address in a browser to sign in: " << url << "\n"
            << "(waiting " << exam.options.sign_in_wait.count() << " s for the redirect to " << redirect_uri << ")\n";
   exam.err.flush();
@@ -232,10 +235,13 @@ boost::asio::awaitable<void> run_interactive_flow(Examination& exam) {
 
   // RS1, MO1: the token on MCP calls in each era the server speaks.
   std::vector<std::string> mcp_evidence, mcp_problems;
-  McpCall legacy{.method = "initialize", .params = initialize_params(kLegacyVersion), .bearer = exam.access_token};
+  McpCall legacy{.method = "initialize",
+                 .params = initialize_params(kLegacyVersion),
+                 .bearer = exam.access_token,
+                 .origin = exam.origin};
   auto initialized = co_await call_mcp(exam.prober, exam.target.url, legacy);
   mcp_evidence.push_back(initialized.exchange.line());
-  if (!initialized.has_result()) mcp_problems.push_back("initialize with the token got " + initialized.exchange.line());
+  if (!succeeded(initialized)) mcp_problems.push_back("initialize with the token got " + describe(initialized));
   else {
     auto* version = initialized.result()->if_contains("protocolVersion");
     std::string negotiated(kLegacyVersion);
@@ -243,21 +249,22 @@ boost::asio::awaitable<void> run_interactive_flow(Examination& exam) {
     McpCall list{.method = "tools/list",
                  .protocol_version_header = negotiated,
                  .session_id = std::string(initialized.exchange.header("Mcp-Session-Id")),
-                 .bearer = exam.access_token};
+                 .bearer = exam.access_token,
+                 .origin = exam.origin};
     auto listed = co_await call_mcp(exam.prober, exam.target.url, list);
     mcp_evidence.push_back(listed.exchange.line());
-    if (!listed.message) mcp_problems.push_back("tools/list with the token got " + listed.exchange.line());
+    if (!succeeded(listed)) mcp_problems.push_back("tools/list with the token got " + describe(listed));
   }
-  McpCall discover{.method = "server/discover", .modern = true, .bearer = exam.access_token};
+  McpCall discover{.method = "server/discover", .modern = true, .bearer = exam.access_token, .origin = exam.origin};
   auto discovered = co_await call_mcp(exam.prober, exam.target.url, discover);
   mcp_evidence.push_back(discovered.exchange.line());
   if (discovered.has_result()) {
-    McpCall list{.method = "tools/list", .modern = true, .bearer = exam.access_token};
+    McpCall list{.method = "tools/list", .modern = true, .bearer = exam.access_token, .origin = exam.origin};
     auto listed = co_await call_mcp(exam.prober, exam.target.url, list);
     mcp_evidence.push_back(listed.exchange.line());
-    if (!listed.message) mcp_problems.push_back("tools/list (2026-07-28) with the token got " + listed.exchange.line());
+    if (!succeeded(listed)) mcp_problems.push_back("tools/list (2026-07-28) with the token got " + describe(listed));
   } else if (discovered.exchange.status() == 401 || discovered.exchange.status() == 403) {
-    mcp_problems.push_back("server/discover with the token got " + discovered.exchange.line());
+    mcp_problems.push_back("server/discover with the token got " + describe(discovered));
   }
   if (mcp_problems.empty())
     findings.pass("flow.mcp", choose(discovered.has_result(), "calls succeed in both eras", "calls succeed (2025-11-25)"),
@@ -272,25 +279,41 @@ boost::asio::awaitable<void> check_refresh_and_revoke(Examination& exam) {
     if (!findings.find("flow.revoke")) findings.skip("flow.revoke", "no refresh token");
     co_return;
   }
-  const std::string old_token = exam.refresh_token;
-  auto refreshed = co_await refresh(exam, exam.flow_client_id, old_token);
+  // OAuth 2.1 §4.3.1: each refresh returns a new refresh token and the old
+  // one dies. The old token is presented again only after its successor
+  // was used: before that a server may rightly take it for a client retrying
+  // a refresh whose answer it lost (TK4). A server that detects reuse ends
+  // the grant there; the revocation below then finds it ended already.
+  const std::string& client_id = exam.flow_client_id;
+  const std::string first_token = exam.refresh_token;
+  auto refreshed = co_await refresh(exam, client_id, first_token);
   std::vector<std::string> evidence{refreshed.exchange.line()};
+  std::string refresh_problem;
   if (refreshed.exchange.status() != 200 || refreshed.access_token.empty()) {
-    findings.fail("flow.refresh", "the refresh got " + std::to_string(refreshed.exchange.status()) + " " + refreshed.error,
-                  evidence);
-  } else if (refreshed.refresh_token.empty() || refreshed.refresh_token == old_token) {
-    findings.fail("flow.refresh", "the refresh token did not rotate", evidence);
-    exam.refresh_token = old_token;
+    refresh_problem = "the refresh got " + std::to_string(refreshed.exchange.status()) + " " + refreshed.error;
+  } else if (refreshed.refresh_token.empty() || refreshed.refresh_token == first_token) {
+    refresh_problem = "the refresh token did not rotate";
   } else {
-    findings.pass("flow.refresh", "a new refresh token on refresh", evidence);
-    exam.refresh_token = refreshed.refresh_token;
+    auto second = co_await refresh(exam, client_id, refreshed.refresh_token);
+    evidence.push_back(second.exchange.line());
+    if (second.exchange.status() != 200 || second.refresh_token.empty()) {
+      refresh_problem = "a refresh with the new refresh token got " + std::to_string(second.exchange.status()) + " " +
+                        second.error;
+    } else {
+      exam.refresh_token = second.refresh_token;
+      auto replay = co_await refresh(exam, client_id, first_token);
+      evidence.push_back(replay.exchange.line());
+      if (replay.exchange.status() == 200)
+        refresh_problem = "the first refresh token still works after its successor was used";
+    }
   }
+  if (refresh_problem.empty()) findings.pass("flow.refresh", "rotated; the replaced refresh token is refused", evidence);
+  else findings.fail("flow.refresh", refresh_problem, evidence);
 
   if (exam.revocation_endpoint.empty()) {
     findings.skip("flow.revoke", "no revocation_endpoint");
     co_return;
   }
-  const std::string& client_id = exam.flow_client_id;
   Fields fields{{"token", exam.refresh_token}, {"token_type_hint", "refresh_token"}, {"client_id", client_id}};
   auto revoked = co_await exam.prober.post_form(exam.revocation_endpoint, std::move(fields), exam.client_authorization(client_id));
   auto after = co_await refresh(exam, client_id, exam.refresh_token);

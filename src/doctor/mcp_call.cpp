@@ -18,8 +18,16 @@ json::object client_info() { return json::object{{"name", "gatehouse-doctor"}, {
 
 // A response to our request: a JSON-RPC object with our id and a result or
 // an error (JSON-RPC 2.0 §5).
-bool is_our_answer(const json::value& value) {
+bool is_jsonrpc_response(const json::value& value) {
   if (!value.is_object()) return false;
+  const auto& object = value.get_object();
+  auto* version = object.if_contains("jsonrpc");
+  return version && version->is_string() && version->get_string() == "2.0" &&
+         (object.contains("result") || object.contains("error"));
+}
+
+bool is_our_answer(const json::value& value) {
+  if (!is_jsonrpc_response(value)) return false;
   const auto& object = value.get_object();
   auto* id = object.if_contains("id");
   return id && id->is_int64() && id->get_int64() == kCallId && (object.contains("result") || object.contains("error"));
@@ -114,7 +122,7 @@ boost::asio::awaitable<McpAnswer> call_mcp(Prober& prober, const std::string& ur
     answer.problem = "a body that is not JSON";
     co_return answer;
   }
-  if (value.is_object() && (value.get_object().contains("result") || value.get_object().contains("error"))) {
+  if (is_jsonrpc_response(value)) {
     answer.message = std::move(value.as_object());
   } else {
     answer.problem = "JSON that is not a JSON-RPC response";

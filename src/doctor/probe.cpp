@@ -113,6 +113,7 @@ std::string Exchange::excerpt(std::size_t max) const {
 Prober::Prober(net::OutboundPolicy policy) : client_(std::move(policy)) {}
 
 boost::asio::awaitable<Exchange> Prober::send(net::HttpsRequest request) {
+  if (!agent_override_.empty()) request.user_agent = agent_override_;
   Exchange exchange;
   exchange.method = std::string(method_name(request.method));
   exchange.url = request.url;
@@ -143,10 +144,7 @@ boost::asio::awaitable<Exchange> Prober::post_form(std::string url,
   request.method = net::HttpsRequest::Method::post;
   request.url = std::move(url);
   request.content_type = "application/x-www-form-urlencoded";
-  for (const auto& [name, value] : fields) {
-    if (!request.body.empty()) request.body += '&';
-    request.body += net::url_encode(name) + "=" + net::url_encode(value);
-  }
+  request.body = net::encode_form(fields);
   request.authorization = std::move(authorization);
   request.user_agent = std::string(kClaudeOAuthAgent);
   co_return co_await send(std::move(request));

@@ -64,12 +64,17 @@ class Prober {
   // got an answer at all.
   const Exchange* slowest() const { return slowest_ ? &*slowest_ : nullptr; }
   bool answered_any() const { return answered_any_; }
+  // From now on, every request carries `agent` instead of the user agent it
+  // names (after deploy.user_agent found Claude's blocked, the other checks
+  // still run, as a browser).
+  void override_user_agent(std::string agent) { agent_override_ = std::move(agent); }
   std::chrono::milliseconds timeout() const { return client_.policy().timeout; }
 
  private:
   net::HttpsClient client_;
   std::optional<Exchange> slowest_;
   bool answered_any_ = false;
+  std::string agent_override_;
 };
 
 // `condition ? if_true : if_false` for strings, as a call: GCC 12 miscompiles

@@ -1,3 +1,4 @@
+#include "doctor/findings.hpp"
 #include "doctor/probe.hpp"
 
 #include <gtest/gtest.h>
@@ -31,6 +32,27 @@ TEST(DoctorEvidence, LeavesOtherWordsAlone) {
   EXPECT_EQ(masked(""), "");
   EXPECT_EQ(masked("short"), "…(5 chars)");
   EXPECT_EQ(masked("0123456789"), "0123…(10 chars)");
+}
+
+// A server's text reaches the terminal and the JSON report: no escape
+// sequence, line break or malformed UTF-8 gets through, and lines are capped.
+TEST(DoctorEvidence, ServerTextCannotDriveTheTerminal) {
+  Findings findings;
+  const std::string hostile = "bad\x1b[2J\x1b]0;owned\x07\r\nline two\xc2\x9b" "31m \xff\xfe end " + std::string(2000, 'x');
+  findings.fail("auth.prm", hostile, {hostile, "ok"});
+  const CheckResult* result = findings.find("auth.prm");
+  ASSERT_NE(result, nullptr);
+  for (const std::string* text : {&result->detail, &result->evidence[0]}) {
+    for (char c : *text) {
+      const auto byte = static_cast<unsigned char>(c);
+      EXPECT_FALSE(byte < 0x20 || byte == 0x7f) << "control character " << int(byte);
+    }
+    EXPECT_EQ(text->find("\xc2\x9b"), std::string::npos);  // C1 CSI
+    EXPECT_NE(text->find("\xEF\xBF\xBD"), std::string::npos);  // U+FFFD for the malformed bytes
+    EXPECT_NE(text->find("line two"), std::string::npos);
+    EXPECT_LE(text->size(), 420u);
+  }
+  EXPECT_EQ(result->evidence[1], "ok");
 }
 
 }  // namespace

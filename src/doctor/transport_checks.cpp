@@ -58,7 +58,7 @@ boost::asio::awaitable<void> check_transport(Examination& exam) {
   const std::string& url = exam.target.url;
 
   // server/discover (2026-07-28): what a dual-era client sends first.
-  McpCall discover{.method = "server/discover", .modern = true, .bearer = exam.access_token};
+  McpCall discover{.method = "server/discover", .modern = true, .bearer = exam.access_token, .origin = exam.origin};
   auto discovered = co_await call_mcp(exam.prober, url, discover);
   if (auto* result = discovered.result()) {
     auto* versions = result->if_contains("supportedVersions");
@@ -76,26 +76,28 @@ boost::asio::awaitable<void> check_transport(Examination& exam) {
   }
 
   // initialize (2025-11-25), without Origin as Claude's servers send it.
-  McpCall initialize{.method = "initialize", .params = initialize_params(kLegacyVersion), .bearer = exam.access_token};
+  McpCall initialize{.method = "initialize",
+                     .params = initialize_params(kLegacyVersion),
+                     .bearer = exam.access_token,
+                     .origin = exam.origin};
   auto initialized = co_await call_mcp(exam.prober, url, initialize);
-  std::string origin;
-  if (initialized.exchange.status() == 403) {
+  const std::string& origin = exam.origin;
+  if (initialized.exchange.status() == 403 && origin.empty()) {
     // TR2: is it the missing Origin? Ask again as a browser would.
     McpCall with_origin = initialize;
     with_origin.origin = exam.target.origin;
     auto again = co_await call_mcp(exam.prober, url, with_origin);
-    if (again.has_result()) {
-      findings.fail("transport.origin", "initialize without Origin got 403; with Origin " + exam.target.origin + " it succeeds",
+    if (again.exchange.answered() && again.exchange.status() != 403) {
+      findings.fail("transport.origin",
+                    "403 without Origin, " + std::to_string(again.exchange.status()) + " with Origin " + exam.target.origin,
                     {initialized.exchange.line(), again.exchange.line()});
-      origin = exam.target.origin;
+      exam.origin = exam.target.origin;
       initialized = std::move(again);
-    } else {
-      findings.pass("transport.origin", "the 403 does not depend on Origin");
     }
-  } else {
+  }
+  if (!findings.find("transport.origin"))
     findings.pass("transport.origin",
                   "a request without Origin was served (" + std::to_string(initialized.exchange.status()) + ")");
-  }
 
   std::string session_id(initialized.exchange.header("Mcp-Session-Id"));
   std::string version;

@@ -84,4 +84,22 @@ std::optional<Form> parse_form(std::string_view body, std::size_t max_fields) {
   return form;
 }
 
+std::string encode_form(const FormFields& fields) {
+  std::string out;
+  for (const auto& [name, value] : fields) {
+    if (!out.empty()) out += '&';
+    out += url_encode(name);
+    out += '=';
+    out += url_encode(value);
+  }
+  return out;
+}
+
+std::string with_query(std::string url, const FormFields& fields) {
+  if (fields.empty()) return url;
+  url += url.find('?') == std::string::npos ? '?' : '&';
+  url += encode_form(fields);
+  return url;
+}
+
 }  // namespace gatehouse::net

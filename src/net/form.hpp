@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace gatehouse::net {
@@ -17,6 +18,15 @@ struct Form {
   const std::string* get(std::string_view name) const;
   std::string value_or(std::string_view name, std::string_view fallback = {}) const;
 };
+
+using FormFields = std::vector<std::pair<std::string, std::string>>;
+
+// "name=value&name=value", each part percent-encoded with url_encode: a form
+// body (RFC 6749 §4.1.3) or a query (RFC 6749 §4.1.1).
+std::string encode_form(const FormFields& fields);
+// `url` with `fields` added to its query (after '?', or '&' when it has one;
+// RFC 6749 §3.1 keeps an endpoint's own query).
+std::string with_query(std::string url, const FormFields& fields);
 
 // nullopt on invalid percent-encoding or more than `max_fields` fields.
 std::optional<Form> parse_form(std::string_view body, std::size_t max_fields = 100);

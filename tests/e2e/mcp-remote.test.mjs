@@ -20,13 +20,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { alive } from './lib/chromium.mjs';
 import { startServer } from './lib/server.mjs';
+import { freePort } from './lib/free-port.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MCP_REMOTE = path.join(here, 'node_modules', 'mcp-remote', 'dist', 'proxy.js');
@@ -36,17 +36,6 @@ const TEST_TIMEOUT_MS = 90_000;
 const AUTH_TIMEOUT_S = 30; // mcp-remote --auth-timeout
 const RESPONSE_TIMEOUT_MS = 45_000; // the first answer waits for the whole OAuth flow
 const REQUEST_TIMEOUT_MS = 15_000;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function readEvents(file) {
   if (!existsSync(file)) return [];

@@ -21,7 +21,6 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -30,6 +29,7 @@ import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { authorizeHeadless, CookieJar, parseForm } from './lib/authorize.mjs';
 import { startServer } from './lib/server.mjs';
 import { authorizationRequest, exchangeCode } from './lib/token.mjs';
+import { freePort } from './lib/free-port.mjs';
 
 const TEST_TIMEOUT_MS = 60_000;
 const HTTP_TIMEOUT_MS = 10_000; // per raw fetch
@@ -66,19 +66,6 @@ async function withLogs(fn) {
     if (err && typeof err === 'object' && server) err.message += `\n--- gatehouse stderr (tail) ---\n${server.logs().slice(-3000)}`;
     throw err;
   }
-}
-
-// A TCP port nothing listens on right now (the redirect URI is never
-// contacted: the code is read from the 302 Location).
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 // A fetch that records method, URL and status of every request.

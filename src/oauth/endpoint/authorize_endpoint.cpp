@@ -93,14 +93,10 @@ net::Reply error_page(http::status status, std::string_view heading, std::string
 // AZ7: 302 to the client, never 307/308 (Claude's callback takes GET only);
 // `iss` in every response (RFC 9207), `state` unchanged.
 net::Reply redirect(std::string_view redirect_uri, const std::vector<std::pair<std::string, std::string>>& params) {
-  std::string location(redirect_uri);
-  char sep = location.find('?') == std::string::npos ? '?' : '&';
-  for (const auto& [k, v] : params) {
-    if (v.empty() && k == "state") continue;
-    location += sep;
-    location += net::url_encode(k) + "=" + net::url_encode(v);
-    sep = '&';
-  }
+  net::FormFields sent;
+  for (const auto& [k, v] : params)
+    if (!(v.empty() && k == "state")) sent.emplace_back(k, v);
+  const std::string location = net::with_query(std::string(redirect_uri), sent);
   net::Response r{http::status::found, 11};
   r.set(http::field::location, location);
   r.set(http::field::cache_control, "no-store");
