@@ -2,7 +2,8 @@
 // What is wrong with a command line, said the way an operator can act on it:
 //
 //   unknown command 'user'; did you mean 'users'?
-//   'gatehouse doctor' is planned but not available in this build yet; the commands are serve, users, ...
+//   'gatehouse NAME' is planned but not available in this build yet; the commands are serve, users, ...
+//     (for a command CommandSpec::planned names: announced, not built)
 //   unknown option '--lisen' for 'gatehouse serve'; did you mean '--listen'?
 //   'gatehouse users' needs a command: add, passwd, remove or list
 //

@@ -71,12 +71,28 @@ void write_table(const Report& report, const TableStyle& style, std::ostream& ou
   };
   out << "gatehouse doctor " << report.url << "\n";
   std::string_view group;
-  for (const auto& result : report.results) {
+  bool group_skipped = false;
+  for (std::size_t i = 0; i < report.results.size(); ++i) {
+    const CheckResult& result = report.results[i];
     const CheckInfo& info = check_info(result.id);
     if (info.group != group) {
       group = info.group;
       out << "\n" << group_title(group) << "\n";
+      // A group skipped as a whole for one reason is one line.
+      std::size_t count = 0;
+      group_skipped = !style.verbose;
+      for (std::size_t j = i; j < report.results.size() && check_info(report.results[j].id).group == group; ++j) {
+        ++count;
+        group_skipped = group_skipped && report.results[j].verdict == Verdict::skip &&
+                        report.results[j].detail == result.detail;
+      }
+      if (group_skipped) {
+        std::string id = std::string(group) + ".* (" + std::to_string(count) + " checks)";
+        id.resize(std::max<std::size_t>(id.size(), 27), ' ');
+        out << "  " << paint(Verdict::skip, label(Verdict::skip)) << "  " << id << " " << result.detail << "\n";
+      }
     }
+    if (group_skipped) continue;
     std::string id(info.id);
     id.resize(std::max<std::size_t>(id.size(), 27), ' ');
     out << "  " << paint(result.verdict, label(result.verdict)) << "  " << id << " " << result.detail << "\n";

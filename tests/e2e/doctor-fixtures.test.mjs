@@ -434,3 +434,17 @@ function certificateFor(dir, subjectAltName) {
   run('x509', '-req', '-in', 'other.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'other.pem', '-days', '2', '-extfile', 'other.ext');
   return { key: readFileSync(path.join(dir, 'other.key')), cert: readFileSync(path.join(dir, 'other.pem')) };
 }
+
+// "Every known Claude failure cause has a check with a fixture proving that
+// it fires": each check docs/doctor.md lists is broken by a case above, or
+// by the https fixtures (deploy.certificate), or is one of the three rules
+// an address alone decides, which the C++ unit tests cover
+// (DoctorDeployment.NET1_* in src/doctor/deployment_checks_test.cpp).
+test('every check of docs/doctor.md has a fixture', () => {
+  const doc = readFileSync(new URL('../../docs/doctor.md', import.meta.url), 'utf8');
+  const documented = [...doc.matchAll(/^\| `([a-z_]+\.[a-z_]+)` \|/gm)].map((m) => m[1]);
+  assert.ok(documented.length > 30, 'docs/doctor.md lists the checks in tables');
+  const covered = new Set(['deploy.https', 'deploy.port', 'deploy.address', 'deploy.certificate']);
+  for (const c of CASES) covered.add(c.fails ?? c.warns);
+  assert.deepEqual(documented.filter((id) => !covered.has(id)), [], 'checks without a fixture');
+});
