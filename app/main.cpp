@@ -5,6 +5,7 @@
 #include "cli/usage_error.hpp"
 #include "config/backend_rules.hpp"
 #include "config/load.hpp"
+#include "config/tool_scopes.hpp"
 #include "doctor/doctor.hpp"
 #include "runtime/data_dir.hpp"
 #include "upstream/token_vault.hpp"
@@ -102,19 +103,7 @@ int run_serve(Config config, const std::string& config_file, const std::vector<s
   }
   auto name = std::string_view(config.backend).substr(std::string_view("builtin:").size());
   auto server = gatehouse::builtin::make(name, {.data_dir = config.data_dir});
-  // [oauth] tool_scopes: "tool=scope scope".
-  for (const auto& entry : config.tool_scopes) {
-    auto [tool, scopes] = *cfg::split_tool_scopes(entry);  // validate() checked the form
-    for (const auto& scope : scopes)
-      if (std::find(config.scopes.begin(), config.scopes.end(), scope) == config.scopes.end())
-        throw gatehouse::config::ConfigError("[oauth] tool_scopes: scope \"" + scope + "\" is not listed in [oauth] scopes");
-    try {
-      server->require_scopes(tool, std::move(scopes));
-    } catch (const std::invalid_argument&) {
-      throw gatehouse::config::ConfigError("[oauth] tool_scopes: backend " + config.backend + " has no tool \"" + tool +
-                                           "\"");
-    }
-  }
+  cfg::apply_tool_scopes(config, *server, "backend " + config.backend);
   return gatehouse::runtime::serve(config, *server);
 }
 
@@ -179,6 +168,11 @@ gatehouse::cli::CommandSpec spec_of(const CLI::App& app, std::string name, std::
   for (const CLI::Option* option : app.get_options()) {
     if (option->get_positional()) {
       ++spec.positionals;
+      if (option->get_required()) {
+        std::string name = option->get_name();
+        for (auto& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        spec.required.push_back(name + " (" + option->get_description() + ")");
+      }
       continue;
     }
     gatehouse::cli::OptionSpec o{.takes_value = option->get_type_size_min() > 0};

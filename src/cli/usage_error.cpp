@@ -108,6 +108,8 @@ std::optional<std::string> diagnose(const CommandSpec& root, const std::vector<s
   if (!command->commands.empty())
     return "'" + path + "' needs a command: " + join_or(command_names(*command)) + " ('" + path +
            " --help' says what each does)";
+  if (positionals < command->required.size())
+    return "'" + path + "' needs " + command->required[positionals] + "; '" + path + " --help' says what it takes";
   return std::nullopt;
 }
 

@@ -6,6 +6,7 @@
 //     (for a command CommandSpec::planned names: announced, not built)
 //   unknown option '--lisen' for 'gatehouse serve'; did you mean '--listen'?
 //   'gatehouse users' needs a command: add, passwd, remove or list
+//   'gatehouse doctor' needs URL (the MCP URL Claude would be given)
 //
 // The command line parser (app/main.cpp, CLI11) describes its commands as a
 // CommandSpec; diagnose() is consulted only after the parser refused the
@@ -26,6 +27,9 @@ struct CommandSpec {
   std::string name;  // "gatehouse", "serve", "add"
   std::vector<OptionSpec> options;
   std::size_t positionals = 0;  // arguments that are not options ("users add NAME": 1)
+  // The required ones, in order, as "URL (the MCP URL ...)": what a command
+  // line that stops short is told it lacks.
+  std::vector<std::string> required;
   std::vector<CommandSpec> commands;
   // Commands announced in the documentation but not built yet (docs/status.md).
   std::vector<std::string> planned;

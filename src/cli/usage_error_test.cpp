@@ -23,10 +23,14 @@ CommandSpec gatehouse_spec() {
                     .commands = {state("add", 1, {{{"--password-stdin"}, false}}), state("passwd", 1),
                                  state("remove", 1), state("list", 0)}};
   CommandSpec clients{.name = "clients", .options = {help}, .commands = {state("add", 1), state("list", 0)}};
+  CommandSpec doctor{.name = "doctor",
+                     .options = {help, {{"--json"}, false}},
+                     .positionals = 1,
+                     .required = {"URL (the MCP URL)"}};
   return CommandSpec{.name = "gatehouse",
                      .options = {help, {{"--version"}, false}},
-                     .commands = {serve, users, clients},
-                     .planned = {"doctor"}};
+                     .commands = {serve, users, clients, doctor},
+                     .planned = {"mirror"}};
 }
 
 std::string diagnosis(std::vector<std::string> args) {
@@ -39,22 +43,28 @@ TEST(OperatorExperience, UnknownCommandsAreNamedWithTheClosestOne) {
   EXPECT_EQ(diagnosis({"users", "ad", "bob"}), "unknown command 'ad' for 'gatehouse users'; did you mean 'add'?");
   EXPECT_EQ(diagnosis({"add", "bob"}), "unknown command 'add'; did you mean 'gatehouse users add'?");
   EXPECT_EQ(diagnosis({"frobnicate"}),
-            "unknown command 'frobnicate'; the commands are serve, users or clients ('gatehouse --help' says what each "
+            "unknown command 'frobnicate'; the commands are serve, users, clients or doctor ('gatehouse --help' says what each "
             "does)");
 }
 
 TEST(OperatorExperience, PlannedCommandsAreNotCalledUnknown) {
-  EXPECT_EQ(diagnosis({"doctor"}),
-            "'gatehouse doctor' is planned but not available in this build yet; the commands are serve, users or "
-            "clients ('gatehouse --help' says what each does)");
+  EXPECT_EQ(diagnosis({"mirror"}),
+            "'gatehouse mirror' is planned but not available in this build yet; the commands are serve, users, "
+            "clients or doctor ('gatehouse --help' says what each does)");
 }
 
 TEST(OperatorExperience, MissingCommandsListTheChoices) {
-  EXPECT_EQ(diagnosis({}), "'gatehouse' needs a command: serve, users or clients ('gatehouse --help' says what each does)");
+  EXPECT_EQ(diagnosis({}), "'gatehouse' needs a command: serve, users, clients or doctor ('gatehouse --help' says what each does)");
   EXPECT_EQ(diagnosis({"users", "--data-dir", "x"}).substr(0, 20), "unknown option '--da");
   EXPECT_EQ(diagnosis({"users"}),
             "'gatehouse users' needs a command: add, passwd, remove or list ('gatehouse users --help' says what each "
             "does)");
+}
+
+TEST(OperatorExperience, AMissingRequiredArgumentIsNamed) {
+  EXPECT_EQ(diagnosis({"doctor", "--json"}),
+            "'gatehouse doctor' needs URL (the MCP URL); 'gatehouse doctor --help' says what it takes");
+  EXPECT_EQ(diagnosis({"doctor", "https://h/mcp", "--json"}), "<none>");
 }
 
 TEST(OperatorExperience, UnknownOptionsAreNamedWithTheClosestOne) {

@@ -27,7 +27,7 @@ test('OperatorExperience: an unknown command is named, with the closest one', { 
 
   const doctor = await run(['doctor']);
   assert.equal(doctor.code, 2);
-  assert.match(doctor.stderr, /^gatehouse: 'gatehouse doctor' is planned but not available in this build yet; the commands are serve, users, clients, grants or keys/);
+  assert.match(doctor.stderr, /^gatehouse: 'gatehouse doctor' needs URL \(The MCP URL Claude would be given, e\.g\. https:\/\/mcp\.example\.com\/mcp\); 'gatehouse doctor --help' says what it takes\n$/);
 
   const flag = await run(['serve', '--lisen', '127.0.0.1:0']);
   assert.equal(flag.code, 2);
@@ -35,7 +35,7 @@ test('OperatorExperience: an unknown command is named, with the closest one', { 
 
   const bare = await run([]);
   assert.equal(bare.code, 2);
-  assert.match(bare.stderr, /^gatehouse: 'gatehouse' needs a command: serve, users, clients, grants or keys/);
+  assert.match(bare.stderr, /^gatehouse: 'gatehouse' needs a command: serve, users, clients, grants, keys or doctor/);
 
   const help = await run(['--help']);
   assert.equal(help.code, 0, 'help still works');
