@@ -11,6 +11,9 @@
 #                against server-everything, directly and through the gateway,
 #                compared scenario by scenario); the stage fails if either does
 #   e2e          node --test tests/e2e/*.test.mjs (MCP SDK client, bad input)
+#   package      scripts/package.sh: cmake --install into a scratch prefix,
+#                examples/library built against it (find_package and
+#                pkg-config), and tests/e2e/package/examples.test.mjs
 #   sanitize     scripts/sanitize.sh: unit, conformance and e2e again against
 #                an AddressSanitizer + UBSan Debug build (build-asan/)
 #   fuzz         scripts/fuzz.sh 20: the libFuzzer targets of fuzz/, built with
@@ -48,18 +51,21 @@ export GATEHOUSE_BIN="${GATEHOUSE_BIN:-$repo_root/build/app/gatehouse}"
 # revision switches its run on here, e.g. "2026-07-28".
 export CONFORMANCE_REQUIREMENTS_EXTRA="${CONFORMANCE_REQUIREMENTS_EXTRA-2026-07-28}"
 
-# Stage timeouts in seconds: 88 minutes in all, under CI's limit of 90. The
+# Stage timeouts in seconds: 88.5 minutes in all, under CI's limit of 90. The
 # variables are TEST_TIMEOUT_<STAGE>, not GATEHOUSE_*: the server refuses to
 # start on a GATEHOUSE_* variable it does not know, and the e2e stages start it
 # with this environment.
 t_deps="${TEST_TIMEOUT_DEPS:-420}"
 t_configure="${TEST_TIMEOUT_CONFIGURE:-120}"
 t_build="${TEST_TIMEOUT_BUILD:-900}"
-t_unit="${TEST_TIMEOUT_UNIT:-180}"
-t_conformance="${TEST_TIMEOUT_CONFORMANCE:-180}"
-t_e2e="${TEST_TIMEOUT_E2E:-420}"
+t_unit="${TEST_TIMEOUT_UNIT:-120}"
+t_conformance="${TEST_TIMEOUT_CONFORMANCE:-120}"
+t_e2e="${TEST_TIMEOUT_E2E:-400}"
+# Install, the examples built against the install (three programs with
+# find_package, one with pkg-config), and their end-to-end test.
+t_package="${TEST_TIMEOUT_PACKAGE:-300}"
 # A Debug build with AddressSanitizer from scratch, then every test again.
-t_sanitize="${TEST_TIMEOUT_SANITIZE:-1800}"
+t_sanitize="${TEST_TIMEOUT_SANITIZE:-1680}"
 # The clang build of the library and the fuzz targets (12 to 16 minutes from
 # scratch on two busy cores), then 20 s per target.
 t_fuzz="${TEST_TIMEOUT_FUZZ:-1250}"
@@ -159,10 +165,11 @@ if ((built)); then
   # The system Node (20) runs these: the SDK supports it. The Node 22 binary
   # in tests/e2e/node_modules is only for the conformance CLIs.
   run_stage e2e "$t_e2e" node --test --test-reporter=spec tests/e2e/*.test.mjs
+  run_stage package "$t_package" bash scripts/package.sh
   # The same tests once more against an AddressSanitizer/UBSan build.
   run_stage sanitize "$t_sanitize" bash scripts/sanitize.sh
 else
-  for stage in unit conformance e2e sanitize; do
+  for stage in unit conformance e2e package sanitize; do
     skip_stage "$stage" "no build"
   done
 fi

@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
         // The person may decline or cancel: then nothing happens.
         if (!answer["action"].is_string() || answer["action"].get_string() != "accept")
           co_return ToolResult::text("Nothing booked.");
+        // An accepted answer has been checked against the schema asked with
+        // (an integer from 1 to 12): elicit() throws, a tool error, otherwise.
         auto people = answer["content"].as_object()["people"].to_number<std::int64_t>();
         co_return ToolResult::text("Booked a table for " + std::to_string(people) + ".");
       });

@@ -114,6 +114,9 @@ class RequestContext {
   // question. `key` names the question (stable across rounds); empty keys are
   // numbered in the order questions are asked.
   awaitable<json::object> create_message(json::object params, std::string_view key = {});  // sampling/createMessage
+  // An accepted answer's content is checked against the requested schema
+  // first: one that does not match throws std::runtime_error (a tool error
+  // naming the mismatch), so a handler may read it as the schema says.
   awaitable<json::object> elicit(std::string message, json::object requested_schema, std::string_view key = {});
   awaitable<json::object> elicit(json::object params, std::string_view key = {});  // elicitation/create
   awaitable<json::array> list_roots(std::string_view key = {});                     // roots/list

@@ -4,6 +4,7 @@
 #include "builtin/builtin.hpp"
 #include "mcp/dispatcher.hpp"
 #include "mcp/jsonrpc.hpp"
+#include "support/fake_request_channel.hpp"
 
 #include <gatehouse/content.hpp>
 
@@ -32,40 +33,7 @@ bool is_base64(std::string_view s) {
   return !s.empty() && std::regex_match(s.begin(), s.end(), kBase64);
 }
 
-// Records what a handler sends and answers ask() by method.
-class FakeChannel final : public RequestChannel {
- public:
-  struct Sent {
-    std::string method;
-    json::object params;
-  };
-  std::vector<Sent> notifications;
-  std::vector<Sent> asks;
-  std::map<std::string, json::value> answers;
-  std::optional<LogLevel> level = LogLevel::debug;
-  json::object capabilities{{"sampling", json::object{}}, {"elicitation", json::object{}}, {"roots", json::object{}}};
-
-  void notify(std::string_view method, json::object params) override {
-    notifications.push_back({std::string(method), std::move(params)});
-  }
-  awaitable<json::value> ask(std::string_view method, json::object params, std::string_view) override {
-    asks.push_back({std::string(method), std::move(params)});
-    auto it = answers.find(std::string(method));
-    if (it == answers.end()) throw McpError(error_code::internal_error, "no canned answer for " + std::string(method));
-    co_return it->second;
-  }
-  bool cancelled() const override { return false; }
-  std::optional<LogLevel> log_level() const override { return level; }
-  const json::object& client_capabilities() const override { return capabilities; }
-  std::string_view protocol_version() const override { return "2025-11-25"; }
-
-  std::vector<Sent> notifications_of(std::string_view method) const {
-    std::vector<Sent> out;
-    for (const auto& n : notifications)
-      if (n.method == method) out.push_back(n);
-    return out;
-  }
-};
+using FakeChannel = testing_support::FakeRequestChannel;
 
 // Records server events (resources/updated, list_changed).
 class EventRecorder final : public ServerEvents {

@@ -6,6 +6,7 @@
 #include "config/login_rules.hpp"
 #include "config/spelling.hpp"
 #include "config/toml_syntax.hpp"
+#include "net/loopback.hpp"
 
 #include <boost/asio/ip/address.hpp>
 
@@ -117,20 +118,6 @@ bool is_ipv4(std::string_view s) {
 bool is_ipv6(std::string_view s) {
   in6_addr address{};
   return inet_pton(AF_INET6, std::string(s).c_str(), &address) == 1;
-}
-
-// `host` as it appears in a URL: "localhost", "127.0.0.1", "[::1]".
-bool is_loopback_host(std::string_view host) {
-  if (lower(host) == "localhost") return true;
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    in6_addr address{};
-    if (inet_pton(AF_INET6, std::string(host.substr(1, host.size() - 2)).c_str(), &address) != 1) return false;
-    static constexpr std::array<unsigned char, 16> kLoopback{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-    return std::equal(kLoopback.begin(), kLoopback.end(), reinterpret_cast<const unsigned char*>(&address));
-  }
-  in_addr address{};
-  if (inet_pton(AF_INET, std::string(host).c_str(), &address) != 1) return false;
-  return (ntohl(address.s_addr) >> 24) == 127;
 }
 
 // Why `listen` is not HOST:PORT ("" when it is); on success fills `out`.
@@ -257,7 +244,7 @@ std::string public_url_problem(std::string_view url, bool insecure_dev) {
       return q + " has " + describe_char(c) + " in its path; percent-encode it (e.g. %20 for a space)";
     }
   }
-  if (scheme == "http" && !is_loopback_host(host) && !insecure_dev)
+  if (scheme == "http" && !net::is_loopback_host(host) && !insecure_dev)
     return q +
            " must use https: clients send their access tokens and MCP session IDs to this URL, and over plain http "
            "anyone on the network path can read and replay them. http is accepted only for a loopback host "

@@ -1,6 +1,8 @@
 #include <gatehouse/context.hpp>
 #include <gatehouse/error.hpp>
 
+#include "mcp/json_schema.hpp"
+
 #include <array>
 
 namespace gatehouse {
@@ -50,9 +52,24 @@ awaitable<json::object> RequestContext::elicit(std::string message, json::object
 }
 
 awaitable<json::object> RequestContext::elicit(json::object params, std::string_view key) {
+  json::value schema;
+  if (auto* requested = params.if_contains("requestedSchema")) schema = *requested;
   auto result = co_await channel_.ask("elicitation/create", std::move(params), key);
   if (!result.is_object()) throw McpError::internal("elicitation/create: the client's result is not an object");
-  co_return std::move(result.as_object());
+  // MCP 2025-11-25 client/elicitation "Security Considerations": the server
+  // checks accepted content against the schema it asked with; the client's
+  // check is not enough (a client, or a forged requestState round, can send
+  // anything).
+  auto& answer = result.as_object();
+  auto* action = answer.if_contains("action");
+  if (action && action->is_string() && action->get_string() == "accept" && !schema.is_null()) {
+    auto* content = answer.if_contains("content");
+    if (!content || !content->is_object())
+      throw std::runtime_error("the answer to the question was accepted without content");
+    if (auto violation = mcp::validate_json_schema(schema, *content))
+      throw std::runtime_error("the answer to the question does not match what was asked: " + mcp::to_string(*violation));
+  }
+  co_return std::move(answer);
 }
 
 awaitable<json::array> RequestContext::list_roots(std::string_view key) {

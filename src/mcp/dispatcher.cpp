@@ -9,8 +9,13 @@
 #include "mcp/tool_scopes.hpp"
 
 #include <boost/asio/multiple_exceptions.hpp>
+#include <boost/system/system_error.hpp>
+#include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <new>
+#include <stdexcept>
+#include <system_error>
 
 namespace gatehouse::mcp {
 
@@ -22,6 +27,14 @@ std::string required_string(const json::object& params, std::string_view key) {
   auto* v = param(params, key);
   if (!v || !v->is_string()) throw McpError::invalid_params("params." + std::string(key) + " must be a string");
   return std::string(v->get_string());
+}
+
+// A tool that failed on a bug of its own (a library's exception, not a
+// message for its user): the client learns that it failed, the log says
+// how. Exception texts of this kind name source files and types.
+ToolResult internal_failure(std::string_view tool, const std::exception& e) {
+  spdlog::error("tool {} failed: {}", tool, e.what());
+  return ToolResult::error("the tool failed with an internal error (the server's log has the details)");
 }
 
 json::value progress_token(const json::object& params) {
@@ -276,7 +289,17 @@ boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
       throw;
     } catch (const InputRequired&) {
       throw;
+    } catch (const boost::system::system_error& e) {
+      result = internal_failure(entry->tool.name, e);  // e.g. Boost.JSON's as_object() on another kind
+    } catch (const std::system_error& e) {
+      result = internal_failure(entry->tool.name, e);
+    } catch (const std::logic_error& e) {
+      result = internal_failure(entry->tool.name, e);  // std::out_of_range from at(), ...
+    } catch (const std::bad_alloc& e) {
+      result = internal_failure(entry->tool.name, e);
     } catch (const std::exception& e) {
+      // std::runtime_error and its kin: a message written for the user
+      // (RequestContext::upstream_token() and friends document theirs).
       result = ToolResult::error(e.what());
     } catch (...) {
       result = ToolResult::error("the tool failed");

@@ -4,6 +4,8 @@
 // as "Core §N", unless a draft-07 section is named.
 #include "mcp/json_schema.hpp"
 
+#include "net/form.hpp"
+
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/string.hpp>
@@ -463,32 +465,6 @@ void prepend_index(std::string& path, std::size_t index) {
   path.insert(0, "/" + std::to_string(index));
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// A `$ref` fragment is URI-encoded (RFC 6901 §6); malformed escapes are kept.
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      const int hi = hex_digit(s[i + 1]);
-      const int lo = hex_digit(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += s[i];
-  }
-  return out;
-}
-
 // Evaluates one pointer token (already split on '/') against `node`.
 const json::value* step(const json::value& node, std::string_view token) {
   std::string unescaped;
@@ -518,7 +494,7 @@ const json::value* step(const json::value& node, std::string_view token) {
 const json::value* resolve_pointer(const json::value& root, std::string_view pointer) {
   std::string decoded;
   if (pointer.find('%') != std::string_view::npos) {
-    decoded = percent_decode(pointer);
+    decoded = net::percent_decode_lenient(pointer);  // RFC 6901 §6: a fragment is URI-encoded
     pointer = decoded;
   }
   if (pointer.empty()) return &root;

@@ -1,34 +1,8 @@
 #include "mcp/uri_template.hpp"
 
+#include "net/form.hpp"
+
 namespace gatehouse::mcp {
-
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%' && i + 2 < in.size()) {
-      int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(in[i]);
-  }
-  return out;
-}
-
-}  // namespace
 
 UriTemplate::UriTemplate(std::string_view text) {
   std::size_t pos = 0;
@@ -71,7 +45,7 @@ std::optional<std::map<std::string, std::string>> UriTemplate::match(std::string
       end = std::min(end, found);
     }
     if (end == pos) return std::nullopt;
-    bound[part.text] = percent_decode(uri.substr(pos, end - pos));
+    bound[part.text] = net::percent_decode_lenient(uri.substr(pos, end - pos));
     pos = end;
   }
   if (pos != uri.size()) return std::nullopt;

@@ -33,5 +33,9 @@ std::optional<Form> parse_form(std::string_view body, std::size_t max_fields = 1
 // Percent-encodes for a query component (RFC 3986 unreserved kept).
 std::string url_encode(std::string_view value);
 std::optional<std::string> url_decode(std::string_view value, bool plus_is_space = true);
+// RFC 3986 §2.1 decoding where a '%' that starts no valid escape is data and
+// is kept as it is ('+' too): URI template values (RFC 6570 §3.2.1) and URI
+// fragments holding a JSON pointer (RFC 6901 §6).
+std::string percent_decode_lenient(std::string_view value);
 
 }  // namespace gatehouse::net

@@ -1,4 +1,6 @@
 #include "net/origin_policy.hpp"
+
+#include "net/loopback.hpp"
 #include "net/text.hpp"
 
 #include "net/url.hpp"
@@ -41,12 +43,6 @@ std::string OriginPolicy::host_name(std::string_view host_header) {
   return lower(h);
 }
 
-bool OriginPolicy::is_loopback_name(std::string_view name) {
-  if (name == "localhost" || name == "[::1]") return true;
-  // 127.0.0.0/8
-  return name.starts_with("127.") && name.find_first_not_of("0123456789.") == std::string_view::npos;
-}
-
 bool OriginPolicy::origin_allowed(std::string_view origin) const {
   if (origin.empty()) return true;
   auto normal = normalise_origin(origin);
@@ -57,7 +53,7 @@ bool OriginPolicy::origin_allowed(std::string_view origin) const {
   // Local tools (the Inspector, a browser on this machine) may call a local
   // server; pages served from anywhere else may not.
   auto url = net::parse_url(normal);
-  return url && is_loopback_name(lower(url->encoded_host())) && (url->scheme() == "http" || url->scheme() == "https");
+  return url && is_loopback_host(url->encoded_host()) && (url->scheme() == "http" || url->scheme() == "https");
 }
 
 bool OriginPolicy::host_allowed(std::string_view host) const {
@@ -67,7 +63,7 @@ bool OriginPolicy::host_allowed(std::string_view host) const {
     return true;
   // Only a loopback listener checks Host: that is where DNS rebinding bites.
   if (!settings_.loopback_bind) return true;
-  return is_loopback_name(name);
+  return is_loopback_host(name);
 }
 
 }  // namespace gatehouse::net

@@ -26,7 +26,6 @@ class OriginPolicy {
 
   // The host part of a Host header, lowercased, brackets kept for IPv6.
   static std::string host_name(std::string_view host_header);
-  static bool is_loopback_name(std::string_view host_name);
 
  private:
   Settings settings_;

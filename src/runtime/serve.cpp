@@ -447,8 +447,11 @@ int serve(const config::Config& config, Server& server, std::function<void(const
       return transport->handle(request, kAnonymous);
     });
   }
-  spdlog::info("serving MCP at {}/mcp ({} threads, backend {}, auth {})", base, threads,
-               gateway ? std::to_string(config.backends.size()) + " gateway backend(s)" : config.backend, config.auth);
+  // What answers: the gateway's backends, or the Server given (a builtin
+  // backend of `gatehouse serve`, or a program's own).
+  std::string serving = "server " + server.info().name + " " + server.info().version;
+  if (gateway) serving = std::to_string(config.backends.size()) + " gateway backend(s)";
+  spdlog::info("serving MCP at {}/mcp ({} threads, {}, auth {})", base, threads, serving, config.auth);
   // Scripts and tests read this line to learn the port.
   std::cout << "listening on " << base << std::endl;
   if (on_listening) on_listening(base);

@@ -1,5 +1,6 @@
 #include "oauth/client/redirect_uri.hpp"
 
+#include "net/loopback.hpp"
 #include "net/url.hpp"
 
 #include <boost/url/parse.hpp>
@@ -9,10 +10,6 @@
 namespace gatehouse::oauth {
 
 namespace {
-
-bool loopback_host(std::string_view host) {
-  return host == "localhost" || host == "127.0.0.1" || host == "[::1]";
-}
 
 struct Parts {
   std::string scheme, host, port, rest;
@@ -41,14 +38,14 @@ bool starts_with_scheme(std::string_view uri, std::string_view scheme) {
 
 bool has_loopback_host(std::string_view uri) {
   auto u = net::parse_url(uri);
-  return u && u->has_authority() && loopback_host(u->encoded_host());
+  return u && u->has_authority() && net::is_native_loopback_host(u->encoded_host());
 }
 
 }  // namespace
 
 bool is_loopback_redirect(std::string_view uri) {
   auto p = split(uri);
-  return p && p->scheme == "http" && loopback_host(p->host);
+  return p && p->scheme == "http" && net::is_native_loopback_host(p->host);
 }
 
 namespace {
@@ -65,7 +62,7 @@ bool redirect_uri_matches(std::string_view registered, std::string_view requeste
   // RFC 8252 §7.3: loopback redirects may use any port.
   auto a = split(registered), b = split(requested);
   if (!a || !b) return false;
-  if (a->scheme != "http" || b->scheme != "http" || !loopback_host(a->host)) return false;
+  if (a->scheme != "http" || b->scheme != "http" || !net::is_native_loopback_host(a->host)) return false;
   return a->host == b->host && a->rest == b->rest;
 }
 
@@ -80,7 +77,7 @@ std::string redirect_uri_problem(std::string_view uri) {
   if (u->has_fragment()) return "must not have a fragment";
   std::string scheme(u->scheme());
   if (scheme == "https") return u->host().empty() ? "has no host" : "";
-  if (scheme == "http") return loopback_host(u->encoded_host()) ? "" : "must use https unless the host is localhost, 127.0.0.1 or [::1]";
+  if (scheme == "http") return net::is_native_loopback_host(u->encoded_host()) ? "" : "must use https unless the host is localhost, 127.0.0.1 or [::1]";
   // Private-use schemes (RFC 8252 §7.1: com.example.app:/callback) are for
   // native apps; Claude never uses them. A scheme without a dot (javascript:,
   // data:, file:) is no such scheme.

@@ -1,5 +1,7 @@
 #include "oauth/resource/bearer_guard.hpp"
 
+#include "net/text.hpp"
+
 #include "net/form.hpp"
 #include "net/router.hpp"
 #include "oauth/endpoint/metadata.hpp"
@@ -14,10 +16,7 @@ namespace http = boost::beast::http;
 
 namespace {
 bool iequals_prefix(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(s[i])) != std::tolower(static_cast<unsigned char>(prefix[i]))) return false;
-  return true;
+  return s.size() >= prefix.size() && net::iequals(s.substr(0, prefix.size()), prefix);
 }
 }  // namespace
 

@@ -5,6 +5,11 @@
 //   await fetch(`${server.url}/healthz`);        // server.url = http://127.0.0.1:PORT
 //   await server.stop();
 //
+// startServing() does the same for any program that serves the way
+// `gatehouse serve` does (a program built on the library's gatehouse::serve):
+//
+//   const server = await startServing('/path/to/hello', ['127.0.0.1:0', dir]);
+//
 // The server listens on 127.0.0.1:0 (a free port the kernel picks) unless
 // options.listen says otherwise; the port is learned from the one line the
 // server prints on stdout, `listening on http://127.0.0.1:PORT`, and
@@ -73,9 +78,32 @@ export async function startServer({
     dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-e2e-'));
     fullArgs.push('--data-dir', dataDir);
   }
-  const usedDataDir = dataDir ?? args[args.indexOf('--data-dir') + 1];
+  return startServing(gatehouseBin, fullArgs, {
+    env,
+    startTimeoutMs,
+    dataDir: dataDir ?? args[args.indexOf('--data-dir') + 1],
+    removeDataDir: dataDir !== null,
+  });
+}
 
-  const child = spawn(gatehouseBin, fullArgs, {
+/**
+ * Starts `command ...args`, a program that serves the way `gatehouse serve`
+ * does: it prints `listening on http://127.0.0.1:PORT` on stdout (after
+ * `created user NAME with password PW` on a first start) and answers
+ * GET /healthz. Resolves as startServer() does, once /healthz answers 200.
+ *
+ * @param {string}   command  the program
+ * @param {string[]} args
+ * @param {object}   [options]
+ * @param {object}   [options.env]     extra environment variables
+ * @param {number}   [options.startTimeoutMs]  default 30 s
+ * @param {string}   [options.dataDir] the data directory the program was
+ *        given (returned as dataDir)
+ * @param {boolean}  [options.removeDataDir]  stop() removes dataDir
+ */
+export async function startServing(command, args, { env = {}, startTimeoutMs = 30_000, dataDir = null, removeDataDir = false } = {}) {
+  const name = path.basename(command);
+  const child = spawn(command, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
@@ -117,13 +145,13 @@ export async function startServer({
         await exited;
         clearTimeout(timer);
       }
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (removeDataDir && dataDir) rmSync(dataDir, { recursive: true, force: true });
     }
     return exitInfo;
   };
 
   const describe = (what) =>
-    `${what}\n  command: ${gatehouseBin} ${fullArgs.join(' ')}` +
+    `${what}\n  command: ${command} ${args.join(' ')}` +
     (exitInfo
       ? `\n  exited: code=${exitInfo.code} signal=${exitInfo.signal}` +
         (exitInfo.error ? ` (${exitInfo.error.message})` : '')
@@ -132,15 +160,15 @@ export async function startServer({
 
   try {
     const deadline = Date.now() + startTimeoutMs;
-    const { url, createdUser } = await readListeningUrl(child, exited, deadline, describe);
-    await waitHealthy(url, exited, deadline, describe);
+    const { url, createdUser } = await readListeningUrl(child, exited, deadline, describe, name);
+    await waitHealthy(url, exited, deadline, describe, name);
     const port = Number(new URL(url).port);
     return {
       url,
       mcpUrl: `${url}/mcp`,
       port,
       pid: child.pid,
-      dataDir: usedDataDir,
+      dataDir,
       adminUser: createdUser?.[1] ?? null,
       adminPassword: createdUser?.[2] ?? null,
       logs,
@@ -156,7 +184,7 @@ export async function startServer({
 // noting a `created user NAME with password PW` line printed before it.
 // Other stdout lines are ignored; stdout keeps being drained afterwards so the
 // server can never block on a full pipe.
-function readListeningUrl(child, exited, deadline, describe) {
+function readListeningUrl(child, exited, deadline, describe, name) {
   return new Promise((resolve, reject) => {
     let buffered = '';
     let createdUser = null;
@@ -177,7 +205,7 @@ function readListeningUrl(child, exited, deadline, describe) {
       else buffered = buffered.slice(-4096);
     });
     exited.then(() =>
-      finish(reject, new Error(describe('gatehouse exited before printing "listening on"'))),
+      finish(reject, new Error(describe(`${name} exited before printing "listening on"`))),
     );
     const timer = setTimeout(
       () => finish(reject, new Error(describe('no "listening on http://127.0.0.1:PORT" line on stdout in time'))),
@@ -187,14 +215,14 @@ function readListeningUrl(child, exited, deadline, describe) {
 }
 
 // Polls GET /healthz until it answers 200.
-async function waitHealthy(url, exited, deadline, describe) {
+async function waitHealthy(url, exited, deadline, describe, name) {
   let last = 'no answer';
   let hasExited = false;
   exited.then(() => {
     hasExited = true;
   });
   while (Date.now() < deadline) {
-    if (hasExited) throw new Error(describe('gatehouse exited while waiting for /healthz'));
+    if (hasExited) throw new Error(describe(`${name} exited while waiting for /healthz`));
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
       await res.arrayBuffer();

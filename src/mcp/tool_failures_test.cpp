@@ -1,0 +1,104 @@
+// What the client sees when a tool handler fails: its own message for an
+// error meant for the user, nothing of the internals for a bug; and an
+// elicitation answer that does not match the schema asked with never
+// reaches the handler.
+#include "mcp/dispatcher.hpp"
+#include "mcp/jsonrpc.hpp"
+#include "support/fake_request_channel.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace gatehouse::mcp {
+namespace {
+
+namespace asio = boost::asio;
+
+class ToolFailures : public testing::Test {
+ protected:
+  ToolFailures() {
+    server.tool({.name = "user_error"}, [](json::object, RequestContext&) -> awaitable<ToolResult> {
+      throw std::runtime_error("the repository name is unknown");
+      co_return ToolResult::text("unreachable");
+    });
+    server.tool({.name = "json_bug"}, [](json::object args, RequestContext&) -> awaitable<ToolResult> {
+      // as_object() on a missing member's null: Boost.JSON's system_error,
+      // whose text names a header file and a function signature.
+      co_return ToolResult::text(json::serialize(args["missing"].as_object()));
+    });
+    server.tool({.name = "range_bug"}, [](json::object args, RequestContext&) -> awaitable<ToolResult> {
+      co_return ToolResult::text(json::serialize(args.at("missing")));
+    });
+    server.tool({.name = "book"}, [](json::object, RequestContext& ctx) -> awaitable<ToolResult> {
+      json::object schema = json::parse(
+          R"({"type":"object","properties":{"people":{"type":"integer","minimum":1,"maximum":12}},"required":["people"]})")
+                                .as_object();
+      auto question = ctx.elicit("How many?", std::move(schema), "people");
+      json::object answer = co_await std::move(question);
+      if (answer.at("action") != "accept") co_return ToolResult::text("declined");
+      co_return ToolResult::text(json::serialize(answer.at("content").at("people")));
+    });
+  }
+
+  json::object call(std::string_view name) {
+    jsonrpc::Message message{.kind = jsonrpc::Kind::request,
+                             .id = 1,
+                             .method = "tools/call",
+                             .params = json::object{{"name", name}, {"arguments", json::object{}}}};
+    asio::io_context io;
+    auto future = asio::co_spawn(io, dispatcher.dispatch(Call{message, channel, principal, nullptr}), asio::use_future);
+    io.run();
+    auto response = future.get();
+    EXPECT_TRUE(response.contains("result")) << json::serialize(response);
+    return response.at("result").as_object();
+  }
+
+  static std::string text_of(const json::object& result) {
+    return std::string(result.at("content").as_array().at(0).at("text").as_string());
+  }
+
+  Server server;
+  Dispatcher dispatcher{server};
+  testing_support::FakeRequestChannel channel;
+  Principal principal;
+};
+
+TEST_F(ToolFailures, AMessageForTheUserIsShownAsItIs) {
+  auto result = call("user_error");
+  EXPECT_TRUE(result.at("isError").as_bool());
+  EXPECT_EQ(text_of(result), "the repository name is unknown");
+}
+
+TEST_F(ToolFailures, ALibraryExceptionShowsNoInternals) {
+  for (std::string_view tool : {"json_bug", "range_bug"}) {
+    auto result = call(tool);
+    EXPECT_TRUE(result.at("isError").as_bool()) << tool;
+    const std::string text = text_of(result);
+    EXPECT_EQ(text, "the tool failed with an internal error (the server's log has the details)") << tool;
+    EXPECT_EQ(text.find(".hpp"), std::string::npos) << text;
+  }
+}
+
+TEST_F(ToolFailures, AnElicitationAnswerIsCheckedAgainstTheSchemaAskedWith) {
+  channel.answers["elicitation/create"] = json::parse(R"({"action":"accept","content":{"people":4}})");
+  EXPECT_EQ(text_of(call("book")), "4");
+
+  for (const char* bad : {R"({"action":"accept","content":{"people":40}})", R"({"action":"accept","content":{}})",
+                          R"({"action":"accept","content":{"people":"four"}})", R"({"action":"accept"})"}) {
+    channel.answers["elicitation/create"] = json::parse(bad);
+    auto result = call("book");
+    EXPECT_TRUE(result.at("isError").as_bool()) << bad;
+    EXPECT_NE(text_of(result).find("the answer to the question"), std::string::npos) << text_of(result);
+  }
+
+  channel.answers["elicitation/create"] = json::parse(R"({"action":"decline"})");
+  EXPECT_EQ(text_of(call("book")), "declined");
+}
+
+}  // namespace
+}  // namespace gatehouse::mcp
