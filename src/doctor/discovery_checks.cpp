@@ -1,5 +1,5 @@
 // auth.*: what a client reads before it can ask for a token (RFC 9728,
-// RFC 8414, MCP 2025-11-25 authorization §2.3-2.4), and which of Claude's
+// RFC 8414, MCP 2025-11-25 authorization "Authorization Server Discovery", "Client Registration Approaches"), and which of Claude's
 // auth types the server would get (INTEROP AS3).
 #include "doctor/json_fields.hpp"
 #include "doctor/stages.hpp"

@@ -65,7 +65,7 @@ struct Examination {
   std::string access_token, refresh_token;
 
   // The scope a client like Claude requests: the challenge's, else the
-  // metadata's scopes_supported (MCP 2025-11-25 authorization §2.5).
+  // metadata's scopes_supported (MCP 2025-11-25 authorization "Scope Selection Strategy").
   std::string requested_scope() const;
   // An Authorization header value for the probe's client when it is
   // confidential (client_secret_basic), else "".

@@ -45,7 +45,7 @@ struct McpAnswer {
 
 boost::asio::awaitable<McpAnswer> call_mcp(Prober& prober, const std::string& url, const McpCall& call);
 
-// The params of an initialize request at `version` (MCP 2025-11-25 lifecycle §3.1).
+// The params of an initialize request at `version` (MCP 2025-11-25 basic/lifecycle "Initialization").
 boost::json::object initialize_params(std::string_view version);
 
 }  // namespace gatehouse::doctor

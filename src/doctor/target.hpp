@@ -29,7 +29,7 @@ std::string prm_root_url(const Target& target);
 // Where authorization server metadata for `issuer` may be: RFC 8414 §3.1
 // (well-known suffix inserted before the issuer's path), then OpenID Connect
 // Discovery §4 (suffix appended to the issuer) and its path-inserted form
-// (MCP 2025-11-25 authorization §2.3.3 lists the three in this order).
+// (MCP 2025-11-25 authorization "Authorization Server Metadata Discovery" lists the three in this order).
 std::vector<std::string> as_metadata_urls(std::string_view issuer);
 
 // How `resource` (from the metadata) differs from the MCP URL, or "" when it

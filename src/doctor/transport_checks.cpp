@@ -16,7 +16,7 @@ namespace {
 
 constexpr std::array<std::string_view, 3> kLegacyVersions{"2025-11-25", "2025-06-18", "2025-03-26"};
 
-// MCP 2025-11-25 transports §2.5.1: a session id is visible ASCII.
+// MCP 2025-11-25 basic/transports "Session Management": a session id is visible ASCII.
 bool visible_ascii(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s)
