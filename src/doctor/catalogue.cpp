@@ -17,7 +17,7 @@ constexpr std::array kChecks{
     CheckInfo{"deploy.https", "deploy", "the MCP URL uses https",
               "Serve the MCP endpoint over https with a certificate from a public CA; Claude does not connect to "
               "plain http URLs.",
-              "MCP 2025-11-25 authorization "Communication Security"; INTEROP NET1"},
+              "MCP 2025-11-25 authorization \"Communication Security\"; INTEROP NET1"},
     CheckInfo{"deploy.port", "deploy", "the MCP URL is on port 443",
               "Serve on the default https port 443 (put a reverse proxy in front); Claude's connector has been "
               "reported to fail on other ports.",
@@ -56,15 +56,15 @@ constexpr std::array kChecks{
     CheckInfo{"transport.protocol_version", "transport", "MCP-Protocol-Version is honoured",
               "Accept MCP-Protocol-Version 2025-11-25 (and 2025-06-18, 2025-03-26) on every request after "
               "initialize, and answer 400 for a version the server does not support.",
-              "MCP 2025-11-25 basic/transports "Protocol Version Header"; INTEROP TR5"},
+              "MCP 2025-11-25 basic/transports \"Protocol Version Header\"; INTEROP TR5"},
     CheckInfo{"transport.origin", "transport", "requests without Origin are served",
               "Serve requests that carry no Origin header (Claude's servers send none); refuse only an Origin "
               "that is present and not allowed.",
-              "MCP 2025-11-25 basic/transports "Security Warning"; INTEROP TR2"},
+              "MCP 2025-11-25 basic/transports \"Security Warning\"; INTEROP TR2"},
     CheckInfo{"transport.session", "transport", "an unknown session id gets 404",
               "Answer 404 to a request with an Mcp-Session-Id the server does not know (expired, from before a "
               "restart): clients start a new session only on 404.",
-              "MCP 2025-11-25 basic/transports "Session Management"; INTEROP TR4"},
+              "MCP 2025-11-25 basic/transports \"Session Management\"; INTEROP TR4"},
     CheckInfo{"transport.errors", "transport", "errors are JSON-RPC errors, not HTML",
               "Answer an unknown method with the JSON-RPC error -32601 and a malformed body with -32700, as "
               "application/json; never an HTML error page from a framework or proxy.",
@@ -74,7 +74,7 @@ constexpr std::array kChecks{
               "Answer an unauthenticated request with 401 and WWW-Authenticate: Bearer "
               "resource_metadata=\"https://HOST/.well-known/oauth-protected-resource/PATH\", scope=\"...\" (an "
               "absolute URL, the scopes a client needs, no error= when no token was sent).",
-              "RFC 9728 §5.1; RFC 6750 §3; MCP 2025-11-25 authorization "Authorization Server Location"; INTEROP RS2"},
+              "RFC 9728 §5.1; RFC 6750 §3; MCP 2025-11-25 authorization \"Authorization Server Location\"; INTEROP RS2"},
     CheckInfo{"auth.prm", "auth", "the protected resource metadata is served",
               "Serve RFC 9728 metadata (JSON) at /.well-known/oauth-protected-resource/PATH and at "
               "/.well-known/oauth-protected-resource, and name it in the 401 challenge.",
@@ -111,7 +111,7 @@ constexpr std::array kChecks{
               "token_endpoint_auth_methods_supported (Client ID Metadata Documents, preferred), or a "
               "registration_endpoint (Dynamic Client Registration). Otherwise every user must create a client "
               "and paste its id into Claude.",
-              "MCP 2025-11-25 authorization "Client Registration Approaches"; INTEROP AS3 (observed)"},
+              "MCP 2025-11-25 authorization \"Client Registration Approaches\"; INTEROP AS3 (observed)"},
     // Registration.
     CheckInfo{"dcr.register", "dcr", "Claude's registration request is accepted",
               "Accept an RFC 7591 registration with token_endpoint_auth_method none and redirect URI "
@@ -179,7 +179,7 @@ constexpr std::array kChecks{
     CheckInfo{"flow.mcp", "flow", "MCP calls succeed with the token",
               "Accept the access token on every MCP request (Authorization: Bearer) in each protocol era the "
               "server announces.",
-              "MCP 2025-11-25 authorization "Access Token Usage"; INTEROP RS1, MO1"},
+              "MCP 2025-11-25 authorization \"Access Token Usage\"; INTEROP RS1, MO1"},
     CheckInfo{"flow.refresh", "flow", "refresh tokens rotate",
               "Issue a new refresh token on every refresh and refuse the old one afterwards (tolerating a short "
               "retry window), as OAuth 2.1 requires for public clients; a refresh token that never rotates stays "
