@@ -80,7 +80,7 @@ struct Config {
   std::vector<BackendConfig> backends;
   // --check-config: validate, print a summary, exit.
   bool check_only = false;
-  std::string auth = "none";             // none (oauth and api-key arrive with the authorization server)
+  std::string auth = "none";             // none | oauth | api-key (docs/oauth.md)
   std::size_t threads = 0;               // 0: one per core
   std::size_t body_limit = 4 * 1024 * 1024;
   std::chrono::seconds read_timeout{30};

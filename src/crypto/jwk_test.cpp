@@ -6,7 +6,7 @@
 
 #include "crypto/encoding.hpp"
 #include "crypto/hmac.hpp"
-#include "crypto/test_jws_signer.hpp"
+#include "support/test_jws_signer.hpp"
 
 #include <gtest/gtest.h>
 

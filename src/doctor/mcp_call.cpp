@@ -1,6 +1,7 @@
 #include "doctor/mcp_call.hpp"
 
 #include "gateway/sse_parser.hpp"
+#include "mcp/protocol_headers.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -62,11 +63,11 @@ boost::asio::awaitable<McpAnswer> call_mcp(Prober& prober, const std::string& ur
   request.user_agent = call.user_agent;
   request.max_body = 1024 * 1024;
   if (!call.bearer.empty()) request.authorization = "Bearer " + call.bearer;
-  if (!call.session_id.empty()) request.headers.emplace_back("Mcp-Session-Id", call.session_id);
+  if (!call.session_id.empty()) request.headers.emplace_back(mcp::headers::session_id, call.session_id);
   if (!call.origin.empty()) request.headers.emplace_back("Origin", call.origin);
   std::string version_header = call.protocol_version_header;
   if (call.modern && version_header.empty()) version_header = std::string(kModernVersion);
-  if (!version_header.empty()) request.headers.emplace_back("MCP-Protocol-Version", version_header);
+  if (!version_header.empty()) request.headers.emplace_back(mcp::headers::protocol_version, version_header);
 
   json::object params = call.params;
   if (call.modern) {
@@ -76,9 +77,9 @@ boost::asio::awaitable<McpAnswer> call_mcp(Prober& prober, const std::string& ur
                       {"io.modelcontextprotocol/clientCapabilities", json::object{}},
                       {"io.modelcontextprotocol/clientInfo", client_info()}};
     params["_meta"] = std::move(meta);
-    request.headers.emplace_back("Mcp-Method", call.method);
+    request.headers.emplace_back(mcp::headers::method, call.method);
     if (auto* name = params.if_contains("name"); name && name->is_string())
-      request.headers.emplace_back("Mcp-Name", std::string(name->get_string()));
+      request.headers.emplace_back(mcp::headers::name, std::string(name->get_string()));
   }
   json::object message{{"jsonrpc", "2.0"}, {"method", call.method}};
   if (!params.empty() || call.modern) message["params"] = std::move(params);

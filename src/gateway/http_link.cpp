@@ -4,6 +4,7 @@
 #include "gateway/backend_error.hpp"
 #include "gateway/sse_parser.hpp"
 #include "mcp/jsonrpc.hpp"
+#include "mcp/protocol_headers.hpp"
 #include "mcp/stateless_request.hpp"
 #include "net/media_type.hpp"
 
@@ -184,8 +185,8 @@ std::map<std::string, std::string> HttpLink::request_headers() const {
   std::lock_guard lock(mutex_);
   // MCP 2025-11-25 basic/transports "Session Management" and "Protocol
   // Version Header": both go with every request after initialize.
-  if (!session_id_.empty()) out["Mcp-Session-Id"] = session_id_;
-  if (!version_.empty()) out["MCP-Protocol-Version"] = version_;
+  if (!session_id_.empty()) out[mcp::headers::session_id] = session_id_;
+  if (!version_.empty()) out[mcp::headers::protocol_version] = version_;
   return out;
 }
 
@@ -292,13 +293,13 @@ asio::awaitable<void> HttpLink::post(json::object message, std::shared_ptr<Route
     if (const auto* params = message.contains("params") ? message["params"].if_object() : nullptr)
       if (auto* meta = params->if_contains("_meta"); meta && meta->is_object())
         if (auto* v = meta->as_object().if_contains(mcp::meta_key::protocol_version); v && v->is_string()) {
-          headers.erase("Mcp-Session-Id");
-          headers["MCP-Protocol-Version"] = std::string(v->get_string());
-          if (auto* m = message.if_contains("method"); m && m->is_string()) headers["Mcp-Method"] = std::string(m->get_string());
+          headers.erase(mcp::headers::session_id);
+          headers[mcp::headers::protocol_version] = std::string(v->get_string());
+          if (auto* m = message.if_contains("method"); m && m->is_string()) headers[mcp::headers::method] = std::string(m->get_string());
           for (auto key : {"name", "uri"})
-            if (auto* n = params->if_contains(key); n && n->is_string()) headers["Mcp-Name"] = std::string(n->get_string());
+            if (auto* n = params->if_contains(key); n && n->is_string()) headers[mcp::headers::name] = std::string(n->get_string());
         }
-    const bool had_session = headers.contains("Mcp-Session-Id");
+    const bool had_session = headers.contains(mcp::headers::session_id);
     for (const auto& [name, value] : headers) request.set(name, value);
     request.set(http::field::host, target_.host_header);
     request.set(http::field::user_agent, "Gatehouse");
@@ -339,7 +340,7 @@ asio::awaitable<void> HttpLink::post(json::object message, std::shared_ptr<Route
     auto& response = parser.get();
     const unsigned status = response.result_int();
     if (initialize)
-      if (auto session = response["Mcp-Session-Id"]; !session.empty()) {
+      if (auto session = response[mcp::headers::session_id]; !session.empty()) {
         std::lock_guard lock(mutex_);
         session_id_ = std::string(session);
       }
@@ -450,7 +451,7 @@ asio::awaitable<void> HttpLink::post(json::object message, std::shared_ptr<Route
       auto g = co_await connect(error, again_reused);
       if (!g) break;
       auto get = bodiless(http::verb::get);
-      get.set("Last-Event-ID", last_id);
+      get.set(mcp::headers::last_event_id, last_id);
       g->tcp().expires_after(settings_->call_timeout + std::chrono::seconds(5));
       boost::system::error_code ec;
       ec = co_await g->write(get);

@@ -7,6 +7,7 @@
 #include "mcp/registry.hpp"
 #include "mcp/stateless_request.hpp"
 #include "mcp/tool_scopes.hpp"
+#include "store/store_error.hpp"
 
 #include <boost/asio/multiple_exceptions.hpp>
 #include <boost/system/system_error.hpp>
@@ -289,6 +290,11 @@ boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
       throw;
     } catch (const InputRequired&) {
       throw;
+    } catch (const store::StoreError& e) {
+      // The server's storage failed (a vault read, ...): not the tool's
+      // message, and SQLite's text names files.
+      spdlog::error("tool {} failed on the store: {}", entry->tool.name, e.what());
+      result = ToolResult::error("the server could not read or write its store; try again in a moment");
     } catch (const boost::system::system_error& e) {
       result = internal_failure(entry->tool.name, e);  // e.g. Boost.JSON's as_object() on another kind
     } catch (const std::system_error& e) {

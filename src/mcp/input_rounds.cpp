@@ -1,5 +1,6 @@
 #include "mcp/input_rounds.hpp"
 
+#include "crypto/canonical_json.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/hmac.hpp"
 
@@ -11,39 +12,7 @@ namespace {
 
 McpError invalid(std::string message) { return McpError::invalid_params(std::move(message)); }
 
-void write_canonical(const json::value& v, std::string& out) {
-  if (auto* o = v.if_object()) {
-    std::vector<const json::key_value_pair*> members;
-    members.reserve(o->size());
-    for (const auto& kv : *o) members.push_back(&kv);
-    std::sort(members.begin(), members.end(), [](auto* a, auto* b) { return a->key() < b->key(); });
-    out.push_back('{');
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      if (i) out.push_back(',');
-      out += json::serialize(json::string(members[i]->key()));
-      out.push_back(':');
-      write_canonical(members[i]->value(), out);
-    }
-    out.push_back('}');
-  } else if (auto* a = v.if_array()) {
-    out.push_back('[');
-    for (std::size_t i = 0; i < a->size(); ++i) {
-      if (i) out.push_back(',');
-      write_canonical((*a)[i], out);
-    }
-    out.push_back(']');
-  } else {
-    out += json::serialize(v);
-  }
-}
-
 }  // namespace
-
-std::string canonical_json(const json::value& value) {
-  std::string out;
-  write_canonical(value, out);
-  return out;
-}
 
 std::variant<std::unique_ptr<InputRounds>, McpError> InputRounds::begin(const RequestStateCodec& codec,
                                                                          const jsonrpc::Message& request,
@@ -79,7 +48,7 @@ const std::string& InputRounds::binding() const {
     subject.erase("_meta");
     subject.erase("inputResponses");
     subject.erase("requestState");
-    binding_ = crypto::base64url_encode(crypto::sha256(canonical_json(
+    binding_ = crypto::base64url_encode(crypto::sha256(crypto::canonical_json(
         json::object{{"user", principal_.subject}, {"method", request_.method}, {"params", std::move(subject)}})));
   }
   return binding_;

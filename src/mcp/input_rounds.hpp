@@ -69,8 +69,4 @@ class InputRounds {
   std::size_t asked_ = 0;
 };
 
-// JSON with object keys sorted at every level: one text per value, so
-// digests do not depend on the order a client wrote its keys in.
-std::string canonical_json(const json::value& value);
-
 }  // namespace gatehouse::mcp

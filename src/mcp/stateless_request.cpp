@@ -1,8 +1,9 @@
 #include "mcp/stateless_request.hpp"
-#include "net/text.hpp"
 
 #include "crypto/encoding.hpp"
+#include "mcp/protocol_headers.hpp"
 #include "mcp/protocol_version.hpp"
+#include "net/text.hpp"
 
 #include <cmath>
 
@@ -74,9 +75,9 @@ std::variant<StatelessRequest, Refusal> check_stateless_request(const net::Reque
                                                                 const jsonrpc::Message& message,
                                                                 const StatelessOptions& options) {
   // 1. The version header is required on every request of this revision.
-  if (!has_header(request, "MCP-Protocol-Version"))
+  if (!has_header(request, headers::protocol_version))
     return mismatch("Bad Request: the MCP-Protocol-Version header is required");
-  auto header_version = net::trim_ows(header(request, "MCP-Protocol-Version"));
+  auto header_version = net::trim_ows(header(request, headers::protocol_version));
 
   // 2. params._meta must carry the version and the client's capabilities
   //    (clientInfo is optional).
@@ -123,14 +124,14 @@ std::variant<StatelessRequest, Refusal> check_stateless_request(const net::Reque
 
   // 5. Mcp-Method mirrors the method (values case-sensitive), Mcp-Name the
   //    tool, prompt or resource the request is about.
-  if (!has_header(request, "Mcp-Method")) return mismatch("Bad Request: the Mcp-Method header is required");
-  auto method = decode_header_value(header(request, "Mcp-Method"));
+  if (!has_header(request, headers::method)) return mismatch("Bad Request: the Mcp-Method header is required");
+  auto method = decode_header_value(header(request, headers::method));
   if (!method || *method != message.method)
     return mismatch("Bad Request: Mcp-Method header does not match the request method " + message.method);
   std::string_view name_param = message.method == "resources/read" ? "uri" : "name";
   if (message.method == "tools/call" || message.method == "prompts/get" || message.method == "resources/read") {
-    if (!has_header(request, "Mcp-Name")) return mismatch("Bad Request: the Mcp-Name header is required for " + message.method);
-    auto name = decode_header_value(header(request, "Mcp-Name"));
+    if (!has_header(request, headers::name)) return mismatch("Bad Request: the Mcp-Name header is required for " + message.method);
+    auto name = decode_header_value(header(request, headers::name));
     auto* body_name = message.params.if_contains(name_param);
     if (!name || !body_name || !body_name->is_string() || *name != body_name->get_string())
       return mismatch("Bad Request: Mcp-Name header does not match params." + std::string(name_param));
@@ -149,7 +150,7 @@ std::optional<Refusal> check_param_headers(const net::Request& request, const js
     if (!header_name || !header_name->is_string()) continue;
     auto* value = arguments.if_contains(name);
     if (!value || value->is_null()) continue;
-    std::string field = "Mcp-Param-" + std::string(header_name->get_string());
+    std::string field = headers::param_prefix + std::string(header_name->get_string());
     if (!has_header(request, field)) return mismatch("Bad Request: the " + field + " header is required");
     auto decoded = decode_header_value(header(request, field));
     if (!decoded) return mismatch("Bad Request: the " + field + " header has invalid base64");

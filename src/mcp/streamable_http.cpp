@@ -1,8 +1,8 @@
 #include "mcp/streamable_http.hpp"
-#include "net/media_type.hpp"
 
 #include "crypto/random.hpp"
 #include "mcp/backend.hpp"
+#include "mcp/protocol_headers.hpp"
 #include "mcp/protocol_version.hpp"
 #include "mcp/registry.hpp"
 #include "mcp/sse_source.hpp"
@@ -24,8 +24,8 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr std::string_view kSessionHeader = "Mcp-Session-Id";
-constexpr std::string_view kVersionHeader = "MCP-Protocol-Version";
+constexpr std::string_view kSessionHeader = headers::session_id;
+constexpr std::string_view kVersionHeader = headers::protocol_version;
 
 // The channel back to the client for one request served over HTTP.
 class HttpChannel final : public RequestChannel {
@@ -429,7 +429,7 @@ net::Reply StreamableHttp::get(net::Request& request, const Principal& principal
 
   // Resumption (MCP basic/transports "Resumability and Redelivery"): replay
   // what followed the last event the client saw, on the stream it came from.
-  if (auto last = header_value(request, "Last-Event-ID"); !last.empty()) {
+  if (auto last = header_value(request, headers::last_event_id); !last.empty()) {
     if (auto parsed = EventStream::parse_event_id(last)) {
       if (auto stream = session->find_stream(parsed->first))
         return sse_reply(request, stream, stream->attach(parsed->second), false, session->version());

@@ -4,6 +4,7 @@
 // reaches the handler.
 #include "mcp/dispatcher.hpp"
 #include "mcp/jsonrpc.hpp"
+#include "store/store_error.hpp"
 #include "support/fake_request_channel.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -30,6 +31,10 @@ class ToolFailures : public testing::Test {
       // as_object() on a missing member's null: Boost.JSON's system_error,
       // whose text names a header file and a function signature.
       co_return ToolResult::text(json::serialize(args["missing"].as_object()));
+    });
+    server.tool({.name = "store_failure"}, [](json::object, RequestContext&) -> awaitable<ToolResult> {
+      throw store::StoreError("database or disk is full: /var/lib/gatehouse/gatehouse.db");
+      co_return ToolResult::text("unreachable");
     });
     server.tool({.name = "range_bug"}, [](json::object args, RequestContext&) -> awaitable<ToolResult> {
       co_return ToolResult::text(json::serialize(args.at("missing")));
@@ -82,6 +87,14 @@ TEST_F(ToolFailures, ALibraryExceptionShowsNoInternals) {
     EXPECT_EQ(text, "the tool failed with an internal error (the server's log has the details)") << tool;
     EXPECT_EQ(text.find(".hpp"), std::string::npos) << text;
   }
+}
+
+// DESIGN "Errors": a failing store is the server's failure, said without
+// the store's own text (which names files).
+TEST_F(ToolFailures, AStoreFailureIsAToolErrorWithoutItsCause) {
+  auto result = call("store_failure");
+  EXPECT_TRUE(result.at("isError").as_bool());
+  EXPECT_EQ(text_of(result), "the server could not read or write its store; try again in a moment");
 }
 
 TEST_F(ToolFailures, AnElicitationAnswerIsCheckedAgainstTheSchemaAskedWith) {

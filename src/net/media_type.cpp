@@ -49,4 +49,8 @@ std::string media_type_essence(std::string_view content_type) {
   return lower(trim_ows(content_type.substr(0, content_type.find(';'))));
 }
 
+bool is_form_content_type(std::string_view content_type) {
+  return iequals(trim_ows(content_type.substr(0, content_type.find(';'))), "application/x-www-form-urlencoded");
+}
+
 }  // namespace gatehouse::net

@@ -22,4 +22,9 @@ JsonContentType json_content_type(std::string_view content_type);
 // "Text/Event-Stream; charset=utf-8" -> "text/event-stream".
 std::string media_type_essence(std::string_view content_type);
 
+// True for application/x-www-form-urlencoded, in any letter case and with
+// any parameters (RFC 9110 §8.3.1): the body of OAuth token, revocation and
+// introspection requests (RFC 6749 §4.1.3) and of HTML forms.
+bool is_form_content_type(std::string_view content_type);
+
 }  // namespace gatehouse::net

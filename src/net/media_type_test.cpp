@@ -36,5 +36,17 @@ TEST(MediaType, L9_CharsetOtherThanUtf8IsRefused) {
   for (const auto& c : cases) EXPECT_EQ(json_content_type(c.content_type), c.expected) << c.content_type;
 }
 
+// TK1: a token request is a form in whatever letter case and with whatever
+// parameters the client writes its Content-Type; nothing else is a form.
+TEST(MediaType, TK1_FormContentType) {
+  for (std::string_view type : {"application/x-www-form-urlencoded", "Application/X-WWW-Form-Urlencoded",
+                                "application/x-www-form-urlencoded; charset=UTF-8", " application/x-www-form-urlencoded "})
+    EXPECT_TRUE(is_form_content_type(type)) << type;
+  for (std::string_view type : {"", "application/json", "application/x-www-form-urlencodedX", "multipart/form-data",
+                                "text/plain; application/x-www-form-urlencoded"})
+    EXPECT_FALSE(is_form_content_type(type)) << type;
+  EXPECT_EQ(media_type_essence("Text/Event-Stream; charset=utf-8"), "text/event-stream");
+}
+
 }  // namespace
 }  // namespace gatehouse::net

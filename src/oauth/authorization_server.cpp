@@ -6,6 +6,7 @@
 #include "oauth/endpoint/oauth_reply.hpp"
 #include "oauth/endpoint/revocation_endpoint.hpp"
 #include "oauth/endpoint/token_endpoint.hpp"
+#include "store/store_error.hpp"
 
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
@@ -50,6 +51,26 @@ net::Handler cross_origin(F f) {
     net::Reply reply = co_await f(request, peer);
     reply.response.set(http::field::access_control_allow_origin, "*");
     co_return reply;
+  };
+}
+
+// DESIGN "Errors": a store that fails (disk full, a database locked past its
+// busy timeout, a damaged file) is the server's failure, answered in the
+// endpoint's own protocol: 500 with {"error": "server_error"} and no-store
+// (RFC 6749 §5.2 names no code for it at the token endpoint; server_error is
+// the one §4.1.2.1 defines, and what clients understand), the cause in the
+// log only. Nothing escapes to the connection.
+template <class F>
+net::Handler store_failures_as_server_error(std::string_view endpoint, F f) {
+  return [endpoint, f = std::move(f)](net::Request& request, const net::Peer& peer) -> asio::awaitable<net::Reply> {
+    std::optional<std::string> failure;
+    try {
+      co_return co_await f(request, peer);
+    } catch (const store::StoreError& e) {
+      failure = e.what();
+    }
+    spdlog::error("{}: the store failed: {}", endpoint, *failure);
+    co_return error_reply(Error::server_error("the server could not read or write its store; try again"));
   };
 }
 
@@ -169,16 +190,20 @@ void AuthorizationServer::install(net::Router& router) {
   if (options_.authorize.upstream)
     router.route("/oauth/upstream/callback",
                  [this](net::Request& r, const net::Peer& p) { return authorize_.upstream_callback(r, p); });
-  router.route("/token",
-               cross_origin([this](net::Request& r, const net::Peer&) { return token_endpoint(ctx_, clients_, r); }));
-  router.route("/revoke",
-               cross_origin([this](net::Request& r, const net::Peer&) { return revocation_endpoint(ctx_, clients_, r); }));
-  router.route("/introspect", cross_origin([this](net::Request& r, const net::Peer&) {
-                 return introspection_endpoint(ctx_, clients_, r);
-               }));
-  router.route("/register", cross_origin(awaitable([this](net::Request& r, const net::Peer& p) {
-                 return registration_endpoint(ctx_, options_.registration, r, p);
+  router.route("/token", cross_origin(store_failures_as_server_error("/token", [this](net::Request& r, const net::Peer&) {
+                 return token_endpoint(ctx_, clients_, r);
                })));
+  router.route("/revoke", cross_origin(store_failures_as_server_error("/revoke", [this](net::Request& r, const net::Peer&) {
+                 return revocation_endpoint(ctx_, clients_, r);
+               })));
+  router.route("/introspect",
+               cross_origin(store_failures_as_server_error("/introspect", [this](net::Request& r, const net::Peer&) {
+                 return introspection_endpoint(ctx_, clients_, r);
+               })));
+  router.route("/register",
+               cross_origin(store_failures_as_server_error("/register", awaitable([this](net::Request& r, const net::Peer& p) {
+                 return registration_endpoint(ctx_, options_.registration, r, p);
+               }))));
 }
 
 }  // namespace gatehouse::oauth

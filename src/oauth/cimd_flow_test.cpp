@@ -3,7 +3,7 @@
 // fetcher (the real HTTPS client and SSRF guard have their own tests, and
 // tests/e2e/cimd.test.mjs runs all of it against a local HTTPS host).
 // Each test is named after the INTEROP id it checks.
-#include "crypto/test_jws_signer.hpp"
+#include "support/test_jws_signer.hpp"
 #include "support/oauth_fixture.hpp"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // Restarts: the authorization server over SQLite keeps working across a
 // process restart — the signing key, clients, grants, refresh-token families
 // and revocations all come back from the database file.
-#include "store/test_temp_dir.hpp"
+#include "support/test_temp_dir.hpp"
 #include "support/oauth_fixture.hpp"
 
 #include <gtest/gtest.h>

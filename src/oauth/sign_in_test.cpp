@@ -1,7 +1,7 @@
 // Sign-in at /authorize: bounded input (M1), failures held back per user and
 // network instead of a lockout anyone can trigger (M4), hash upgrade on
 // sign-in (L6), cookies and sign-in sessions (L7).
-#include "store/test_temp_dir.hpp"
+#include "support/test_temp_dir.hpp"
 #include "support/oauth_fixture.hpp"
 
 #include <gtest/gtest.h>

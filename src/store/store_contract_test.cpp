@@ -2,7 +2,7 @@
 // these same tests (memory and SQLite here; PostgreSQL joins by adding a
 // Backend). Durable backends also pass the reopen tests at the end.
 #include "store/stores.hpp"
-#include "store/test_temp_dir.hpp"
+#include "support/test_temp_dir.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 #include "upstream/id_token.hpp"
 
 #include "crypto/encoding.hpp"
-#include "crypto/test_jws_signer.hpp"
+#include "support/test_jws_signer.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>

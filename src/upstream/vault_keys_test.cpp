@@ -6,7 +6,7 @@
 #include "crypto/aead.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/random.hpp"
-#include "store/test_temp_dir.hpp"
+#include "support/test_temp_dir.hpp"
 
 #include <gtest/gtest.h>
 

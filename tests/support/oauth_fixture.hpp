@@ -56,14 +56,7 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 
 // ---- small parsing helpers ----
 
-inline std::string form_encode(const Params& params) {
-  std::string out;
-  for (const auto& [k, v] : params) {
-    if (!out.empty()) out += '&';
-    out += net::url_encode(k) + "=" + net::url_encode(v);
-  }
-  return out;
-}
+inline std::string form_encode(const Params& params) { return net::encode_form(params); }
 
 inline void set_param(Params& params, std::string_view key, std::string value) {
   for (auto& [k, v] : params)

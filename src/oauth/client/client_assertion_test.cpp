@@ -4,7 +4,7 @@
 #include "oauth/client/client_assertion.hpp"
 
 #include "crypto/encoding.hpp"
-#include "crypto/test_jws_signer.hpp"
+#include "support/test_jws_signer.hpp"
 
 #include <gtest/gtest.h>
 

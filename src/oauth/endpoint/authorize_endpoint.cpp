@@ -4,6 +4,7 @@
 #include "crypto/password_hash.hpp"
 #include "crypto/random.hpp"
 #include "net/form.hpp"
+#include "net/media_type.hpp"
 #include "net/log_value.hpp"
 #include "net/source_network.hpp"
 #include "oauth/client/redirect_uri.hpp"
@@ -180,7 +181,42 @@ std::string AuthorizeEndpoint::password_stamp(std::string_view password_hash) co
   return sessions_.mac(std::string("password|") + std::string(password_hash)).substr(0, 22);
 }
 
+// DESIGN "Errors": a store that fails (disk full, a database locked past its
+// busy timeout, a damaged file) is the server's failure. The person gets a
+// page saying so, never a redirect (AZ2: the redirect URI may not even have
+// been checked yet) and never a connection closed on them; the cause goes
+// to the log only.
+namespace {
+net::Reply store_failure_page(const store::StoreError& e, std::string_view where) {
+  spdlog::error("{}: the store failed: {}", where, e.what());
+  auto reply = error_page(http::status::service_unavailable, "Something went wrong",
+                          "The server could not read or save this sign-in. Try again in a moment.");
+  reply.response.set(http::field::retry_after, "5");
+  return reply;
+}
+}  // namespace
+
 boost::asio::awaitable<net::Reply> AuthorizeEndpoint::handle(const net::Request& request, const net::Peer& peer) {
+  std::optional<net::Reply> failed;
+  try {
+    co_return co_await route(request, peer);
+  } catch (const store::StoreError& e) {
+    failed = store_failure_page(e, "/authorize");
+  }
+  co_return std::move(*failed);
+}
+
+asio::awaitable<net::Reply> AuthorizeEndpoint::upstream_callback(const net::Request& request, const net::Peer& peer) {
+  std::optional<net::Reply> failed;
+  try {
+    co_return co_await come_back(request, peer);
+  } catch (const store::StoreError& e) {
+    failed = store_failure_page(e, "/oauth/upstream/callback");
+  }
+  co_return std::move(*failed);
+}
+
+boost::asio::awaitable<net::Reply> AuthorizeEndpoint::route(const net::Request& request, const net::Peer& peer) {
   if (request.method() == http::verb::get || request.method() == http::verb::head) co_return co_await start(request);
   if (request.method() == http::verb::post) co_return co_await submit(request, peer);
   auto reply = error_page(http::status::method_not_allowed, "Method not allowed", "Use GET or POST.");
@@ -453,7 +489,7 @@ net::Reply AuthorizeEndpoint::approve(const Flow& flow, const Browser& browser, 
 }
 
 boost::asio::awaitable<net::Reply> AuthorizeEndpoint::submit(const net::Request& request, const net::Peer& peer) {
-  if (std::string_view(request[http::field::content_type]).substr(0, 33) != "application/x-www-form-urlencoded")
+  if (!net::is_form_content_type(request[http::field::content_type]))
     co_return error_page(http::status::bad_request, "Invalid request", "The form was not sent as a form.");
   auto form = net::parse_form(request.body());
   if (!form || !form->duplicates.empty())
@@ -682,7 +718,7 @@ std::optional<net::Reply> AuthorizeEndpoint::throttled(std::string_view what, co
   return reply;
 }
 
-asio::awaitable<net::Reply> AuthorizeEndpoint::upstream_callback(const net::Request& request, const net::Peer& peer) {
+asio::awaitable<net::Reply> AuthorizeEndpoint::come_back(const net::Request& request, const net::Peer& peer) {
   if (!options_.upstream) co_return error_page(http::status::not_found, "Not found", "Upstream sign-in is not configured.");
   // Each callback makes this server call the provider's token endpoint.
   if (auto refusal = throttled("upstream-callback", peer, options_.outbound_per_source)) co_return std::move(*refusal);

@@ -65,6 +65,9 @@ class AuthorizeEndpoint {
  private:
   struct Flow;
   struct Browser;
+  // handle() and upstream_callback() without the store-failure page.
+  boost::asio::awaitable<net::Reply> route(const net::Request& request, const net::Peer& peer);
+  boost::asio::awaitable<net::Reply> come_back(const net::Request& request, const net::Peer& peer);
   boost::asio::awaitable<net::Reply> start(const net::Request& request);
   boost::asio::awaitable<net::Reply> submit(const net::Request& request, const net::Peer& peer);
   boost::asio::awaitable<net::Reply> sign_in(const net::Request& request, const net::Peer& peer, const net::Form& form,

@@ -1,10 +1,10 @@
 #include "oauth/endpoint/registration_endpoint.hpp"
 
+#include "crypto/canonical_json.hpp"
 #include "crypto/random.hpp"
-#include "mcp/input_rounds.hpp"
+#include "net/media_type.hpp"
 #include "oauth/client/redirect_uri.hpp"
 #include "oauth/endpoint/oauth_reply.hpp"
-#include "net/media_type.hpp"
 #include "oauth/scope.hpp"
 
 #include <boost/json.hpp>
@@ -155,7 +155,7 @@ net::Reply registration_endpoint(ServerContext& ctx, const RegistrationPolicy& p
 
   // RG3: identical public registrations share one record.
   if (is_public) {
-    client.fingerprint = token_hash(mcp::canonical_json(metadata));
+    client.fingerprint = token_hash(crypto::canonical_json(metadata));
     if (auto existing = ctx.stores.clients->find_by_fingerprint(client.fingerprint)) {
       json::object response = json::parse(existing->metadata_json).as_object();
       response["client_id"] = existing->client_id;

@@ -1,9 +1,10 @@
 #include "oauth/endpoint/token_endpoint.hpp"
 
+#include "net/media_type.hpp"
+#include "oauth/client/client_authentication.hpp"
 #include "oauth/endpoint/oauth_reply.hpp"
 #include "oauth/grant/authorization_code_grant.hpp"
 #include "oauth/grant/refresh_token_grant.hpp"
-#include "oauth/client/client_authentication.hpp"
 
 namespace gatehouse::oauth {
 
@@ -11,8 +12,7 @@ namespace http = boost::beast::http;
 
 std::variant<net::Form, Error> read_oauth_form(const net::Request& request) {
   if (request.method() != http::verb::post) return Error::invalid_request("use POST");
-  std::string_view type = request[http::field::content_type];
-  if (type.substr(0, 33) != "application/x-www-form-urlencoded")
+  if (!net::is_form_content_type(request[http::field::content_type]))
     return Error::invalid_request("the body must be application/x-www-form-urlencoded");
   auto form = net::parse_form(request.body());
   if (!form) return Error::invalid_request("the form body is malformed");

@@ -2,7 +2,7 @@
 // permissions, clear errors when the file cannot be used, the migration
 // record, and safety across several connections to one file.
 #include "store/stores.hpp"
-#include "store/test_temp_dir.hpp"
+#include "support/test_temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
