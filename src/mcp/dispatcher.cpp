@@ -184,6 +184,13 @@ json::object Dispatcher::failure_response(const Call& call, std::exception_ptr f
     int code = e.code();
     if (call.era == Era::stateless && code == error_code::resource_not_found) code = error_code::invalid_params;
     return jsonrpc::make_error(call.request.id, code, e.what(), e.data());
+  } catch (const store::StoreError& e) {
+    // The server's storage failed (disk full, locked, damaged): -32603 with
+    // a message the client can show; SQLite's text names files, so the
+    // cause goes to the log only.
+    spdlog::error("{} failed on the store: {}", call.request.method, e.what());
+    return jsonrpc::make_error(call.request.id, error_code::internal_error,
+                               "the server could not read or write its store; try again in a moment");
   } catch (const std::exception& e) {
     // Handler bugs become -32603 without leaking internals beyond the message.
     return jsonrpc::make_error(call.request.id, error_code::internal_error, e.what());

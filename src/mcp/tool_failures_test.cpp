@@ -36,6 +36,11 @@ class ToolFailures : public testing::Test {
       throw store::StoreError("database or disk is full: /var/lib/gatehouse/gatehouse.db");
       co_return ToolResult::text("unreachable");
     });
+    server.resource({.uri = "file:///notes.txt", .name = "notes"},
+                    [](const ResourceRequest&, RequestContext&) -> awaitable<json::array> {
+                      throw store::StoreError("database is locked: /var/lib/gatehouse/gatehouse.db");
+                      co_return json::array{};
+                    });
     server.tool({.name = "range_bug"}, [](json::object args, RequestContext&) -> awaitable<ToolResult> {
       co_return ToolResult::text(json::serialize(args.at("missing")));
     });
@@ -50,15 +55,16 @@ class ToolFailures : public testing::Test {
     });
   }
 
-  json::object call(std::string_view name) {
-    jsonrpc::Message message{.kind = jsonrpc::Kind::request,
-                             .id = 1,
-                             .method = "tools/call",
-                             .params = json::object{{"name", name}, {"arguments", json::object{}}}};
+  json::object respond(std::string_view method, json::object params) {
+    jsonrpc::Message message{.kind = jsonrpc::Kind::request, .id = 1, .method = std::string(method), .params = std::move(params)};
     asio::io_context io;
     auto future = asio::co_spawn(io, dispatcher.dispatch(Call{message, channel, principal, nullptr}), asio::use_future);
     io.run();
-    auto response = future.get();
+    return future.get();
+  }
+
+  json::object call(std::string_view name) {
+    auto response = respond("tools/call", json::object{{"name", name}, {"arguments", json::object{}}});
     EXPECT_TRUE(response.contains("result")) << json::serialize(response);
     return response.at("result").as_object();
   }
@@ -111,6 +117,23 @@ TEST_F(ToolFailures, AnElicitationAnswerIsCheckedAgainstTheSchemaAskedWith) {
 
   channel.answers["elicitation/create"] = json::parse(R"({"action":"decline"})");
   EXPECT_EQ(text_of(call("book")), "declined");
+}
+
+}  // namespace
+}  // namespace gatehouse::mcp
+
+namespace gatehouse::mcp {
+namespace {
+
+// Issue boundary rule: outside a tool, a store failure on /mcp is a JSON-RPC
+// internal error (-32603) whose message says what to do, not which file failed.
+TEST_F(ToolFailures, AStoreFailureOutsideAToolIsAnInternalErrorWithoutItsCause) {
+  auto response = respond("resources/read", json::object{{"uri", "file:///notes.txt"}});
+  ASSERT_TRUE(response.contains("error")) << json::serialize(response);
+  EXPECT_EQ(response.at("error").at("code"), error_code::internal_error);
+  auto message = std::string(response.at("error").at("message").as_string());
+  EXPECT_NE(message.find("store"), std::string::npos) << message;
+  EXPECT_EQ(message.find("/var/lib"), std::string::npos) << message;
 }
 
 }  // namespace
