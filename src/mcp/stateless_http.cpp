@@ -90,9 +90,8 @@ StatelessHttp::StatelessHttp(const Dispatcher& dispatcher, StatelessHttpOptions 
       codec_(options_.request_state_key.empty() ? random_key() : options_.request_state_key,
              options_.request_state_lifetime) {}
 
-asio::awaitable<net::Reply> StatelessHttp::handle(
-    const net::Request& request, json::value body, const Principal& principal,
-    const std::function<net::Reply(const Principal&, const std::vector<std::string>&)>& insufficient_scope) {
+asio::awaitable<net::Reply> StatelessHttp::handle(const net::Request& request, json::value body,
+                                                  const Principal& principal, const net::AccessGuard* guard) {
   // JSON-RPC in this revision: one message per POST, no batches.
   if (body.is_array())
     co_return rpc_error(http::status::bad_request, error_code::invalid_request,
@@ -124,9 +123,9 @@ asio::awaitable<net::Reply> StatelessHttp::handle(
           if (auto refusal = check_param_headers(request, tool->tool.input_schema, args->get_object()))
             co_return refusal_reply(*refusal, message.id);
   }
-  if (insufficient_scope)
+  if (guard)
     if (auto needed = missing_tool_scopes(dispatcher_.server(), message, principal); !needed.empty())
-      co_return insufficient_scope(principal, needed);
+      co_return guard->insufficient_scope(principal, needed);
   co_return co_await run(std::move(message), std::move(meta), principal);
 }
 

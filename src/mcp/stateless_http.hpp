@@ -8,6 +8,7 @@
 #include "mcp/input_rounds.hpp"
 #include "mcp/stateless_request.hpp"
 #include "mcp/subscriptions.hpp"
+#include "net/access_guard.hpp"
 #include "net/http.hpp"
 
 #include <atomic>
@@ -32,11 +33,10 @@ class StatelessHttp {
   StatelessHttp(const Dispatcher& dispatcher, StatelessHttpOptions options);
 
   // Serves one POST whose body is `body` (already parsed).
-  // `insufficient_scope` (may be empty) answers a tools/call whose tool
-  // needs scopes the caller's token lacks.
-  boost::asio::awaitable<net::Reply> handle(
-      const net::Request& request, json::value body, const Principal& principal,
-      const std::function<net::Reply(const Principal&, const std::vector<std::string>&)>& insufficient_scope = {});
+  // `guard` (may be null) answers a tools/call whose tool needs scopes the
+  // caller lacks (403, RS3).
+  boost::asio::awaitable<net::Reply> handle(const net::Request& request, json::value body, const Principal& principal,
+                                            const net::AccessGuard* guard = nullptr);
 
   void list_changed(std::string_view method, std::optional<std::string_view> owner) {
     subscriptions_.list_changed(method, owner);

@@ -191,7 +191,7 @@ asio::awaitable<net::Reply> StreamableHttp::post(net::Request& request, const Pr
   // MO1: the era is decided per request. A request of the stateless revision
   // is served without sessions; everything else keeps the session rules.
   if (is_stateless_request(header_value(request, kVersionHeader), body))
-    co_return co_await stateless_.handle(request, std::move(body), principal, options_.insufficient_scope);
+    co_return co_await stateless_.handle(request, std::move(body), principal, options_.guard);
 
   // JSON-RPC batches (2025-03-26 only).
   if (body.is_array()) {
@@ -309,10 +309,10 @@ asio::awaitable<net::Reply> StreamableHttp::initialize(const jsonrpc::Message& m
 
 std::optional<net::Reply> StreamableHttp::scope_refusal(const jsonrpc::Message& message,
                                                         const Principal& principal) const {
-  if (!options_.insufficient_scope) return std::nullopt;
+  if (!options_.guard) return std::nullopt;
   auto needed = missing_tool_scopes(server_, message, principal);
   if (needed.empty()) return std::nullopt;
-  return options_.insufficient_scope(principal, needed);
+  return options_.guard->insufficient_scope(principal, needed);
 }
 
 void StreamableHttp::trim_replay(Session& session) {

@@ -6,6 +6,7 @@
 #include "mcp/dispatcher.hpp"
 #include "mcp/session_registry.hpp"
 #include "mcp/stateless_http.hpp"
+#include "net/access_guard.hpp"
 #include "net/http.hpp"
 #include "net/origin_policy.hpp"
 
@@ -39,9 +40,11 @@ struct StreamableHttpOptions {
   StatelessOptions stateless_headers;
   std::string request_state_key;  // empty: a random key per process
   std::chrono::seconds request_state_lifetime{600};
-  // Builds the 403 step-up reply when a tool needs scopes the token lacks
-  // (set by the protected resource; unset: no per-tool scope checks).
-  std::function<net::Reply(const Principal&, const std::vector<std::string>& needed)> insufficient_scope;
+  // The guard that lets requests in also answers, before the call runs, a
+  // tools/call whose tool needs scopes the caller lacks (403, RS3). Null:
+  // no guard, and the dispatcher's JSON-RPC error is the only refusal.
+  // Not owned; outlives the transport.
+  const net::AccessGuard* guard = nullptr;
 };
 
 class StreamableHttp : public ServerEvents, public std::enable_shared_from_this<StreamableHttp> {

@@ -4,6 +4,7 @@
 
 #include "mcp/tool_scopes.hpp"
 
+#include "support/recording_guard.hpp"
 #include "support/run.hpp"
 
 #include <gtest/gtest.h>
@@ -305,11 +306,8 @@ TEST(ToolScopes, RS3_MissingToolScopeGetsStepUpReply) {
   server.tool({.name = "admin_only", .description = "needs admin", .required_scopes = {"admin"}},
               [](json::object, RequestContext&) -> awaitable<ToolResult> { co_return ToolResult::text("ok"); });
   StreamableHttpOptions options;
-  std::vector<std::string> asked;
-  options.insufficient_scope = [&](const Principal&, const std::vector<std::string>& needed) {
-    asked = needed;
-    return net::reply(net::json_response(http::status::forbidden, R"({"error":"insufficient_scope"})"));
-  };
+  testing_support::RecordingGuard guard;
+  options.guard = &guard;
   auto transport = StreamableHttp::create(server, options, net::OriginPolicy({.loopback_bind = true}));
   auto call = [&](const Principal& who) {
     net::Request r{http::verb::post, "/mcp", 11};
@@ -325,7 +323,7 @@ TEST(ToolScopes, RS3_MissingToolScopeGetsStepUpReply) {
     return testing::run([&]() -> awaitable<net::Reply> { co_return co_await transport->handle(r, who); });
   };
   EXPECT_EQ(call(Principal{.subject = "u", .scopes = {"mcp"}}).response.result(), http::status::forbidden);
-  EXPECT_EQ(asked, std::vector<std::string>{"admin"});
+  EXPECT_EQ(guard.asked, std::vector<std::string>{"admin"});
   EXPECT_EQ(call(Principal{.subject = "u", .scopes = {"mcp", "admin"}}).response.result(), http::status::ok);
 }
 
@@ -336,7 +334,7 @@ TEST(ToolScopes, RS3_MissingToolScopeGetsStepUpReply) {
 struct ScopedServer : ::testing::Test {
   Server server{ServerInfo{.name = "scoped", .version = "1"}};
   std::atomic<int> runs{0};
-  std::vector<std::string> asked;
+  testing_support::RecordingGuard guard;
   Principal weak{.subject = "u", .scopes = {"mcp"}};
   Principal strong{.subject = "u", .scopes = {"mcp", "notes:write"}};
 
@@ -350,10 +348,7 @@ struct ScopedServer : ::testing::Test {
   std::shared_ptr<StreamableHttp> transport(bool stateless) {
     StreamableHttpOptions options;
     options.stateless = stateless;
-    options.insufficient_scope = [this](const Principal&, const std::vector<std::string>& needed) {
-      asked = needed;
-      return net::reply(net::json_response(http::status::forbidden, R"({"error":"insufficient_scope"})"));
-    };
+    options.guard = &guard;
     return StreamableHttp::create(server, options, net::OriginPolicy({.loopback_bind = true}));
   }
   static net::Request post(std::string body, std::string session = {}, std::string version = {}) {
@@ -376,7 +371,7 @@ TEST_F(ScopedServer, H1_SessionCallWithoutScopeIs403) {
   auto t = transport(false);
   auto sid = open_session(*t, weak, "2025-11-25");
   EXPECT_EQ(send(*t, post(kCall, sid), weak).response.result(), http::status::forbidden);
-  EXPECT_EQ(asked, std::vector<std::string>{"notes:write"});
+  EXPECT_EQ(guard.asked, std::vector<std::string>{"notes:write"});
   EXPECT_EQ(runs.load(), 0);
 }
 
@@ -385,7 +380,7 @@ TEST_F(ScopedServer, H1_BatchWithoutScopeIs403AndRunsNothing) {
   auto sid = open_session(*t, weak, "2025-03-26");
   auto batch = std::string("[") + R"({"jsonrpc":"2.0","id":1,"method":"ping"},)" + kCall + "]";
   EXPECT_EQ(send(*t, post(batch, sid), weak).response.result(), http::status::forbidden);
-  EXPECT_EQ(asked, std::vector<std::string>{"notes:write"});
+  EXPECT_EQ(guard.asked, std::vector<std::string>{"notes:write"});
   EXPECT_EQ(runs.load(), 0);
 
   auto allowed = send(*t, post(batch, open_session(*t, strong, "2025-03-26")), strong);

@@ -15,6 +15,7 @@
 #include "runtime/descriptor_limit.hpp"
 #include "runtime/first_user.hpp"
 #include "runtime/home_page.hpp"
+#include "runtime/mcp_route.hpp"
 #include "runtime/secret_file.hpp"
 #include "upstream/connect_form.hpp"
 #include "upstream/credentials.hpp"
@@ -296,11 +297,8 @@ int serve(const config::Config& config, Server& server, std::function<void(const
       &metrics);
   // {upstream.*} and {connection.*} in backend templates come from the vault.
   if (gateway && upstream_login.credentials) gateway->set_upstream(upstream_login.credentials);
-  if (config.auth == "oauth")
-    mcp_options.insufficient_scope = [&authorization](const Principal& principal, const std::vector<std::string>& needed) {
-      return authorization->guard().insufficient_scope(principal, needed);
-    };
-  auto transport = mcp::StreamableHttp::create(server, mcp_options, origin_policy);
+  // Made once the guard is known (below): the authorization server needs the bound address.
+  std::shared_ptr<mcp::StreamableHttp> transport;
 
   net::Router router;
   // L3: the Host check guards every endpoint, not only /mcp. /healthz is
@@ -358,7 +356,9 @@ int serve(const config::Config& config, Server& server, std::function<void(const
                              .mcp_url = public_base + "/mcp",
                              .auth = config.auth});
 
-  static const Principal kAnonymous;
+  // Who may call /mcp: OAuth access tokens, API keys, or anyone (none).
+  const net::AccessGuard* guard = nullptr;
+  std::unique_ptr<oauth::ApiKeyGuard> api_keys;
   if (upstream_login.provider) {
     upstream_login.sign_in = std::make_unique<upstream::SignIn>(
         *upstream_login.provider, *upstream_login.vault, *stores->users, *stores->client_assertions,
@@ -406,47 +406,20 @@ int serve(const config::Config& config, Server& server, std::function<void(const
     }
     authorization->start();
     authorization->install(router);
-    router.route("/mcp", [transport, guard = &authorization->guard(), &metrics](
-                             net::Request& request, const net::Peer&) -> asio::awaitable<net::Reply> {
-      // RS1: every request to the MCP endpoint carries a bearer token. A
-      // CORS preflight carries none, and is answered without one (RS7).
-      if (request.method() == http::verb::options) co_return co_await transport->handle(request, kAnonymous);
-      auto authenticated = guard->authenticate(request);
-      if (auto* refusal = std::get_if<net::Reply>(&authenticated)) {
-        metrics
-            .counter("gatehouse_token_verifications_total", "Bearer tokens checked at /mcp, by result",
-                     {{"result", std::string(oauth::BearerGuard::failure_reason(refusal->response))}})
-            .add();
-        refusal->response.set(http::field::access_control_allow_origin, "*");
-        refusal->response.set(http::field::access_control_expose_headers, "WWW-Authenticate");
-        co_return std::move(*refusal);
-      }
-      metrics.counter("gatehouse_token_verifications_total", "Bearer tokens checked at /mcp, by result", {{"result", "valid"}})
-          .add();
-      const auto& principal = std::get<Principal>(authenticated);
-      auto reply = co_await transport->handle(request, principal);
-      reply.client_id = principal.client_id;
-      co_return reply;
-    });
+    guard = &authorization->guard();
     spdlog::info("OAuth authorization server: issuer {}, resource {}, client metadata documents {}", settings.issuer,
                  settings.resource, authorization->settings().client_id_metadata_documents ? "accepted" : "off");
   } else if (config.auth == "api-key") {
     // Private deployments only: Claude does not accept user-pasted bearer tokens.
     stores = std::make_unique<store::Stores>(store::open_sqlite_stores(config.data_dir / "gatehouse.db"));
-    auto guard = std::make_shared<oauth::ApiKeyGuard>(*stores->clients, config.scopes);
-    router.route("/mcp", [transport, guard](net::Request& request, const net::Peer&) -> asio::awaitable<net::Reply> {
-      if (request.method() == http::verb::options) co_return co_await transport->handle(request, kAnonymous);
-      auto authenticated = guard->authenticate(request);
-      if (auto* refusal = std::get_if<net::Reply>(&authenticated)) co_return std::move(*refusal);
-      co_return co_await transport->handle(request, std::get<Principal>(authenticated));
-    });
+    api_keys = std::make_unique<oauth::ApiKeyGuard>(*stores->clients, config.scopes);
+    guard = api_keys.get();
     spdlog::warn("auth api-key: clients send a static key (gatehouse clients add NAME --api-key); Claude cannot "
                  "connect this way — use auth oauth for Claude");
-  } else {
-    router.route("/mcp", [transport](net::Request& request, const net::Peer&) {
-      return transport->handle(request, kAnonymous);
-    });
   }
+  mcp_options.guard = guard;
+  transport = mcp::StreamableHttp::create(server, mcp_options, origin_policy);
+  router.route("/mcp", mcp_route(transport, guard, metrics));
   // What answers: the gateway's backends, or the Server given (a builtin
   // backend of `gatehouse serve`, or a program's own).
   std::string serving = "server " + server.info().name + " " + server.info().version;

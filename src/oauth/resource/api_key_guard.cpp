@@ -1,6 +1,7 @@
 #include "oauth/resource/api_key_guard.hpp"
 
 #include "oauth/context.hpp"
+#include "oauth/scope.hpp"
 
 #include <boost/json.hpp>
 
@@ -23,7 +24,7 @@ net::Reply refuse(std::string_view description, unsigned version) {
 ApiKeyGuard::ApiKeyGuard(store::ClientStore& clients, std::vector<std::string> scopes)
     : clients_(clients), scopes_(std::move(scopes)) {}
 
-std::variant<Principal, net::Reply> ApiKeyGuard::authenticate(const net::Request& request) {
+std::variant<Principal, net::Reply> ApiKeyGuard::authenticate(const net::Request& request) const {
   auto it = request.find(http::field::authorization);
   if (it == request.end() || !std::string_view(it->value()).starts_with("Bearer ")) {
     auto response = net::json_response(
@@ -52,6 +53,20 @@ std::variant<Principal, net::Reply> ApiKeyGuard::authenticate(const net::Request
   }
   if (!principal) return refuse("the API key is not valid", request.version());
   return *principal;
+}
+
+net::Reply ApiKeyGuard::insufficient_scope(const Principal&, const std::vector<std::string>& needed,
+                                           unsigned version) const {
+  auto error = Error::insufficient_scope("this call needs the scope " + join_scope(needed));
+  auto response = net::json_response(http::status::forbidden, boost::json::serialize(error.to_json()), version);
+  response.set(http::field::www_authenticate,
+               "Bearer realm=\"gatehouse\", error=\"insufficient_scope\", scope=\"" + join_scope(needed) + "\"");
+  return net::reply(std::move(response));
+}
+
+std::string_view ApiKeyGuard::refusal_reason(const net::Response& refusal) const {
+  // authenticate() answers invalid_request only when no key was sent.
+  return refusal.body().find("\"invalid_request\"") != std::string::npos ? "missing" : "invalid";
 }
 
 }  // namespace gatehouse::oauth

@@ -7,6 +7,7 @@
 // and stored as SHA-256 hashes. A key is looked up in the store the first
 // time it is seen, then served from memory for a minute: requests do not
 // touch the database, and a removed key stops working within a minute.
+#include "net/access_guard.hpp"
 #include "net/http.hpp"
 #include "store/client_store.hpp"
 
@@ -20,10 +21,16 @@
 
 namespace gatehouse::oauth {
 
-class ApiKeyGuard {
+class ApiKeyGuard final : public net::AccessGuard {
  public:
   ApiKeyGuard(store::ClientStore& clients, std::vector<std::string> scopes);
-  std::variant<Principal, net::Reply> authenticate(const net::Request& request);
+  std::variant<Principal, net::Reply> authenticate(const net::Request& request) const override;
+  // A key carries the scopes of [oauth] scopes; a tool that needs another is
+  // refused the way RFC 6750 §3.1 says, though no key can step up.
+  net::Reply insufficient_scope(const Principal& principal, const std::vector<std::string>& needed,
+                                unsigned version = 11) const override;
+  // "missing" (no key sent) or "invalid".
+  std::string_view refusal_reason(const net::Response& refusal) const override;
 
  private:
   struct Cached {
@@ -32,8 +39,8 @@ class ApiKeyGuard {
   };
   store::ClientStore& clients_;
   std::vector<std::string> scopes_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, Cached> cache_;
+  mutable std::mutex mutex_;
+  mutable std::unordered_map<std::string, Cached> cache_;
 };
 
 }  // namespace gatehouse::oauth

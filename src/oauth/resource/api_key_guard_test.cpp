@@ -44,3 +44,31 @@ TEST(ApiKeyGuard, OAuthClientSecretsAreNotApiKeys) {
 
 }  // namespace
 }  // namespace gatehouse::oauth
+
+namespace gatehouse::oauth {
+namespace {
+
+// RS3 / RFC 6750 §3.1: a key without a scope a tool needs is refused with
+// 403 insufficient_scope naming it, as an access token would be.
+TEST(ApiKeyGuard, RS3_InsufficientScopeNamesTheScopeNeeded) {
+  auto stores = store::open_memory_stores();
+  ApiKeyGuard guard(*stores.clients, {"mcp"});
+  auto reply = guard.insufficient_scope(Principal{"apikey:k", "k", {"mcp"}, {}}, {"admin"});
+  EXPECT_EQ(reply.response.result(), http::status::forbidden);
+  auto challenge = std::string(reply.response[http::field::www_authenticate]);
+  EXPECT_NE(challenge.find("error=\"insufficient_scope\""), std::string::npos) << challenge;
+  EXPECT_NE(challenge.find("scope=\"admin\""), std::string::npos) << challenge;
+  EXPECT_NE(std::string(reply.response.body()).find("\"insufficient_scope\""), std::string::npos);
+}
+
+TEST(ApiKeyGuard, RefusalsAreNamedForMetrics) {
+  auto stores = store::open_memory_stores();
+  ApiKeyGuard guard(*stores.clients, {"mcp"});
+  auto none = std::get<net::Reply>(guard.authenticate(with_bearer("")));
+  auto wrong = std::get<net::Reply>(guard.authenticate(with_bearer("gtk_not-a-key")));
+  EXPECT_EQ(guard.refusal_reason(none.response), "missing");
+  EXPECT_EQ(guard.refusal_reason(wrong.response), "invalid");
+}
+
+}  // namespace
+}  // namespace gatehouse::oauth

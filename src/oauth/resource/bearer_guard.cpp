@@ -53,7 +53,7 @@ std::variant<Principal, net::Reply> BearerGuard::authenticate(const net::Request
   return std::get<Principal>(std::move(verified));
 }
 
-std::string_view BearerGuard::failure_reason(const net::Response& refusal) {
+std::string_view BearerGuard::refusal_reason(const net::Response& refusal) const {
   boost::system::error_code ec;
   auto body = boost::json::parse(refusal.body(), ec);
   const auto* o = ec ? nullptr : body.if_object();
