@@ -2,6 +2,7 @@
 
 #include "crypto/random.hpp"
 #include "mcp/client_requests.hpp"
+#include "mcp/post_response.hpp"
 #include "mcp/protocol_version.hpp"
 #include "mcp/registry.hpp"
 #include "mcp/sse_source.hpp"
@@ -43,12 +44,12 @@ net::Reply refusal_reply(const Refusal& r, const json::value& id) {
 // on the response stream, questions as input-required rounds.
 class StatelessChannel final : public RequestChannel {
  public:
-  StatelessChannel(const StatelessRequest& meta, std::shared_ptr<EventStream> stream, InputRounds& rounds,
+  StatelessChannel(const StatelessRequest& meta, std::shared_ptr<PostResponse> response, InputRounds& rounds,
                    std::shared_ptr<std::atomic<bool>> cancelled)
-      : meta_(meta), stream_(std::move(stream)), rounds_(rounds), cancelled_(std::move(cancelled)) {}
+      : meta_(meta), response_(std::move(response)), rounds_(rounds), cancelled_(std::move(cancelled)) {}
 
   void notify(std::string_view method, json::object params) override {
-    stream_->push(json::serialize(jsonrpc::make_notification(method, std::move(params))));
+    response_->stream()->push(json::serialize(jsonrpc::make_notification(method, std::move(params))));
   }
 
   awaitable<json::value> ask(std::string_view method, json::object params, std::string_view key) override {
@@ -75,7 +76,7 @@ class StatelessChannel final : public RequestChannel {
 
  private:
   const StatelessRequest& meta_;
-  std::shared_ptr<EventStream> stream_;
+  std::shared_ptr<PostResponse> response_;
   InputRounds& rounds_;
   std::shared_ptr<std::atomic<bool>> cancelled_;
 };
@@ -145,31 +146,33 @@ asio::awaitable<net::Reply> StatelessHttp::run(jsonrpc::Message message, Statele
   exchange->rounds = std::move(std::get<std::unique_ptr<InputRounds>>(begun));
 
   // Stream ids only label events here: no resumption without sessions.
-  auto stream = std::make_shared<EventStream>(std::to_string(next_stream_++), options_.stream_limits);
+  auto response = std::make_shared<PostResponse>([this] {
+    return std::make_shared<EventStream>(std::to_string(next_stream_++), options_.stream_limits);
+  });
   auto cancelled = std::make_shared<std::atomic<bool>>(false);
   auto error_code = std::make_shared<std::atomic<int>>(0);
   auto executor = co_await asio::this_coro::executor;
   asio::co_spawn(
       executor,
-      [this, exchange, stream, cancelled, error_code]() -> asio::awaitable<void> {
+      [this, exchange, response, cancelled, error_code]() -> asio::awaitable<void> {
         const auto& message = exchange->message;
         const auto& principal = exchange->principal;
         auto rounds = exchange->rounds.get();
-        StatelessChannel channel(exchange->meta, stream, *rounds, cancelled);
-        auto response =
-            co_await dispatcher_.dispatch(Call{message, channel, principal, nullptr, Era::stateless, rounds});
-        if (auto* error = response.if_contains("error"); error && error->is_object())
+        StatelessChannel channel(exchange->meta, response, *rounds, cancelled);
+        auto answer = co_await dispatcher_.dispatch(Call{message, channel, principal, nullptr, Era::stateless, rounds});
+        if (auto* error = answer.if_contains("error"); error && error->is_object())
           if (auto* code = error->as_object().if_contains("code"); code && code->is_int64())
             error_code->store(static_cast<int>(code->get_int64()));
-        if (!cancelled->load()) stream->push(json::serialize(response));
-        stream->close();
+        if (!cancelled->load()) response->respond(json::serialize(answer));
+        response->finish();
       },
       asio::detached);
 
-  co_await stream->wait_for_first(std::chrono::hours(1));
-  if (auto only = stream->take_sole_message())
+  co_await response->decided(std::chrono::hours(1));
+  if (auto only = response->take_answer())
     co_return net::reply(net::json_response(status_for(error_code->load()), std::move(*only)));
   // MCP 2026-07-28: closing the response stream cancels the request.
+  auto stream = response->stream();
   co_return net::Reply{sse_head(), std::make_shared<SseSource>(stream, stream->attach(0), std::nullopt,
                                                                options_.keepalive, [cancelled] { cancelled->store(true); })};
 }

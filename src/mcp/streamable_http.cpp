@@ -2,6 +2,7 @@
 
 #include "crypto/random.hpp"
 #include "mcp/backend.hpp"
+#include "mcp/post_response.hpp"
 #include "mcp/protocol_headers.hpp"
 #include "mcp/protocol_version.hpp"
 #include "mcp/registry.hpp"
@@ -30,15 +31,15 @@ constexpr std::string_view kVersionHeader = headers::protocol_version;
 // The channel back to the client for one request served over HTTP.
 class HttpChannel final : public RequestChannel {
  public:
-  HttpChannel(std::shared_ptr<Session> session, std::shared_ptr<EventStream> stream,
+  HttpChannel(std::shared_ptr<Session> session, std::shared_ptr<PostResponse> response,
               std::shared_ptr<std::atomic<bool>> cancelled, std::chrono::seconds ask_timeout)
       : session_(std::move(session)),
-        stream_(std::move(stream)),
+        response_(std::move(response)),
         cancelled_(std::move(cancelled)),
         ask_timeout_(ask_timeout) {}
 
   void notify(std::string_view method, json::object params) override {
-    stream_->push(json::serialize(jsonrpc::make_notification(method, std::move(params))));
+    response_->stream()->push(json::serialize(jsonrpc::make_notification(method, std::move(params))));
   }
 
   awaitable<json::value> ask(std::string_view method, json::object params, std::string_view) override {
@@ -51,14 +52,16 @@ class HttpChannel final : public RequestChannel {
                      "the client did not declare the " + std::string(capability) + " capability");
     // Named, not a temporary: GCC 12 destroys a lambda temporary inside a
     // co_await expression twice.
-    std::function<void(std::string)> send = [stream = stream_](std::string message) { stream->push(std::move(message)); };
+    std::function<void(std::string)> send = [stream = response_->stream()](std::string message) {
+      stream->push(std::move(message));
+    };
     co_return co_await session_->client_requests().ask(method, std::move(params), send, ask_timeout_, cancelled_.get());
   }
 
   bool cancelled() const override { return cancelled_ && cancelled_->load(); }
   void close_response_stream() override {
     // Without a session nobody could resume the stream: keep it open.
-    if (session_) stream_->interrupt();
+    if (session_) response_->stream()->interrupt();
   }
   std::optional<LogLevel> log_level() const override {
     return session_ ? session_->log_level() : std::optional<LogLevel>(LogLevel::debug);
@@ -73,7 +76,7 @@ class HttpChannel final : public RequestChannel {
 
  private:
   std::shared_ptr<Session> session_;
-  std::shared_ptr<EventStream> stream_;
+  std::shared_ptr<PostResponse> response_;
   std::shared_ptr<std::atomic<bool>> cancelled_;
   std::chrono::seconds ask_timeout_;
 };
@@ -342,38 +345,40 @@ asio::awaitable<net::Reply> StreamableHttp::run_request(jsonrpc::Message message
                                                         const net::Request& request, const Principal& principal) {
   // No conditional expressions of class type in coroutines: GCC 12
   // destroys such temporaries twice (a use-after-free).
-  std::shared_ptr<EventStream> stream;
+  std::shared_ptr<PostResponse> response;
   std::shared_ptr<std::atomic<bool>> cancelled;
   if (session) {
-    stream = session->open_request_stream();
+    // A stream is made (and kept for resumption) only if the answer streams.
+    response = std::make_shared<PostResponse>([session] { return session->open_request_stream(); });
     cancelled = session->begin_request(message.id);
   } else {
-    stream = std::make_shared<EventStream>(crypto::random_hex(8), options_.stream_limits);
+    response = std::make_shared<PostResponse>(
+        [limits = options_.stream_limits] { return std::make_shared<EventStream>(crypto::random_hex(8), limits); });
     cancelled = std::make_shared<std::atomic<bool>>(false);
   }
   auto executor = co_await asio::this_coro::executor;
 
-  // The handler runs on its own; this coroutine only decides how to answer.
-  // The principal is copied: the handler may outlive this HTTP exchange.
+  // The handler runs on its own (co_spawn starts it at once, here, until it
+  // first waits); this coroutine only decides how to answer. The principal
+  // is copied: the handler may outlive this HTTP exchange.
   asio::co_spawn(
       executor,
-      [this, self = shared_from_this(), message = std::move(message), session, stream, cancelled,
+      [this, self = shared_from_this(), message = std::move(message), session, response, cancelled,
        principal = principal]() -> asio::awaitable<void> {
-        HttpChannel channel(session, stream, cancelled, options_.client_request_timeout);
-        auto response = co_await dispatcher_.dispatch(Call{message, channel, principal, session.get()});
+        HttpChannel channel(session, response, cancelled, options_.client_request_timeout);
+        auto answer = co_await dispatcher_.dispatch(Call{message, channel, principal, session.get()});
         if (session) session->end_request(message.id);
-        if (!cancelled->load()) stream->push(json::serialize(response));
-        stream->close();
+        if (!cancelled->load()) response->respond(json::serialize(answer));
+        response->finish();
         if (session) trim_replay(*session);
       },
       asio::detached);
 
-  co_await stream->wait_for_first(options_.client_request_timeout + std::chrono::seconds(60));
-  if (auto only = stream->take_sole_message()) {
-    co_return net::reply(net::json_response(http::status::ok, std::move(*only)));
-  }
+  co_await response->decided(options_.client_request_timeout + std::chrono::seconds(60));
+  if (auto only = response->take_answer()) co_return net::reply(net::json_response(http::status::ok, std::move(*only)));
   std::string version(kLatestSessionVersion);
   if (session) version = session->version();
+  auto stream = response->stream();
   co_return sse_reply(request, stream, stream->attach(0), true, version);
 }
 
@@ -386,9 +391,11 @@ asio::awaitable<net::Reply> StreamableHttp::run_batch(std::vector<jsonrpc::Messa
       executor,
       [this, self = shared_from_this(), messages = std::move(messages), session, stream,
        principal = principal]() -> asio::awaitable<void> {
+        // Always a stream: every message of the batch shares it.
+        auto shared = std::make_shared<PostResponse>([stream] { return stream; });
         for (const auto& message : messages) {
           auto cancelled = session->begin_request(message.id);
-          HttpChannel channel(session, stream, cancelled, options_.client_request_timeout);
+          HttpChannel channel(session, shared, cancelled, options_.client_request_timeout);
           auto response = co_await dispatcher_.dispatch(Call{message, channel, principal, session.get()});
           session->end_request(message.id);
           if (!cancelled->load()) stream->push(json::serialize(response));

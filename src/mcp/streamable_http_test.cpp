@@ -130,6 +130,37 @@ TEST_F(Fixture, TR3_RequestThatNotifiesIsAnsweredWithSse) {
   EXPECT_NE(frames[2].find(R"("id":1)"), std::string::npos);
 }
 
+// Resumability (MCP basic/transports "Resumability and Redelivery"): only
+// answers that stream make a resumable stream; plain JSON answers, however
+// many, do not push an earlier SSE stream out of the session's memory.
+TEST_F(Fixture, TR3_JsonAnswersDoNotDisplaceAResumableStream) {
+  auto sid = initialize();
+  auto streamed = send(post(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"chatty"}})", sid));
+  ASSERT_NE(streamed.stream, nullptr);
+  auto first = testing::run([&]() -> awaitable<std::optional<std::string>> { co_return co_await streamed.stream->next(); });
+  ASSERT_TRUE(first);
+  auto id_at = first->find("id: ");
+  ASSERT_NE(id_at, std::string::npos) << *first;
+  std::string stream_id = first->substr(id_at + 4, first->find('-', id_at) - id_at - 4);
+  for (int i = 0; i < 100; ++i) {
+    auto reply = send(post(R"({"jsonrpc":"2.0","id":)" + std::to_string(10 + i) +
+                               R"(,"method":"tools/call","params":{"name":"add","arguments":{"a":1,"b":1}}})",
+                           sid));
+    ASSERT_EQ(reply.stream, nullptr);
+  }
+  net::Request resume{http::verb::get, "/mcp", 11};
+  resume.set(http::field::host, "127.0.0.1:8080");
+  resume.set(http::field::accept, "text/event-stream");
+  resume.set("Mcp-Session-Id", sid);
+  resume.set("Last-Event-ID", stream_id + "-0");
+  auto resumed = send(resume);
+  ASSERT_NE(resumed.stream, nullptr);
+  auto replayed = testing::run([&]() -> awaitable<std::optional<std::string>> { co_return co_await resumed.stream->next(); });
+  ASSERT_TRUE(replayed);
+  // The stream's own next event, not the standalone stream's priming event.
+  EXPECT_NE(replayed->find("id: " + stream_id + "-1"), std::string::npos) << *replayed;
+}
+
 TEST_F(Fixture, TR3_NotificationsAndResponsesGet202) {
   auto sid = initialize();
   EXPECT_EQ(send(post(R"({"jsonrpc":"2.0","method":"notifications/initialized"})", sid)).response.result(),
