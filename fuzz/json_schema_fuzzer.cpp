@@ -19,7 +19,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (ec || !pair.is_array() || pair.get_array().size() != 2) return 0;
   const auto& schema = pair.get_array()[0];
   const auto& instance = pair.get_array()[1];
-  if (auto violation = validate_json_schema(schema, instance)) (void)to_string(*violation);
+  const auto violation = validate_json_schema(schema, instance);
+  if (violation) (void)to_string(*violation);
+  // The tools/call path: the schema prepared once (its patterns compiled),
+  // then validated against. It must give the one-shot verdict.
+  const CompiledSchema compiled(schema);
+  if (compiled.validate(instance).has_value() != violation.has_value()) __builtin_trap();
   // Every schema is also an instance.
   (void)validate_json_schema(schema, schema);
   return 0;

@@ -3,7 +3,7 @@
 #include "config/load.hpp"
 #include "config/spelling.hpp"
 #include "gateway/template.hpp"
-#include "mcp/json_schema.hpp"
+#include "mcp/schema/pattern.hpp"
 
 #include <algorithm>
 #include <set>

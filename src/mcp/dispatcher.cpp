@@ -277,7 +277,7 @@ boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
   }
   // Input validation failures are tool execution errors, so the model can
   // correct itself (MCP 2025-11-25 server/tools "Error Handling").
-  if (auto violation = validate_json_schema(entry->tool.input_schema, arguments))
+  if (auto violation = entry->input_schema.validate(arguments))
     co_return tool_result_json(ToolResult::error("Invalid arguments for tool " + name + ": " + to_string(*violation)));
 
   RequestContext ctx(call.channel, call.principal, progress_token(params), options_.upstream_api_key, options_.upstream.get());

@@ -14,10 +14,17 @@
 // rejected, and validation never throws. Limits that protect the server
 // (recursion depth, total work, regex input size) fail closed: the arguments
 // are reported invalid.
+//
+// The parts live in mcp/schema/: the evaluation (validator.hpp, validator.cpp,
+// keywords.cpp), ECMAScript patterns (pattern.hpp) and a schema's compiled
+// patterns (pattern_table.hpp), JSON Pointer (json_pointer.hpp), the
+// instance data model (instance.hpp) and message text (message.hpp).
 #pragma once
 
 #include <boost/json/value.hpp>
 
+#include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -32,7 +39,8 @@ struct SchemaViolation {
 };
 
 // Validates `instance` against `schema`. Returns the first violation found,
-// or nullopt when valid.
+// or nullopt when valid. The schema's patterns are compiled for this one
+// call; for a schema checked repeatedly, prepare a CompiledSchema instead.
 std::optional<SchemaViolation> validate_json_schema(const boost::json::value& schema,
                                                     const boost::json::value& instance);
 
@@ -40,14 +48,28 @@ std::optional<SchemaViolation> validate_json_schema(const boost::json::value& sc
 // results; a violation at the root renders as "at root: ...".
 std::string to_string(const SchemaViolation&);
 
-// ECMAScript patterns compiled and matched the way the validator does for
-// `pattern`: bounded length, group nesting and number sizes (libstdc++'s
-// compiler recurses and overflows on hostile patterns), and one linear
-// pass over the subject (its backtracking matcher recurses per character).
-// Whether `pattern` is usable that way (no back-references, within the bounds).
-bool pattern_usable(std::string_view pattern);
-// Whether the whole of `subject` matches `pattern`; nullopt when the pattern
-// is not usable, the subject is too long, or matching failed.
-std::optional<bool> pattern_matches_whole(std::string_view pattern, std::string_view subject);
+// A schema prepared once for many validations (a tool's inputSchema, checked
+// on every tools/call): it owns a copy of the schema and the compiled regexes
+// of every `pattern` and `patternProperties` name in it
+// (mcp/schema/pattern_table.hpp), so validate() compiles nothing. The
+// verdicts are those of validate_json_schema. validate() only reads the
+// prepared state, so one CompiledSchema may validate on several threads at
+// once; copies share that state.
+class CompiledSchema {
+ public:
+  // Throws only std::bad_alloc; a malformed schema still prepares (see above).
+  explicit CompiledSchema(boost::json::value schema);
+
+  // The first violation of `instance`, or nullopt when valid.
+  std::optional<SchemaViolation> validate(const boost::json::value& instance) const;
+
+  // Distinct patterns compiled when the schema was prepared, usable or not.
+  // Validation never adds to them.
+  std::size_t compiled_patterns() const;
+
+ private:
+  struct Prepared;
+  std::shared_ptr<const Prepared> prepared_;
+};
 
 }  // namespace gatehouse::mcp

@@ -8,10 +8,13 @@
 #include <boost/json/value.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <limits>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 namespace gatehouse::mcp {
 namespace {
@@ -49,6 +52,25 @@ TEST_P(SchemaCase, Validates) {
   if (c.message) {
     EXPECT_EQ(violation->message, c.message);
   }
+}
+
+// `compiled` (prepared from `schema`) gives the verdict, path and message
+// the one-shot validation gives.
+void expect_same_as_one_shot(const CompiledSchema& compiled, const json::value& schema, const json::value& instance) {
+  const auto expected = validate_json_schema(schema, instance);
+  const auto violation = compiled.validate(instance);
+  ASSERT_EQ(violation.has_value(), expected.has_value()) << json::serialize(schema) << " against " << json::serialize(instance);
+  if (violation) {
+    EXPECT_EQ(violation->instance_path, expected->instance_path);
+    EXPECT_EQ(violation->message, expected->message);
+  }
+}
+
+// Every row again through a schema prepared once.
+TEST_P(SchemaCase, CompiledSchemaAgrees) {
+  const Case& c = GetParam();
+  const json::value schema = json::parse(c.schema);
+  expect_same_as_one_shot(CompiledSchema(schema), schema, json::parse(c.instance));
 }
 
 std::string CaseName(const ::testing::TestParamInfo<Case>& info) { return info.param.name; }
@@ -532,7 +554,7 @@ TEST(JsonSchemaRobustness, NanAndInfinityFailBoundsInsteadOfCrashing) {
 }
 
 TEST(JsonSchemaRobustness, PatternIsCompiledOncePerCall) {
-  // Many items against one pattern: correctness across reuse of the cache.
+  // Many items against one pattern: correctness across reuse of one compiled pattern.
   json::array items;
   for (int i = 0; i < 200; ++i) items.emplace_back(i % 2 ? "ok" : "fine");
   items.emplace_back("NOPE");
@@ -563,6 +585,133 @@ TEST(JsonSchemaRobustness, TypicalToolSchema) {
   const auto extra = validate_json_schema(schema, parse(R"({"path":"/tmp","colour":"red"})"));
   ASSERT_TRUE(extra);
   EXPECT_EQ(to_string(*extra), R"(at root: unexpected property "colour")");
+}
+
+// ---------------------------------------------------------------------------
+// CompiledSchema: patterns compiled once, when the schema is prepared.
+
+// The schema behind the tests below: patterns reached directly, through
+// $ref into $defs, inside anyOf, as patternProperties names, and through a
+// $ref into a place no keyword names (a $ref may point anywhere).
+constexpr const char* kPatternedSchema = R"({
+  "type": "object",
+  "properties": {
+    "code": {"$ref": "#/$defs/code"},
+    "id": {"anyOf": [{"pattern": "^[0-9]+$"}, {"pattern": "^id-[a-z]+$"}]},
+    "meta": {"$ref": "#/$defs/tagged"},
+    "zone": {"$ref": "#/x-shared/zone"}
+  },
+  "additionalProperties": false,
+  "$defs": {
+    "code": {"type": "string", "pattern": "^[A-Z]{3}$"},
+    "tagged": {"type": "object", "patternProperties": {"^x-": {"type": "string"}}, "additionalProperties": false}
+  },
+  "x-shared": {"zone": {"pattern": "^[a-z]+-[0-9]$"}}
+})";
+
+TEST(CompiledSchema, NestedPatternsValidateAsBefore) {
+  const json::value schema = parse(kPatternedSchema);
+  const CompiledSchema compiled(schema);
+  EXPECT_EQ(compiled.compiled_patterns(), 5u);
+  for (const char* instance : {
+           R"({"code":"ABC","id":"42","meta":{"x-a":"1"},"zone":"eu-1"})",
+           R"({"id":"id-abc"})",
+           R"({"code":"abc"})",
+           R"({"id":"id-42"})",
+           R"({"meta":{"x-a":1}})",
+           R"({"meta":{"y":"1"}})",
+           R"({"zone":"EU-1"})",
+       }) {
+    SCOPED_TRACE(instance);
+    expect_same_as_one_shot(compiled, schema, parse(instance));
+  }
+  const auto code = compiled.validate(parse(R"({"code":"abc"})"));
+  ASSERT_TRUE(code);
+  EXPECT_EQ(to_string(*code), R"(at /code: must match pattern "^[A-Z]{3}$")");
+  const auto zone = compiled.validate(parse(R"({"zone":"EU-1"})"));
+  ASSERT_TRUE(zone);
+  EXPECT_EQ(to_string(*zone), R"(at /zone: must match pattern "^[a-z]+-[0-9]$")");
+  const auto meta = compiled.validate(parse(R"({"meta":{"y":"1"}})"));
+  ASSERT_TRUE(meta);
+  EXPECT_EQ(to_string(*meta), R"(at /meta: unexpected property "y")");
+}
+
+TEST(CompiledSchema, ValidatingCompilesNothingMore) {
+  const CompiledSchema compiled(parse(kPatternedSchema));
+  const std::size_t prepared = compiled.compiled_patterns();
+  const json::value valid = parse(R"({"code":"ABC","id":"id-x","meta":{"x-b":"2"},"zone":"us-2"})");
+  const json::value invalid = parse(R"({"code":"ABCD"})");
+  for (int i = 0; i < 200; ++i) {
+    EXPECT_FALSE(compiled.validate(valid));
+    EXPECT_TRUE(compiled.validate(invalid));
+  }
+  EXPECT_EQ(compiled.compiled_patterns(), prepared);
+}
+
+// Hostile patterns (beyond the compiler's bounds) and unusable ones
+// (invalid, back-references) are ignored as before, once compiled or not.
+TEST(CompiledSchema, HostileAndUnusablePatternsAreIgnoredAsBefore) {
+  std::string too_deep(100, '(');
+  too_deep += 'a';
+  too_deep.append(100, ')');
+  json::array subschemas;
+  subschemas.push_back(wrap("pattern", repeated('a', 10'000)));
+  subschemas.push_back(wrap("pattern", json::string(too_deep)));
+  subschemas.push_back(wrap("pattern", json::string("a{99999999999999999999}")));
+  subschemas.push_back(wrap("pattern", json::string("[a-")));
+  subschemas.push_back(wrap("pattern", json::string("(a)\\1")));
+  subschemas.push_back(parse(R"({"patternProperties":{"[":{"type":"number"}}})"));
+  subschemas.push_back(wrap("pattern", json::string("^b")));  // the one usable pattern
+  const json::value schema = wrap("allOf", std::move(subschemas));
+  const CompiledSchema compiled(schema);
+  EXPECT_EQ(compiled.compiled_patterns(), 7u);
+  for (const char* instance : {R"("b")", R"("a")", R"({"[":"x"})", R"("ba")"})
+    expect_same_as_one_shot(compiled, schema, parse(instance));
+  EXPECT_FALSE(compiled.validate(parse(R"("b")")));
+  EXPECT_FALSE(compiled.validate(parse(R"({"[":"x"})")));
+  const auto v = compiled.validate(parse(R"("a")"));
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->message, R"(must match pattern "^b")");
+}
+
+TEST(CompiledSchema, TooLongSubjectStillFailsClosed) {
+  const CompiledSchema compiled(parse(R"({"pattern":"^a+$"})"));
+  const auto v = compiled.validate(repeated('a', 100'001));
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->message, R"(is too long to check against pattern "^a+$" (limit 100000 characters))");
+}
+
+// Beyond the number of patterns one schema may have compiled, a pattern the
+// validation meets could not be checked: the instance is invalid.
+TEST(CompiledSchema, PatternsBeyondTheBoundFailClosed) {
+  json::array subschemas;
+  for (int i = 0; i <= 1000; ++i) subschemas.push_back(wrap("pattern", json::string("x|" + std::to_string(i))));
+  const json::value schema = wrap("allOf", std::move(subschemas));
+  const CompiledSchema compiled(schema);
+  EXPECT_EQ(compiled.compiled_patterns(), 1000u);
+  const auto v = compiled.validate(parse(R"("x")"));
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(v->message.starts_with("could not be checked against pattern")) << v->message;
+  EXPECT_TRUE(validate_json_schema(schema, parse(R"("x")")));
+}
+
+// One prepared schema shared by several threads, as tools/call does.
+TEST(CompiledSchema, ValidatesConcurrently) {
+  const CompiledSchema compiled(parse(kPatternedSchema));
+  const json::value valid = parse(R"({"code":"ABC","id":"7","zone":"ap-3"})");
+  const json::value invalid = parse(R"({"id":"seven"})");
+  std::vector<int> mistakes(4, 0);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < mistakes.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 100; ++i) {
+        if (compiled.validate(valid)) ++mistakes[t];
+        if (!compiled.validate(invalid)) ++mistakes[t];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const int m : mistakes) EXPECT_EQ(m, 0);
 }
 
 }  // namespace

@@ -1,9 +1,11 @@
 #pragma once
 // What a Server holds: the registered tools, resources, templates and prompts,
 // with their protocol listings serialised once at registration time so list
-// requests only copy them.
+// requests only copy them, and each tool's inputSchema prepared once so calls
+// compile nothing to check their arguments.
 #include <gatehouse/server.hpp>
 
+#include "mcp/json_schema.hpp"
 #include "mcp/uri_template.hpp"
 
 #include <mutex>
@@ -22,6 +24,9 @@ struct Server::Registry {
     Tool tool;
     ToolHandler handler;
     json::object listing;  // the object tools/list returns for it
+    // tool.input_schema with its patterns compiled, so each tools/call
+    // validates its arguments without compiling a regex.
+    mcp::CompiledSchema input_schema;
   };
   struct ResourceEntry {
     Resource resource;

@@ -84,8 +84,9 @@ Server& Server::tool(Tool tool, ToolHandler handler) {
   auto& r = *registry_;
   if (r.tool_index.contains(tool.name)) throw std::invalid_argument("duplicate tool name: " + tool.name);
   auto listing = tool_listing(tool);
+  mcp::CompiledSchema input_schema(tool.input_schema);
   r.tool_index.emplace(tool.name, r.tools.size());
-  r.tools.push_back({std::move(tool), std::move(handler), std::move(listing)});
+  r.tools.push_back({std::move(tool), std::move(handler), std::move(listing), std::move(input_schema)});
   return *this;
 }
 

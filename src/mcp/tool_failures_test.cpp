@@ -1,9 +1,11 @@
 // What the client sees when a tool handler fails: its own message for an
 // error meant for the user, nothing of the internals for a bug; and an
 // elicitation answer that does not match the schema asked with never
-// reaches the handler.
+// reaches the handler, nor do arguments that do not match the tool's
+// inputSchema.
 #include "mcp/dispatcher.hpp"
 #include "mcp/jsonrpc.hpp"
+#include "mcp/registry.hpp"
 #include "store/store_error.hpp"
 #include "support/fake_request_channel.hpp"
 
@@ -53,6 +55,16 @@ class ToolFailures : public testing::Test {
       if (answer.at("action") != "accept") co_return ToolResult::text("declined");
       co_return ToolResult::text(json::serialize(answer.at("content").at("people")));
     });
+    Tool lookup{.name = "lookup",
+                .input_schema = json::parse(R"({"type":"object",
+                  "properties":{"sku":{"type":"string","pattern":"^[A-Z]{2}-[0-9]{4}$"}},
+                  "patternProperties":{"^x-":{"type":"string"}},
+                  "required":["sku"],"additionalProperties":false})")
+                                    .as_object()};
+    server.tool(std::move(lookup), [this](json::object args, RequestContext&) -> awaitable<ToolResult> {
+      ++lookups;
+      co_return ToolResult::text(json::serialize(args.at("sku")));
+    });
   }
 
   json::object respond(std::string_view method, json::object params) {
@@ -63,8 +75,8 @@ class ToolFailures : public testing::Test {
     return future.get();
   }
 
-  json::object call(std::string_view name) {
-    auto response = respond("tools/call", json::object{{"name", name}, {"arguments", json::object{}}});
+  json::object call(std::string_view name, json::object arguments = {}) {
+    auto response = respond("tools/call", json::object{{"name", name}, {"arguments", std::move(arguments)}});
     EXPECT_TRUE(response.contains("result")) << json::serialize(response);
     return response.at("result").as_object();
   }
@@ -77,6 +89,7 @@ class ToolFailures : public testing::Test {
   Dispatcher dispatcher{server};
   testing_support::FakeRequestChannel channel;
   Principal principal;
+  int lookups = 0;  // calls that reached the lookup tool's handler
 };
 
 TEST_F(ToolFailures, AMessageForTheUserIsShownAsItIs) {
@@ -117,6 +130,29 @@ TEST_F(ToolFailures, AnElicitationAnswerIsCheckedAgainstTheSchemaAskedWith) {
 
   channel.answers["elicitation/create"] = json::parse(R"({"action":"decline"})");
   EXPECT_EQ(text_of(call("book")), "declined");
+}
+
+// MCP 2025-11-25 server/tools "Error Handling": arguments that do not match
+// the inputSchema are a tool error the model can correct, and the handler
+// does not run. The schema's patterns were compiled when the tool was
+// registered; calls compile none.
+TEST_F(ToolFailures, ArgumentsAreCheckedAgainstTheInputSchemaPreparedAtRegistration) {
+  const auto* entry = server.registry().find_tool("lookup");
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(entry->input_schema.compiled_patterns(), 2u);
+
+  auto result = call("lookup", {{"sku", "AB-1234"}, {"x-trace", "on"}});
+  EXPECT_FALSE(result.contains("isError") && result.at("isError").as_bool()) << json::serialize(result);
+  EXPECT_EQ(lookups, 1);
+
+  auto mismatch = call("lookup", {{"sku", "ab-1234"}});
+  EXPECT_TRUE(mismatch.at("isError").as_bool());
+  EXPECT_EQ(text_of(mismatch), R"(Invalid arguments for tool lookup: at /sku: must match pattern "^[A-Z]{2}-[0-9]{4}$")");
+  auto extra = call("lookup", {{"sku", "AB-1234"}, {"y-trace", "on"}});
+  EXPECT_TRUE(extra.at("isError").as_bool());
+  EXPECT_EQ(text_of(extra), R"(Invalid arguments for tool lookup: at root: unexpected property "y-trace")");
+  EXPECT_EQ(lookups, 1);
+  EXPECT_EQ(entry->input_schema.compiled_patterns(), 2u);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 #include "upstream/connect_form.hpp"
 
 #include "gateway/template.hpp"
-#include "mcp/json_schema.hpp"
+#include "mcp/schema/pattern.hpp"
 #include "net/url.hpp"
 
 #include <boost/json.hpp>
@@ -89,7 +89,7 @@ std::variant<json::object, std::vector<FieldProblem>> validate_connection(const 
         continue;
       }
     } else if (!f.pattern.empty()) {
-      // Compiled and matched the bounded, linear way (mcp/json_schema.hpp):
+      // Compiled and matched the bounded, linear way (mcp/schema/pattern.hpp):
       // a value of any length cannot exhaust the stack. Checked usable when
       // the configuration was loaded (connect_rules.cpp).
       if (mcp::pattern_matches_whole(f.pattern, value) != true) {
