@@ -12,6 +12,7 @@
 #include <iostream>
 
 using namespace gatehouse;
+namespace json = boost::json;
 
 int main(int argc, char** argv) {
   Server server({.name = "booking", .version = "1.0.0"});

@@ -9,6 +9,7 @@
 #include <iostream>
 
 using namespace gatehouse;
+namespace json = boost::json;
 
 int main(int argc, char** argv) {
   Server server({.name = "hello", .version = "1.0.0"});

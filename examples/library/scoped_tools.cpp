@@ -12,6 +12,7 @@
 #include <mutex>
 
 using namespace gatehouse;
+namespace json = boost::json;
 
 int main(int argc, char** argv) {
   // A tiny shared counter, read with "counter:read", changed with "counter:write".

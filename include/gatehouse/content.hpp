@@ -8,19 +8,18 @@
 
 namespace gatehouse::content {
 
-namespace json = boost::json;
 
-json::object text(std::string_view text);
+boost::json::object text(std::string_view text);
 // `base64_data` is already base64 encoded.
-json::object image(std::string_view base64_data, std::string_view mime_type);
-json::object audio(std::string_view base64_data, std::string_view mime_type);
-json::object resource_link(std::string_view uri, std::string_view name,
+boost::json::object image(std::string_view base64_data, std::string_view mime_type);
+boost::json::object audio(std::string_view base64_data, std::string_view mime_type);
+boost::json::object resource_link(std::string_view uri, std::string_view name,
                            std::string_view mime_type = {}, std::string_view description = {});
 // An embedded resource block: {"type":"resource","resource":contents}.
-json::object embedded(json::object resource_contents);
+boost::json::object embedded(boost::json::object resource_contents);
 
-json::object text_contents(std::string_view uri, std::string_view mime_type, std::string_view text);
-json::object blob_contents(std::string_view uri, std::string_view mime_type,
+boost::json::object text_contents(std::string_view uri, std::string_view mime_type, std::string_view text);
+boost::json::object blob_contents(std::string_view uri, std::string_view mime_type,
                            std::string_view base64_blob);
 
 // Standard base64 (RFC 4648 §4), as MCP uses for blobs and binary content.

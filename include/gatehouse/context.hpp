@@ -17,7 +17,11 @@
 
 namespace gatehouse {
 
-namespace json = boost::json;
+namespace mcp {
+class Dispatcher;
+class RequestChannel;
+}  // namespace mcp
+
 template <class T>
 using awaitable = boost::asio::awaitable<T>;
 
@@ -26,37 +30,12 @@ enum class LogLevel { debug, info, notice, warning, error, critical, alert, emer
 std::string_view to_string(LogLevel);
 std::optional<LogLevel> parse_log_level(std::string_view);
 
-// The transport side of a request. Implemented by each transport; a handler
-// never sees it directly.
-class RequestChannel {
- public:
-  virtual ~RequestChannel() = default;
-  // Sends a notification related to the request being served.
-  virtual void notify(std::string_view method, json::object params) = 0;
-  // Asks the client and waits for its answer. Throws McpError when the client
-  // answers with an error, lacks the capability, or the request is cancelled.
-  // `key` names the question in an input-required round (2026-07-28); empty:
-  // the transport numbers questions in the order they are asked.
-  virtual awaitable<json::value> ask(std::string_view method, json::object params, std::string_view key) = 0;
-  virtual bool cancelled() const = 0;
-  // The least severe level the client wants; nullopt: no log messages.
-  virtual std::optional<LogLevel> log_level() const = 0;
-  virtual const json::object& client_capabilities() const = 0;
-  virtual std::string_view protocol_version() const = 0;
-  // Ends the response stream the client is reading now; the client resumes
-  // with Last-Event-ID and receives what follows. No-op where meaningless.
-  virtual void close_response_stream() {}
-};
-
+// Made by the server for each call and handed to the handler by reference;
+// valid until the handler's coroutine finishes.
 class RequestContext {
  public:
-  RequestContext(RequestChannel& channel, const Principal& principal, json::value progress_token,
-                 std::string_view upstream_api_key = {}, UpstreamCredentials* upstream = nullptr)
-      : channel_(channel),
-        principal_(principal),
-        progress_token_(std::move(progress_token)),
-        upstream_api_key_(upstream_api_key),
-        upstream_(upstream) {}
+  RequestContext(const RequestContext&) = delete;
+  RequestContext& operator=(const RequestContext&) = delete;
 
   const Principal& principal() const noexcept { return principal_; }
   // The server-wide key for the upstream API this server wraps (Tier 1:
@@ -72,17 +51,17 @@ class RequestContext {
   awaitable<UpstreamIdentity> upstream_identity() const;
   // The provider's userinfo answer for the caller, asked with their
   // upstream token (the same failures).
-  awaitable<json::value> upstream_userinfo() const;
+  awaitable<boost::json::value> upstream_userinfo() const;
   // The values the caller entered in the connect form while connecting
   // (Claude's custom_connection; [connect]), by field name, secrets
   // included: never log them or return them. Throws std::runtime_error (a
   // tool error) when the server has no connect form or this connection has
   // no values.
-  awaitable<json::object> connection() const;
+  awaitable<boost::json::object> connection() const;
   // One value of connection(); "" when the field was optional and left empty.
   awaitable<std::string> connection_value(std::string_view name) const;
-  std::string_view protocol_version() const { return channel_.protocol_version(); }
-  const json::object& client_capabilities() const { return channel_.client_capabilities(); }
+  std::string_view protocol_version() const;
+  const boost::json::object& client_capabilities() const;
   bool client_supports(std::string_view capability) const;
 
   // notifications/progress, sent only when the caller asked for progress
@@ -92,16 +71,16 @@ class RequestContext {
   bool wants_progress() const noexcept { return !progress_token_.is_null(); }
 
   // notifications/message, sent only at or above the client's level.
-  void log(LogLevel level, json::value data, std::string_view logger = {});
+  void log(LogLevel level, boost::json::value data, std::string_view logger = {});
 
   // True once the client cancelled this request (notifications/cancelled).
-  bool cancelled() const { return channel_.cancelled(); }
+  bool cancelled() const;
 
   // Closes the SSE stream carrying this request's messages while the handler
   // keeps running; the client reconnects with Last-Event-ID and gets the rest
   // (MCP 2025-11-25 basic/transports "Polling SSE Streams"). Lets long tool
   // calls free their connection.
-  void close_response_stream() { channel_.close_response_stream(); }
+  void close_response_stream();
 
   // Questions to the client. Each throws McpError when the client declined the
   // capability or answered with an error.
@@ -113,21 +92,23 @@ class RequestContext {
   // answer. Handlers must therefore do nothing irreversible before their last
   // question. `key` names the question (stable across rounds); empty keys are
   // numbered in the order questions are asked.
-  awaitable<json::object> create_message(json::object params, std::string_view key = {});  // sampling/createMessage
+  awaitable<boost::json::object> create_message(boost::json::object params, std::string_view key = {});  // sampling/createMessage
   // An accepted answer's content is checked against the requested schema
   // first: one that does not match throws std::runtime_error (a tool error
   // naming the mismatch), so a handler may read it as the schema says.
-  awaitable<json::object> elicit(std::string message, json::object requested_schema, std::string_view key = {});
-  awaitable<json::object> elicit(json::object params, std::string_view key = {});  // elicitation/create
-  awaitable<json::array> list_roots(std::string_view key = {});                     // roots/list
-  awaitable<json::value> ask(std::string_view method, json::object params, std::string_view key = {}) {
-    return channel_.ask(method, std::move(params), key);
-  }
+  awaitable<boost::json::object> elicit(std::string message, boost::json::object requested_schema, std::string_view key = {});
+  awaitable<boost::json::object> elicit(boost::json::object params, std::string_view key = {});  // elicitation/create
+  awaitable<boost::json::array> list_roots(std::string_view key = {});                     // roots/list
+  awaitable<boost::json::value> ask(std::string_view method, boost::json::object params, std::string_view key = {});
 
  private:
-  RequestChannel& channel_;
+  friend class mcp::Dispatcher;
+  RequestContext(mcp::RequestChannel& channel, const Principal& principal, boost::json::value progress_token,
+                 std::string_view upstream_api_key = {}, UpstreamCredentials* upstream = nullptr);
+
+  mcp::RequestChannel& channel_;
   const Principal& principal_;
-  json::value progress_token_;
+  boost::json::value progress_token_;
   std::string_view upstream_api_key_;
   UpstreamCredentials* upstream_;
 };

@@ -8,7 +8,6 @@
 
 namespace gatehouse {
 
-namespace json = boost::json;
 
 namespace error_code {
 inline constexpr int parse_error = -32700;
@@ -27,7 +26,7 @@ inline constexpr int url_elicitation_required = -32042;
 // tool result with isError: true, as MCP asks for tool execution errors.
 class McpError : public std::runtime_error {
  public:
-  McpError(int code, std::string message, json::value data = nullptr)
+  McpError(int code, std::string message, boost::json::value data = nullptr)
       : std::runtime_error(message), code_(code), data_(std::move(data)) {}
 
   static McpError invalid_params(std::string message) {
@@ -41,17 +40,17 @@ class McpError : public std::runtime_error {
   }
   // The transport maps this to the era's own code (-32002 or -32602).
   static McpError resource_not_found(std::string uri) {
-    json::object data;
+    boost::json::object data;
     data["uri"] = uri;
     return {error_code::resource_not_found, "Resource not found: " + uri, std::move(data)};
   }
 
   int code() const noexcept { return code_; }
-  const json::value& data() const noexcept { return data_; }
+  const boost::json::value& data() const noexcept { return data_; }
 
  private:
   int code_;
-  json::value data_;
+  boost::json::value data_;
 };
 
 }  // namespace gatehouse

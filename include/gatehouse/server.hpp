@@ -2,6 +2,7 @@
 // The public surface for writing an MCP server: describe tools, resources and
 // prompts, give each a handler, hand the Server to a transport.
 //
+//   namespace json = boost::json;
 //   gatehouse::Server server({.name = "notes", .version = "1.0.0"});
 //   server.tool({.name = "echo", .description = "Echoes its input",
 //                .input_schema = json::parse(R"({"type":"object",
@@ -36,29 +37,29 @@ struct Tool {
   std::string name;
   std::string title;
   std::string description;
-  json::object input_schema = {{"type", "object"}};
-  std::optional<json::object> output_schema;
-  json::object annotations;  // title, readOnlyHint, destructiveHint, idempotentHint, openWorldHint
-  json::array icons;
-  json::object meta;
+  boost::json::object input_schema = {{"type", "object"}};
+  std::optional<boost::json::object> output_schema;
+  boost::json::object annotations;  // title, readOnlyHint, destructiveHint, idempotentHint, openWorldHint
+  boost::json::array icons;
+  boost::json::object meta;
   // Scopes a caller's token must carry to call this tool (step-up otherwise).
   std::vector<std::string> required_scopes;
 };
 
 struct ToolResult {
-  json::array content;
-  std::optional<json::object> structured_content;
+  boost::json::array content;
+  std::optional<boost::json::object> structured_content;
   bool is_error = false;
-  json::object meta;
+  boost::json::object meta;
 
   static ToolResult text(std::string_view text);
   static ToolResult error(std::string_view message);
   // structuredContent plus its serialisation as a text block, for clients that
   // do not read structured output (MCP 2025-11-25 "Structured Content").
-  static ToolResult structured(json::object value);
+  static ToolResult structured(boost::json::object value);
 };
 
-using ToolHandler = std::function<awaitable<ToolResult>(json::object arguments, RequestContext&)>;
+using ToolHandler = std::function<awaitable<ToolResult>(boost::json::object arguments, RequestContext&)>;
 
 // MCP server/resources "Resource" and "Resource Template".
 struct Resource {
@@ -68,7 +69,7 @@ struct Resource {
   std::string description;
   std::string mime_type;
   std::optional<std::int64_t> size;
-  json::object annotations;
+  boost::json::object annotations;
 };
 
 struct ResourceTemplate {
@@ -77,7 +78,7 @@ struct ResourceTemplate {
   std::string title;
   std::string description;
   std::string mime_type;
-  json::object annotations;
+  boost::json::object annotations;
 };
 
 struct ResourceRequest {
@@ -87,7 +88,7 @@ struct ResourceRequest {
 
 // Returns the `contents` array (see content::text_contents / blob_contents).
 // Throw McpError::resource_not_found for a URI the handler does not know.
-using ResourceReader = std::function<awaitable<json::array>(const ResourceRequest&, RequestContext&)>;
+using ResourceReader = std::function<awaitable<boost::json::array>(const ResourceRequest&, RequestContext&)>;
 
 // MCP server/prompts.
 struct PromptArgument {
@@ -106,7 +107,7 @@ struct Prompt {
 
 struct PromptResult {
   std::string description;
-  json::array messages;  // [{role, content}]
+  boost::json::array messages;  // [{role, content}]
 };
 
 using PromptHandler =
@@ -129,16 +130,9 @@ struct Completion {
 
 using CompletionHandler = std::function<awaitable<Completion>(const CompletionRequest&, RequestContext&)>;
 
-// Receives resources/updated and list_changed events for the transports.
-class ServerEvents {
- public:
-  virtual ~ServerEvents() = default;
-  // `owner`: the only user (Principal::subject) allowed to hear of it; nullopt: everyone subscribed.
-  virtual void resource_updated(const std::string& uri, std::optional<std::string_view> owner) = 0;
-  // notifications/*/list_changed; `owner` as for resource_updated (a list
-  // that differs per user changed for that user only).
-  virtual void list_changed(std::string_view method, std::optional<std::string_view> owner) = 0;
-};
+namespace mcp {
+struct ServerAccess;
+}  // namespace mcp
 
 class Server {
  public:
@@ -172,13 +166,11 @@ class Server {
   const ServerInfo& info() const;
   const std::string& instructions() const;
 
-  // For transports.
-  struct Registry;
-  const Registry& registry() const;
-  Registry& registry();
-  void subscribe_events(std::shared_ptr<ServerEvents> listener);
-
  private:
+  // What the transports read (the registered entries, the event listeners)
+  // is theirs alone: mcp/registry.hpp.
+  friend struct mcp::ServerAccess;
+  struct Registry;
   std::unique_ptr<Registry> registry_;
 };
 

@@ -2,6 +2,7 @@
 // kept as one JSON file per user under <data-dir>/notes/.
 #include "builtin/builtin.hpp"
 #include "builtin/note_store.hpp"
+#include "json.hpp"
 
 #include <gatehouse/content.hpp>
 

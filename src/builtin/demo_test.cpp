@@ -7,6 +7,7 @@
 #include "mcp/jsonrpc.hpp"
 
 #include "support/child_process.hpp"
+#include "mcp/request_channel.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -22,7 +23,7 @@ namespace {
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
 
-class SilentChannel final : public RequestChannel {
+class SilentChannel final : public mcp::RequestChannel {
  public:
   void notify(std::string_view, json::object) override {}
   awaitable<json::value> ask(std::string_view method, json::object, std::string_view) override {

@@ -10,6 +10,7 @@
 // inside a 2025-era session, and an input-required round on the stateless
 // 2026-07-28 wire; the transport makes that difference, not the handler.
 #include "builtin/builtin.hpp"
+#include "json.hpp"
 
 #include <gatehouse/content.hpp>
 

@@ -5,6 +5,7 @@
 #include "mcp/dispatcher.hpp"
 #include "mcp/jsonrpc.hpp"
 #include "support/fake_request_channel.hpp"
+#include "mcp/registry.hpp"
 
 #include <gatehouse/content.hpp>
 
@@ -36,7 +37,7 @@ bool is_base64(std::string_view s) {
 using FakeChannel = testing_support::FakeRequestChannel;
 
 // Records server events (resources/updated, list_changed).
-class EventRecorder final : public ServerEvents {
+class EventRecorder final : public mcp::ServerEvents {
  public:
   std::vector<std::string> updated;
   std::vector<std::string> list_changed_methods;
@@ -279,7 +280,7 @@ TEST_F(EverythingTest, NoProgressWithoutAToken) {
 
 TEST_F(EverythingTest, TriggerAndUpdateToolsRaiseServerEvents) {
   auto events = std::make_shared<EventRecorder>();
-  server->subscribe_events(events);
+  mcp::subscribe_events(*server, events);
   call("test_trigger_tool_change");
   call("test_trigger_prompt_change");
   EXPECT_EQ(events->list_changed_methods,

@@ -18,8 +18,8 @@ TEST(ToolScopes, RS3_AppliesEachEntryToItsTool) {
   server.tool({.name = "read"}, handler);
   server.tool({.name = "write"}, handler);
   apply_tool_scopes(config, server, "the server");
-  EXPECT_EQ(server.registry().find_tool("read")->tool.required_scopes, (std::vector<std::string>{"notes:read"}));
-  EXPECT_EQ(server.registry().find_tool("write")->tool.required_scopes,
+  EXPECT_EQ(mcp::registry_of(server).find_tool("read")->tool.required_scopes, (std::vector<std::string>{"notes:read"}));
+  EXPECT_EQ(mcp::registry_of(server).find_tool("write")->tool.required_scopes,
             (std::vector<std::string>{"notes:read", "notes:write"}));
 }
 

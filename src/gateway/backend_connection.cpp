@@ -285,7 +285,7 @@ void BackendConnection::forget(const std::shared_ptr<Run>& run) {
 
 // ------------------------------------------------------------- requests
 
-asio::awaitable<json::value> BackendConnection::request(std::string method, json::object params, RequestChannel& channel,
+asio::awaitable<json::value> BackendConnection::request(std::string method, json::object params, mcp::RequestChannel& channel,
                                                         std::string session_id) {
   ++in_flight_;
   if (metrics_) metrics_->in_flight->add(1);
@@ -353,7 +353,7 @@ asio::awaitable<json::value> BackendConnection::request(std::string method, json
   }
 }
 
-asio::awaitable<json::array> BackendConnection::list(std::string method, std::string key, RequestChannel& channel) {
+asio::awaitable<json::array> BackendConnection::list(std::string method, std::string key, mcp::RequestChannel& channel) {
   {
     std::lock_guard lock(mutex_);
     if (auto it = lists_.find(method); it != lists_.end()) {
@@ -391,7 +391,7 @@ asio::awaitable<json::array> BackendConnection::list(std::string method, std::st
   co_return items;
 }
 
-asio::awaitable<void> BackendConnection::subscribe(std::string uri, bool subscribe, RequestChannel& channel) {
+asio::awaitable<void> BackendConnection::subscribe(std::string uri, bool subscribe, mcp::RequestChannel& channel) {
   bool tell = false;
   {
     std::lock_guard lock(mutex_);
@@ -802,7 +802,7 @@ asio::awaitable<json::value> BackendConnection::await_answer(std::shared_ptr<Run
 }
 
 asio::awaitable<std::optional<json::value>> BackendConnection::resume(const json::object& params,
-                                                                      RequestChannel& channel,
+                                                                      mcp::RequestChannel& channel,
                                                                       const std::string& session_id) {
   auto* responses = params.if_contains("inputResponses");
   if (!responses || !responses->is_object()) co_return std::nullopt;

@@ -14,6 +14,7 @@
 #include "gateway/link.hpp"
 #include "net/async_signal.hpp"
 #include "net/metrics.hpp"
+#include "mcp/request_channel.hpp"
 
 #include <gatehouse/context.hpp>
 #include <gatehouse/error.hpp>
@@ -36,7 +37,7 @@ namespace gatehouse::gateway {
 struct Route {
   std::mutex mutex;
   bool live = true;
-  RequestChannel* channel = nullptr;
+  mcp::RequestChannel* channel = nullptr;
   std::string session_id;
   json::value client_token;  // the client's progressToken
   std::uint64_t order = 0;
@@ -84,23 +85,23 @@ class BackendConnection : public std::enable_shared_from_this<BackendConnection>
   // Sends a request on behalf of the client behind `channel` and returns
   // the result. Throws McpError: the backend's own error answer, or
   // backend_error() when it fails, times out or cannot be reached.
-  boost::asio::awaitable<json::value> request(std::string method, json::object params, RequestChannel& channel,
+  boost::asio::awaitable<json::value> request(std::string method, json::object params, mcp::RequestChannel& channel,
                                               std::string session_id);
 
   // A request of a 2026-07-28 client that answers a question of a call
   // parked in an earlier round: the call's answer, or nullopt when the
   // request answers none. Throws backend_error round_lost when it answers
   // a call that is no longer waiting here.
-  boost::asio::awaitable<std::optional<json::value>> resume(const json::object& params, RequestChannel& channel,
+  boost::asio::awaitable<std::optional<json::value>> resume(const json::object& params, mcp::RequestChannel& channel,
                                                             const std::string& session_id);
 
   // The whole list a `*/list` method returns (every page), kept until the
   // backend says it changed.
-  boost::asio::awaitable<json::array> list(std::string method, std::string key, RequestChannel& channel);
+  boost::asio::awaitable<json::array> list(std::string method, std::string key, mcp::RequestChannel& channel);
 
   // resources/subscribe and unsubscribe, counted: the backend hears of the
   // first subscriber of a URI and of the last one leaving.
-  boost::asio::awaitable<void> subscribe(std::string uri, bool subscribe, RequestChannel& channel);
+  boost::asio::awaitable<void> subscribe(std::string uri, bool subscribe, mcp::RequestChannel& channel);
 
   // What the backend declared in its initialize result (empty before).
   json::object server_capabilities() const;

@@ -1,3 +1,4 @@
+#include "json.hpp"
 #include <gatehouse/content.hpp>
 
 #include <openssl/evp.h>

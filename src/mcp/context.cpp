@@ -2,10 +2,13 @@
 #include <gatehouse/error.hpp>
 
 #include "mcp/json_schema.hpp"
+#include "mcp/request_channel.hpp"
 
 #include <array>
 
 namespace gatehouse {
+
+namespace json = boost::json;
 
 namespace {
 constexpr std::array<std::string_view, 8> kLevelNames = {
@@ -18,6 +21,23 @@ std::optional<LogLevel> parse_log_level(std::string_view name) {
   for (std::size_t i = 0; i < kLevelNames.size(); ++i)
     if (kLevelNames[i] == name) return static_cast<LogLevel>(i);
   return std::nullopt;
+}
+
+RequestContext::RequestContext(mcp::RequestChannel& channel, const Principal& principal, json::value progress_token,
+                               std::string_view upstream_api_key, UpstreamCredentials* upstream)
+    : channel_(channel),
+      principal_(principal),
+      progress_token_(std::move(progress_token)),
+      upstream_api_key_(upstream_api_key),
+      upstream_(upstream) {}
+
+std::string_view RequestContext::protocol_version() const { return channel_.protocol_version(); }
+const json::object& RequestContext::client_capabilities() const { return channel_.client_capabilities(); }
+bool RequestContext::cancelled() const { return channel_.cancelled(); }
+void RequestContext::close_response_stream() { channel_.close_response_stream(); }
+
+awaitable<json::value> RequestContext::ask(std::string_view method, json::object params, std::string_view key) {
+  return channel_.ask(method, std::move(params), key);
 }
 
 bool RequestContext::client_supports(std::string_view capability) const {

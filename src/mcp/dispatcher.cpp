@@ -88,7 +88,7 @@ std::optional<std::size_t> decode_cursor(std::string_view cursor) {
 }
 
 Dispatcher::Dispatcher(const Server& server, DispatchOptions options)
-    : server_(server), registry_(server.registry()), options_(options) {
+    : server_(server), registry_(registry_of(server)), options_(options) {
   // MCP basic/lifecycle "Capability Negotiation": advertise what is served.
   capabilities_["logging"] = json::object{};
   if (registry_.completion) capabilities_["completions"] = json::object{};

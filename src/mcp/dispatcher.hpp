@@ -3,6 +3,8 @@
 // The dispatcher does not know the transport or the protocol era: the caller
 // passes what differs (version, channel back to the client, session hooks).
 #include "mcp/jsonrpc.hpp"
+#include "mcp/registry.hpp"
+#include "mcp/request_channel.hpp"
 
 #include <gatehouse/server.hpp>
 
@@ -86,7 +88,7 @@ class Dispatcher {
   void shape_stateless_result(std::string_view method, json::object& result) const;
 
   const Server& server_;
-  const Server::Registry& registry_;
+  const Registry& registry_;
   DispatchOptions options_;
   json::object capabilities_;
   json::object server_info_;

@@ -1,6 +1,7 @@
 #pragma once
 // JSON-RPC 2.0 messages as MCP uses them (MCP basic/ "Messages"): requests
 // with a string or integer id (never null), notifications, responses.
+#include "json.hpp"
 #include <boost/json.hpp>
 
 #include <string>

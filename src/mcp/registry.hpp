@@ -6,7 +6,9 @@
 #include <gatehouse/server.hpp>
 
 #include "mcp/json_schema.hpp"
+#include "mcp/server_events.hpp"
 #include "mcp/uri_template.hpp"
+#include "json.hpp"
 
 #include <mutex>
 #include <string>
@@ -60,7 +62,7 @@ struct Server::Registry {
   std::shared_ptr<mcp::Backend> backend;
 
   mutable std::mutex listeners_mutex;
-  std::vector<std::weak_ptr<ServerEvents>> listeners;
+  std::vector<std::weak_ptr<mcp::ServerEvents>> listeners;
 
   const ToolEntry* find_tool(std::string_view name) const;
   const ResourceEntry* find_resource(std::string_view uri) const;
@@ -70,7 +72,7 @@ struct Server::Registry {
 
   template <class F>
   void for_each_listener(F&& f) const {
-    std::vector<std::shared_ptr<ServerEvents>> live;
+    std::vector<std::shared_ptr<mcp::ServerEvents>> live;
     {
       std::lock_guard lock(listeners_mutex);
       for (const auto& weak : listeners)
@@ -79,5 +81,24 @@ struct Server::Registry {
     for (auto& listener : live) f(*listener);
   }
 };
+
+namespace mcp {
+
+// The transports' way in to a Server (its public header keeps these out of
+// the API that programs see).
+struct ServerAccess {
+  using Registry = Server::Registry;
+  static const Registry& registry(const Server& server) { return *server.registry_; }
+  static Registry& registry(Server& server) { return *server.registry_; }
+};
+
+using Registry = ServerAccess::Registry;
+inline const Registry& registry_of(const Server& server) { return ServerAccess::registry(server); }
+inline Registry& registry_of(Server& server) { return ServerAccess::registry(server); }
+
+// `listener` hears of the Server's resource and list changes while it lives.
+void subscribe_events(const Server& server, std::shared_ptr<ServerEvents> listener);
+
+}  // namespace mcp
 
 }  // namespace gatehouse

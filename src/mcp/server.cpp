@@ -130,31 +130,29 @@ Server& Server::completion(CompletionHandler handler) {
 }
 
 void Server::notify_resource_updated(const std::string& uri) {
-  registry_->for_each_listener([&](ServerEvents& l) { l.resource_updated(uri, std::nullopt); });
+  registry_->for_each_listener([&](mcp::ServerEvents& l) { l.resource_updated(uri, std::nullopt); });
 }
 
 void Server::notify_resource_updated(const std::string& uri, const std::string& subject) {
-  registry_->for_each_listener([&](ServerEvents& l) { l.resource_updated(uri, subject); });
+  registry_->for_each_listener([&](mcp::ServerEvents& l) { l.resource_updated(uri, subject); });
 }
 
 void Server::notify_list_changed(std::string_view list) {
   std::string method = "notifications/" + std::string(list) + "/list_changed";
-  registry_->for_each_listener([&](ServerEvents& l) { l.list_changed(method, std::nullopt); });
+  registry_->for_each_listener([&](mcp::ServerEvents& l) { l.list_changed(method, std::nullopt); });
 }
 
 void Server::notify_list_changed(std::string_view list, const std::string& subject) {
   std::string method = "notifications/" + std::string(list) + "/list_changed";
-  registry_->for_each_listener([&](ServerEvents& l) { l.list_changed(method, subject); });
+  registry_->for_each_listener([&](mcp::ServerEvents& l) { l.list_changed(method, subject); });
 }
 
 const ServerInfo& Server::info() const { return registry_->info; }
 const std::string& Server::instructions() const { return registry_->instructions; }
-const Server::Registry& Server::registry() const { return *registry_; }
-Server::Registry& Server::registry() { return *registry_; }
-
-void Server::subscribe_events(std::shared_ptr<ServerEvents> listener) {
-  std::lock_guard lock(registry_->listeners_mutex);
-  registry_->listeners.push_back(listener);
+void mcp::subscribe_events(const Server& server, std::shared_ptr<ServerEvents> listener) {
+  const auto& registry = registry_of(server);
+  std::lock_guard lock(registry.listeners_mutex);
+  const_cast<Registry&>(registry).listeners.push_back(std::move(listener));
 }
 
 const Server::Registry::ToolEntry* Server::Registry::find_tool(std::string_view name) const {

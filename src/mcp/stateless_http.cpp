@@ -119,7 +119,7 @@ asio::awaitable<net::Reply> StatelessHttp::handle(const net::Request& request, j
     auto* name = message.params.if_contains("name");
     auto* args = message.params.if_contains("arguments");
     if (name && name->is_string())
-      if (const auto* tool = dispatcher_.server().registry().find_tool(name->get_string()))
+      if (const auto* tool = registry_of(dispatcher_.server()).find_tool(name->get_string()))
         if (args && args->is_object())
           if (auto refusal = check_param_headers(request, tool->tool.input_schema, args->get_object()))
             co_return refusal_reply(*refusal, message.id);

@@ -86,7 +86,7 @@ class HttpChannel final : public RequestChannel {
 std::shared_ptr<StreamableHttp> StreamableHttp::create(const Server& server, StreamableHttpOptions options,
                                                        net::OriginPolicy origin_policy) {
   auto transport = std::make_shared<StreamableHttp>(server, options, std::move(origin_policy));
-  const_cast<Server&>(server).subscribe_events(transport);
+  subscribe_events(server, transport);
   return transport;
 }
 
@@ -103,7 +103,7 @@ StreamableHttp::StreamableHttp(const Server& server, StreamableHttpOptions optio
                                .request_state_key = options.request_state_key,
                                .request_state_lifetime = options.request_state_lifetime}) {
   // What a backend keeps for one session alone goes with the session.
-  if (auto backend = server.registry().backend)
+  if (auto backend = registry_of(server).backend)
     sessions_.on_closed([backend](const std::string& id) { backend->session_closed(id); });
 }
 

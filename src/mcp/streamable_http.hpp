@@ -9,6 +9,7 @@
 #include "net/access_guard.hpp"
 #include "net/http.hpp"
 #include "net/origin_policy.hpp"
+#include "mcp/server_events.hpp"
 
 #include <gatehouse/principal.hpp>
 

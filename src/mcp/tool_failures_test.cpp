@@ -137,7 +137,7 @@ TEST_F(ToolFailures, AnElicitationAnswerIsCheckedAgainstTheSchemaAskedWith) {
 // does not run. The schema's patterns were compiled when the tool was
 // registered; calls compile none.
 TEST_F(ToolFailures, ArgumentsAreCheckedAgainstTheInputSchemaPreparedAtRegistration) {
-  const auto* entry = server.registry().find_tool("lookup");
+  const auto* entry = registry_of(server).find_tool("lookup");
   ASSERT_NE(entry, nullptr);
   EXPECT_EQ(entry->input_schema.compiled_patterns(), 2u);
 

@@ -26,13 +26,13 @@ std::vector<std::string> missing_tool_scopes(const Server& server, const jsonrpc
   if (message.method != "tools/call" || !principal.authenticated()) return {};
   auto* name = message.params.if_contains("name");
   if (!name || !name->is_string()) return {};
-  if (const auto& backend = server.registry().backend) {
+  if (const auto& backend = registry_of(server).backend) {
     auto required = backend->tool_scopes(name->get_string());
     for (const auto& scope : required)
       if (!principal.has_scope(scope)) return required;
     return {};
   }
-  const auto* tool = server.registry().find_tool(name->get_string());
+  const auto* tool = registry_of(server).find_tool(name->get_string());
   if (!tool) return {};
   return missing_tool_scopes(tool->tool, principal);
 }

@@ -142,7 +142,7 @@ std::shared_ptr<gateway::Gateway> attach_gateway(const config::Config& config, S
   if (config.backends.empty()) return nullptr;
   auto gateway =
       std::make_shared<gateway::Gateway>(std::move(executor), server, config, std::move(user_name), metrics);
-  server.registry().backend = gateway;
+  mcp::registry_of(server).backend = gateway;
   return gateway;
 }
 
@@ -151,7 +151,7 @@ std::shared_ptr<gateway::Gateway> attach_gateway(const config::Config& config, S
 void detach_gateway(Server& server, std::shared_ptr<gateway::Gateway>& gateway) {
   if (!gateway) return;
   gateway->stop_all();
-  server.registry().backend.reset();
+  mcp::registry_of(server).backend.reset();
   gateway.reset();
 }
 

@@ -3,6 +3,7 @@
 // notifications a handler sends and answers its questions (sampling,
 // elicitation, roots) from canned results by method. A method without a
 // canned answer is refused the way a client without the capability is.
+#include "mcp/request_channel.hpp"
 #include <gatehouse/context.hpp>
 #include <gatehouse/error.hpp>
 
@@ -13,7 +14,7 @@
 
 namespace gatehouse::testing_support {
 
-class FakeRequestChannel final : public RequestChannel {
+class FakeRequestChannel final : public mcp::RequestChannel {
  public:
   struct Sent {
     std::string method;
