@@ -6,7 +6,10 @@
 #include "config/login_rules.hpp"
 #include "config/spelling.hpp"
 #include "config/toml_syntax.hpp"
-#include "net/loopback.hpp"
+#include "net/listen_address.hpp"
+#include "net/public_url.hpp"
+#include "net/quote.hpp"
+#include "net/text.hpp"
 
 #include <boost/asio/ip/address.hpp>
 
@@ -22,8 +25,6 @@
 #define TOML_ASSERT(expr) static_cast<void>(0)
 #include <toml++/toml.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <unistd.h>  // environ
 
 #include <algorithm>
@@ -49,11 +50,8 @@ using namespace std::string_view_literals;
 
 // ---------------------------------------------------------------- text
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using net::lower;
+using net::quote;
 
 std::string upper(std::string_view s) {
   std::string out(s);
@@ -72,32 +70,6 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
-// `s` in double quotes, printable on one line: quotes, backslashes and control
-// characters escaped, very long values shortened.
-std::string quote(std::string_view s) {
-  constexpr std::size_t kMax = 120;
-  std::string out = "\"";
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i == kMax) {
-      out += "...";
-      break;
-    }
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += '"';
-  return out;
-}
-
 // "a, b and c"
 std::string join_and(const std::vector<std::string>& items) {
   std::string out;
@@ -106,151 +78,6 @@ std::string join_and(const std::vector<std::string>& items) {
     out += items[i];
   }
   return out;
-}
-
-// ---------------------------------------------------------------- addresses
-
-bool is_ipv4(std::string_view s) {
-  in_addr address{};
-  return inet_pton(AF_INET, std::string(s).c_str(), &address) == 1;
-}
-
-bool is_ipv6(std::string_view s) {
-  in6_addr address{};
-  return inet_pton(AF_INET6, std::string(s).c_str(), &address) == 1;
-}
-
-// Why `listen` is not HOST:PORT ("" when it is); on success fills `out`.
-std::string listen_problem(std::string_view listen, std::pair<std::string, unsigned short>* out) {
-  if (listen.empty()) return "it is empty";
-  std::string host;
-  std::string_view port;
-  if (listen.front() == '[') {
-    auto close = listen.find(']');
-    if (close == std::string_view::npos) return "the IPv6 address has no closing ']'";
-    auto after = listen.substr(close + 1);
-    if (after.empty()) return "the port is missing (write [ADDRESS]:PORT)";
-    if (after.front() != ':') return "expected ':' and the port after ']'";
-    port = after.substr(1);
-    std::string_view address = listen.substr(1, close - 1);
-    std::string_view zone;
-    if (auto percent = address.find('%'); percent != std::string_view::npos) {
-      zone = address.substr(percent + 1);
-      address = address.substr(0, percent);
-      bool zone_ok = !zone.empty() && std::all_of(zone.begin(), zone.end(), [](unsigned char c) {
-        return std::isalnum(c) || c == '-' || c == '_' || c == '.';
-      });
-      if (!zone_ok) return "the IPv6 zone after '%' must be an interface name such as eth0";
-    }
-    if (!is_ipv6(address)) return quote(address) + " is not an IPv6 address";
-    host = std::string(listen.substr(1, close - 1));
-  } else {
-    auto colon = listen.rfind(':');
-    if (colon == std::string_view::npos) {
-      if (all_digits(listen)) return "the host is missing; did you mean 127.0.0.1:" + std::string(listen) + "?";
-      return "the port is missing (write HOST:PORT)";
-    }
-    std::string_view name = listen.substr(0, colon);
-    port = listen.substr(colon + 1);
-    if (name.find(':') != std::string_view::npos) return "IPv6 addresses must be in brackets, e.g. [::1]:8080";
-    if (name.empty())
-      return "the host is missing; use 127.0.0.1 for this machine only, or 0.0.0.0 (or [::]) for all interfaces";
-    if (lower(name) == "localhost") {
-      host = "localhost";
-    } else if (is_ipv4(name)) {
-      host = std::string(name);
-    } else {
-      bool numeric = name.find_first_not_of("0123456789.") == std::string_view::npos;
-      if (numeric) return quote(name) + " is not an IPv4 address";
-      return "the host must be an IP address or localhost, not " + quote(name) +
-             " (0.0.0.0 listens on all interfaces, 127.0.0.1 on this machine only)";
-    }
-  }
-  unsigned value = 0;
-  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (port.empty() || !all_digits(port) || ec != std::errc{} || end != port.data() + port.size() || value > 65535)
-    return "the port must be a number from 0 to 65535 (0 picks a free one), not " + quote(port);
-  if (out) *out = {std::move(host), static_cast<unsigned short>(value)};
-  return {};
-}
-
-bool unreserved(unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
-bool sub_delim(unsigned char c) { return "!$&'()*+,;="sv.find(static_cast<char>(c)) != std::string_view::npos; }
-
-std::string describe_char(unsigned char c) {
-  if (c == ' ') return "a space";
-  if (c < 0x20 || c == 0x7f) return "a control character";
-  if (c >= 0x80) return "a non-ASCII character";
-  return std::string("'") + static_cast<char>(c) + "'";
-}
-
-// Why `url` is not a good public_url ("" when it is).
-std::string public_url_problem(std::string_view url, bool insecure_dev) {
-  const std::string q = quote(url);
-  const std::string example = "; write https://HOST[:PORT][/PATH], e.g. https://mcp.example.com";
-  auto separator = url.find("://");
-  if (separator == std::string_view::npos || separator == 0) return q + " is not an absolute URL" + example;
-  const std::string scheme = lower(url.substr(0, separator));
-  if (scheme != "http" && scheme != "https") return q + " must be an https URL, not " + scheme + ":" + example;
-  auto rest = url.substr(separator + 3);
-  if (auto special = rest.find_first_of("?#"); special != std::string_view::npos)
-    return q + (rest[special] == '?' ? " must not have a query (?...)" : " must not have a fragment (#...)") +
-           ": it is the base URL the MCP endpoint and metadata URLs are built from";
-  auto slash = rest.find('/');
-  auto authority = rest.substr(0, slash);
-  auto path = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
-
-  if (authority.find('@') != std::string_view::npos) return q + " must not contain a user name or password (user@)";
-  std::string_view host = authority;
-  std::optional<std::string_view> port;
-  if (!authority.empty() && authority.front() == '[') {
-    auto close = authority.find(']');
-    if (close == std::string_view::npos) return q + " has an IPv6 host without a closing ']'";
-    host = authority.substr(0, close + 1);
-    auto after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') return q + " has " + describe_char(static_cast<unsigned char>(after.front())) + " after its IPv6 host";
-      port = after.substr(1);
-    }
-    if (!is_ipv6(host.substr(1, host.size() - 2))) return q + " has an invalid IPv6 host " + std::string(host);
-  } else {
-    if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-      host = authority.substr(0, colon);
-      port = authority.substr(colon + 1);
-    }
-    if (host.find(':') != std::string_view::npos) return q + ": an IPv6 host must be in brackets, e.g. https://[2001:db8::1]";
-    for (unsigned char c : host)
-      if (!unreserved(c))
-        return q + " has " + describe_char(c) + " in its host name" +
-               (c >= 0x80 ? " (write an international domain name in its xn-- form)" : "");
-    if (!host.empty() && host.find_first_not_of("0123456789.") == std::string_view::npos && !is_ipv4(host))
-      return q + " has an invalid IPv4 host " + std::string(host);
-  }
-  if (host.empty()) return q + " has no host" + example;
-  if (port) {
-    unsigned value = 0;
-    auto [end, ec] = std::from_chars(port->data(), port->data() + port->size(), value);
-    if (!all_digits(*port) || ec != std::errc{} || end != port->data() + port->size() || value == 0 || value > 65535)
-      return q + " has an invalid port " + quote(*port) + " (1 to 65535)";
-  }
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    auto c = static_cast<unsigned char>(path[i]);
-    if (c == '%') {
-      if (i + 2 >= path.size() || !std::isxdigit(static_cast<unsigned char>(path[i + 1])) ||
-          !std::isxdigit(static_cast<unsigned char>(path[i + 2])))
-        return q + " has a '%' in its path that is not followed by two hex digits";
-      i += 2;
-    } else if (!unreserved(c) && !sub_delim(c) && c != ':' && c != '@' && c != '/') {
-      return q + " has " + describe_char(c) + " in its path; percent-encode it (e.g. %20 for a space)";
-    }
-  }
-  if (scheme == "http" && !net::is_loopback_host(host) && !insecure_dev)
-    return q +
-           " must use https: clients send their access tokens and MCP session IDs to this URL, and over plain http "
-           "anyone on the network path can read and replay them. http is accepted only for a loopback host "
-           "(localhost, 127.0.0.1, [::1]), or anywhere with --insecure-dev (tests only). Behind a "
-           "TLS-terminating proxy, set public_url to the proxy's https:// URL";
-  return {};
 }
 
 // ---------------------------------------------------------------- the keys
@@ -278,13 +105,13 @@ constexpr std::uint64_t kYearSeconds = 365ull * 24 * 60 * 60;
 constexpr std::uint64_t kSizeMax = std::numeric_limits<std::size_t>::max();
 
 std::string check_listen(const Config& c) {
-  auto problem = listen_problem(c.listen, nullptr);
+  auto problem = net::listen_problem(c.listen);
   if (problem.empty()) return {};
   return quote(c.listen) + " is not HOST:PORT: " + problem + " (e.g. 127.0.0.1:8080, 0.0.0.0:8080 or [::1]:8080)";
 }
 
 std::string check_public_url(const Config& c) {
-  return c.public_url.empty() ? std::string{} : public_url_problem(c.public_url, c.insecure_dev);
+  return c.public_url.empty() ? std::string{} : net::public_url_problem(c.public_url, c.insecure_dev);
 }
 
 std::string check_data_dir(const Config& c) {
@@ -360,7 +187,7 @@ std::string check_allowed_origins(const Config& c) {
       std::string_view rest = std::string_view(origin).substr(separator + 3);
       if (rest.ends_with('/')) rest.remove_suffix(1);
       ok = ok && !rest.empty() && rest.front() != ':';
-      for (unsigned char ch : rest) ok = ok && (unreserved(ch) || ch == ':' || ch == '[' || ch == ']');
+      for (unsigned char ch : rest) ok = ok && (net::is_unreserved(ch) || ch == ':' || ch == '[' || ch == ']');
     }
     if (!ok) return entry + " is not an origin: write SCHEME://HOST[:PORT] without a path, e.g. https://app.example.com";
   }
@@ -375,7 +202,7 @@ std::string check_allowed_hosts(const Config& c) {
     if (host.find("://") != std::string::npos || host.find('/') != std::string::npos)
       return entry + " is a URL; write only the host name, e.g. mcp.example.com";
     bool ok = std::all_of(host.begin(), host.end(), [](unsigned char ch) {
-      return unreserved(ch) || ch == ':' || ch == '[' || ch == ']';
+      return net::is_unreserved(ch) || ch == ':' || ch == '[' || ch == ']';
     });
     if (!ok) return entry + " is not a host name (e.g. mcp.example.com, or with a port: mcp.example.com:8443)";
   }
@@ -509,7 +336,7 @@ std::string check_provider_url(std::string_view url, bool insecure_dev) {
   if (url.empty()) return {};
   if (!(url.starts_with("https://") || (insecure_dev && url.starts_with("http://"))))
     return quote(url) + " must be an https:// URL";
-  return public_url_problem(url, true);
+  return net::public_url_problem(url, true);
 }
 std::string check_provider_issuer(const Config& c) { return check_provider_url(c.provider_issuer, c.insecure_dev); }
 std::string check_provider_authorization(const Config& c) { return check_provider_url(c.provider_authorization_endpoint, c.insecure_dev); }
@@ -1477,11 +1304,11 @@ std::optional<std::pair<std::string, std::vector<std::string>>> split_tool_scope
 }
 
 std::pair<std::string, unsigned short> parse_listen(std::string_view listen) {
-  std::pair<std::string, unsigned short> out;
-  if (auto problem = listen_problem(listen, &out); !problem.empty())
-    throw ConfigError("invalid listen address " + quote(listen) + ": " + problem +
+  net::ListenAddress out;
+  if (auto problem = net::listen_problem(listen, &out); !problem.empty())
+    throw ConfigError("invalid listen address " + net::quote(listen) + ": " + problem +
                       " (expected HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080)");
-  return out;
+  return {std::move(out.host), out.port};
 }
 
 }  // namespace gatehouse::config
