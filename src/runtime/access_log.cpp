@@ -129,6 +129,8 @@ net::Handler observed(const net::Router& router, net::Metrics& metrics) {
     series.duration->observe(elapsed);
     count_oauth_flow(path, request, reply.response, metrics);
 
+    // Nothing below is needed when the access log is off (--log-level warn).
+    if (!spdlog::should_log(spdlog::level::info)) co_return reply;
     std::string extra;
     if (!reply.client_id.empty()) extra += " client " + reply.client_id;
     if (status >= 400 && status < 500 && !reply.stream)
