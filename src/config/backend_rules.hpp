@@ -1,6 +1,6 @@
 #pragma once
 // The rules of `[[backend]]` tables and of `--backend stdio:…|http(s)://…`
-// (the gateway; docs/gateway.md), apart from TOML reading (load.cpp).
+// (the gateway; docs/gateway.md), apart from TOML reading (file.cpp).
 #include "config/config.hpp"
 
 #include <string>
