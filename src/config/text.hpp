@@ -4,6 +4,8 @@
 // surrounding whitespace, line breaks included), "only digits", and joining
 // names into "a, b and c". ASCII case folding, quoting a value and the RFC
 // 3986 unreserved characters are net/text.hpp's and net/quote.hpp's.
+#include "net/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -25,9 +27,7 @@ inline std::string_view trim(std::string_view s) {
   return s.substr(first, s.find_last_not_of(space) - first + 1);
 }
 
-inline bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
+using net::all_digits;
 
 // "a, b and c"
 inline std::string join_and(const std::vector<std::string>& items) {

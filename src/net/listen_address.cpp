@@ -15,12 +15,6 @@ namespace gatehouse::net {
 
 namespace urls = boost::urls;
 
-namespace {
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-}  // namespace
-
 std::string listen_problem(std::string_view listen, ListenAddress* out) {
   if (listen.empty()) return "it is empty";
   std::string host;

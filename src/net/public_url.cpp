@@ -20,9 +20,6 @@ namespace urls = boost::urls;
 using namespace std::string_view_literals;
 
 namespace {
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
 
 bool sub_delim(unsigned char c) { return "!$&'()*+,;="sv.find(static_cast<char>(c)) != std::string_view::npos; }
 

@@ -27,6 +27,15 @@ inline bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+// One or more ASCII digits and nothing else (a port, delta-seconds, a
+// number a person typed): no sign, no space, no empty string.
+inline bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
 // RFC 3986 §2.3: the characters a URI component may carry unencoded.
 inline bool is_unreserved(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||

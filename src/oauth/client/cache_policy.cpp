@@ -11,9 +11,7 @@ namespace gatehouse::oauth {
 
 namespace {
 
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
+using net::all_digits;
 
 // RFC 9111 §1.2.2: delta-seconds; values beyond 2^31 mean 2^31.
 std::optional<std::int64_t> delta_seconds(std::string_view s) {
