@@ -1,24 +1,22 @@
 #include "oauth/endpoint/authorize_endpoint.hpp"
 
-#include "crypto/hmac.hpp"
-#include "crypto/password_hash.hpp"
 #include "crypto/random.hpp"
 #include "net/form.hpp"
-#include "net/media_type.hpp"
 #include "net/log_value.hpp"
+#include "net/media_type.hpp"
 #include "net/source_network.hpp"
 #include "oauth/client/redirect_uri.hpp"
+#include "oauth/grant/authorization_response.hpp"
 #include "oauth/grant/pkce.hpp"
 #include "oauth/resource/resource_uri.hpp"
 #include "oauth/scope.hpp"
+#include "oauth/ui/connect_page.hpp"
+#include "oauth/ui/consent_page.hpp"
+#include "oauth/ui/error_page.hpp"
+#include "oauth/ui/login_page.hpp"
 #include "store/store_error.hpp"
-#include "web/html_response.hpp"
-#include "web/template.hpp"
 
 #include <boost/json.hpp>
-#include "net/url.hpp"
-
-#include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
 namespace gatehouse::oauth {
@@ -29,42 +27,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::string_view kBrowserCookie = "gh_browser";
-constexpr std::string_view kSessionCookie = "gh_session";
-constexpr std::string_view kConsentCookie = "gh_consent";
-
-// RFC 6265bis §4.1.3.2: a `__Host-` cookie is accepted by browsers only when
-// Secure, with Path=/ and no Domain — so a sibling subdomain or a plain-http
-// page cannot set or shadow it. Plain names on http (loopback development),
-// where browsers would refuse the prefix.
-std::string cookie_name(std::string_view base, bool secure) {
-  return secure ? "__Host-" + std::string(base) : std::string(base);
-}
-
-std::optional<std::string> cookie(const net::Request& request, std::string_view name) {
-  for (auto it = request.find(http::field::cookie); it != request.end() && it->name() == http::field::cookie; ++it) {
-    std::string_view header = it->value();
-    while (!header.empty()) {
-      auto semi = header.find(';');
-      auto pair = header.substr(0, semi);
-      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-      auto eq = pair.find('=');
-      if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
-      if (semi == std::string_view::npos) break;
-      header.remove_prefix(semi + 1);
-    }
-  }
-  return std::nullopt;
-}
-
-// "in 30 seconds", "in 1 minute", "in 15 minutes": the real wait, rounded up.
-std::string wait_text(std::int64_t seconds) {
-  if (seconds < 1) seconds = 1;
-  if (seconds < 60) return "in " + std::to_string(seconds) + (seconds == 1 ? " second" : " seconds");
-  const std::int64_t minutes = (seconds + 59) / 60;
-  return "in " + std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes");
-}
-
 // The per-source limit's key: one IPv4 address, or one IPv6 /64 (a host
 // owns a whole /64; source_network.hpp).
 std::string source_key(const boost::asio::ip::address& address) {
@@ -74,36 +36,9 @@ std::string source_key(const boost::asio::ip::address& address) {
   return net::source_network(address);
 }
 
-std::string host_of(std::string_view uri) {
-  auto u = net::parse_url(uri);
-  return u ? std::string(u->encoded_host_and_port()) : std::string(uri);
-}
-
-// A page for people: HTML, never framed (AZ6), never cached, strict CSP.
-net::Reply page(http::status status, std::string html, std::string_view redirect_origin = {}) {
-  return web::html_page(status, std::move(html), redirect_origin);
-}
-
-net::Reply error_page(http::status status, std::string_view heading, std::string_view message, std::string_view detail = {}) {
-  return page(status, web::render_page("error.html", heading,
-                                       {{"heading", std::string(heading)},
-                                        {"message", std::string(message)},
-                                        {"detail", std::string(detail)}}));
-}
-
-// AZ7: 302 to the client, never 307/308 (Claude's callback takes GET only);
-// `iss` in every response (RFC 9207), `state` unchanged.
-net::Reply redirect(std::string_view redirect_uri, const std::vector<std::pair<std::string, std::string>>& params) {
-  net::FormFields sent;
-  for (const auto& [k, v] : params)
-    if (!(v.empty() && k == "state")) sent.emplace_back(k, v);
-  const std::string location = net::with_query(std::string(redirect_uri), sent);
-  net::Response r{http::status::found, 11};
-  r.set(http::field::location, location);
-  r.set(http::field::cache_control, "no-store");
-  r.prepare_payload();
-  return net::reply(std::move(r));
-}
+using ui::error_page;
+using ui::wait_text;
+using ui::with_cookies;
 
 }  // namespace
 
@@ -146,62 +81,20 @@ struct AuthorizeEndpoint::Flow {
   }
 };
 
-// Who the browser is: its CSRF identity, the signed-in user (if any) and the
-// consents it remembers.
-struct AuthorizeEndpoint::Browser {
-  std::string id;           // gh_browser cookie; new ones are set on the reply
-  bool new_id = false;
-  std::string user_id;      // signed in when not empty
-  std::string username;
-  json::object consents;    // client_id -> scope
-  std::vector<std::string> set_cookies;
-};
-
 AuthorizeEndpoint::AuthorizeEndpoint(ServerContext& ctx, ClientResolver& clients, AuthorizeOptions options)
     : ctx_(ctx),
       clients_(clients),
       options_(std::move(options)),
-      secure_cookies_(ctx.settings.issuer.starts_with("https://")),
-      browser_cookie_(cookie_name(kBrowserCookie, secure_cookies_)),
-      session_cookie_(cookie_name(kSessionCookie, secure_cookies_)),
-      consent_cookie_(cookie_name(kConsentCookie, secure_cookies_)),
+      browsers_(options_.ui_key, ctx.settings.issuer.starts_with("https://"), options_.login_lifetime, ctx.stores),
       requests_(options_.ui_key + "|request", ctx.settings.code_lifetime),
-      sessions_(options_.ui_key + "|session", options_.login_lifetime),
-      consents_(options_.ui_key + "|consent", std::chrono::hours(24 * 90)),
       passwords_(options_.passwords) {}
-
-std::string AuthorizeEndpoint::set_cookie(std::string_view name, std::string_view value, std::int64_t max_age) const {
-  std::string c = std::string(name) + "=" + std::string(value) + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
-                  std::to_string(max_age);
-  if (secure_cookies_) c += "; Secure";
-  return c;
-}
-
-std::string AuthorizeEndpoint::password_stamp(std::string_view password_hash) const {
-  return sessions_.mac(std::string("password|") + std::string(password_hash)).substr(0, 22);
-}
-
-// DESIGN "Errors": a store that fails (disk full, a database locked past its
-// busy timeout, a damaged file) is the server's failure. The person gets a
-// page saying so, never a redirect (AZ2: the redirect URI may not even have
-// been checked yet) and never a connection closed on them; the cause goes
-// to the log only.
-namespace {
-net::Reply store_failure_page(const store::StoreError& e, std::string_view where) {
-  spdlog::error("{}: the store failed: {}", where, e.what());
-  auto reply = error_page(http::status::service_unavailable, "Something went wrong",
-                          "The server could not read or save this sign-in. Try again in a moment.");
-  reply.response.set(http::field::retry_after, "5");
-  return reply;
-}
-}  // namespace
 
 boost::asio::awaitable<net::Reply> AuthorizeEndpoint::handle(const net::Request& request, const net::Peer& peer) {
   std::optional<net::Reply> failed;
   try {
     co_return co_await route(request, peer);
   } catch (const store::StoreError& e) {
-    failed = store_failure_page(e, "/authorize");
+    failed = ui::store_failure_page(e, "/authorize");
   }
   co_return std::move(*failed);
 }
@@ -211,7 +104,7 @@ asio::awaitable<net::Reply> AuthorizeEndpoint::upstream_callback(const net::Requ
   try {
     co_return co_await come_back(request, peer);
   } catch (const store::StoreError& e) {
-    failed = store_failure_page(e, "/oauth/upstream/callback");
+    failed = ui::store_failure_page(e, "/oauth/upstream/callback");
   }
   co_return std::move(*failed);
 }
@@ -278,10 +171,7 @@ boost::asio::awaitable<net::Reply> AuthorizeEndpoint::start(const net::Request& 
                         "The application sent a sign-in request this server cannot accept. Go back to the "
                         "application and try again; if it keeps happening, tell its developer what is shown below.",
                         e.code() + ": " + e.description());
-    auto params = e.to_query();
-    params.emplace_back("state", state);
-    params.emplace_back("iss", ctx_.settings.issuer);
-    return redirect(redirect_uri, params);
+    return authorization_response(redirect_uri, e.to_query(), state, ctx_.settings.issuer);
   };
   // AZ1: the code flow only, with PKCE S256; unknown parameters are ignored.
   if (form->value_or("response_type") != "code")
@@ -316,57 +206,9 @@ boost::asio::awaitable<net::Reply> AuthorizeEndpoint::start(const net::Request& 
   flow.verified_host = found.verified_host;
   flow.loopback_only = std::all_of(client.redirect_uris.begin(), client.redirect_uris.end(),
                                    [](const std::string& uri) { return is_loopback_redirect(uri); });
-  auto browser = browser_of(request);
+  auto browser = browsers_.recognise(request);
   if (!options_.local_login && options_.upstream) co_return co_await to_upstream(std::move(flow), std::move(browser));
   co_return show(flow, browser);
-}
-
-AuthorizeEndpoint::Browser AuthorizeEndpoint::browser_of(const net::Request& request) const {
-  Browser b;
-  if (auto id = cookie(request, browser_cookie_); id && id->size() >= 16 && id->size() <= 64) {
-    b.id = *id;
-  } else {
-    b.id = crypto::random_token(18);
-    b.new_id = true;
-    b.set_cookies.push_back(set_cookie(browser_cookie_, b.id, 365 * 24 * 3600));
-  }
-  if (auto session = cookie(request, session_cookie_))
-    if (auto payload = sessions_.open(*session)) {
-      auto* uid = payload->if_contains("u");
-      auto* stamp = payload->if_contains("p");
-      if (uid && uid->is_string() && stamp && stamp->is_string())
-        if (auto user = ctx_.stores.users->find(uid->get_string());
-            user && !user->disabled && stamp->get_string() == password_stamp(user->password_hash)) {
-          b.user_id = user->id;
-          b.username = user->name;
-        }
-    }
-  load_consents(request, b);
-  return b;
-}
-
-namespace {
-std::string csrf_for(const crypto::Sealer& sealer, std::string_view browser, std::string_view sealed_request) {
-  return sealer.mac(std::string("csrf|") + std::string(browser) + "|" + std::string(sealed_request));
-}
-
-net::Reply with_cookies(net::Reply reply, const std::vector<std::string>& cookies) {
-  for (const auto& c : cookies) reply.response.insert(http::field::set_cookie, c);
-  return reply;
-}
-
-std::string scope_chips(const std::string& scope) {
-  std::string out;
-  for (const auto& s : parse_scope(scope)) out += "<span class=\"scope\">" + web::escape_html(s) + "</span>";
-  return out;
-}
-}  // namespace
-
-// How the application came to be known, for the consent page.
-std::string AuthorizeEndpoint::client_kind_text(const Flow& flow) {
-  if (flow.client_kind == "cimd") return "identified by " + flow.verified_host;
-  if (flow.client_kind == "dynamic") return "registered itself";
-  return "registered by the operator";
 }
 
 net::Reply AuthorizeEndpoint::show(const Flow& flow, const Browser& browser, std::string notice) {
@@ -378,113 +220,73 @@ net::Reply AuthorizeEndpoint::show(const Flow& flow, const Browser& browser, std
                                                                         contains_all(parse_scope(remembered->get_string()),
                                                                                      parse_scope(flow.scope)))
     return approve(flow, browser, false);
-  return consent_page(flow, browser, browser.username);
+  return consent_page(flow, browser);
+}
+
+ui::FlowPage AuthorizeEndpoint::flow_page(const Flow& flow, const Browser& browser) const {
+  ui::FlowPage page;
+  page.client_name = flow.client_name;
+  page.redirect_uri = flow.redirect_uri;
+  page.form.request = requests_.seal(flow.to_json());
+  page.form.csrf_token = ui::csrf_token(requests_, browser.id, page.form.request);
+  return page;
 }
 
 net::Reply AuthorizeEndpoint::login_page(const Flow& flow, const Browser& browser, std::string notice,
                                          std::string username, http::status status) {
-  auto sealed = requests_.seal(flow.to_json());
-  std::string notice_html;
-  if (!notice.empty()) notice_html = "<p class=\"notice error\" role=\"alert\">" + web::escape_html(notice) + "</p>";
-  // A metadata-document client's name is its own claim: say whose domain vouches for it.
-  std::string domain_html;
-  if (!flow.verified_host.empty())
-    domain_html = " <span class=\"muted\">(from " + web::escape_html(flow.verified_host) + ")</span>";
-  std::string upstream_html;
-  if (options_.upstream)
-    upstream_html = "<form method=\"post\" action=\"/authorize\" class=\"stack\">"
-                    "<input type=\"hidden\" name=\"request\" value=\"" + web::escape_html(sealed) + "\">"
-                    "<input type=\"hidden\" name=\"csrf_token\" value=\"" +
-                    web::escape_html(csrf_for(requests_, browser.id, sealed)) + "\">"
-                    "<input type=\"hidden\" name=\"step\" value=\"upstream\">"
-                    "<button type=\"submit\" class=\"primary\">Continue with " +
-                    web::escape_html(options_.upstream->provider().settings().display_name) +
-                    "</button></form><p class=\"muted small\">or sign in with a local account:</p>";
-  auto html = web::render_page("login.html", "Sign in",
-                               {{"client_name", flow.client_name},
-                                {"client_domain", domain_html},
-                                {"request", sealed},
-                                {"csrf_token", csrf_for(requests_, browser.id, sealed)},
-                                {"notice", notice_html},
-                                {"upstream", upstream_html},
-                                {"username", username}});
-  // form-action must allow the client's redirect: a remembered consent
-  // answers this form with a 302 straight to it (AZ6).
-  return with_cookies(page(status, std::move(html), net::origin_of(flow.redirect_uri)), browser.set_cookies);
+  ui::LoginPage page{.flow = flow_page(flow, browser)};
+  page.verified_host = flow.verified_host;
+  if (options_.upstream) page.upstream_name = options_.upstream->provider().settings().display_name;
+  page.notice = std::move(notice);
+  page.username = std::move(username);
+  return with_cookies(ui::login_page(page, status), browser.set_cookies);
 }
 
-net::Reply AuthorizeEndpoint::consent_page(const Flow& flow, const Browser& browser, const std::string& username) {
-  auto sealed = requests_.seal(flow.to_json());
-  std::string notice_html;
-  std::string identity_html;
-  // AZ6: a CIMD client is shown by the domain that published its document,
-  // prominently: its name is whatever the document says.
-  if (!flow.verified_host.empty())
-    identity_html = "<p class=\"identity\">Verified domain: <span class=\"domain\">" +
-                    web::escape_html(flow.verified_host) +
-                    "</span><br><span class=\"muted small\">The application identified itself with the document at <code>" +
-                    web::escape_html(flow.client_id) + "</code>. Its name is its own claim; the domain is checked.</span></p>";
-  // AZ6: say so when the code can only go to this computer. When every
-  // redirect URI the client has is loopback, anyone's program on this
-  // computer could be behind it: say that more firmly.
-  if (flow.loopback_only)
-    notice_html = "<p class=\"notice warn\">This application can only send its access to a program on this computer (" +
-                  web::escape_html(host_of(flow.redirect_uri)) +
-                  "). Allow it only if you just started " + web::escape_html(flow.client_name) + " here yourself.</p>";
-  else if (is_loopback_redirect(flow.redirect_uri))
-    notice_html = "<p class=\"notice warn\">This application runs on this computer: the access goes to a local "
-                  "address (" + web::escape_html(host_of(flow.redirect_uri)) + ").</p>";
-  auto html = web::render_page("consent.html", "Allow access",
-                               {{"client_name", flow.client_name},
-                                {"client_kind", client_kind_text(flow)},
-                                {"username", username},
-                                {"redirect_host", host_of(flow.redirect_uri)},
-                                {"scopes", scope_chips(flow.scope)},
-                                {"resource", flow.resource},
-                                {"request", sealed},
-                                {"csrf_token", csrf_for(requests_, browser.id, sealed)},
-                                {"notice", notice_html},
-                                {"identity", identity_html}});
-  return with_cookies(page(http::status::ok, std::move(html), net::origin_of(flow.redirect_uri)), browser.set_cookies);
+net::Reply AuthorizeEndpoint::consent_page(const Flow& flow, const Browser& browser) {
+  ui::ConsentPage page{.flow = flow_page(flow, browser),
+                       .client_id = flow.client_id,
+                       .client_kind = flow.client_kind,
+                       .verified_host = flow.verified_host,
+                       .username = browser.username,
+                       .loopback_only = flow.loopback_only,
+                       .scope = flow.scope,
+                       .resource = flow.resource};
+  return with_cookies(ui::consent_page(page), browser.set_cookies);
+}
+
+net::Reply AuthorizeEndpoint::connect_page(const Flow& flow, const Browser& browser, const net::Form* entered,
+                                           std::vector<upstream::FieldProblem> problems, std::string notice,
+                                           http::status status) {
+  ui::ConnectPage page{.flow = flow_page(flow, browser), .connect = *options_.connect};
+  page.username = browser.username;
+  page.entered = entered;
+  page.problems = std::move(problems);
+  page.notice = std::move(notice);
+  return with_cookies(ui::connect_page(page, status), browser.set_cookies);
 }
 
 net::Reply AuthorizeEndpoint::approve(const Flow& flow, const Browser& browser, bool remember) {
-  auto now = ctx_.now();
-  // AZ8: single use, 10 minutes, bound to client, redirect, challenge,
-  // resource, scope and user. Only its hash is stored.
-  std::string code = "gta_" + crypto::random_token(32);
-  store::AuthorizationCode record;
-  record.code_hash = token_hash(code);
-  record.client_id = flow.client_id;
-  record.redirect_uri = flow.redirect_uri;
-  record.code_challenge = flow.code_challenge;
-  record.code_challenge_method = "S256";
-  record.resource = flow.resource;
-  record.scope = flow.scope;
-  record.user_id = browser.user_id;
+  CodeBinding binding{.client_id = flow.client_id,
+                      .redirect_uri = flow.redirect_uri,
+                      .code_challenge = flow.code_challenge,
+                      .resource = flow.resource,
+                      .scope = flow.scope,
+                      .user_id = browser.user_id};
   // An upstream sign-in or the connect form chose the grant id its values
-  // are sealed under; the token endpoint creates the grant with it
-  // (authorization_code_grant.cpp). The sealed values must be this user's,
-  // still waiting for their grant.
+  // are sealed under. The sealed values must be this user's, still waiting
+  // for their grant.
   if (!flow.grant_id.empty()) {
     if (!options_.vault || options_.vault->pending_user(flow.grant_id) != browser.user_id)
       return error_page(http::status::bad_request, "This sign-in has expired",
                         "Go back to the application and connect again.");
-    record.extra_json = json::serialize(json::object{{"grant_id", flow.grant_id}});
+    binding.grant_id = flow.grant_id;
   }
-  record.created_at = now;
-  record.expires_at = now + ctx_.settings.code_lifetime.count();
-  if (!ctx_.stores.codes->add(record))
+  auto code = issue_authorization_code(ctx_, binding);
+  if (!code)
     return error_page(http::status::internal_server_error, "Something went wrong", "The authorization could not be saved. Try again.");
-  spdlog::info("authorization code issued to client {} for user {}", flow.client_id, browser.user_id);
   auto cookies = browser.set_cookies;
-  if (remember) {
-    json::object consents = browser.consents;
-    consents[flow.client_id] = flow.scope;
-    cookies.push_back(set_cookie(consent_cookie_, consents_.seal({{"u", browser.user_id}, {"c", consents}}),
-                                 90 * 24 * 3600));
-  }
-  return with_cookies(redirect(flow.redirect_uri, {{"code", code}, {"state", flow.state}, {"iss", ctx_.settings.issuer}}),
+  if (remember) cookies.push_back(browsers_.remember_consent(browser, flow.client_id, flow.scope));
+  return with_cookies(authorization_response(flow.redirect_uri, {{"code", *code}}, flow.state, ctx_.settings.issuer),
                       cookies);
 }
 
@@ -500,9 +302,9 @@ boost::asio::awaitable<net::Reply> AuthorizeEndpoint::submit(const net::Request&
     co_return error_page(http::status::bad_request, "This sign-in has expired",
                          "Go back to the application and connect again.");
   auto flow = Flow::from_json(*payload);
-  auto browser = browser_of(request);
+  auto browser = browsers_.recognise(request);
   // CSRF: the token must come from a page this browser was shown.
-  if (browser.new_id || !crypto::constant_time_equal(form->value_or("csrf_token"), csrf_for(requests_, browser.id, sealed)))
+  if (browser.new_id || !ui::csrf_token_valid(requests_, browser.id, sealed, form->value_or("csrf_token")))
     co_return error_page(http::status::forbidden, "Request refused",
                          "The form did not come from this browser's sign-in page. Go back to the application and connect again.");
 
@@ -511,7 +313,7 @@ boost::asio::awaitable<net::Reply> AuthorizeEndpoint::submit(const net::Request&
   if (!flow.user_id.empty()) {
     browser.user_id = flow.user_id;
     browser.username = flow.username;
-    load_consents(request, browser);
+    browsers_.load_consents(request, browser);
   }
   auto step = form->value_or("step");
   if (step == "upstream" && options_.upstream) co_return co_await to_upstream(std::move(flow), std::move(browser));
@@ -543,10 +345,7 @@ boost::asio::awaitable<net::Reply> AuthorizeEndpoint::submit(const net::Request&
     // "Not you?" on the consent page (L7): the sign-in session ends here;
     // the same request continues with whoever signs in next.
     if (!browser.user_id.empty()) spdlog::info("user {} signed out", browser.username);
-    browser.user_id.clear();
-    browser.username.clear();
-    browser.consents = {};
-    browser.set_cookies.push_back(set_cookie(session_cookie_, "", 0));
+    browsers_.sign_out(browser);
     co_return login_page(flow, browser, {}, {});
   }
   if (step == "consent") {
@@ -563,10 +362,9 @@ boost::asio::awaitable<net::Reply> AuthorizeEndpoint::submit(const net::Request&
       // alone cannot trigger it, and the application needs to hear the
       // person's answer (RFC 6749 §4.1.2.1).
       spdlog::info("user {} denied client {}", browser.user_id, net::log_value(flow.client_id, 256));
-      auto params = Error::access_denied("the user denied access").to_query();
-      params.emplace_back("state", flow.state);
-      params.emplace_back("iss", ctx_.settings.issuer);
-      co_return with_cookies(redirect(flow.redirect_uri, params), browser.set_cookies);
+      auto denied = Error::access_denied("the user denied access").to_query();
+      auto response = authorization_response(flow.redirect_uri, std::move(denied), flow.state, ctx_.settings.issuer);
+      co_return with_cookies(std::move(response), browser.set_cookies);
     }
   }
   co_return error_page(http::status::bad_request, "Invalid request", "The form is missing its decision.");
@@ -659,20 +457,9 @@ boost::asio::awaitable<net::Reply> AuthorizeEndpoint::sign_in(const net::Request
       spdlog::info("password hash of user {} upgraded to the current scrypt cost", user->name);
     }
   }
-  browser.user_id = user->id;
-  browser.username = user->name;
-  browser.consents = {};  // consents belong to whoever signed in before
-  if (auto consents = cookie(request, consent_cookie_))
-    if (auto p = consents_.open(*consents); p && p->if_contains("u") && p->at("u") == json::value(user->id) &&
-                                             p->at("c").is_object())
-      browser.consents = p->at("c").as_object();
   // L7 (session fixation): a browser id that existed before the sign-in is
   // replaced, so nobody who planted or saw it can act in this session.
-  browser.id = crypto::random_token(18);
-  browser.set_cookies.push_back(set_cookie(browser_cookie_, browser.id, 365 * 24 * 3600));
-  browser.set_cookies.push_back(set_cookie(session_cookie_,
-                                           sessions_.seal({{"u", user->id}, {"p", password_stamp(password_hash)}}),
-                                           options_.login_lifetime.count()));
+  browsers_.sign_in(request, browser, user->id, user->name, password_hash);
   spdlog::info("user {} signed in from {}", user->name, source);
   co_return show(flow, browser);
 }
@@ -697,8 +484,8 @@ asio::awaitable<net::Reply> AuthorizeEndpoint::to_upstream(Flow flow, Browser br
                            browser.set_cookies);
   const auto& started = std::get<upstream::SignIn::Started>(begun);
   auto cookies = browser.set_cookies;
-  cookies.push_back(set_cookie(cookie_name(started.cookie_name, secure_cookies_), started.cookie_value,
-                               started.cookie_max_age));
+  cookies.push_back(browsers_.set_cookie(browsers_.cookie_name(started.cookie_name), started.cookie_value,
+                                         started.cookie_max_age));
   // A plain 302 (never 307: the provider's authorization endpoint takes GET).
   net::Response r{http::status::found, 11};
   r.set(http::field::location, started.location);
@@ -732,7 +519,7 @@ asio::awaitable<net::Reply> AuthorizeEndpoint::come_back(const net::Request& req
   auto form = net::parse_form(q == std::string_view::npos ? std::string_view{} : target.substr(q + 1));
   if (!form || !form->duplicates.empty())
     co_return error_page(http::status::bad_request, "Invalid request", "The sign-in answer is malformed.");
-  auto lookup = [&](std::string_view name) { return cookie(request, cookie_name(name, secure_cookies_)); };
+  auto lookup = [&](std::string_view name) { return ui::cookie(request, browsers_.cookie_name(name)); };
   std::function<std::optional<std::string>(std::string_view)> cookies = lookup;
   auto finished = co_await options_.upstream->finish(*form, cookies);
   if (auto* refusal = std::get_if<upstream::SignIn::Refusal>(&finished))
@@ -746,72 +533,12 @@ asio::awaitable<net::Reply> AuthorizeEndpoint::come_back(const net::Request& req
   flow.user_id = done.user_id;
   flow.username = done.username;
   flow.grant_id = done.grant_id;
-  auto browser = browser_of(request);
+  auto browser = browsers_.recognise(request);
   browser.user_id = done.user_id;
   browser.username = done.username;
-  load_consents(request, browser);
-  browser.set_cookies.push_back(set_cookie(cookie_name(done.cookie_name, secure_cookies_), "", 0));
+  browsers_.load_consents(request, browser);
+  browser.set_cookies.push_back(browsers_.set_cookie(browsers_.cookie_name(done.cookie_name), "", 0));
   co_return show(flow, browser);
-}
-
-void AuthorizeEndpoint::load_consents(const net::Request& request, Browser& b) const {
-  b.consents = {};
-  if (auto consents = cookie(request, consent_cookie_))
-    if (auto payload = consents_.open(*consents)) {
-      auto* owner = payload->if_contains("u");
-      auto* granted = payload->if_contains("c");
-      if (owner && owner->is_string() && owner->get_string() == b.user_id && granted && granted->is_object())
-        b.consents = granted->get_object();
-    }
-}
-
-net::Reply AuthorizeEndpoint::connect_page(const Flow& flow, const Browser& browser, const net::Form* entered,
-                                           const std::vector<upstream::FieldProblem>& problems, std::string notice,
-                                           http::status status) {
-  const auto& form = *options_.connect;
-  auto sealed = requests_.seal(flow.to_json());
-  std::string fields;
-  for (const auto& f : form.fields) {
-    const std::string id = "field_" + f.name;
-    const std::string label = f.label.empty() ? f.name : f.label;
-    std::string problem;
-    for (const auto& p : problems)
-      if (p.field == f.name) problem = p.message;
-    fields += "  <label for=\"" + id + "\">" + web::escape_html(label) + (f.required ? "" : " <span class=\"muted\">(optional)</span>") +
-              "</label>\n";
-    const char* type = f.kind == "secret" ? "password" : f.kind == "url" ? "url" : "text";
-    fields += "  <input id=\"" + id + "\" name=\"" + id + "\" type=\"" + type + "\" maxlength=\"" +
-              std::to_string(f.max_length) + "\" spellcheck=\"false\" autocapitalize=\"none\"";
-    if (f.kind == "secret") fields += " autocomplete=\"new-password\"";
-    if (f.required) fields += " required";
-    if (!f.placeholder.empty()) fields += " placeholder=\"" + web::escape_html(f.placeholder) + "\"";
-    // Secrets are never sent back to the browser, not even after a mistake.
-    if (entered && f.kind != "secret")
-      if (const auto* value = entered->get(id)) fields += " value=\"" + web::escape_html(*value) + "\"";
-    if (!problem.empty()) fields += " aria-invalid=\"true\" aria-describedby=\"" + id + "_problem\"";
-    fields += ">\n";
-    if (!problem.empty())
-      fields += "  <p class=\"notice error small\" id=\"" + id + "_problem\">" + web::escape_html(problem) + "</p>\n";
-    if (!f.help.empty()) fields += "  <p class=\"muted small\">" + web::escape_html(f.help) + "</p>\n";
-  }
-  std::string notice_html;
-  if (!notice.empty()) notice_html = "<p class=\"notice error\" role=\"alert\">" + web::escape_html(notice) + "</p>";
-  else if (!problems.empty())
-    notice_html = "<p class=\"notice error\" role=\"alert\">Check the fields marked below.</p>";
-  std::string description;
-  if (!form.description.empty()) description = "<p>" + web::escape_html(form.description) + "</p>";
-  auto html = web::render_page("connect.html", form.title,
-                               {{"title", form.title},
-                                {"client_name", flow.client_name},
-                                {"username", browser.username},
-                                {"description", description},
-                                {"notice", notice_html},
-                                {"fields", fields},
-                                {"request", sealed},
-                                {"csrf_token", csrf_for(requests_, browser.id, sealed)}});
-  // form-action must allow the client's redirect: a remembered consent
-  // answers this form with a 302 straight to it (AZ6).
-  return with_cookies(page(status, std::move(html), net::origin_of(flow.redirect_uri)), browser.set_cookies);
 }
 
 asio::awaitable<net::Reply> AuthorizeEndpoint::connect(const net::Form& form, const net::Peer& peer, Flow flow,

@@ -3,18 +3,25 @@
 // checks the request, signs the user in, asks for consent, and sends the
 // browser back to the client with a code.
 //
+// This endpoint validates and decides; the rest lives beside it:
+//   oauth/ui/            the pages (sign-in, connect form, consent, errors),
+//                        the browser's cookies (browser_session.hpp) and CSRF
+//                        tokens (csrf.hpp)
+//   oauth/grant/         the code and the response that carries it to the
+//                        client (authorization_response.hpp)
+//
 // The validated request travels between the pages sealed in a hidden form
 // field (HMAC, 10 minutes), so any instance can continue a flow another
 // started. Forms carry a CSRF token bound to a per-browser cookie and to the
-// sealed request. The sign-in lives in a sealed, HttpOnly, SameSite=Lax
-// cookie (Secure and `__Host-` named on https); remembered consents in
-// another, per browser.
+// sealed request.
 #include "crypto/sealer.hpp"
 #include "net/form.hpp"
 #include "net/http.hpp"
 #include "oauth/client/client_resolver.hpp"
 #include "oauth/context.hpp"
 #include "oauth/password_verifier.hpp"
+#include "oauth/ui/browser_session.hpp"
+#include "oauth/ui/flow_page.hpp"
 #include "store/login_failure_store.hpp"
 #include "upstream/connect_form.hpp"
 #include "upstream/sign_in.hpp"
@@ -64,7 +71,7 @@ class AuthorizeEndpoint {
 
  private:
   struct Flow;
-  struct Browser;
+  using Browser = ui::Browser;
   // handle() and upstream_callback() without the store-failure page.
   boost::asio::awaitable<net::Reply> route(const net::Request& request, const net::Peer& peer);
   boost::asio::awaitable<net::Reply> come_back(const net::Request& request, const net::Peer& peer);
@@ -77,38 +84,30 @@ class AuthorizeEndpoint {
   net::Reply show(const Flow& flow, const Browser& browser, std::string notice = {});
   net::Reply login_page(const Flow& flow, const Browser& browser, std::string notice, std::string username,
                         boost::beast::http::status status = boost::beast::http::status::ok);
-  net::Reply consent_page(const Flow& flow, const Browser& browser, const std::string& username);
+  net::Reply consent_page(const Flow& flow, const Browser& browser);
   // The connect form; `entered` refills non-secret fields after a mistake.
   net::Reply connect_page(const Flow& flow, const Browser& browser, const net::Form* entered,
-                          const std::vector<upstream::FieldProblem>& problems, std::string notice = {},
+                          std::vector<upstream::FieldProblem> problems, std::string notice = {},
                           boost::beast::http::status status = boost::beast::http::status::ok);
+  // What every page of the flow carries: the client, its redirect URI, and
+  // the forms' hidden fields (`flow` sealed, its CSRF token).
+  ui::FlowPage flow_page(const Flow& flow, const Browser& browser) const;
   boost::asio::awaitable<net::Reply> connect(const net::Form& form, const net::Peer& peer, Flow flow, Browser browser);
   // M4-style bound on work a caller can cause elsewhere (a token request to
   // the provider, a connect-form check): `limit` a minute per source.
   std::optional<net::Reply> throttled(std::string_view what, const net::Peer& peer, std::int64_t limit);
   net::Reply approve(const Flow& flow, const Browser& browser, bool remember);
-  Browser browser_of(const net::Request& request) const;
-  // The consents this browser remembers for `user_id`.
-  void load_consents(const net::Request& request, Browser& browser) const;
   // 302 to the upstream provider, with the pending sign-in's cookie.
   boost::asio::awaitable<net::Reply> to_upstream(Flow flow, Browser browser);
   // Where a flow without a signed-in user goes: the login page, or the
   // provider when there is no local login.
   boost::asio::awaitable<net::Reply> sign_in_first(const Flow& flow, const Browser& browser, std::string notice = {});
-  std::string set_cookie(std::string_view name, std::string_view value, std::int64_t max_age) const;
-  // Binds a sign-in to the password it was made with: changing the password
-  // ends every sign-in session made before (L7).
-  std::string password_stamp(std::string_view password_hash) const;
-  static std::string client_kind_text(const Flow& flow);
 
   ServerContext& ctx_;
   ClientResolver& clients_;
   AuthorizeOptions options_;
-  bool secure_cookies_;
-  std::string browser_cookie_, session_cookie_, consent_cookie_;
+  ui::BrowserSessions browsers_;
   crypto::Sealer requests_;
-  crypto::Sealer sessions_;
-  crypto::Sealer consents_;
   PasswordVerifier passwords_;
 };
 

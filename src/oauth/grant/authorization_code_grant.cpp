@@ -54,7 +54,7 @@ std::variant<boost::json::object, Error> exchange_authorization_code(ServerConte
   store::Grant grant;
   grant.id = "gr_" + crypto::random_token(16);
   // An upstream sign-in chose the id: its tokens are sealed under it
-  // (authorize_endpoint.cpp approve, upstream/token_vault.hpp).
+  // (issue_authorization_code() in authorization_response.cpp, upstream/token_vault.hpp).
   if (!issued.extra_json.empty()) {
     boost::system::error_code ec;
     auto extra = boost::json::parse(issued.extra_json, ec);
