@@ -39,16 +39,16 @@ std::string pending_cookie_name(std::string_view state) {
 }
 
 SignIn::SignIn(Provider& provider, TokenVault& vault, store::UserStore& users, store::ClientAssertionStore& used_states,
-               SignInOptions options, WallClock now)
+               SignInOptions options, const time::Clock& clock)
     : provider_(provider),
       vault_(vault),
       users_(users),
       used_states_(used_states),
       options_(std::move(options)),
-      now_(std::move(now)) {}
+      clock_(clock) {}
 
 std::int64_t SignIn::now() const {
-  return std::chrono::duration_cast<std::chrono::seconds>(now_().time_since_epoch()).count();
+  return clock_.unix_seconds();
 }
 
 asio::awaitable<std::variant<SignIn::Started, SignIn::Refusal>> SignIn::begin(std::string request) {

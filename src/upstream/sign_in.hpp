@@ -20,6 +20,7 @@
 #include "upstream/allowlist.hpp"
 #include "upstream/provider.hpp"
 #include "upstream/token_vault.hpp"
+#include "time/clock.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -40,10 +41,8 @@ struct SignInOptions {
 
 class SignIn {
  public:
-  using WallClock = std::function<std::chrono::system_clock::time_point()>;
-
   SignIn(Provider& provider, TokenVault& vault, store::UserStore& users, store::ClientAssertionStore& used_states,
-         SignInOptions options, WallClock now = std::chrono::system_clock::now);
+         SignInOptions options, const time::Clock& clock = time::system_clock());
 
   struct Started {
     std::string location;      // the provider's authorization URL
@@ -82,7 +81,7 @@ class SignIn {
   store::UserStore& users_;
   store::ClientAssertionStore& used_states_;
   SignInOptions options_;
-  WallClock now_;
+  const time::Clock& clock_;
 };
 
 // The cookie name a pending sign-in for `state` is kept under.
