@@ -14,6 +14,7 @@
 // The pending sign-in is bound to the browser (only the browser that began
 // it holds its cookie), to `state` (a cookie per state), is single use (the
 // state is recorded as used before the code is redeemed) and expires.
+#include "crypto/random.hpp"
 #include "net/form.hpp"
 #include "store/client_assertion_store.hpp"
 #include "store/user_store.hpp"
@@ -42,7 +43,8 @@ struct SignInOptions {
 class SignIn {
  public:
   SignIn(Provider& provider, TokenVault& vault, store::UserStore& users, store::ClientAssertionStore& used_states,
-         SignInOptions options, const time::Clock& clock = time::system_clock());
+         SignInOptions options, const time::Clock& clock = time::system_clock(),
+         crypto::Random& random = crypto::system_random());
 
   struct Started {
     std::string location;      // the provider's authorization URL
@@ -82,6 +84,7 @@ class SignIn {
   store::ClientAssertionStore& used_states_;
   SignInOptions options_;
   const time::Clock& clock_;
+  crypto::Random& random_;  // state, nonce, PKCE verifier, grant ids
 };
 
 // The cookie name a pending sign-in for `state` is kept under.
