@@ -5,19 +5,18 @@
 #include "oauth/authorization_server.hpp"
 #include "oauth/client/redirect_uri.hpp"
 #include "oauth/context.hpp"
+#include "time/clock.hpp"
 
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <chrono>
 
 namespace gatehouse::admin {
 
 namespace {
 
-std::int64_t now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
+// Administration runs once from the command line: the real clock.
+std::int64_t now() { return time::system_clock().unix_seconds(); }
 
 store::User user_named(store::Stores& stores, const std::string& name) {
   auto user = stores.users->find_by_name(name);

@@ -3,6 +3,7 @@
 #include "builtin/builtin.hpp"
 #include "builtin/note_store.hpp"
 #include "json.hpp"
+#include "time/clock.hpp"
 
 #include <gatehouse/content.hpp>
 
@@ -19,9 +20,8 @@ namespace {
 
 json::object schema(std::string_view text) { return json::parse(text).as_object(); }
 
-std::string utc_now_iso8601() {
-  auto now = std::chrono::system_clock::now();
-  auto t = std::chrono::system_clock::to_time_t(now);
+std::string utc_iso8601(std::chrono::system_clock::time_point when) {
+  auto t = std::chrono::system_clock::to_time_t(when);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buffer[32];
@@ -77,10 +77,11 @@ std::unique_ptr<Server> make_demo(const BuiltinOptions& options) {
                 .output_schema = schema(R"({"type":"object","properties":{"iso8601":{"type":"string"},"unix":{"type":"integer"}},"required":["iso8601","unix"]})"),
                 .annotations = {{"readOnlyHint", true}, {"openWorldHint", false}}},
                [](json::object, RequestContext&) -> awaitable<ToolResult> {
-                 auto unix_seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                                         std::chrono::system_clock::now().time_since_epoch())
-                                         .count();
-                 co_return ToolResult::structured({{"iso8601", utc_now_iso8601()}, {"unix", unix_seconds}});
+                 // One reading for both fields: they never straddle a second.
+                 const auto now = time::system_clock().wall();
+                 const auto unix_seconds =
+                     std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+                 co_return ToolResult::structured({{"iso8601", utc_iso8601(now)}, {"unix", unix_seconds}});
                });
 
   // With [login] method "upstream": the provider's own answer about the

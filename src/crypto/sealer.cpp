@@ -9,12 +9,11 @@ namespace gatehouse::crypto {
 
 namespace json = boost::json;
 
-Sealer::Sealer(std::string key, std::chrono::seconds lifetime,
-               std::function<std::chrono::system_clock::time_point()> now)
-    : key_(std::move(key)), lifetime_(lifetime), now_(std::move(now)) {}
+Sealer::Sealer(std::string key, std::chrono::seconds lifetime, const time::Clock& clock)
+    : key_(std::move(key)), lifetime_(lifetime), clock_(clock) {}
 
 std::string Sealer::seal(json::object payload) const {
-  auto expires = std::chrono::duration_cast<std::chrono::seconds>((now_() + lifetime_).time_since_epoch()).count();
+  auto expires = clock_.unix_seconds() + lifetime_.count();
   payload["exp"] = expires;
   auto body = base64url_encode(json::serialize(payload));
   return body + "." + base64url_encode(hmac_sha256(key_, body));
@@ -32,7 +31,7 @@ std::optional<json::object> Sealer::open(std::string_view token) const {
   auto payload = json::parse(*text, ec);
   if (ec || !payload.is_object()) return std::nullopt;
   auto* exp = payload.as_object().if_contains("exp");
-  auto now = std::chrono::duration_cast<std::chrono::seconds>(now_().time_since_epoch()).count();
+  auto now = clock_.unix_seconds();
   if (!exp || !exp->is_int64() || exp->get_int64() < now) return std::nullopt;
   return std::move(payload.as_object());
 }

@@ -3,10 +3,11 @@
 // and gets back later (requestState, login sessions, authorization requests
 // in forms): "<base64url(payload)>.<base64url(HMAC-SHA-256)>". Integrity
 // only — the payload is readable — so nothing secret goes in.
+#include "time/clock.hpp"
+
 #include <boost/json/object.hpp>
 
 #include <chrono>
-#include <functional>
 #include <optional>
 #include <string>
 
@@ -14,9 +15,9 @@ namespace gatehouse::crypto {
 
 class Sealer {
  public:
-  // `key`: at least 32 bytes of secret. `now` is injectable for tests.
-  Sealer(std::string key, std::chrono::seconds lifetime,
-         std::function<std::chrono::system_clock::time_point()> now = std::chrono::system_clock::now);
+  // `key`: at least 32 bytes of secret. Expiry is stamped and checked in
+  // `clock`'s wall time (Unix seconds travel with the token).
+  Sealer(std::string key, std::chrono::seconds lifetime, const time::Clock& clock = time::system_clock());
 
   // Adds "exp" and seals.
   std::string seal(boost::json::object payload) const;
@@ -29,7 +30,7 @@ class Sealer {
  private:
   std::string key_;
   std::chrono::seconds lifetime_;
-  std::function<std::chrono::system_clock::time_point()> now_;
+  const time::Clock& clock_;
 };
 
 }  // namespace gatehouse::crypto

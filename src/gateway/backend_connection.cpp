@@ -21,7 +21,6 @@ namespace gatehouse::gateway {
 
 namespace asio = boost::asio;
 namespace jsonrpc = mcp::jsonrpc;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
@@ -78,10 +77,10 @@ std::shared_ptr<const BackendMetrics> BackendMetrics::make(net::Metrics& metrics
   return m;
 }
 
-bool Route::notify(std::string_view method, json::object params, std::size_t per_second) {
+bool Route::notify(std::string_view method, json::object params, std::size_t per_second,
+                   std::chrono::steady_clock::time_point now) {
   std::lock_guard lock(mutex);
   if (!live) return false;
-  auto now = Clock::now();
   if (now - window > std::chrono::seconds(1)) {
     window = now;
     in_window = 0;
@@ -157,7 +156,7 @@ struct BackendConnection::Run final : LinkEvents {
     std::shared_ptr<Pending> pending;
     Question question;
     std::string method;
-    Clock::time_point deadline;
+    std::chrono::steady_clock::time_point deadline;
     std::string session_id;
   };
   std::unordered_map<std::string, Parked> parked;
@@ -188,14 +187,15 @@ struct BackendConnection::Run final : LinkEvents {
 
 BackendConnection::BackendConnection(asio::any_io_executor executor, std::shared_ptr<const BackendSettings> settings,
                                      std::optional<std::string> owner, LinkFactory make_link, ConnectionEvents events,
-                                     std::shared_ptr<const BackendMetrics> metrics)
+                                     std::shared_ptr<const BackendMetrics> metrics, const time::Clock& clock)
     : strand_(asio::make_strand(executor)),
       settings_(std::move(settings)),
       owner_(std::move(owner)),
       make_link_(std::move(make_link)),
       events_(std::move(events)),
       metrics_(std::move(metrics)),
-      last_used_(Clock::now().time_since_epoch().count()) {}
+      clock_(clock),
+      last_used_(clock.monotonic().time_since_epoch().count()) {}
 
 BackendConnection::~BackendConnection() {
   std::shared_ptr<Run> run;
@@ -233,7 +233,7 @@ void BackendConnection::expire_rounds() {
   std::vector<Run::Parked> expired;
   {
     std::lock_guard lock(run->mutex);
-    auto now = Clock::now();
+    auto now = clock_.monotonic();
     for (auto it = run->parked.begin(); it != run->parked.end();) {
       if (it->second.deadline <= now) {
         expired.push_back(std::move(it->second));
@@ -254,7 +254,7 @@ void BackendConnection::expire_rounds() {
   }
 }
 
-Clock::time_point BackendConnection::last_used() const { return Clock::time_point(Clock::duration(last_used_.load())); }
+std::chrono::steady_clock::time_point BackendConnection::last_used() const { return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(last_used_.load())); }
 
 void BackendConnection::stop(std::string_view why) {
   std::shared_ptr<Run> run;
@@ -291,17 +291,17 @@ asio::awaitable<json::value> BackendConnection::request(std::string method, json
   if (metrics_) metrics_->in_flight->add(1);
   struct Done {
     BackendConnection& self;
-    Clock::time_point start = Clock::now();
+    std::chrono::steady_clock::time_point start = self.clock_.monotonic();
     ~Done() {
-      self.last_used_ = Clock::now().time_since_epoch().count();
+      self.last_used_ = self.clock_.monotonic().time_since_epoch().count();
       --self.in_flight_;
       if (self.metrics_) {
         self.metrics_->in_flight->add(-1);
-        self.metrics_->latency->observe(std::chrono::duration<double>(Clock::now() - start).count());
+        self.metrics_->latency->observe(std::chrono::duration<double>(self.clock_.monotonic() - start).count());
       }
     }
   } done{*this};
-  last_used_ = Clock::now().time_since_epoch().count();
+  last_used_ = clock_.monotonic().time_since_epoch().count();
   // A backend that forgot the session (an HTTP server restarted) is opened
   // again once, and the request sent again.
   for (int attempt = 0;; ++attempt) {
@@ -357,13 +357,13 @@ asio::awaitable<json::array> BackendConnection::list(std::string method, std::st
   {
     std::lock_guard lock(mutex_);
     if (auto it = lists_.find(method); it != lists_.end()) {
-      if (!it->second.expires || Clock::now() < *it->second.expires) co_return it->second.items;
+      if (!it->second.expires || clock_.monotonic() < *it->second.expires) co_return it->second.items;
       lists_.erase(it);
     }
   }
   json::array items;
   json::value cursor;
-  std::optional<Clock::time_point> expires;
+  std::optional<std::chrono::steady_clock::time_point> expires;
   for (std::size_t page = 0; page < kMaxListPages; ++page) {
     json::object params;
     if (cursor.is_string()) params["cursor"] = cursor;
@@ -378,7 +378,7 @@ asio::awaitable<json::array> BackendConnection::list(std::string method, std::st
     if (page == 0 && object->contains("resultType")) {
       auto* ttl = object->if_contains("ttlMs");
       std::int64_t ms = ttl && ttl->is_int64() ? ttl->get_int64() : 0;
-      expires = Clock::now() + std::chrono::milliseconds(std::clamp<std::int64_t>(ms, 0, 3'600'000));
+      expires = clock_.monotonic() + std::chrono::milliseconds(std::clamp<std::int64_t>(ms, 0, 3'600'000));
     }
     auto* next = object->if_contains("nextCursor");
     if (!next || !next->is_string() || next->get_string().empty()) break;
@@ -386,7 +386,7 @@ asio::awaitable<json::array> BackendConnection::list(std::string method, std::st
   }
   {
     std::lock_guard lock(mutex_);
-    if (run_ && (!expires || *expires > Clock::now())) lists_[method] = CachedList{items, expires};
+    if (run_ && (!expires || *expires > clock_.monotonic())) lists_[method] = CachedList{items, expires};
   }
   co_return items;
 }
@@ -422,15 +422,15 @@ asio::awaitable<void> BackendConnection::subscribe(std::string uri, bool subscri
 // ------------------------------------------------------------- lifecycle
 
 asio::awaitable<std::shared_ptr<BackendConnection::Run>> BackendConnection::ready() {
-  auto deadline = Clock::now() + settings_->start_timeout + std::chrono::seconds(5);
+  auto deadline = clock_.monotonic() + settings_->start_timeout + std::chrono::seconds(5);
   asio::steady_timer wait(co_await asio::this_coro::executor);
   for (;;) {
     bool open_now = false;
     {
       std::lock_guard lock(mutex_);
       if (run_) co_return run_;
-      if (open_failure_ && Clock::now() < retry_at_) {
-        auto left = std::chrono::ceil<std::chrono::seconds>(retry_at_ - Clock::now());
+      if (open_failure_ && clock_.monotonic() < retry_at_) {
+        auto left = std::chrono::ceil<std::chrono::seconds>(retry_at_ - clock_.monotonic());
         throw McpError(open_failure_->code(),
                        std::string(open_failure_->what()) + " (next attempt in " + seconds(left) + ")",
                        open_failure_->data());
@@ -444,7 +444,7 @@ asio::awaitable<std::shared_ptr<BackendConnection::Run>> BackendConnection::read
       if (run_) co_return run_;
       throw *open_failure_;
     }
-    if (Clock::now() > deadline)
+    if (clock_.monotonic() > deadline)
       throw backend_error(settings_->name, reason::start_failed,
                           "not ready within " + seconds(settings_->start_timeout));
     wait.expires_after(std::chrono::milliseconds(20));
@@ -460,7 +460,7 @@ asio::awaitable<void> BackendConnection::open() {
     open_failure_ = error;
     backoff_ = std::min<std::chrono::seconds>(std::max<std::chrono::seconds>(backoff_ * 2, std::chrono::seconds(1)),
                                               std::chrono::seconds(30));
-    retry_at_ = Clock::now() + backoff_;
+    retry_at_ = clock_.monotonic() + backoff_;
   };
 
   auto run = std::make_shared<Run>();
@@ -657,13 +657,13 @@ asio::awaitable<json::value> BackendConnection::exchange(std::shared_ptr<Run> ru
     std::erase_if(run->tokens, [&](const auto& entry) { return entry.second == route; });
     throw *unsent;
   }
-  co_return co_await await_answer(run, id, pending, route, method, Clock::now() + timeout);
+  co_return co_await await_answer(run, id, pending, route, method, clock_.monotonic() + timeout);
 }
 
 asio::awaitable<json::value> BackendConnection::await_answer(std::shared_ptr<Run> run, std::uint64_t id,
                                                              std::shared_ptr<Pending> pending,
                                                              std::shared_ptr<Route> route, std::string method,
-                                                             Clock::time_point deadline) {
+                                                             std::chrono::steady_clock::time_point deadline) {
   std::exception_ptr failure;
   json::value result;
   bool parked = false;
@@ -725,7 +725,7 @@ asio::awaitable<json::value> BackendConnection::await_answer(std::shared_ptr<Run
                         nullptr);
         throw McpError(error_code::internal_error, "request cancelled");
       }
-      auto now = Clock::now();
+      auto now = clock_.monotonic();
       if (now >= deadline) {
         run->link->send(jsonrpc::make_notification("notifications/cancelled",
                                                    {{"requestId", id}, {"reason", "timed out in Gatehouse"}}),
@@ -735,7 +735,7 @@ asio::awaitable<json::value> BackendConnection::await_answer(std::shared_ptr<Run
                             "no answer to " + method + " within " + seconds(settings_->call_timeout) +
                                 (notes.empty() ? "" : "; " + notes));
       }
-      co_await pending->signal.wait(std::min<Clock::duration>(deadline - now, std::chrono::milliseconds(250)));
+      co_await pending->signal.wait(std::min<std::chrono::steady_clock::duration>(deadline - now, std::chrono::milliseconds(250)));
     }
     std::lock_guard lock(pending->mutex);
     if (pending->failure) throw *pending->failure;
@@ -834,7 +834,7 @@ asio::awaitable<std::optional<json::value>> BackendConnection::resume(const json
   struct Done {
     BackendConnection& self;
     ~Done() {
-      self.last_used_ = Clock::now().time_since_epoch().count();
+      self.last_used_ = self.clock_.monotonic().time_since_epoch().count();
       --self.in_flight_;
     }
   } done{*this};
@@ -928,7 +928,7 @@ void BackendConnection::on_notification(const std::shared_ptr<Run>& run, std::st
     }
     if (!route) return;
     params["progressToken"] = route->client_token;
-    route->notify(method, std::move(params), kNotificationsPerSecond);
+    route->notify(method, std::move(params), kNotificationsPerSecond, clock_.monotonic());
     return;
   }
   if (method == "notifications/message") {
@@ -942,7 +942,7 @@ void BackendConnection::on_notification(const std::shared_ptr<Run>& run, std::st
       auto wanted = route->channel->log_level();
       if (!wanted || !parsed || *parsed < *wanted) return;
     }
-    route->notify(method, std::move(params), kNotificationsPerSecond);
+    route->notify(method, std::move(params), kNotificationsPerSecond, clock_.monotonic());
     return;
   }
   if (method == "notifications/resources/updated") {

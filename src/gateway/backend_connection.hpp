@@ -15,6 +15,7 @@
 #include "net/async_signal.hpp"
 #include "net/metrics.hpp"
 #include "mcp/request_channel.hpp"
+#include "time/clock.hpp"
 
 #include <gatehouse/context.hpp>
 #include <gatehouse/error.hpp>
@@ -48,8 +49,10 @@ struct Route {
   std::size_t dropped = 0;
 
   // Sends a notification to the client unless the request ended or more
-  // than `per_second` were sent in the last second; false when dropped.
-  bool notify(std::string_view method, json::object params, std::size_t per_second);
+  // than `per_second` were sent in the second before `now` (the
+  // connection's monotonic clock); false when dropped.
+  bool notify(std::string_view method, json::object params, std::size_t per_second,
+              std::chrono::steady_clock::time_point now);
 };
 
 // What a backend tells Gatehouse that is not an answer to a request.
@@ -77,9 +80,12 @@ class BackendConnection : public std::enable_shared_from_this<BackendConnection>
 
   // `owner`: the user the connection serves (isolation user/session),
   // nullopt when shared. `make_link` makes a new link each time it opens.
+  // Idleness, backoff, list lifetimes, call deadlines and the notification
+  // rate are measured on `clock`'s monotonic time.
   BackendConnection(boost::asio::any_io_executor executor, std::shared_ptr<const BackendSettings> settings,
                     std::optional<std::string> owner, LinkFactory make_link, ConnectionEvents events,
-                    std::shared_ptr<const BackendMetrics> metrics = nullptr);
+                    std::shared_ptr<const BackendMetrics> metrics = nullptr,
+                    const time::Clock& clock = time::system_clock());
   ~BackendConnection();
 
   // Sends a request on behalf of the client behind `channel` and returns
@@ -148,6 +154,7 @@ class BackendConnection : public std::enable_shared_from_this<BackendConnection>
   LinkFactory make_link_;
   ConnectionEvents events_;
   std::shared_ptr<const BackendMetrics> metrics_;
+  const time::Clock& clock_;
 
   mutable std::mutex mutex_;
   std::shared_ptr<Run> run_;  // the open link, if any

@@ -104,6 +104,7 @@ TEST(ChildProcess, TerminateEndsTheProcessGroup) {
     }
     return n;
   };
+  // The kernel reaps the group in its own time: poll for at most a second.
   for (int i = 0; i < 100 && running() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(running(), 0);
 }

@@ -29,12 +29,13 @@ ChildSpec stdio_spec(const BackendSettings& settings, const std::function<std::s
 
 ConnectionPool::ConnectionPool(boost::asio::any_io_executor executor, std::shared_ptr<const BackendSettings> settings,
                          std::function<std::string(const std::string&)> user_name, ConnectionEvents events,
-                         std::shared_ptr<const BackendMetrics> metrics)
+                         std::shared_ptr<const BackendMetrics> metrics, const time::Clock& clock)
     : executor_(std::move(executor)),
       settings_(std::move(settings)),
       user_name_(std::move(user_name)),
       events_(std::move(events)),
-      metrics_(std::move(metrics)) {
+      metrics_(std::move(metrics)),
+      clock_(clock) {
   if (!settings_->url.empty()) tls_ = HttpLink::make_tls_context(*settings_);
 }
 
@@ -109,7 +110,7 @@ std::shared_ptr<BackendConnection> ConnectionPool::instance(const std::string& s
         return std::make_shared<HttpLink>(std::move(strand), settings, std::move(headers), tls);
       };
     }
-    made = std::make_shared<BackendConnection>(executor_, settings_, owner, std::move(make_link), events_, metrics_);
+    made = std::make_shared<BackendConnection>(executor_, settings_, owner, std::move(make_link), events_, metrics_, clock_);
     instances_.emplace(key, made);
     if (grant) fingerprints_[key] = grant->fingerprint;
   }
@@ -119,7 +120,7 @@ std::shared_ptr<BackendConnection> ConnectionPool::instance(const std::string& s
 }
 
 std::size_t ConnectionPool::stop_idle() {
-  auto cutoff = std::chrono::steady_clock::now() - settings_->idle_timeout;
+  auto cutoff = clock_.monotonic() - settings_->idle_timeout;
   std::vector<std::shared_ptr<BackendConnection>> idle;
   {
     std::lock_guard lock(mutex_);

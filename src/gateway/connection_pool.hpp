@@ -28,7 +28,8 @@ class ConnectionPool {
  public:
   ConnectionPool(boost::asio::any_io_executor executor, std::shared_ptr<const BackendSettings> settings,
               std::function<std::string(const std::string& subject)> user_name, ConnectionEvents events,
-              std::shared_ptr<const BackendMetrics> metrics = nullptr);
+              std::shared_ptr<const BackendMetrics> metrics = nullptr,
+              const time::Clock& clock = time::system_clock());
   ~ConnectionPool();
 
   // The connection serving `subject` (and `session_id` with isolation
@@ -56,6 +57,7 @@ class ConnectionPool {
   std::function<std::string(const std::string&)> user_name_;
   ConnectionEvents events_;
   std::shared_ptr<const BackendMetrics> metrics_;
+  const time::Clock& clock_;  // the connections' too
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<BackendConnection>> instances_;  // by isolation key
   std::map<std::string, std::string> fingerprints_;  // by isolation key: the grant values a process started with

@@ -37,7 +37,7 @@ boost::asio::awaitable<json::value> ClientRequests::ask(std::string_view method,
 
   send(json::serialize(jsonrpc::make_request(id, method, std::move(params))));
 
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto deadline = clock_.monotonic() + timeout;
   // Wake up now and then to notice cancellation of the request being served.
   constexpr auto kPoll = std::chrono::milliseconds(500);
   for (;;) {
@@ -46,7 +46,7 @@ boost::asio::awaitable<json::value> ClientRequests::ask(std::string_view method,
       if (pending->done) break;
     }
     if (cancelled && cancelled->load()) throw McpError(error_code::internal_error, "request cancelled");
-    auto now = std::chrono::steady_clock::now();
+    auto now = clock_.monotonic();
     if (now >= deadline)
       throw McpError(error_code::internal_error, "the client did not answer " + std::string(method) + " in time");
     co_await pending->signal.wait(std::min<std::chrono::steady_clock::duration>(deadline - now, kPoll));

@@ -3,6 +3,7 @@
 // roots). The asking coroutine parks until the client's response arrives on
 // whatever connection it comes, or the wait times out.
 #include "net/async_signal.hpp"
+#include "time/clock.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json.hpp>
@@ -26,6 +27,9 @@ std::string_view required_client_capability(std::string_view method);
 
 class ClientRequests {
  public:
+  // Timeouts are measured on `clock`'s monotonic time.
+  explicit ClientRequests(const time::Clock& clock = time::system_clock()) : clock_(clock) {}
+
   // Sends the request through `send` (which writes the serialised message to
   // the client) and waits for the response. Returns the `result`; throws
   // McpError for an error response, a timeout or cancellation.
@@ -48,6 +52,7 @@ class ClientRequests {
     json::value result;
     json::value error;
   };
+  const time::Clock& clock_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<Pending>> pending_;
   std::atomic<std::uint64_t> next_id_{1};

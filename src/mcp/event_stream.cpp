@@ -4,8 +4,9 @@
 
 namespace gatehouse::mcp {
 
-EventStream::EventStream(std::string id, Limits limits, std::shared_ptr<ReplayBudget> budget)
-    : id_(std::move(id)), limits_(limits), budget_(std::move(budget)) {}
+EventStream::EventStream(std::string id, Limits limits, std::shared_ptr<ReplayBudget> budget,
+                         const time::Clock& clock)
+    : id_(std::move(id)), limits_(limits), clock_(clock), budget_(std::move(budget)) {}
 
 EventStream::~EventStream() {
   if (budget_) budget_->subtract(bytes_);
@@ -128,13 +129,13 @@ boost::asio::awaitable<std::optional<std::string>> EventStream::next(Cursor& cur
 }
 
 boost::asio::awaitable<void> EventStream::wait_for_first(std::chrono::steady_clock::duration timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto deadline = clock_.monotonic() + timeout;
   for (;;) {
     {
       std::lock_guard lock(mutex_);
       if (!events_.empty() || closed_ || interrupt_) co_return;
     }
-    auto now = std::chrono::steady_clock::now();
+    auto now = clock_.monotonic();
     if (now >= deadline) co_return;
     co_await signal_.wait(deadline - now);
   }

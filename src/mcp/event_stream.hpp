@@ -7,6 +7,7 @@
 // `capacity` events are kept for that.
 #include "mcp/replay_budget.hpp"
 #include "net/async_signal.hpp"
+#include "time/clock.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -28,7 +29,9 @@ class EventStream {
   };
 
   // `budget` (optional) is charged with every byte the stream keeps.
-  EventStream(std::string id, Limits limits, std::shared_ptr<ReplayBudget> budget = nullptr);
+  // Waits are timed on `clock`'s monotonic time.
+  EventStream(std::string id, Limits limits, std::shared_ptr<ReplayBudget> budget = nullptr,
+              const time::Clock& clock = time::system_clock());
   ~EventStream();
   EventStream(const EventStream&) = delete;
   EventStream& operator=(const EventStream&) = delete;
@@ -92,6 +95,7 @@ class EventStream {
   };
   const std::string id_;
   const Limits limits_;
+  const time::Clock& clock_;
   mutable std::mutex mutex_;
   void forget(std::size_t bytes);  // with mutex_ held
 

@@ -2,6 +2,7 @@
 
 #include "support/run.hpp"
 
+#include <boost/asio/detached.hpp>
 #include <gtest/gtest.h>
 
 namespace gatehouse::mcp {
@@ -124,15 +125,24 @@ TEST(EventStream, SoleMessageOnlyWhenClosedWithOne) {
 
 TEST(EventStream, WakesAConsumerFromAnotherThread) {
   auto stream = std::make_shared<EventStream>("9", EventStream::Limits{});
+  boost::asio::io_context ioc;
+  std::optional<std::string> frame;
+  boost::asio::co_spawn(
+      ioc,
+      [stream, &frame]() -> awaitable<void> {
+        auto cursor = stream->attach(0);
+        frame = co_await stream->next(cursor, 5s);
+      },
+      boost::asio::detached);
+  // Runs the consumer until nothing is ready: it is then parked on its
+  // timer, and the push below must wake it from another thread.
+  ioc.poll();
+  ASSERT_FALSE(frame);
   std::thread producer([stream] {
-    std::this_thread::sleep_for(20ms);
     stream->push("from-thread");
     stream->close();
   });
-  auto frame = testing::run([stream]() -> awaitable<std::optional<std::string>> {
-    auto cursor = stream->attach(0);
-    co_return co_await stream->next(cursor, 5s);
-  });
+  ioc.run();
   producer.join();
   ASSERT_TRUE(frame);
   EXPECT_EQ(*frame, "id: 9-1\ndata: from-thread\n\n");

@@ -5,6 +5,7 @@
 
 #include "crypto/encoding.hpp"
 #include "crypto/hmac.hpp"
+#include "support/manual_clock.hpp"
 
 #include <gtest/gtest.h>
 
@@ -20,18 +21,9 @@ namespace gatehouse::mcp {
 namespace {
 
 using namespace std::chrono_literals;
-using Clock = std::chrono::system_clock;
 
 const std::string kKey = "0123456789abcdef0123456789abcdef";       // 32 bytes
 const std::string kOtherKey = "fedcba9876543210fedcba9876543210";  // 32 bytes
-
-// A clock the test moves by hand.
-struct FakeClock {
-  Clock::time_point now = Clock::time_point{} + std::chrono::seconds(1'800'000'000);
-  std::function<Clock::time_point()> fn() {
-    return [this] { return now; };
-  }
-};
 
 // A token with a valid MAC over an arbitrary body (for payloads the codec
 // would never produce).
@@ -43,8 +35,8 @@ std::string forge(const std::string& key, const std::string& payload_json) {
 // ------------------------------------------------------- RequestStateCodec
 
 TEST(RequestStateCodec, MO4_SealOpenRoundTrip) {
-  FakeClock clock;
-  RequestStateCodec codec(kKey, 600s, clock.fn());
+  testing::ManualClock clock(std::chrono::system_clock::time_point(1'800'000'000s));
+  RequestStateCodec codec(kKey, 600s, clock);
   json::object payload{{"b", "binding"}, {"a", json::object{{"k", json::object{{"action", "accept"}}}}}, {"n", 3}};
   auto token = codec.seal(payload);
   EXPECT_EQ(std::count(token.begin(), token.end(), '.'), 1);
@@ -116,14 +108,14 @@ TEST(RequestStateCodec, MO4_WrongKeyIsRejected) {
 }
 
 TEST(RequestStateCodec, MO4_ExpiredStateIsRejected) {
-  FakeClock clock;
-  RequestStateCodec codec(kKey, 600s, clock.fn());
+  testing::ManualClock clock(std::chrono::system_clock::time_point(1'800'000'000s));
+  RequestStateCodec codec(kKey, 600s, clock);
   auto token = codec.seal(json::object{{"b", "mine"}});
-  clock.now += 599s;
+  clock.advance(599s);
   EXPECT_TRUE(codec.open(token));
-  clock.now += 2s;  // 601 s after sealing
+  clock.advance(2s);  // 601 s after sealing
   EXPECT_FALSE(codec.open(token));
-  clock.now += std::chrono::hours(24);
+  clock.advance(std::chrono::hours(24));
   EXPECT_FALSE(codec.open(token));
 }
 
@@ -140,8 +132,8 @@ TEST(RequestStateCodec, MO4_PayloadWithoutValidExpiryIsRejected) {
 // -------------------------------------------------------------- InputRounds
 
 struct InputRoundsTest : ::testing::Test {
-  FakeClock clock;
-  RequestStateCodec codec{kKey, 600s, clock.fn()};
+  testing::ManualClock clock{std::chrono::system_clock::time_point(1'800'000'000s)};
+  RequestStateCodec codec{kKey, 600s, clock};
   Principal alice{.subject = "alice"};
 
   static jsonrpc::Message request(json::object params, std::string method = "tools/call") {
@@ -339,7 +331,7 @@ TEST_F(InputRoundsTest, MO4_StateIsNotBoundToMetaOrRoundTripFields) {
 
 TEST_F(InputRoundsTest, MO4_ExpiredStateIsInvalidParams) {
   auto state = first_round_state();
-  clock.now += 601s;
+  clock.advance(601s);
   EXPECT_EQ(begin_error(request(with_state(book_params(), state))), -32602);
 }
 
@@ -351,7 +343,7 @@ TEST_F(InputRoundsTest, MO4_ForgedStateIsInvalidParams) {
   EXPECT_EQ(begin_error(request(with(book_params(), "requestState", "garbage"))), -32602);
   EXPECT_EQ(begin_error(request(with(book_params(), "requestState", ""))), -32602);
   // Sealed under another key (another deployment).
-  RequestStateCodec foreign(kOtherKey, 600s, clock.fn());
+  RequestStateCodec foreign(kOtherKey, 600s, clock);
   auto foreign_request = request(book_params());
   auto foreign_rounds = InputRounds::begin(foreign, foreign_request, alice);
   ASSERT_TRUE(std::holds_alternative<std::unique_ptr<InputRounds>>(foreign_rounds));

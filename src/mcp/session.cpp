@@ -13,14 +13,16 @@ constexpr std::size_t kResumableStreams = 32;
 
 Session::Session(std::string id, std::string version, json::object client_capabilities, json::object client_info,
                  std::string subject, EventStream::Limits stream_limits,
-                 std::shared_ptr<ReplayBudget> replay_budget)
+                 std::shared_ptr<ReplayBudget> replay_budget, const time::Clock& clock)
     : id_(std::move(id)),
       version_(std::move(version)),
       client_capabilities_(std::move(client_capabilities)),
       client_info_(std::move(client_info)),
       subject_(std::move(subject)),
       stream_limits_(stream_limits),
-      replay_budget_(std::move(replay_budget)) {
+      replay_budget_(std::move(replay_budget)),
+      clock_(clock),
+      client_requests_(clock) {
   touch();
 }
 
@@ -68,7 +70,7 @@ void Session::cancel_request(const json::value& id) {
 
 std::shared_ptr<EventStream> Session::open_request_stream() {
   std::lock_guard lock(mutex_);
-  auto stream = std::make_shared<EventStream>(std::to_string(next_stream_++), stream_limits_, replay_budget_);
+  auto stream = std::make_shared<EventStream>(std::to_string(next_stream_++), stream_limits_, replay_budget_, clock_);
   streams_.push_back(stream);
   while (streams_.size() > kResumableStreams) streams_.pop_front();
   return stream;
@@ -77,7 +79,7 @@ std::shared_ptr<EventStream> Session::open_request_stream() {
 std::shared_ptr<EventStream> Session::standalone_stream() {
   std::lock_guard lock(mutex_);
   // Stream id 0 is the standalone stream; request streams count from 1.
-  if (!standalone_) standalone_ = std::make_shared<EventStream>("0", stream_limits_, replay_budget_);
+  if (!standalone_) standalone_ = std::make_shared<EventStream>("0", stream_limits_, replay_budget_, clock_);
   return standalone_;
 }
 

@@ -20,10 +20,11 @@ namespace gatehouse::mcp {
 class Session : public SessionHooks {
  public:
   // `replay_budget` (optional) bounds the bytes its streams keep for
-  // resumption; see trim_replay.
+  // resumption; see trim_replay. `clock` times idleness (last_seen), its
+  // streams and its requests to the client: the registry's clock.
   Session(std::string id, std::string version, json::object client_capabilities, json::object client_info,
           std::string subject, EventStream::Limits stream_limits,
-          std::shared_ptr<ReplayBudget> replay_budget = nullptr);
+          std::shared_ptr<ReplayBudget> replay_budget = nullptr, const time::Clock& clock = time::system_clock());
 
   const std::string& id() const noexcept { return id_; }
   const std::string& version() const noexcept { return version_; }
@@ -54,7 +55,7 @@ class Session : public SessionHooks {
   std::shared_ptr<EventStream> standalone_stream();
   std::shared_ptr<EventStream> find_stream(const std::string& stream_id) const;
 
-  void touch() { last_seen_ = std::chrono::steady_clock::now().time_since_epoch().count(); }
+  void touch() { last_seen_ = clock_.monotonic().time_since_epoch().count(); }
   std::chrono::steady_clock::time_point last_seen() const {
     return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(last_seen_.load()));
   }
@@ -77,6 +78,7 @@ class Session : public SessionHooks {
   const std::string subject_;
   const EventStream::Limits stream_limits_;
   const std::shared_ptr<ReplayBudget> replay_budget_;
+  const time::Clock& clock_;
 
   mutable std::mutex mutex_;
   std::optional<LogLevel> log_level_ = LogLevel::debug;

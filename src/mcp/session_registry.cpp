@@ -52,7 +52,7 @@ std::shared_ptr<Session> SessionRegistry::remove(const std::string& id) {
 }
 
 std::size_t SessionRegistry::expire_idle() {
-  auto cutoff = std::chrono::steady_clock::now() - limits_.idle_timeout;
+  auto cutoff = clock_.monotonic() - limits_.idle_timeout;
   std::vector<std::shared_ptr<Session>> expired;
   {
     std::lock_guard lock(mutex_);

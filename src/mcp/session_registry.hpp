@@ -22,7 +22,10 @@ class SessionRegistry {
     std::size_t max_sessions_per_user = 100;
     std::chrono::seconds idle_timeout{30 * 60};
   };
-  explicit SessionRegistry(Limits limits) : limits_(limits) {}
+  // Idleness is measured on `clock`'s monotonic time; sessions added here
+  // should be touched on the same clock.
+  explicit SessionRegistry(Limits limits, const time::Clock& clock = time::system_clock())
+      : limits_(limits), clock_(clock) {}
 
   enum class Added {
     added,
@@ -57,6 +60,7 @@ class SessionRegistry {
   std::function<void(const std::string&)> on_closed_;
 
   Limits limits_;
+  const time::Clock& clock_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
   std::unordered_map<std::string, std::size_t> per_user_;  // authenticated subjects only

@@ -163,6 +163,7 @@ TEST(HttpServer, H2_ClientHangingUpMidStreamIsNoticed) {
   socket.read_some(asio::buffer(head));  // the response headers
   socket.close();
 
+  // The server notices the closed socket through real I/O: poll, bounded.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (abandoned.load() == 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));

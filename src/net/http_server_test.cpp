@@ -293,7 +293,10 @@ TEST(HttpServerLimits, H5_AcceptBacksOffWhenDescriptorsRunOut) {
     // wait in the listen backlog, and every accept fails with EMFILE.
     std::vector<Client> idle;
     for (int i = 0; i < 40; ++i) idle.emplace_back(port);
-    // The window in which a busy loop would spin.
+    // The window in which a busy loop would spin. Real time on purpose: what
+    // is counted is the child's real accept attempts, paced by an Asio timer
+    // (its backoff), so this is an observation window, not a wait for a
+    // condition that could be polled.
     std::this_thread::sleep_for(2s);
   }
   EXPECT_TRUE(eventually_served(port, "127.0.0.1"));

@@ -4,8 +4,9 @@
 
 namespace gatehouse::net {
 
-std::optional<std::size_t> LogThrottle::occurred(Clock::time_point now) {
+std::optional<std::size_t> LogThrottle::occurred() {
   ++pending_;
+  auto now = clock_.monotonic();
   if (last_line_ && now - *last_line_ < interval_) return std::nullopt;
   last_line_ = now;
   return std::exchange(pending_, 0);

@@ -97,13 +97,14 @@ std::string rotate_signing_key(store::SigningKeyStore& keys, std::int64_t now) {
   return record.kid;
 }
 
-AuthorizationServer::AuthorizationServer(Settings settings, store::Stores& stores, AuthorizationServerOptions options)
+AuthorizationServer::AuthorizationServer(Settings settings, store::Stores& stores, AuthorizationServerOptions options,
+                                         const time::Clock& clock, crypto::Random& random)
     : settings_(std::move(settings)),
       stores_(stores),
       options_(std::move(options)),
-      tokens_(settings_, keys_, revoked_),
-      ctx_{settings_, stores_, keys_, revoked_, tokens_},
-      clients_(*stores_.clients, options_.cimd, options_.fetcher, options_.pins),
+      tokens_(settings_, keys_, revoked_, clock, random),
+      ctx_{settings_, stores_, keys_, revoked_, tokens_, clock, random},
+      clients_(*stores_.clients, options_.cimd, options_.fetcher, options_.pins, clock),
       guard_(settings_, tokens_),
       authorize_(ctx_, clients_, options_.authorize) {
   // AS3: advertised only when documents can be fetched (Claude picks CIMD

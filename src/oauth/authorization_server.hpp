@@ -29,7 +29,10 @@ struct AuthorizationServerOptions {
 
 class AuthorizationServer {
  public:
-  AuthorizationServer(Settings settings, store::Stores& stores, AuthorizationServerOptions options);
+  // Every part reads the time from `clock` and draws tokens from `random`.
+  AuthorizationServer(Settings settings, store::Stores& stores, AuthorizationServerOptions options,
+                      const time::Clock& clock = time::system_clock(),
+                      crypto::Random& random = crypto::system_random());
 
   // Loads the signing keys (creating the first one when there is none) and
   // the revocation list. Call once before serving. Throws

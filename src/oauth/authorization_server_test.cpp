@@ -483,12 +483,25 @@ TEST_F(AuthorizationServerFlow, RG3_RegistrationsAreRateLimitedPerSource) {
                                {"token_endpoint_auth_method", "none"}});
   EXPECT_EQ(again.response.result(), http::status::created);
   // Another window: allowed again.
-  h.now += 60;
+  h.clock.advance(std::chrono::seconds(60));
   EXPECT_EQ(h.register_raw({{"client_name", "Later"},
                             {"redirect_uris", json::array{"https://app.example.com/cb"}},
                             {"token_endpoint_auth_method", "none"}})
                 .response.result(),
             http::status::created);
+}
+
+// The server's one clock times access tokens too: the bearer guard refuses
+// a token once the clock reaches its exp (RFC 9068 §4), with no sleeping.
+TEST_F(AuthorizationServerFlow, RS3_AccessTokenExpiresOnTheServersClock) {
+  auto client = h.register_public();
+  auto tokens = h.issue(client);
+  ASSERT_TRUE(h.accepted(tokens.access_token));
+  h.clock.advance(std::chrono::seconds(3599));
+  EXPECT_TRUE(h.accepted(tokens.access_token));
+  h.clock.advance(std::chrono::seconds(1));
+  EXPECT_FALSE(h.accepted(tokens.access_token));
+  EXPECT_NE(h.challenge(tokens.access_token).find("has expired"), std::string::npos) << h.challenge(tokens.access_token);
 }
 
 // ---- revocation ----
@@ -569,8 +582,8 @@ TEST_F(AuthorizationServerFlow, RV2_IntrospectionReportsActiveAndRevokedTokens) 
   EXPECT_EQ(str(active.at("aud")), kResource);
   EXPECT_EQ(str(active.at("token_type")), "Bearer");
   EXPECT_EQ(introspect("garbage"), (json::object{{"active", false}}));
-  auto expired = OAuthHarness::claims();
-  expired["exp"] = OAuthHarness::real_now() - 10;
+  auto expired = h.claims();
+  expired["exp"] = h.now() - 10;
   EXPECT_EQ(introspect(h.sign(expired)), (json::object{{"active", false}}));
   ASSERT_EQ(h.revoke(client, tokens.refresh_token).response.result(), http::status::ok);
   EXPECT_EQ(introspect(tokens.access_token), (json::object{{"active", false}}));
@@ -682,7 +695,7 @@ TEST_F(AuthorizationServerFlow, RS2_NoCredentialsChallenge) {
 }
 
 TEST_F(AuthorizationServerFlow, RS4_AudienceWithTrailingSlashIsAccepted) {
-  auto claims = OAuthHarness::claims();
+  auto claims = h.claims();
   for (std::string aud : {"https://mcp.example.com/mcp/", "https://MCP.example.com/mcp", "https://mcp.example.com:443/mcp"}) {
     claims["aud"] = aud;
     EXPECT_TRUE(h.accepted(h.sign(claims))) << aud;
@@ -703,7 +716,7 @@ TEST_F(AuthorizationServerFlow, Operator_ClientsWithOldGhPrefixesKeepWorking) {
   legacy.token_endpoint_auth_method = "client_secret_basic";
   legacy.kind = store::ClientKind::preregistered;
   legacy.metadata_json = "{}";
-  legacy.created_at = h.now;
+  legacy.created_at = h.now();
   ASSERT_TRUE(h.stores.clients->add(legacy));
   Client client{legacy.client_id, "ghs_legacySecret0123456789abcdefghijklmnop", legacy.redirect_uris, ClientAuth::basic, {}};
   auto tokens = h.issue(client);

@@ -378,7 +378,7 @@ TEST_F(PrivateKeyJwtFlow, RFC7523_SignedAssertionWithInlineJwksGetsTokens) {
   OAuthHarness h(store::open_memory_stores(), cimd_options(web));
   auto pkce = Pkce::make();
   auto code = h.authorize_code(cimd_client(), pkce);
-  auto reply = exchange_with(h, code, pkce, assertion(h.now));
+  auto reply = exchange_with(h, code, pkce, assertion(h.now()));
   ASSERT_EQ(reply.response.result(), http::status::ok) << reply.response.body();
   EXPECT_TRUE(h.accepted(OAuthHarness::tokens_of(reply).access_token));
 }
@@ -389,7 +389,7 @@ TEST_F(PrivateKeyJwtFlow, RFC7523_JwksUriIsFetchedAndCached) {
   for (int i = 0; i < 2; ++i) {
     auto pkce = Pkce::make();
     auto code = h.authorize_code(cimd_client(), pkce);
-    auto reply = exchange_with(h, code, pkce, assertion(h.now));
+    auto reply = exchange_with(h, code, pkce, assertion(h.now()));
     ASSERT_EQ(reply.response.result(), http::status::ok) << reply.response.body();
   }
   EXPECT_EQ(web.fetches.load(), 2);  // the document once, the key set once
@@ -398,7 +398,7 @@ TEST_F(PrivateKeyJwtFlow, RFC7523_JwksUriIsFetchedAndCached) {
 TEST_F(PrivateKeyJwtFlow, RFC7523_AReplayedAssertionIsRefused) {
   web.serve(std::string(kDocUrl), signing_document(false));
   OAuthHarness h(store::open_memory_stores(), cimd_options(web));
-  auto signed_assertion = assertion(h.now, "jti-once");
+  auto signed_assertion = assertion(h.now(), "jti-once");
   auto pkce = Pkce::make();
   ASSERT_EQ(exchange_with(h, h.authorize_code(cimd_client(), pkce), pkce, signed_assertion).response.result(),
             http::status::ok);
@@ -419,10 +419,10 @@ TEST_F(PrivateKeyJwtFlow, RFC7523_AssertionIsRequiredAndMustBeGood) {
   EXPECT_EQ(bare.response.result(), http::status::unauthorized);
   EXPECT_EQ(error_of(bare), "invalid_client");
   // Wrong audience, and a key the document does not publish.
-  EXPECT_EQ(error_of(exchange_with(h, code, pkce, assertion(h.now, "a", "https://elsewhere.example/token"))),
+  EXPECT_EQ(error_of(exchange_with(h, code, pkce, assertion(h.now(), "a", "https://elsewhere.example/token"))),
             "invalid_client");
   key = crypto::EcKey::generate();
-  EXPECT_EQ(error_of(exchange_with(h, code, pkce, assertion(h.now, "b"))), "invalid_client");
+  EXPECT_EQ(error_of(exchange_with(h, code, pkce, assertion(h.now(), "b"))), "invalid_client");
 }
 
 TEST_F(CimdFlow, RFC7523_AssertionFromAPublicDocumentClientIsRefused) {
@@ -430,7 +430,7 @@ TEST_F(CimdFlow, RFC7523_AssertionFromAPublicDocumentClientIsRefused) {
   OAuthHarness h(store::open_memory_stores(), cimd_options(web));
   auto key = crypto::EcKey::generate();
   json::object claims{{"iss", kDocUrl}, {"sub", kDocUrl}, {"aud", std::string(kIssuer) + "/token"},
-                      {"exp", h.now + 60}, {"jti", "x"}};
+                      {"exp", h.now() + 60}, {"jti", "x"}};
   Params p{{"grant_type", "refresh_token"}, {"refresh_token", "gtr_none"},
            {"client_assertion_type", std::string(kJwtBearer)},
            {"client_assertion", crypto::testing::sign_jws({{"alg", "ES256"}}, claims, key)}};

@@ -1,12 +1,13 @@
 #pragma once
 // What the authorization server's endpoints share: settings, stores, keys,
-// the token minting service, the clock.
+// the token minting service, the clock and the random source.
+#include "crypto/random.hpp"
 #include "oauth/settings.hpp"
 #include "oauth/token/access_token.hpp"
 #include "oauth/token/signing_keys.hpp"
 #include "store/stores.hpp"
+#include "time/clock.hpp"
 
-#include <chrono>
 #include <functional>
 
 namespace gatehouse::oauth {
@@ -25,12 +26,14 @@ struct ServerContext {
   const SigningKeys& keys;
   RevokedGrants& revoked;
   const AccessTokens& tokens;
-  std::function<std::chrono::system_clock::time_point()> clock = std::chrono::system_clock::now;
+  // What the endpoints read the time from and draw ids, codes and secrets
+  // from; fakes in tests (tests/support/oauth_fixture.hpp).
+  const time::Clock& clock = time::system_clock();
+  crypto::Random& random = crypto::system_random();
   GrantHooks grant_hooks;
 
-  std::int64_t now() const {
-    return std::chrono::duration_cast<std::chrono::seconds>(clock().time_since_epoch()).count();
-  }
+  // The clock's wall time in Unix seconds, the unit of the stores.
+  std::int64_t now() const { return clock.unix_seconds(); }
 };
 
 // hex SHA-256: how codes, refresh tokens and client secrets are stored.

@@ -281,7 +281,7 @@ std::vector<Bad> catalogue() {
                expect_grant_dead});
   c.push_back({"AZ8_ExpiredCode", Where::token, 400, "invalid_grant", [](World& w) {
                  auto cd = code_for(w, w.pub);
-                 w.h.now += 601;  // codes live 10 minutes
+                 w.h.clock.advance(std::chrono::seconds(601));  // codes live 10 minutes
                  w.h.mark();
                  return w.h.exchange(w.pub, cd.code, cd.pkce);
                }});
@@ -297,8 +297,8 @@ std::vector<Bad> catalogue() {
                  record.resource = std::string(kResource);
                  record.scope = "mcp";
                  record.user_id = "usr_alice";
-                 record.created_at = w.h.now - 3600;
-                 record.expires_at = w.h.now - 3000;
+                 record.created_at = w.h.now() - 3600;
+                 record.expires_at = w.h.now() - 3000;
                  w.h.stores.codes->add(record);
                  w.h.mark();
                  return w.h.exchange(w.pub, code, pkce);
@@ -446,7 +446,7 @@ std::vector<Bad> catalogue() {
                  refresh_only.response_types = {"code"};
                  refresh_only.token_endpoint_auth_method = "none";
                  refresh_only.kind = store::ClientKind::preregistered;
-                 refresh_only.created_at = w.h.now;
+                 refresh_only.created_at = w.h.now();
                  w.h.stores.clients->add(refresh_only);
                  w.h.mark();
                  return exchange_with(w, [](Params& p) { set_param(p, "client_id", "gtc_refresh_only"); });
@@ -494,7 +494,7 @@ std::vector<Bad> catalogue() {
                  auto next = OAuthHarness::tokens_of(w.h.refresh(w.pub, t.refresh_token));
                  w.scratch["access_token"] = next.access_token;
                  w.scratch["refresh_token"] = next.refresh_token;
-                 w.h.now += 31;  // past the 30 s grace
+                 w.h.clock.advance(std::chrono::seconds(31));  // past the 30 s grace
                  w.h.mark();
                  return w.h.refresh(w.pub, t.refresh_token);
                },
@@ -917,7 +917,7 @@ std::vector<Bad> catalogue() {
                  }
                  return w.h.login(page);  // the right password, during the wait the fifth failure earned
                },
-               {}, [](World& w) { w.h.now += 30; }});  // the 30-second wait passes
+               {}, [](World& w) { w.h.clock.advance(std::chrono::seconds(30)); }});  // the 30-second wait passes
   c.push_back({"AZ6_LoginFormNotUrlEncoded", Where::authorize_page, 400, "", [](World& w) {
                  auto page = login_page(w);
                  json::object body{{"request", hidden_field(page.response.body(), "request")},
@@ -956,7 +956,7 @@ std::vector<Bad> catalogue() {
                }});
   c.push_back({"RS3_JwtWithAnotherTyp", Where::resource, 401, "invalid_token", [](World& w) {
                  // RFC 9068 §4: the typ header must be at+jwt.
-                 return bearer(w, crypto::sign_jwt(OAuthHarness::claims(), w.h.active_key(), w.h.active_key_record().kid, "JWT"));
+                 return bearer(w, crypto::sign_jwt(w.h.claims(), w.h.active_key(), w.h.active_key_record().kid, "JWT"));
                },
                {}, {},
                "a JWT signed with the server's own key whose header has typ \"JWT\" (not \"at+jwt\") is accepted by "
@@ -969,76 +969,76 @@ std::vector<Bad> catalogue() {
                  return bearer(w, t.refresh_token);
                }});
   c.push_back({"RS3_AlgNoneJwt", Where::resource, 401, "invalid_token", [](World& w) {
-                 return bearer(w, unsigned_jwt({{"alg", "none"}, {"typ", "at+jwt"}}, OAuthHarness::claims()) + ".");
+                 return bearer(w, unsigned_jwt({{"alg", "none"}, {"typ", "at+jwt"}}, w.h.claims()) + ".");
                }});
   c.push_back({"RS3_AlgNoneJwtWithKid", Where::resource, 401, "invalid_token", [](World& w) {
                  auto kid = w.h.active_key_record().kid;
-                 return bearer(w, unsigned_jwt({{"alg", "none"}, {"kid", kid}}, OAuthHarness::claims()) + ".");
+                 return bearer(w, unsigned_jwt({{"alg", "none"}, {"kid", kid}}, w.h.claims()) + ".");
                }});
   c.push_back({"RS3_Hs256JwtKeyedWithThePublicKey", Where::resource, 401, "invalid_token", [](World& w) {
                  auto kid = w.h.active_key_record().kid;
-                 auto input = unsigned_jwt({{"alg", "HS256"}, {"typ", "at+jwt"}, {"kid", kid}}, OAuthHarness::claims());
+                 auto input = unsigned_jwt({{"alg", "HS256"}, {"typ", "at+jwt"}, {"kid", kid}}, w.h.claims());
                  auto key = json::serialize(w.h.active_key().public_jwk(kid));
                  return bearer(w, input + "." + crypto::base64url_encode(crypto::hmac_sha256(key, input)));
                }});
   c.push_back({"RS3_JwtSignedByAnotherKey", Where::resource, 401, "invalid_token", [](World& w) {
-                 return bearer(w, crypto::sign_jwt(OAuthHarness::claims(), crypto::EcKey::generate(), w.h.active_key_record().kid));
+                 return bearer(w, crypto::sign_jwt(w.h.claims(), crypto::EcKey::generate(), w.h.active_key_record().kid));
                }});
   c.push_back({"RS3_JwtWithUnknownKid", Where::resource, 401, "invalid_token", [](World& w) {
-                 return bearer(w, crypto::sign_jwt(OAuthHarness::claims(), w.h.active_key(), "unknown-kid"));
+                 return bearer(w, crypto::sign_jwt(w.h.claims(), w.h.active_key(), "unknown-kid"));
                }});
   c.push_back({"RS3_TamperedPayload", Where::resource, 401, "invalid_token", [](World& w) {
                  auto token = tokens_for(w, w.pub).access_token;
                  auto first = token.find('.'), second = token.find('.', first + 1);
-                 auto claims = OAuthHarness::claims();
+                 auto claims = w.h.claims();
                  claims["scope"] = "mcp admin";
                  w.h.mark();
                  return bearer(w, token.substr(0, first + 1) + crypto::base64url_encode(json::serialize(claims)) +
                                       token.substr(second));
                }});
   c.push_back({"RS4_WrongAudience", Where::resource, 401, "invalid_token", [](World& w) {
-                 auto claims = OAuthHarness::claims();
+                 auto claims = w.h.claims();
                  claims["aud"] = "https://mcp.example.com/other";
                  return bearer(w, w.h.sign(claims));
                }});
   c.push_back({"RS4_AudienceOfAnotherHost", Where::resource, 401, "invalid_token", [](World& w) {
-                 auto claims = OAuthHarness::claims();
+                 auto claims = w.h.claims();
                  claims["aud"] = "https://evil.example.net/mcp";
                  return bearer(w, w.h.sign(claims));
                }});
   c.push_back({"RS4_NoAudience", Where::resource, 401, "invalid_token", [](World& w) {
-                 auto claims = OAuthHarness::claims();
+                 auto claims = w.h.claims();
                  claims.erase("aud");
                  return bearer(w, w.h.sign(claims));
                }});
   c.push_back({"RS3_WrongIssuer", Where::resource, 401, "invalid_token", [](World& w) {
-                 auto claims = OAuthHarness::claims();
+                 auto claims = w.h.claims();
                  claims["iss"] = "https://evil.example.net";
                  return bearer(w, w.h.sign(claims));
                }});
   c.push_back({"RS3_IssuerWithTrailingSlash", Where::resource, 401, "invalid_token", [](World& w) {
-                 auto claims = OAuthHarness::claims();
+                 auto claims = w.h.claims();
                  claims["iss"] = "https://mcp.example.com/";
                  return bearer(w, w.h.sign(claims));
                }});
   c.push_back({"RS3_ExpiredJwt", Where::resource, 401, "invalid_token", [](World& w) {
-                 auto claims = OAuthHarness::claims();
-                 claims["iat"] = OAuthHarness::real_now() - 7200;
-                 claims["exp"] = OAuthHarness::real_now() - 3600;
+                 auto claims = w.h.claims();
+                 claims["iat"] = w.h.now() - 7200;
+                 claims["exp"] = w.h.now() - 3600;
                  return bearer(w, w.h.sign(claims));
                }});
   c.push_back({"RS3_JwtWithoutExpiry", Where::resource, 401, "invalid_token", [](World& w) {
-                 auto claims = OAuthHarness::claims();
+                 auto claims = w.h.claims();
                  claims.erase("exp");
                  return bearer(w, w.h.sign(claims));
                }});
   c.push_back({"RS3_JwtNotYetValid", Where::resource, 401, "invalid_token", [](World& w) {
-                 auto claims = OAuthHarness::claims();
-                 claims["nbf"] = OAuthHarness::real_now() + 3600;
+                 auto claims = w.h.claims();
+                 claims["nbf"] = w.h.now() + 3600;
                  return bearer(w, w.h.sign(claims));
                }});
   c.push_back({"RS3_JwtWithoutSubject", Where::resource, 401, "invalid_token", [](World& w) {
-                 auto claims = OAuthHarness::claims();
+                 auto claims = w.h.claims();
                  claims.erase("sub");
                  return bearer(w, w.h.sign(claims));
                }});

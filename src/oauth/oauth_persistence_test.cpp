@@ -67,7 +67,7 @@ TEST_F(OAuthRestart, RotatedRefreshTokenReplayIsStillDetected) {
   h.reset();
 
   auto again = open();
-  again->now += 31;  // later than the grace of the rotation before the restart
+  again->clock.advance(std::chrono::seconds(31));  // later than the grace of the rotation before the restart
   EXPECT_EQ(error_of(again->refresh(client, first.refresh_token)), "invalid_grant");
   EXPECT_FALSE(again->accepted(second.access_token));
   EXPECT_EQ(error_of(again->refresh(client, second.refresh_token)), "invalid_grant");

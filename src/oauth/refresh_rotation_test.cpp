@@ -44,7 +44,7 @@ TEST_F(RefreshRotation, TK4_EveryRefreshIssuesANewRefreshTokenAndTheOldOneDies) 
   std::vector<std::string> chain{first.refresh_token};
   std::string grant_id = std::get<Principal>(h.bearer(first.access_token)).grant_id;
   for (int i = 0; i < 5; ++i) {
-    h.now += 60;  // each refresh well outside the grace of the previous one
+    h.clock.advance(std::chrono::seconds(60));  // each refresh well outside the grace of the previous one
     auto next = refresh_ok(chain.back());
     EXPECT_TRUE(seen.insert(next.refresh_token).second) << "refresh token reused at round " << i;
     EXPECT_TRUE(access.insert(next.access_token).second);
@@ -66,9 +66,9 @@ TEST_F(RefreshRotation, TK4_EveryRefreshIssuesANewRefreshTokenAndTheOldOneDies) 
 
 TEST_F(RefreshRotation, TK4_RetryWithinGraceGivesAFreshPairAndDoesNotRevoke) {
   auto first = h.issue(client);
-  h.now += 100;
+  h.clock.advance(std::chrono::seconds(100));
   auto lost = refresh_ok(first.refresh_token);  // the answer the client lost
-  h.now += 5;                                   // within the 30 s grace
+  h.clock.advance(std::chrono::seconds(5));                                   // within the 30 s grace
   auto retry = refresh_ok(first.refresh_token);
   EXPECT_NE(retry.refresh_token, lost.refresh_token);
   EXPECT_NE(retry.refresh_token, first.refresh_token);
@@ -79,7 +79,7 @@ TEST_F(RefreshRotation, TK4_RetryWithinGraceGivesAFreshPairAndDoesNotRevoke) {
   auto grants = h.stores.grants->list_grants(std::nullopt, std::nullopt);
   ASSERT_EQ(grants.size(), 1u);
   EXPECT_EQ(grants.front().revoked_at, 0);
-  h.now += 60;
+  h.clock.advance(std::chrono::seconds(60));
   auto after = refresh_ok(retry.refresh_token);
   EXPECT_TRUE(h.accepted(after.access_token));
 }
@@ -87,19 +87,19 @@ TEST_F(RefreshRotation, TK4_RetryWithinGraceGivesAFreshPairAndDoesNotRevoke) {
 TEST_F(RefreshRotation, TK4_RetryAtTheEdgeOfTheGraceWindow) {
   auto first = h.issue(client);
   auto lost = refresh_ok(first.refresh_token);
-  h.now += 30;  // exactly the grace: still a retry
+  h.clock.advance(std::chrono::seconds(30));  // exactly the grace: still a retry
   auto retry = refresh_ok(first.refresh_token);
   EXPECT_TRUE(h.accepted(retry.access_token));
-  h.now += 31;  // now 31 s after the retry rotated `lost`, 61 s after `first`
+  h.clock.advance(std::chrono::seconds(31));  // now 31 s after the retry rotated `lost`, 61 s after `first`
   EXPECT_EQ(refresh_error(first.refresh_token), "invalid_grant");
   EXPECT_FALSE(h.accepted(retry.access_token));
 }
 
 TEST_F(RefreshRotation, TK4_RefreshTokenOfTheLostAnswerIsSuperseded) {
   auto first = h.issue(client);
-  h.now += 100;
+  h.clock.advance(std::chrono::seconds(100));
   auto lost = refresh_ok(first.refresh_token);
-  h.now += 5;
+  h.clock.advance(std::chrono::seconds(5));
   auto retry = refresh_ok(first.refresh_token);
   // The grace retry rotated the family's head: `lost` is no longer current.
   EXPECT_TRUE(rotated_in_store(lost.refresh_token));
@@ -108,7 +108,7 @@ TEST_F(RefreshRotation, TK4_RefreshTokenOfTheLostAnswerIsSuperseded) {
   // revoked one by one, only with their grant.
   EXPECT_TRUE(h.accepted(lost.access_token));
   // Its refresh token, shown after the grace window, is a replay: the grant ends.
-  h.now += 31;
+  h.clock.advance(std::chrono::seconds(31));
   EXPECT_EQ(refresh_error(lost.refresh_token), "invalid_grant");
   EXPECT_FALSE(h.accepted(retry.access_token));
 }
@@ -118,7 +118,7 @@ TEST_F(RefreshRotation, TK4_ReuseAfterTheGraceWindowRevokesTheGrant) {
   auto second = refresh_ok(first.refresh_token);
   auto third = refresh_ok(second.refresh_token);
   ASSERT_TRUE(h.accepted(third.access_token));
-  h.now += 31;
+  h.clock.advance(std::chrono::seconds(31));
   // A rotated token comes back: someone holds a copy.
   EXPECT_EQ(refresh_error(first.refresh_token), "invalid_grant");
   // Every access token of the grant is invalid_token, every refresh token dead.
@@ -138,12 +138,12 @@ TEST_F(RefreshRotation, TK4_ReuseAfterTheGraceWindowRevokesTheGrant) {
 
 TEST_F(RefreshRotation, H3_ReuseAfterSuccessorUsedRevokesFamily) {
   auto first = h.issue(client);
-  h.now += 100;
+  h.clock.advance(std::chrono::seconds(100));
   auto second = refresh_ok(first.refresh_token);
-  h.now += 2;
+  h.clock.advance(std::chrono::seconds(2));
   auto third = refresh_ok(second.refresh_token);  // the successor was used: the answer arrived
   ASSERT_TRUE(h.accepted(third.access_token));
-  h.now += 3;  // still within the 30 s grace of first's rotation
+  h.clock.advance(std::chrono::seconds(3));  // still within the 30 s grace of first's rotation
   EXPECT_EQ(refresh_error(first.refresh_token), "invalid_grant");
   // The whole family ends: every access token and the current refresh token.
   for (const auto* t : {&first.access_token, &second.access_token, &third.access_token})
@@ -158,13 +158,13 @@ TEST_F(RefreshRotation, H3_ReuseAfterARetriedFamilyWasUsedRevokesIt) {
   // Lost answer, retry (grace), then the retry's token is used: the first
   // token coming back now is reuse too.
   auto first = h.issue(client);
-  h.now += 100;
+  h.clock.advance(std::chrono::seconds(100));
   auto lost = refresh_ok(first.refresh_token);
-  h.now += 2;
+  h.clock.advance(std::chrono::seconds(2));
   auto retry = refresh_ok(first.refresh_token);
-  h.now += 2;
+  h.clock.advance(std::chrono::seconds(2));
   auto used = refresh_ok(retry.refresh_token);
-  h.now += 2;
+  h.clock.advance(std::chrono::seconds(2));
   EXPECT_EQ(refresh_error(first.refresh_token), "invalid_grant");
   EXPECT_FALSE(h.accepted(used.access_token));
   (void)lost;
@@ -174,12 +174,12 @@ TEST_F(RefreshRotation, H3_RepeatedLostAnswersStayRetries) {
   // Two tabs (or two lost answers) present the same token: while no later
   // token was used, each gets a fresh pair and the grant lives.
   auto first = h.issue(client);
-  h.now += 100;
+  h.clock.advance(std::chrono::seconds(100));
   auto a = refresh_ok(first.refresh_token);
   auto b = refresh_ok(first.refresh_token);
   auto c = refresh_ok(first.refresh_token);
   EXPECT_TRUE(h.accepted(c.access_token));
-  h.now += 60;
+  h.clock.advance(std::chrono::seconds(60));
   auto next = refresh_ok(c.refresh_token);
   EXPECT_TRUE(h.accepted(next.access_token));
   (void)a;
@@ -200,9 +200,9 @@ TEST_F(RefreshRotation, TK4_RevocationIsSeenByAnotherInstanceAfterHousekeeping) 
   r.set(http::field::authorization, "Bearer " + first.access_token);
   ASSERT_TRUE(std::holds_alternative<Principal>(other.guard().authenticate(r)));  // same key store
 
-  h.now += 31;
+  h.clock.advance(std::chrono::seconds(31));
   auto second = refresh_ok(first.refresh_token);
-  h.now += 31;
+  h.clock.advance(std::chrono::seconds(31));
   EXPECT_EQ(refresh_error(first.refresh_token), "invalid_grant");  // replay: revoked here
   other.housekeeping();
   EXPECT_FALSE(std::holds_alternative<Principal>(other.guard().authenticate(r)));
@@ -229,7 +229,7 @@ TEST_F(RefreshRotation, TK4_RefreshWithMatchingResourceIsAccepted) {
 
 TEST_F(RefreshRotation, TK4_ExpiredRefreshTokenIsRefused) {
   auto first = h.issue(client);
-  h.now += 31 * 24 * 3600;  // past the 30-day idle lifetime
+  h.clock.advance(std::chrono::seconds(31 * 24 * 3600));  // past the 30-day idle lifetime
   EXPECT_EQ(refresh_error(first.refresh_token), "invalid_grant");
 }
 
@@ -239,7 +239,7 @@ TEST_F(RefreshRotation, TK4_SlidingExpiryStopsAtTheAbsoluteLifetime) {
   // absolute one (90 days) does.
   int refreshed = 0;
   for (int i = 0; i < 6; ++i) {
-    h.now += 20 * 24 * 3600;
+    h.clock.advance(std::chrono::seconds(20 * 24 * 3600));
     auto reply = h.refresh(client, tokens.refresh_token);
     if (reply.response.result() != http::status::ok) {
       EXPECT_EQ(error_of(reply), "invalid_grant");

@@ -138,19 +138,19 @@ TEST_F(SignIn, M4_TheWaitGrowsIsShownAndASuccessClearsIt) {
   EXPECT_EQ(held.response.result(), http::status::too_many_requests);
   EXPECT_TRUE(mentions(held, "Try again in 30 seconds")) << held.response.body();
   EXPECT_EQ(header(held, http::field::retry_after), "30");
-  h.now += 10;
+  h.clock.advance(std::chrono::seconds(10));
   held = attempt(std::string(kUser), std::string(kPassword));
   EXPECT_TRUE(mentions(held, "Try again in 20 seconds")) << "the real wait";
 
-  h.now += 20;
+  h.clock.advance(std::chrono::seconds(20));
   auto sixth = attempt(std::string(kUser), "guess");
   EXPECT_EQ(sixth.response.result(), http::status::unauthorized);
   EXPECT_TRUE(mentions(sixth, "try again in 1 minute")) << "doubled: " << sixth.response.body();
-  h.now += 60;
+  h.clock.advance(std::chrono::seconds(60));
   auto seventh = attempt(std::string(kUser), "guess");
   EXPECT_TRUE(mentions(seventh, "try again in 2 minutes")) << seventh.response.body();
 
-  h.now += 120;
+  h.clock.advance(std::chrono::seconds(120));
   EXPECT_TRUE(is_consent_page(attempt(std::string(kUser), std::string(kPassword))));
   h.cookies.clear();
   auto after = attempt(std::string(kUser), "typo");

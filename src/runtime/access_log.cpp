@@ -108,13 +108,13 @@ std::string refusal_reason(const net::Response& response) {
   return {};
 }
 
-net::Handler observed(const net::Router& router, net::Metrics& metrics) {
-  return [&router, &metrics](net::Request& request, const net::Peer& peer) -> boost::asio::awaitable<net::Reply> {
-    const auto start = std::chrono::steady_clock::now();
+net::Handler observed(const net::Router& router, net::Metrics& metrics, const time::Clock& clock) {
+  return [&router, &metrics, &clock](net::Request& request, const net::Peer& peer) -> boost::asio::awaitable<net::Reply> {
+    const auto start = clock.monotonic();
     const std::string path(net::Router::path_of(request.target()));
     const std::string method(request.method_string());
     auto reply = co_await router(request, peer);
-    const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto elapsed = std::chrono::duration<double>(clock.monotonic() - start).count();
     const unsigned status = reply.response.result_int();
 
     // Route labels are the routed paths only: a client requesting random

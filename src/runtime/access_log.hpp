@@ -8,11 +8,14 @@
 #include "net/http.hpp"
 #include "net/metrics.hpp"
 #include "net/router.hpp"
+#include "time/clock.hpp"
 
 namespace gatehouse::runtime {
 
-// `router` and `metrics` must outlive the handler.
-net::Handler observed(const net::Router& router, net::Metrics& metrics);
+// `router`, `metrics` and `clock` (which times each request) must outlive
+// the handler.
+net::Handler observed(const net::Router& router, net::Metrics& metrics,
+                      const time::Clock& clock = time::system_clock());
 
 // What a 4xx answer told its client, from its JSON body: an OAuth error
 // ("invalid_grant: the code was already used"), a JSON-RPC error's message,

@@ -2,10 +2,10 @@
 
 #include "crypto/password_hash.hpp"
 #include "crypto/random.hpp"
+#include "time/clock.hpp"
 
 #include <spdlog/spdlog.h>
 
-#include <chrono>
 #include <iostream>
 
 namespace gatehouse::runtime {
@@ -17,8 +17,7 @@ void ensure_first_user(store::UserStore& users) {
   user.id = "usr_" + crypto::random_token(12);
   user.name = "admin";
   user.password_hash = crypto::hash_password(password);
-  user.created_at =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  user.created_at = time::system_clock().unix_seconds();
   if (!users.add(user)) return;
   // stdout, once: the operator needs it, logs must never hold it.
   std::cout << "created user admin with password " << password

@@ -62,17 +62,19 @@ std::string basic_credentials(std::string_view id, std::string_view secret) {
 
 }  // namespace
 
-Provider::Provider(ProviderSettings settings, const net::HttpsClient& client, WallClock now)
+Provider::Provider(ProviderSettings settings, const net::HttpsClient& client, const time::Clock& clock)
     : settings_(std::move(settings)),
       client_(client),
-      now_(std::move(now)),
+      clock_(clock),
       discovery_(oauth::FetchCacheLimits{.max_entries = 4, .max_bytes = 4 * kMaxDocument,
-                                         .stale_if_error = std::chrono::hours(24)}),
+                                         .stale_if_error = std::chrono::hours(24)},
+                 clock),
       keys_(oauth::FetchCacheLimits{.max_entries = 4, .max_bytes = 4 * kMaxDocument,
-                                    .stale_if_error = std::chrono::hours(24)}) {}
+                                    .stale_if_error = std::chrono::hours(24)},
+            clock) {}
 
 std::int64_t Provider::now() const {
-  return std::chrono::duration_cast<std::chrono::seconds>(now_().time_since_epoch()).count();
+  return clock_.unix_seconds();
 }
 
 asio::awaitable<std::variant<Endpoints, std::string>> Provider::endpoints() {
@@ -95,7 +97,7 @@ asio::awaitable<std::variant<Endpoints, std::string>> Provider::endpoints() {
       if (string_member(doc->as_object(), "issuer") != settings_.issuer)
         co_return "names the issuer \"" + net::log_value(string_member(doc->as_object(), "issuer"), 200) +
             "\", not \"" + settings_.issuer + "\" (set [login.provider] issuer to exactly the provider's issuer)";
-      auto lifetime = oauth::cache_lifetime(r.cache_control, r.expires, now_(), std::chrono::minutes(5),
+      auto lifetime = oauth::cache_lifetime(r.cache_control, r.expires, clock_.wall(), std::chrono::minutes(5),
                                             std::chrono::hours(24));
       co_return oauth::FetchCache<json::object>::Fresh{
           std::make_shared<const json::object>(std::move(doc->as_object())), lifetime, r.body.size()};
@@ -232,7 +234,7 @@ asio::awaitable<std::variant<std::shared_ptr<const crypto::JwkSet>, std::string>
     if (!doc) co_return std::string("is not JSON");
     auto set = crypto::JwkSet::parse(*doc);
     if (auto* error = std::get_if<std::string>(&set)) co_return *error;
-    auto lifetime = oauth::cache_lifetime(r.cache_control, r.expires, now_(), std::chrono::minutes(5),
+    auto lifetime = oauth::cache_lifetime(r.cache_control, r.expires, clock_.wall(), std::chrono::minutes(5),
                                           std::chrono::hours(24));
     co_return oauth::FetchCache<crypto::JwkSet>::Fresh{
         std::make_shared<const crypto::JwkSet>(std::move(std::get<crypto::JwkSet>(set))), lifetime, r.body.size()};

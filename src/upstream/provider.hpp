@@ -19,6 +19,7 @@
 #include "oauth/client/fetch_cache.hpp"
 #include "upstream/identity.hpp"
 #include "upstream/provider_settings.hpp"
+#include "time/clock.hpp"
 
 #include "crypto/jwk.hpp"
 
@@ -62,11 +63,10 @@ struct TokenError {
 
 class Provider {
  public:
-  using WallClock = std::function<std::chrono::system_clock::time_point()>;
 
   // `client` must outlive the provider and allow the provider's hosts
   // (its ports; private addresses only where configured).
-  Provider(ProviderSettings settings, const net::HttpsClient& client, WallClock now = std::chrono::system_clock::now);
+  Provider(ProviderSettings settings, const net::HttpsClient& client, const time::Clock& clock = time::system_clock());
 
   const ProviderSettings& settings() const { return settings_; }
   bool openid() const { return settings_.kind == ProviderSettings::Kind::oidc; }
@@ -108,7 +108,7 @@ class Provider {
 
   ProviderSettings settings_;
   const net::HttpsClient& client_;
-  WallClock now_;
+  const time::Clock& clock_;
   oauth::FetchCache<boost::json::object> discovery_;
   oauth::FetchCache<crypto::JwkSet> keys_;
   std::atomic<std::int64_t> last_key_refetch_{0};

@@ -2,7 +2,6 @@
 
 #include "crypto/encoding.hpp"
 #include "crypto/hmac.hpp"
-#include "crypto/random.hpp"
 #include "net/log_value.hpp"
 #include "store/store_error.hpp"
 
@@ -39,16 +38,17 @@ std::string pending_cookie_name(std::string_view state) {
 }
 
 SignIn::SignIn(Provider& provider, TokenVault& vault, store::UserStore& users, store::ClientAssertionStore& used_states,
-               SignInOptions options, WallClock now)
+               SignInOptions options, const time::Clock& clock, crypto::Random& random)
     : provider_(provider),
       vault_(vault),
       users_(users),
       used_states_(used_states),
       options_(std::move(options)),
-      now_(std::move(now)) {}
+      clock_(clock),
+      random_(random) {}
 
 std::int64_t SignIn::now() const {
-  return std::chrono::duration_cast<std::chrono::seconds>(now_().time_since_epoch()).count();
+  return clock_.unix_seconds();
 }
 
 asio::awaitable<std::variant<SignIn::Started, SignIn::Refusal>> SignIn::begin(std::string request) {
@@ -63,9 +63,9 @@ asio::awaitable<std::variant<SignIn::Started, SignIn::Refusal>> SignIn::begin(st
   const auto& endpoints = std::get<Endpoints>(found);
   if (!endpoints.pkce_s256)
     spdlog::warn("upstream {} does not list S256 among its PKCE methods; sending it anyway", provider_.settings().name);
-  const std::string state = crypto::random_token(24);
-  const std::string nonce = crypto::random_token(24);
-  const std::string verifier = crypto::random_token(32);  // RFC 7636 §4.1: 43 characters
+  const std::string state = random_.token(24);
+  const std::string nonce = random_.token(24);
+  const std::string verifier = random_.token(32);  // RFC 7636 §4.1: 43 characters
   const std::int64_t expires = now() + options_.lifetime.count();
   json::object pending{{"state", state}, {"nonce", nonce}, {"verifier", verifier}, {"request", request},
                        {"exp", expires}};
@@ -165,7 +165,7 @@ asio::awaitable<std::variant<SignIn::Finished, SignIn::Refusal>> SignIn::finish(
   finished.request = text(pending, "request");
   finished.user_id = u.id;
   finished.username = u.name;
-  finished.grant_id = "gr_" + crypto::random_token(16);
+  finished.grant_id = "gr_" + random_.token(16);
   finished.cookie_name = cookie_name;
   try {
     vault_.put_pending(finished.grant_id, u.id, &tokens, &identity);

@@ -14,12 +14,14 @@
 // The pending sign-in is bound to the browser (only the browser that began
 // it holds its cookie), to `state` (a cookie per state), is single use (the
 // state is recorded as used before the code is redeemed) and expires.
+#include "crypto/random.hpp"
 #include "net/form.hpp"
 #include "store/client_assertion_store.hpp"
 #include "store/user_store.hpp"
 #include "upstream/allowlist.hpp"
 #include "upstream/provider.hpp"
 #include "upstream/token_vault.hpp"
+#include "time/clock.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -40,10 +42,9 @@ struct SignInOptions {
 
 class SignIn {
  public:
-  using WallClock = std::function<std::chrono::system_clock::time_point()>;
-
   SignIn(Provider& provider, TokenVault& vault, store::UserStore& users, store::ClientAssertionStore& used_states,
-         SignInOptions options, WallClock now = std::chrono::system_clock::now);
+         SignInOptions options, const time::Clock& clock = time::system_clock(),
+         crypto::Random& random = crypto::system_random());
 
   struct Started {
     std::string location;      // the provider's authorization URL
@@ -82,7 +83,8 @@ class SignIn {
   store::UserStore& users_;
   store::ClientAssertionStore& used_states_;
   SignInOptions options_;
-  WallClock now_;
+  const time::Clock& clock_;
+  crypto::Random& random_;  // state, nonce, PKCE verifier, grant ids
 };
 
 // The cookie name a pending sign-in for `state` is kept under.

@@ -52,16 +52,16 @@ Identity identity_from(const json::object& o) {
 }  // namespace
 
 TokenVault::TokenVault(store::UpstreamTokenStore& store, VaultKeys keys, Provider* provider, ReauthorizationHook hook,
-                       WallClock now)
+                       const time::Clock& clock)
     : store_(store),
       keys_(std::make_shared<const VaultKeys>(std::move(keys))),
       provider_(provider),
       on_reauthorization_(std::move(hook)),
-      now_(std::move(now)),
-      cache_(oauth::FetchCacheLimits{.max_entries = 10'000, .max_bytes = 64 * 1024 * 1024}) {}
+      clock_(clock),
+      cache_(oauth::FetchCacheLimits{.max_entries = 10'000, .max_bytes = 64 * 1024 * 1024}, clock) {}
 
 std::int64_t TokenVault::now() const {
-  return std::chrono::duration_cast<std::chrono::seconds>(now_().time_since_epoch()).count();
+  return clock_.unix_seconds();
 }
 
 std::string TokenVault::seal(const std::string& grant_id, const Opened& opened) const {

@@ -28,6 +28,7 @@
 #include "upstream/identity.hpp"
 #include "upstream/provider.hpp"
 #include "upstream/vault_keys.hpp"
+#include "time/clock.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -66,14 +67,13 @@ struct AccessFailure {
 
 class TokenVault {
  public:
-  using WallClock = std::function<std::chrono::system_clock::time_point()>;
   // Called (once per grant) when the provider refused a refresh.
   using ReauthorizationHook = std::function<void(const std::string& grant_id)>;
 
   // `provider`: null when nobody signs in upstream (the vault then holds
   // connect-form values only).
   TokenVault(store::UpstreamTokenStore& store, VaultKeys keys, Provider* provider, ReauthorizationHook hook,
-             WallClock now = std::chrono::system_clock::now);
+             const time::Clock& clock = time::system_clock());
 
   // Seals the tokens of a completed sign-in (or, with null tokens, only
   // connect-form values) under a grant id chosen now. Throws
@@ -157,7 +157,7 @@ class TokenVault {
   std::atomic<std::int64_t> last_reload_{0};
   Provider* provider_;
   ReauthorizationHook on_reauthorization_;
-  WallClock now_;
+  const time::Clock& clock_;
   oauth::FetchCache<Access> cache_;
 };
 

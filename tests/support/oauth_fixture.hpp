@@ -6,9 +6,9 @@
 // client and a person take: DCR, /authorize (login page → login → consent →
 // redirect), /token, refresh, /revoke and the bearer guard.
 //
-// The ServerContext clock is a fake (`now`, Unix seconds) that tests move;
-// access tokens are timed by the system clock (AccessTokens is built by the
-// AuthorizationServer without an injectable clock), so tests that need
+// The server reads the time from a ManualClock (`clock`) that tests move;
+// it starts near the real time because the authorization endpoint's sealed
+// requests and sessions are still timed by the system clock. Tests that need
 // tokens from another time sign them with `sign()`.
 #include "admin/admin.hpp"
 #include "crypto/ec_key.hpp"
@@ -21,6 +21,7 @@
 #include "net/router.hpp"
 #include "oauth/authorization_server.hpp"
 #include "store/stores.hpp"
+#include "support/manual_clock.hpp"
 #include "support/run.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -179,22 +180,22 @@ class OAuthHarness {
  public:
   // Memory stores, or the stores given (e.g. open_sqlite_stores(file)).
   explicit OAuthHarness(store::Stores s = store::open_memory_stores()) : OAuthHarness(std::move(s), options_for_tests()) {}
-  OAuthHarness(store::Stores s, oauth::AuthorizationServerOptions options) : stores(std::move(s)) {
-    now = store::window_start(real_now(), 900) + 1;  // rate-limit windows start here (no boundary mid-test)
+  OAuthHarness(store::Stores s, oauth::AuthorizationServerOptions options)
+      // Rate-limit windows start here (no boundary mid-test).
+      : stores(std::move(s)), clock(std::chrono::sys_seconds(std::chrono::seconds(store::window_start(real_now(), 900) + 1))) {
     if (!stores.users->find_by_name(kUser)) {
       store::User user;
       user.id = "usr_alice";
       user.name = std::string(kUser);
       user.password_hash = crypto::hash_password(kPassword, kTestScrypt);
-      user.created_at = now;
+      user.created_at = now();
       if (!stores.users->add(user)) throw std::runtime_error("could not add the test user");
     }
     oauth::Settings settings;
     settings.issuer = std::string(kIssuer);
     settings.resource = std::string(kResource);
     if (options.authorize.ui_key.empty()) options.authorize.ui_key = std::string(kUiKey);
-    server = std::make_unique<oauth::AuthorizationServer>(settings, stores, std::move(options));
-    server->context().clock = [this] { return std::chrono::system_clock::time_point(std::chrono::seconds(now)); };
+    server = std::make_unique<oauth::AuthorizationServer>(settings, stores, std::move(options), clock);
     server->start();
     server->install(router);
     peer.remote = {boost::asio::ip::make_address("203.0.113.9"), 51000};
@@ -213,11 +214,14 @@ class OAuthHarness {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   }
 
+  // The server's clock, in Unix seconds.
+  std::int64_t now() const { return clock.unix_seconds(); }
+
   store::Stores stores;
+  testing::ManualClock clock;  // the server's
   std::unique_ptr<oauth::AuthorizationServer> server;
   net::Router router;
   net::Peer peer;
-  std::int64_t now = 0;                       // the ServerContext clock
   std::map<std::string, std::string> cookies;  // the browser's
   Counts marked;
 
@@ -469,8 +473,8 @@ class OAuthHarness {
     return *key;
   }
   // Claims like the server's own, for `grant_id` (may be "").
-  static json::object claims(std::string grant_id = {}) {
-    auto t = real_now();
+  json::object claims(std::string grant_id = {}) const {
+    auto t = now();
     return {{"iss", std::string(kIssuer)},  {"sub", "usr_alice"},   {"aud", std::string(kResource)},
             {"client_id", "gtc_forged"},     {"scope", "mcp"},       {"iat", t},
             {"exp", t + 600},                {"jti", crypto::random_token(16)}, {"gid", std::move(grant_id)}};

@@ -38,16 +38,14 @@ constexpr std::size_t kMaxJwkSetBytes = 64 * 1024;
 }  // namespace
 
 ClientResolver::ClientResolver(store::ClientStore& registered, CimdOptions options, DocumentFetcher fetcher,
-                               PinnedDocuments pins, FetchCache<ClientMetadataDocument>::Clock clock,
-                               std::function<std::chrono::system_clock::time_point()> wall_clock)
+                               PinnedDocuments pins, const time::Clock& clock)
     : registered_(registered),
       options_(std::move(options)),
       fetcher_(std::move(fetcher)),
       pins_(std::move(pins)),
-      wall_clock_(std::move(wall_clock)),
+      clock_(clock),
       documents_(options_.cache_limits, clock),
-      key_sets_(options_.cache_limits, clock),
-      clock_(std::move(clock)) {}
+      key_sets_(options_.cache_limits, clock) {}
 
 ResolvedClient ClientResolver::from_document(std::shared_ptr<const ClientMetadataDocument> document,
                                              ClientSource source) const {
@@ -79,7 +77,7 @@ boost::asio::awaitable<FetchCache<ClientMetadataDocument>::FetchResult> ClientRe
   if (r.status != 200) co_return Result{"its URL answered HTTP " + std::to_string(r.status) + " instead of the document"};
   auto parsed = parse_client_metadata_document(r.body, r.content_type, url);
   if (auto* why = std::get_if<std::string>(&parsed)) co_return Result{*why};
-  auto lifetime = cache_lifetime(r.cache_control, r.expires, wall_clock_(), options_.cache_min, options_.cache_max);
+  auto lifetime = cache_lifetime(r.cache_control, r.expires, clock_.wall(), options_.cache_min, options_.cache_max);
   auto document = std::make_shared<const ClientMetadataDocument>(std::move(std::get<ClientMetadataDocument>(parsed)));
   spdlog::info("fetched client metadata document {} from {} (reused for {} s)", url, r.peer, lifetime.count());
   co_return FetchCache<ClientMetadataDocument>::Fresh{std::move(document), lifetime, r.body.size() + url.size() + 256};
@@ -116,7 +114,7 @@ boost::asio::awaitable<std::variant<ResolvedClient, ClientRefusal>> ClientResolv
   if (pin && !pin_alone) {
     std::lock_guard lock(pin_backoff_mutex_);
     if (auto it = pin_backoff_.find(client_id); it != pin_backoff_.end()) {
-      if (clock_() < it->second)
+      if (clock_.monotonic() < it->second)
         pin_alone = true;
       else
         pin_backoff_.erase(it);
@@ -136,7 +134,7 @@ boost::asio::awaitable<std::variant<ResolvedClient, ClientRefusal>> ClientResolv
                  client_id, reason, pin->origin, pin->recorded, options_.cache_min.count());
     {
       std::lock_guard lock(pin_backoff_mutex_);
-      pin_backoff_[client_id] = clock_() + options_.cache_min;
+      pin_backoff_[client_id] = clock_.monotonic() + options_.cache_min;
     }
     co_return Out{from_document(std::make_shared<const ClientMetadataDocument>(pin->document), ClientSource::pinned)};
   }
@@ -154,7 +152,7 @@ boost::asio::awaitable<FetchCache<crypto::JwkSet>::FetchResult> ClientResolver::
   if (ec) co_return Result{"its jwks_uri did not return JSON"};
   auto parsed = crypto::JwkSet::parse(value);
   if (auto* why = std::get_if<std::string>(&parsed)) co_return Result{"its jwks_uri document: " + *why};
-  auto lifetime = cache_lifetime(r.cache_control, r.expires, wall_clock_(), options_.cache_min, options_.cache_max);
+  auto lifetime = cache_lifetime(r.cache_control, r.expires, clock_.wall(), options_.cache_min, options_.cache_max);
   co_return FetchCache<crypto::JwkSet>::Fresh{std::make_shared<const crypto::JwkSet>(std::move(std::get<crypto::JwkSet>(parsed))),
                                               lifetime, r.body.size() + url.size() + 256};
 }

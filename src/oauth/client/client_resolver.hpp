@@ -69,8 +69,7 @@ struct ClientRefusal {
 class ClientResolver {
  public:
   ClientResolver(store::ClientStore& registered, CimdOptions options, DocumentFetcher fetcher, PinnedDocuments pins,
-                 FetchCache<ClientMetadataDocument>::Clock clock = std::chrono::steady_clock::now,
-                 std::function<std::chrono::system_clock::time_point()> wall_clock = std::chrono::system_clock::now);
+                 const time::Clock& clock = time::system_clock());
 
   bool cimd_enabled() const { return options_.enabled; }
   const CimdOptions& options() const { return options_; }
@@ -94,13 +93,13 @@ class ClientResolver {
   CimdOptions options_;
   DocumentFetcher fetcher_;
   PinnedDocuments pins_;
-  std::function<std::chrono::system_clock::time_point()> wall_clock_;
+  // Wall time for HTTP Expires, monotonic time for the caches and backoff.
+  const time::Clock& clock_;
   FetchCache<ClientMetadataDocument> documents_;
   FetchCache<crypto::JwkSet> key_sets_;
   // Pinned client ids whose live fetch failed: the pin answers alone until
   // then, so a host that drops our packets does not cost every sign-in and
   // token request a full fetch timeout.
-  FetchCache<ClientMetadataDocument>::Clock clock_;
   std::mutex pin_backoff_mutex_;
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> pin_backoff_;
 };

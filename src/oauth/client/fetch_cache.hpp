@@ -21,6 +21,8 @@
 //     coroutines on any other.
 //
 // Time is the caller's monotonic clock (a fake one in tests).
+#include "time/clock.hpp"
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -58,7 +60,6 @@ struct FetchCacheStats {
 template <class T>
 class FetchCache {
  public:
-  using Clock = std::function<std::chrono::steady_clock::time_point()>;
   using Value = std::shared_ptr<const T>;
 
   // What a fetch produces: the value with how long it may be reused and its
@@ -73,8 +74,9 @@ class FetchCache {
   // The value, or the reason the fetch failed.
   using Outcome = std::variant<Value, std::string>;
 
-  explicit FetchCache(FetchCacheLimits limits = {}, Clock clock = std::chrono::steady_clock::now)
-      : limits_(limits), clock_(std::move(clock)) {}
+  // Lifetimes run on `clock`'s monotonic time.
+  explicit FetchCache(FetchCacheLimits limits = {}, const time::Clock& clock = time::system_clock())
+      : limits_(limits), clock_(clock) {}
 
   // The live value for `key`, fetched with `fetch` when there is none.
   // `fetch` runs at most once per key at a time, on the executor of the
@@ -86,7 +88,7 @@ class FetchCache {
     {
       std::lock_guard lock(mutex_);
       // An expired entry stays until its fetch succeeds (stale if error).
-      if (auto it = entries_.find(key); it != entries_.end() && clock_() < it->second.expires) {
+      if (auto it = entries_.find(key); it != entries_.end() && clock_.monotonic() < it->second.expires) {
         ++stats_.hits;
         order_.splice(order_.begin(), order_, it->second.position);
         co_return Outcome{it->second.value};
@@ -167,7 +169,7 @@ class FetchCache {
           else if (old != cache_->entries_.end())
             cache_->drop(old);  // no-store: the old value must not be served either
         } else if (old != cache_->entries_.end() &&
-                   cache_->clock_() < old->second.expires + cache_->limits_.stale_if_error) {
+                   cache_->clock_.monotonic() < old->second.expires + cache_->limits_.stale_if_error) {
           ++cache_->stats_.stale;
           outcome = old->second.value;
         } else {
@@ -193,7 +195,7 @@ class FetchCache {
     if (fresh.bytes > limits_.max_bytes || limits_.max_entries == 0) return;
     if (auto it = entries_.find(key); it != entries_.end()) drop(it);
     order_.push_front(key);
-    entries_.emplace(key, Entry{fresh.value, clock_() + fresh.lifetime, fresh.bytes, order_.begin()});
+    entries_.emplace(key, Entry{fresh.value, clock_.monotonic() + fresh.lifetime, fresh.bytes, order_.begin()});
     bytes_ += fresh.bytes;
     while (entries_.size() > limits_.max_entries || bytes_ > limits_.max_bytes) drop(entries_.find(order_.back()));
   }
@@ -206,7 +208,7 @@ class FetchCache {
   }
 
   FetchCacheLimits limits_;
-  Clock clock_;
+  const time::Clock& clock_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Entry> entries_;
   std::list<std::string> order_;  // most recently used first

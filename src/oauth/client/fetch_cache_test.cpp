@@ -1,5 +1,7 @@
 #include "oauth/client/fetch_cache.hpp"
 
+#include "support/manual_clock.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -15,13 +17,6 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using Cache = FetchCache<std::string>;
-
-struct FakeClock {
-  std::chrono::steady_clock::time_point now{};
-  Cache::Clock clock() {
-    return [this] { return now; };
-  }
-};
 
 // A fetch that returns `value` for `lifetime`, counting its calls.
 Cache::Fetch fetch_of(std::string value, std::chrono::seconds lifetime, int& calls, std::size_t bytes = 10) {
@@ -54,22 +49,22 @@ std::string value_of(const Cache::Outcome& o) {
 }
 
 TEST(FetchCache, CI5_ReusesALiveEntryUntilItsLifetimeEnds) {
-  FakeClock t;
-  Cache cache({}, t.clock());
+  testing::ManualClock t;
+  Cache cache({}, t);
   int calls = 0;
   EXPECT_EQ(value_of(get(cache, "a", fetch_of("one", 300s, calls))), "one");
-  t.now += 299s;
+  t.advance(299s);
   EXPECT_EQ(value_of(get(cache, "a", fetch_of("two", 300s, calls))), "one");
   EXPECT_EQ(calls, 1);
-  t.now += 1s;  // expired at exactly its lifetime
+  t.advance(1s);  // expired at exactly its lifetime
   EXPECT_EQ(value_of(get(cache, "a", fetch_of("two", 300s, calls))), "two");
   EXPECT_EQ(calls, 2);
   EXPECT_EQ(cache.stats().hits, 1u);
 }
 
 TEST(FetchCache, CI5_NeverCachesFailures) {
-  FakeClock t;
-  Cache cache({}, t.clock());
+  testing::ManualClock t;
+  Cache cache({}, t);
   int calls = 0;
   auto first = get(cache, "a", failing("timed out", calls));
   ASSERT_TRUE(std::holds_alternative<std::string>(first));
@@ -80,35 +75,35 @@ TEST(FetchCache, CI5_NeverCachesFailures) {
 }
 
 TEST(FetchCache, CI5_StaleValueAnswersAFailedRefetchWithinTheWindow) {
-  FakeClock t;
-  Cache cache({.max_entries = 10, .max_bytes = 1000, .stale_if_error = 3600s}, t.clock());
+  testing::ManualClock t;
+  Cache cache({.max_entries = 10, .max_bytes = 1000, .stale_if_error = 3600s}, t);
   int calls = 0;
   EXPECT_EQ(value_of(get(cache, "a", fetch_of("one", 300s, calls))), "one");
-  t.now += 301s;
+  t.advance(301s);
   EXPECT_EQ(value_of(get(cache, "a", failing("host down", calls))), "one");
   EXPECT_EQ(cache.stats().stale, 1u);
   // Still expired: the next request tries again, and a success replaces it.
   EXPECT_EQ(value_of(get(cache, "a", fetch_of("two", 300s, calls))), "two");
   EXPECT_EQ(calls, 3);
   // Past lifetime + window the failure stands, and the entry is gone.
-  t.now += 300s + 3600s;
+  t.advance(300s + 3600s);
   EXPECT_EQ(value_of(get(cache, "a", failing("host down", calls))), "<error: host down>");
   EXPECT_EQ(cache.stats().entries, 0u);
 }
 
 TEST(FetchCache, CI5_NoStoreAnswerRemovesAnOldValue) {
-  FakeClock t;
-  Cache cache({.max_entries = 10, .max_bytes = 1000, .stale_if_error = 3600s}, t.clock());
+  testing::ManualClock t;
+  Cache cache({.max_entries = 10, .max_bytes = 1000, .stale_if_error = 3600s}, t);
   int calls = 0;
   get(cache, "a", fetch_of("one", 300s, calls));
-  t.now += 301s;
+  t.advance(301s);
   EXPECT_EQ(value_of(get(cache, "a", fetch_of("uncacheable", 0s, calls))), "uncacheable");
   EXPECT_EQ(value_of(get(cache, "a", failing("host down", calls))), "<error: host down>");
 }
 
 TEST(FetchCache, CI5_ZeroLifetimeIsServedButNotKept) {
-  FakeClock t;
-  Cache cache({}, t.clock());
+  testing::ManualClock t;
+  Cache cache({}, t);
   int calls = 0;
   EXPECT_EQ(value_of(get(cache, "a", fetch_of("no-store", 0s, calls))), "no-store");
   EXPECT_EQ(value_of(get(cache, "a", fetch_of("no-store", 0s, calls))), "no-store");
@@ -117,8 +112,8 @@ TEST(FetchCache, CI5_ZeroLifetimeIsServedButNotKept) {
 }
 
 TEST(FetchCache, CI5_EvictsTheLeastRecentlyUsedEntryBeyondMaxEntries) {
-  FakeClock t;
-  Cache cache({.max_entries = 2, .max_bytes = 1000}, t.clock());
+  testing::ManualClock t;
+  Cache cache({.max_entries = 2, .max_bytes = 1000}, t);
   int calls = 0;
   get(cache, "a", fetch_of("A", 300s, calls));
   get(cache, "b", fetch_of("B", 300s, calls));
@@ -132,8 +127,8 @@ TEST(FetchCache, CI5_EvictsTheLeastRecentlyUsedEntryBeyondMaxEntries) {
 }
 
 TEST(FetchCache, CI5_EvictsBeyondMaxBytesAndSkipsOversizedValues) {
-  FakeClock t;
-  Cache cache({.max_entries = 100, .max_bytes = 100}, t.clock());
+  testing::ManualClock t;
+  Cache cache({.max_entries = 100, .max_bytes = 100}, t);
   int calls = 0;
   get(cache, "a", fetch_of("A", 300s, calls, 60));
   get(cache, "b", fetch_of("B", 300s, calls, 60));  // 120 > 100: a goes
@@ -146,8 +141,8 @@ TEST(FetchCache, CI5_EvictsBeyondMaxBytesAndSkipsOversizedValues) {
 }
 
 TEST(FetchCache, CI5_EraseForgetsAnEntry) {
-  FakeClock t;
-  Cache cache({}, t.clock());
+  testing::ManualClock t;
+  Cache cache({}, t);
   int calls = 0;
   get(cache, "a", fetch_of("A", 300s, calls));
   cache.erase("a");

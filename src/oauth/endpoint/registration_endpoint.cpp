@@ -1,7 +1,6 @@
 #include "oauth/endpoint/registration_endpoint.hpp"
 
 #include "crypto/canonical_json.hpp"
-#include "crypto/random.hpp"
 #include "net/media_type.hpp"
 #include "oauth/client/redirect_uri.hpp"
 #include "oauth/endpoint/oauth_reply.hpp"
@@ -167,12 +166,12 @@ net::Reply registration_endpoint(ServerContext& ctx, const RegistrationPolicy& p
   if (!ctx.stores.rate_limits->hit("register:" + source, 60, policy.registrations_per_minute, now))
     return error_reply(Error::too_many_requests("too many client registrations from this address; try again in a minute"));
 
-  client.client_id = "gtc_" + crypto::random_token(16);
+  client.client_id = "gtc_" + ctx.random.token(16);
   client.kind = store::ClientKind::dynamic;
   client.created_at = now;
   std::string secret;
   if (!is_public) {
-    secret = "gts_" + crypto::random_token(32);
+    secret = "gts_" + ctx.random.token(32);
     client.secret_hash = token_hash(secret);
   }
   // RG1: the registered metadata as stored, with the server's defaults filled in.

@@ -1,6 +1,5 @@
 #include "oauth/grant/authorization_code_grant.hpp"
 
-#include "crypto/random.hpp"
 #include "oauth/grant/pkce.hpp"
 #include "oauth/grant/token_response.hpp"
 #include "oauth/resource/resource_uri.hpp"
@@ -52,7 +51,7 @@ std::variant<boost::json::object, Error> exchange_authorization_code(ServerConte
   }
 
   store::Grant grant;
-  grant.id = "gr_" + crypto::random_token(16);
+  grant.id = "gr_" + ctx.random.token(16);
   // An upstream sign-in chose the id: its tokens are sealed under it
   // (issue_authorization_code() in authorization_response.cpp, upstream/token_vault.hpp).
   if (!issued.extra_json.empty()) {

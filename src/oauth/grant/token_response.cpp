@@ -1,6 +1,5 @@
 #include "oauth/grant/token_response.hpp"
 
-#include "crypto/random.hpp"
 #include "oauth/scope.hpp"
 
 namespace gatehouse::oauth {
@@ -8,7 +7,7 @@ namespace gatehouse::oauth {
 NewRefreshToken new_refresh_token(const ServerContext& ctx, const store::Grant& grant) {
   auto now = ctx.now();
   // 32 random bytes; the prefix makes leaked tokens easy to recognise in scanners.
-  std::string value = "gtr_" + crypto::random_token(32);
+  std::string value = "gtr_" + ctx.random.token(32);
   store::RefreshToken record;
   record.token_hash = token_hash(value);
   record.grant_id = grant.id;

@@ -21,8 +21,8 @@ net::Reply refuse(std::string_view description, unsigned version) {
 }
 }  // namespace
 
-ApiKeyGuard::ApiKeyGuard(store::ClientStore& clients, std::vector<std::string> scopes)
-    : clients_(clients), scopes_(std::move(scopes)) {}
+ApiKeyGuard::ApiKeyGuard(store::ClientStore& clients, std::vector<std::string> scopes, const time::Clock& clock)
+    : clients_(clients), scopes_(std::move(scopes)), clock_(clock) {}
 
 std::variant<Principal, net::Reply> ApiKeyGuard::authenticate(const net::Request& request) const {
   auto it = request.find(http::field::authorization);
@@ -35,7 +35,7 @@ std::variant<Principal, net::Reply> ApiKeyGuard::authenticate(const net::Request
     return net::reply(std::move(response));
   }
   auto hash = token_hash(std::string_view(it->value()).substr(7));
-  auto now = std::chrono::steady_clock::now();
+  auto now = clock_.monotonic();
   {
     std::lock_guard lock(mutex_);
     if (auto c = cache_.find(hash); c != cache_.end() && c->second.until > now) {

@@ -10,6 +10,7 @@
 #include "net/access_guard.hpp"
 #include "net/http.hpp"
 #include "store/client_store.hpp"
+#include "time/clock.hpp"
 
 #include <gatehouse/principal.hpp>
 
@@ -23,7 +24,9 @@ namespace gatehouse::oauth {
 
 class ApiKeyGuard final : public net::AccessGuard {
  public:
-  ApiKeyGuard(store::ClientStore& clients, std::vector<std::string> scopes);
+  // The minute is measured on `clock`'s monotonic time.
+  ApiKeyGuard(store::ClientStore& clients, std::vector<std::string> scopes,
+              const time::Clock& clock = time::system_clock());
   std::variant<Principal, net::Reply> authenticate(const net::Request& request) const override;
   // A key carries the scopes of [oauth] scopes; a tool that needs another is
   // refused the way RFC 6750 §3.1 says, though no key can step up.
@@ -39,6 +42,7 @@ class ApiKeyGuard final : public net::AccessGuard {
   };
   store::ClientStore& clients_;
   std::vector<std::string> scopes_;
+  const time::Clock& clock_;
   mutable std::mutex mutex_;
   mutable std::unordered_map<std::string, Cached> cache_;
 };

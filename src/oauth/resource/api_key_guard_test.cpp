@@ -1,6 +1,7 @@
 #include "oauth/resource/api_key_guard.hpp"
 
 #include "admin/admin.hpp"
+#include "support/manual_clock.hpp"
 
 #include <gtest/gtest.h>
 
@@ -68,6 +69,22 @@ TEST(ApiKeyGuard, RefusalsAreNamedForMetrics) {
   auto wrong = std::get<net::Reply>(guard.authenticate(with_bearer("gtk_not-a-key")));
   EXPECT_EQ(guard.refusal_reason(none.response), "missing");
   EXPECT_EQ(guard.refusal_reason(wrong.response), "invalid");
+}
+
+// A key is looked up once and served from memory for a minute: a removed
+// key keeps working until the minute has passed on the guard's clock.
+TEST(ApiKeyGuard, ARemovedKeyStopsWorkingAfterAMinute) {
+  auto stores = store::open_memory_stores();
+  auto created = admin::add_api_key(stores, "ci job");
+  testing::ManualClock clock;
+  ApiKeyGuard guard(*stores.clients, {"mcp"}, clock);
+  ASSERT_TRUE(std::holds_alternative<Principal>(guard.authenticate(with_bearer(created.client_secret))));
+
+  ASSERT_TRUE(stores.clients->remove(created.client_id));
+  clock.advance(std::chrono::seconds(59));
+  EXPECT_TRUE(std::holds_alternative<Principal>(guard.authenticate(with_bearer(created.client_secret))));
+  clock.advance(std::chrono::seconds(1));
+  EXPECT_TRUE(std::holds_alternative<net::Reply>(guard.authenticate(with_bearer(created.client_secret))));
 }
 
 }  // namespace

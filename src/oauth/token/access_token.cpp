@@ -17,10 +17,6 @@ constexpr std::size_t kCacheLimit = 20'000;
 // Clock skew tolerated on iat/nbf for tokens of other instances.
 constexpr std::int64_t kLeeway = 60;
 
-std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
 }  // namespace
 
 bool RevokedGrants::contains(const std::string& grant_id) const {
@@ -53,14 +49,15 @@ void RevokedGrants::add(const std::string& grant_id, std::string reason) {
   if (!reason.empty()) stored = std::move(reason);
 }
 
-AccessTokens::AccessTokens(const Settings& settings, const SigningKeys& keys, const RevokedGrants& revoked, Clock now)
-    : settings_(settings), keys_(keys), revoked_(revoked), now_(std::move(now)) {}
+AccessTokens::AccessTokens(const Settings& settings, const SigningKeys& keys, const RevokedGrants& revoked,
+                           const time::Clock& clock, crypto::Random& random)
+    : settings_(settings), keys_(keys), revoked_(revoked), clock_(clock), random_(random) {}
 
 std::optional<IssuedAccessToken> AccessTokens::issue(const AccessTokenRequest& r) const {
   auto set = keys_.snapshot();
   const auto* active = set->active();
   if (!active) return std::nullopt;
-  auto now = unix_seconds(now_());
+  auto now = clock_.unix_seconds();
   auto lifetime = settings_.access_token_lifetime.count();
   json::object claims{{"iss", settings_.issuer},
                       {"sub", r.subject},
@@ -69,13 +66,13 @@ std::optional<IssuedAccessToken> AccessTokens::issue(const AccessTokenRequest& r
                       {"scope", join_scope(r.scopes)},
                       {"iat", now},
                       {"exp", now + lifetime},
-                      {"jti", crypto::random_token(16)},
+                      {"jti", random_.token(16)},
                       {"gid", r.grant_id}};
   return IssuedAccessToken{crypto::sign_jwt(claims, active->key, active->kid), lifetime};
 }
 
 std::variant<Principal, Error> AccessTokens::verify(std::string_view token) const {
-  auto now = unix_seconds(now_());
+  auto now = clock_.unix_seconds();
   {
     std::shared_lock lock(cache_mutex_);
     if (auto it = cache_.find(token); it != cache_.end() && it->second.expires_at > now) {
@@ -108,7 +105,7 @@ std::variant<Principal, Error> AccessTokens::verify_uncached(std::string_view to
   if (!crypto::typ_matches(std::get<crypto::VerifiedJwt>(verified).header, "at+jwt"))
     return Error::invalid_token("the token is not an access token");
 
-  auto now = unix_seconds(now_());
+  auto now = clock_.unix_seconds();
   auto claim = [&](std::string_view name) -> std::string {
     auto* v = claims.if_contains(name);
     return v && v->is_string() ? std::string(v->get_string()) : std::string();

@@ -5,9 +5,11 @@
 // and a verified token is cached until it expires.
 // Revocation reaches verification through RevokedGrants, refreshed from the
 // store in the background.
+#include "crypto/random.hpp"
 #include "oauth/error.hpp"
 #include "oauth/settings.hpp"
 #include "oauth/token/signing_keys.hpp"
+#include "time/clock.hpp"
 
 #include <gatehouse/principal.hpp>
 
@@ -56,9 +58,9 @@ class RevokedGrants {
 
 class AccessTokens {
  public:
-  using Clock = std::function<std::chrono::system_clock::time_point()>;
+  // `clock` times iat/exp and expiry; `random` draws each token's jti.
   AccessTokens(const Settings& settings, const SigningKeys& keys, const RevokedGrants& revoked,
-               Clock now = std::chrono::system_clock::now);
+               const time::Clock& clock = time::system_clock(), crypto::Random& random = crypto::system_random());
 
   // Signs a new token with the active key; nullopt when there is no key.
   std::optional<IssuedAccessToken> issue(const AccessTokenRequest& request) const;
@@ -79,7 +81,8 @@ class AccessTokens {
   const Settings& settings_;
   const SigningKeys& keys_;
   const RevokedGrants& revoked_;
-  Clock now_;
+  const time::Clock& clock_;
+  crypto::Random& random_;
   // Keyed by the token itself: a lookup hashes it once, allocates nothing,
   // and compares the whole token (no digest to compute on the hot path).
   struct TokenHash {

@@ -326,6 +326,8 @@ TEST_F(SqliteStore, AWriterWaitsForAnotherProcesssTransaction) {
   RawDb other(file_);
   other.exec("BEGIN IMMEDIATE");
   std::thread release([&] {
+    // Real time on purpose: SQLite's busy timeout waits on the real clock for
+    // the other connection's lock, and the test shows that it does.
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     other.exec("COMMIT");
   });
