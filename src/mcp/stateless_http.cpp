@@ -147,7 +147,7 @@ asio::awaitable<net::Reply> StatelessHttp::run(jsonrpc::Message message, Statele
 
   // Stream ids only label events here: no resumption without sessions.
   auto response = std::make_shared<PostResponse>([this] {
-    return std::make_shared<EventStream>(std::to_string(next_stream_++), options_.stream_limits);
+    return std::make_shared<EventStream>(std::to_string(next_stream_++), options_.stream_limits, nullptr, *options_.clock);
   });
   auto cancelled = std::make_shared<std::atomic<bool>>(false);
   auto error_code = std::make_shared<std::atomic<int>>(0);
@@ -189,7 +189,7 @@ net::Reply StatelessHttp::listen(const jsonrpc::Message& message, const Principa
     filter.resources_list_changed = false;
     filter.resource_uris.clear();
   }
-  auto stream = std::make_shared<EventStream>(std::to_string(next_stream_++), options_.stream_limits);
+  auto stream = std::make_shared<EventStream>(std::to_string(next_stream_++), options_.stream_limits, nullptr, *options_.clock);
   auto subscription = std::make_shared<Subscription>(message.id, filter, stream, principal.subject);
   // The acknowledgement comes first; nothing is sent on the subscription before it.
   subscription->send("notifications/subscriptions/acknowledged", {{"notifications", filter.to_json()}});

@@ -9,6 +9,7 @@
 #include "mcp/stateless_request.hpp"
 #include "mcp/subscriptions.hpp"
 #include "net/access_guard.hpp"
+#include "time/clock.hpp"
 #include "net/http.hpp"
 
 #include <atomic>
@@ -26,6 +27,7 @@ struct StatelessHttpOptions {
   // Key sealing requestState; instances behind one load balancer share it.
   std::string request_state_key;
   std::chrono::seconds request_state_lifetime{600};
+  const time::Clock* clock = &time::system_clock();  // for its event streams; not owned
 };
 
 class StatelessHttp {

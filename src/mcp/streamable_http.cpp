@@ -95,13 +95,14 @@ StreamableHttp::StreamableHttp(const Server& server, StreamableHttpOptions optio
       options_(options),
       origin_policy_(std::move(origin_policy)),
       dispatcher_(server, options.dispatch),
-      sessions_(options.session_limits),
+      sessions_(options.session_limits, *options.clock),
       replay_total_(std::make_shared<ReplayBudget>(options.replay_bytes_total)),
       stateless_(dispatcher_, {.headers = options.stateless_headers,
                                .stream_limits = options.stream_limits,
                                .keepalive = options.keepalive,
                                .request_state_key = options.request_state_key,
-                               .request_state_lifetime = options.request_state_lifetime}) {
+                               .request_state_lifetime = options.request_state_lifetime,
+                               .clock = options.clock}) {
   // What a backend keeps for one session alone goes with the session.
   if (auto backend = registry_of(server).backend)
     sessions_.on_closed([backend](const std::string& id) { backend->session_closed(id); });
@@ -291,7 +292,8 @@ asio::awaitable<net::Reply> StreamableHttp::initialize(const jsonrpc::Message& m
   auto session = std::make_shared<Session>(crypto::random_hex(16), version, std::move(capabilities),
                                            std::move(client_info), principal.subject, options_.stream_limits,
                                            std::make_shared<ReplayBudget>(options_.replay_bytes_per_session,
-                                                                          replay_total_));
+                                                                          replay_total_),
+                                           *options_.clock);
   // H7: a full server refuses the newcomer; it never closes someone else's
   // session to make room. RFC 9110 §10.2.3: Retry-After says when to retry.
   if (sessions_.add(session) == SessionRegistry::Added::full) {
@@ -323,7 +325,7 @@ void StreamableHttp::trim_replay(Session& session) {
   if (!replay_total_->over()) return;
   // Over the process-wide bound: every session gives up what it can, at most
   // once a second so a flood of requests does not sweep the registry each time.
-  auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+  auto now = options_.clock->monotonic().time_since_epoch().count();
   auto last = last_sweep_.load();
   if (now - last < std::chrono::steady_clock::duration(std::chrono::seconds(1)).count()) return;
   if (!last_sweep_.compare_exchange_strong(last, now)) return;
@@ -353,7 +355,9 @@ asio::awaitable<net::Reply> StreamableHttp::run_request(jsonrpc::Message message
     cancelled = session->begin_request(message.id);
   } else {
     response = std::make_shared<PostResponse>(
-        [limits = options_.stream_limits] { return std::make_shared<EventStream>(crypto::random_hex(8), limits); });
+        [limits = options_.stream_limits, clock = options_.clock] {
+          return std::make_shared<EventStream>(crypto::random_hex(8), limits, nullptr, *clock);
+        });
     cancelled = std::make_shared<std::atomic<bool>>(false);
   }
   auto executor = co_await asio::this_coro::executor;

@@ -7,6 +7,7 @@
 #include "mcp/session_registry.hpp"
 #include "mcp/stateless_http.hpp"
 #include "net/access_guard.hpp"
+#include "time/clock.hpp"
 #include "net/http.hpp"
 #include "net/origin_policy.hpp"
 #include "mcp/server_events.hpp"
@@ -41,6 +42,9 @@ struct StreamableHttpOptions {
   StatelessOptions stateless_headers;
   std::string request_state_key;  // empty: a random key per process
   std::chrono::seconds request_state_lifetime{600};
+  // What sessions, their streams and the replay sweep read the time from
+  // (not owned; tests pass a ManualClock).
+  const time::Clock* clock = &time::system_clock();
   // The guard that lets requests in also answers, before the call runs, a
   // tools/call whose tool needs scopes the caller lacks (403, RS3). Null:
   // no guard, and the dispatcher's JSON-RPC error is the only refusal.

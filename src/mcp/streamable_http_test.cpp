@@ -4,6 +4,7 @@
 
 #include "mcp/tool_scopes.hpp"
 
+#include "support/manual_clock.hpp"
 #include "support/recording_guard.hpp"
 #include "support/run.hpp"
 
@@ -525,8 +526,10 @@ TEST(SessionLimits, H7_FullServerRefusesNewcomerAndKeepsOthersSessions) {
 
 TEST(SessionLimits, H7_UserPastTheirBoundGivesUpTheirOwnOldestSession) {
   auto server = make_test_server();
+  gatehouse::testing::ManualClock clock;
   StreamableHttpOptions options;
   options.session_limits = {.max_sessions = 10, .max_sessions_per_user = 2};
+  options.clock = &clock;
   auto transport = StreamableHttp::create(*server, options, net::OriginPolicy({.loopback_bind = true}));
   auto request = [](const std::string& body, const std::string& sid) { return mcp_post(body, sid); };
   auto send = [&](net::Request r, const Principal& who) {
@@ -537,9 +540,9 @@ TEST(SessionLimits, H7_UserPastTheirBoundGivesUpTheirOwnOldestSession) {
   Principal alice{.subject = "alice"}, bob{.subject = "bob"};
   auto bobs = std::string(send(request(init, ""), bob).response["Mcp-Session-Id"]);
   auto first = std::string(send(request(init, ""), alice).response["Mcp-Session-Id"]);
-  std::this_thread::sleep_for(std::chrono::milliseconds(2));  // distinct last-seen times
+  clock.advance(std::chrono::seconds(1));  // distinct last-seen times
   auto second = std::string(send(request(init, ""), alice).response["Mcp-Session-Id"]);
-  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  clock.advance(std::chrono::seconds(1));
   auto third = send(request(init, ""), alice);
   EXPECT_EQ(third.response.result(), http::status::ok);
   EXPECT_EQ(send(request(ping, first), alice).response.result(), http::status::not_found);

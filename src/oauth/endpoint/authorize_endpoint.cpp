@@ -85,8 +85,9 @@ AuthorizeEndpoint::AuthorizeEndpoint(ServerContext& ctx, ClientResolver& clients
     : ctx_(ctx),
       clients_(clients),
       options_(std::move(options)),
-      browsers_(options_.ui_key, ctx.settings.issuer.starts_with("https://"), options_.login_lifetime, ctx.stores),
-      requests_(options_.ui_key + "|request", ctx.settings.code_lifetime),
+      browsers_(options_.ui_key, ctx.settings.issuer.starts_with("https://"), options_.login_lifetime, ctx.stores,
+                ctx.clock),
+      requests_(options_.ui_key + "|request", ctx.settings.code_lifetime, ctx.clock),
       passwords_(options_.passwords) {}
 
 boost::asio::awaitable<net::Reply> AuthorizeEndpoint::handle(const net::Request& request, const net::Peer& peer) {

@@ -22,15 +22,15 @@ std::string prefixed(std::string_view base, bool secure) {
 }  // namespace
 
 BrowserSessions::BrowserSessions(std::string_view key, bool secure, std::chrono::seconds login_lifetime,
-                                 store::Stores& stores)
+                                 store::Stores& stores, const time::Clock& clock)
     : secure_(secure),
       login_lifetime_(login_lifetime),
       stores_(stores),
       browser_cookie_(prefixed("gh_browser", secure)),
       session_cookie_(prefixed("gh_session", secure)),
       consent_cookie_(prefixed("gh_consent", secure)),
-      sessions_(std::string(key) + "|session", login_lifetime),
-      consents_(std::string(key) + "|consent", std::chrono::seconds(kConsentSeconds)) {}
+      sessions_(std::string(key) + "|session", login_lifetime, clock),
+      consents_(std::string(key) + "|consent", std::chrono::seconds(kConsentSeconds), clock) {}
 
 std::string BrowserSessions::cookie_name(std::string_view base) const { return prefixed(base, secure_); }
 

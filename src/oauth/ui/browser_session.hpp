@@ -13,6 +13,7 @@
 // carries none; the top-level GET from the client does), Path=/, and
 // Secure with a `__Host-` name on https.
 #include "crypto/sealer.hpp"
+#include "time/clock.hpp"
 #include "net/http.hpp"
 #include "store/stores.hpp"
 
@@ -40,7 +41,8 @@ struct Browser {
 class BrowserSessions {
  public:
   // `key`: 32+ secret bytes; `secure`: the issuer is https.
-  BrowserSessions(std::string_view key, bool secure, std::chrono::seconds login_lifetime, store::Stores& stores);
+  BrowserSessions(std::string_view key, bool secure, std::chrono::seconds login_lifetime, store::Stores& stores,
+                  const time::Clock& clock = time::system_clock());
 
   // The browser behind `request`: its id (a new one, with its cookie, when
   // it has none), the user signed in on it — whose account still exists, is
