@@ -15,6 +15,7 @@
 #include "mcp/dispatcher.hpp"
 #include "mcp/input_rounds.hpp"
 #include "mcp/jsonrpc.hpp"
+#include "mcp/request_channel.hpp"
 #include "mcp/session.hpp"
 
 #include <gatehouse/error.hpp>
@@ -42,7 +43,7 @@ namespace json = boost::json;
 constexpr std::string_view kProtocolVersionMeta = "io.modelcontextprotocol/protocolVersion";
 constexpr std::size_t kMaxBatch = 8;
 
-class SilentChannel final : public RequestChannel {
+class SilentChannel final : public mcp::RequestChannel {
  public:
   explicit SilentChannel(std::string_view version) : version_(version) {}
   void notify(std::string_view, json::object params) override { (void)json::serialize(params); }
