@@ -85,7 +85,6 @@ bool EventStream::closed() const {
 EventStream::Cursor EventStream::attach(std::uint64_t after_seq) {
   std::lock_guard lock(mutex_);
   ++generation_;
-  consumed_ = true;
   // Wake a previous consumer so it notices it was replaced.
   signal_.notify();
   return Cursor{after_seq, generation_};
@@ -139,15 +138,6 @@ boost::asio::awaitable<void> EventStream::wait_for_first(std::chrono::steady_clo
     if (now >= deadline) co_return;
     co_await signal_.wait(deadline - now);
   }
-}
-
-std::optional<std::string> EventStream::take_sole_message() {
-  std::lock_guard lock(mutex_);
-  if (!closed_ || consumed_ || events_.size() != 1 || events_.front().seq != 1) return std::nullopt;
-  std::string message = std::move(events_.front().data);
-  forget(message.size());
-  events_.clear();
-  return message;
 }
 
 std::optional<std::pair<std::string, std::uint64_t>> EventStream::parse_event_id(std::string_view event_id) {

@@ -66,11 +66,6 @@ class EventStream {
   // Waits until at least one message is queued, the stream closed or was interrupted.
   boost::asio::awaitable<void> wait_for_first(std::chrono::steady_clock::duration timeout);
 
-  // When the stream closed with exactly one message and nothing was consumed,
-  // takes that message out (so the transport can answer with plain JSON; a
-  // JSON answer has no event id, so nothing is kept for resumption).
-  std::optional<std::string> take_sole_message();
-
   // Resumption buffer (H6): the bytes kept, and dropping of events already
   // written to a consumer that are at least `min_size` bytes long. A client
   // that lost such an event cannot have it replayed; events never written
@@ -106,7 +101,6 @@ class EventStream {
   std::uint64_t next_seq_ = 1;
   std::uint64_t generation_ = 0;
   bool closed_ = false;
-  bool consumed_ = false;
   bool interrupt_ = false;
   net::AsyncSignal signal_;
 };

@@ -110,19 +110,6 @@ TEST(EventStream, InterruptEndsOneConsumerButKeepsMessages) {
   EXPECT_EQ(result.second[0], "id: 8-1\ndata: late\n\n");
 }
 
-TEST(EventStream, SoleMessageOnlyWhenClosedWithOne) {
-  EventStream a("1", {});
-  a.push("x");
-  EXPECT_FALSE(a.take_sole_message());  // not closed yet
-  a.close();
-  EXPECT_EQ(a.take_sole_message(), "x");
-  EventStream b("2", {});
-  b.push("x");
-  b.push("y");
-  b.close();
-  EXPECT_FALSE(b.take_sole_message());
-}
-
 TEST(EventStream, WakesAConsumerFromAnotherThread) {
   auto stream = std::make_shared<EventStream>("9", EventStream::Limits{});
   boost::asio::io_context ioc;
