@@ -22,6 +22,10 @@ namespace gatehouse::mcp {
 
 namespace {
 
+// What a client is told when the server's storage failed; the cause (SQLite's
+// text names files) goes to the log only.
+constexpr std::string_view kStoreFailure = "the server could not read or write its store; try again in a moment";
+
 const json::value* param(const json::object& params, std::string_view key) { return params.if_contains(key); }
 
 std::string required_string(const json::object& params, std::string_view key) {
@@ -189,8 +193,7 @@ json::object Dispatcher::failure_response(const Call& call, std::exception_ptr f
     // a message the client can show; SQLite's text names files, so the
     // cause goes to the log only.
     spdlog::error("{} failed on the store: {}", call.request.method, e.what());
-    return jsonrpc::make_error(call.request.id, error_code::internal_error,
-                               "the server could not read or write its store; try again in a moment");
+    return jsonrpc::make_error(call.request.id, error_code::internal_error, kStoreFailure);
   } catch (const std::exception& e) {
     // Handler bugs become -32603 without leaking internals beyond the message.
     return jsonrpc::make_error(call.request.id, error_code::internal_error, e.what());
@@ -301,7 +304,7 @@ boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
       // The server's storage failed (a vault read, ...): not the tool's
       // message, and SQLite's text names files.
       spdlog::error("tool {} failed on the store: {}", entry->tool.name, e.what());
-      result = ToolResult::error("the server could not read or write its store; try again in a moment");
+      result = ToolResult::error(kStoreFailure);
     } catch (const boost::system::system_error& e) {
       result = internal_failure(entry->tool.name, e);  // e.g. Boost.JSON's as_object() on another kind
     } catch (const std::system_error& e) {

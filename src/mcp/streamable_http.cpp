@@ -25,9 +25,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr std::string_view kSessionHeader = headers::session_id;
-constexpr std::string_view kVersionHeader = headers::protocol_version;
-
 // The channel back to the client for one request served over HTTP.
 class HttpChannel final : public RequestChannel {
  public:
@@ -156,7 +153,7 @@ net::Reply StreamableHttp::options_preflight(net::Request& request) const {
 
 std::variant<std::shared_ptr<Session>, net::Reply> StreamableHttp::lookup_session(const net::Request& request,
                                                                                     const Principal& principal) const {
-  auto id = header_value(request, kSessionHeader);
+  auto id = header_value(request, headers::session_id);
   if (id.empty())
     return rpc_error(http::status::bad_request, kTransportError, "Bad Request: Mcp-Session-Id header is required");
   auto session = sessions_.find(std::string(id));
@@ -164,7 +161,7 @@ std::variant<std::shared_ptr<Session>, net::Reply> StreamableHttp::lookup_sessio
   if (!session || session->subject() != principal.subject)
     return rpc_error(http::status::not_found, kSessionNotFound, "Session not found");
   // TR5: a request in a session names a revision this server speaks, or none.
-  auto version = header_value(request, kVersionHeader);
+  auto version = header_value(request, headers::protocol_version);
   if (!version.empty() && !is_session_version(version))
     return rpc_error(http::status::bad_request, kTransportError,
                      "Bad Request: Unsupported protocol version " + std::string(version) +
@@ -194,7 +191,7 @@ asio::awaitable<net::Reply> StreamableHttp::post(net::Request& request, const Pr
 
   // MO1: the era is decided per request. A request of the stateless revision
   // is served without sessions; everything else keeps the session rules.
-  if (is_stateless_request(header_value(request, kVersionHeader), body))
+  if (is_stateless_request(header_value(request, headers::protocol_version), body))
     co_return co_await stateless_.handle(request, std::move(body), principal, options_.guard);
 
   // JSON-RPC batches (2025-03-26 only).
@@ -307,7 +304,7 @@ asio::awaitable<net::Reply> StreamableHttp::initialize(const jsonrpc::Message& m
   }
   spdlog::info("session {} opened: protocol {}, client {}", session->id(), version,
                json::serialize(session->client_info()));
-  reply.response.set(kSessionHeader, session->id());
+  reply.response.set(headers::session_id, session->id());
   (void)request;
   co_return reply;
 }
@@ -426,7 +423,7 @@ net::Reply StreamableHttp::sse_reply(const net::Request& request, std::shared_pt
 }
 
 net::Reply StreamableHttp::get(net::Request& request, const Principal& principal) {
-  if (options_.stateless || is_stateless_version(header_value(request, kVersionHeader))) {
+  if (options_.stateless || is_stateless_version(header_value(request, headers::protocol_version))) {
     auto reply = rpc_error(http::status::method_not_allowed, kTransportError,
                            "Method not allowed: this server runs stateless and has no standalone stream");
     reply.response.set(http::field::allow, "POST, OPTIONS");
@@ -453,7 +450,7 @@ net::Reply StreamableHttp::get(net::Request& request, const Principal& principal
 }
 
 net::Reply StreamableHttp::del(net::Request& request, const Principal& principal) {
-  if (options_.stateless || is_stateless_version(header_value(request, kVersionHeader))) {
+  if (options_.stateless || is_stateless_version(header_value(request, headers::protocol_version))) {
     auto reply = rpc_error(http::status::method_not_allowed, kTransportError, "Method not allowed: no sessions");
     reply.response.set(http::field::allow, "POST, OPTIONS");
     return reply;
