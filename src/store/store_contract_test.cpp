@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace gatehouse::store {
@@ -967,6 +968,248 @@ TEST_P(StoreContract, UpstreamTokenRemovePendingTakesOnlyOldPendingRecords) {
   EXPECT_FALSE(s_.upstream_tokens->remove("gr_live"));
 }
 
+// ---- tasks ----
+
+constexpr std::int64_t M0 = T0 * 1000;  // tasks count in milliseconds
+constexpr std::int64_t kTaskTtl = 60'000;
+
+TaskRecord task(std::string id, std::string owner = "user-1", std::int64_t created_at_ms = M0,
+                TaskStatus status = TaskStatus::working) {
+  return TaskRecord{.id = std::move(id), .owner = std::move(owner), .tool = "long_report", .status = status,
+                    .status_message = "started", .input_requests = R"({"q1":{"method":"elicitation/create"}})",
+                    .result = R"({"content":[]})", .error = R"({"code":-32603,"message":"x"})",
+                    .created_at_ms = created_at_ms, .updated_at_ms = created_at_ms + 1, .ttl_ms = kTaskTtl,
+                    .expires_at_ms = created_at_ms + kTaskTtl};
+}
+
+Ids task_ids(const std::vector<TaskRecord>& tasks) {
+  Ids out;
+  for (const auto& t : tasks) out.push_back(t.id);
+  return out;
+}
+
+TEST(TaskStatusText, RoundTripsEveryStatusAndRefusesOthers) {
+  for (TaskStatus s : {TaskStatus::working, TaskStatus::input_required, TaskStatus::completed, TaskStatus::failed,
+                       TaskStatus::cancelled})
+    EXPECT_EQ(parse_task_status(to_string(s)), s) << to_string(s);
+  EXPECT_EQ(to_string(TaskStatus::input_required), "input_required");
+  EXPECT_EQ(parse_task_status("Working"), std::nullopt);
+  EXPECT_EQ(parse_task_status(""), std::nullopt);
+  EXPECT_FALSE(is_terminal(TaskStatus::input_required));
+  EXPECT_TRUE(is_terminal(TaskStatus::cancelled));
+}
+
+TEST_P(StoreContract, TaskRoundTripsEveryField) {
+  auto t = task("t1", "user-1", M0, TaskStatus::input_required);
+  t.status_message = "Waiting for your answer: \xc3\xa9t\xc3\xa9";
+  ASSERT_EQ(s_.tasks->add(t, {}, M0), TaskAdd::added);
+  EXPECT_EQ(s_.tasks->find("t1", "user-1", M0), t);
+  auto bare = task("t2", "", M0 + 5);  // no authentication: the empty owner
+  bare.status_message = bare.input_requests = bare.result = bare.error = "";
+  ASSERT_EQ(s_.tasks->add(bare, {}, M0), TaskAdd::added);
+  EXPECT_EQ(s_.tasks->find("t2", "", M0), bare);
+  EXPECT_EQ(s_.tasks->find("t3", "user-1", M0), std::nullopt);
+}
+
+TEST_P(StoreContract, TaskAddRefusesATakenIdAndChangesNothing) {
+  ASSERT_EQ(s_.tasks->add(task("t1"), {}, M0), TaskAdd::added);
+  auto other = task("t1", "user-2");
+  other.tool = "other_tool";
+  EXPECT_EQ(s_.tasks->add(other, {}, M0), TaskAdd::duplicate_id);
+  EXPECT_EQ(s_.tasks->find("t1", "user-1", M0), task("t1"));
+  EXPECT_EQ(s_.tasks->find("t1", "user-2", M0), std::nullopt);
+}
+
+TEST_P(StoreContract, TaskOfAnotherOwnerIsNotFound) {
+  ASSERT_EQ(s_.tasks->add(task("t1", "user-1"), {}, M0), TaskAdd::added);
+  EXPECT_EQ(s_.tasks->find("t1", "user-2", M0), std::nullopt);
+  EXPECT_EQ(s_.tasks->find("t1", "", M0), std::nullopt) << "no authentication sees no one's tasks";
+  EXPECT_TRUE(s_.tasks->find("t1", "user-1", M0));
+}
+
+TEST_P(StoreContract, TaskIsLiveUntilItsExpiry) {
+  ASSERT_EQ(s_.tasks->add(task("t1"), {}, M0), TaskAdd::added);
+  EXPECT_TRUE(s_.tasks->find("t1", "user-1", M0 + kTaskTtl - 1));
+  EXPECT_EQ(s_.tasks->find("t1", "user-1", M0 + kTaskTtl), std::nullopt);
+  EXPECT_EQ(s_.tasks->list("user-1", M0 + kTaskTtl - 1, "", 10).size(), 1u);
+  EXPECT_TRUE(s_.tasks->list("user-1", M0 + kTaskTtl, "", 10).empty());
+}
+
+TEST_P(StoreContract, TaskUpdateWritesTheMutableFieldsOnly) {
+  ASSERT_EQ(s_.tasks->add(task("t1"), {}, M0), TaskAdd::added);
+  TaskRecord next = task("t1");
+  next.owner = "user-9";  // not written: the owner, tool, creation time and ttl stay
+  next.tool = "other_tool";
+  next.created_at_ms = M0 + 999;
+  next.ttl_ms = 5;
+  next.status = TaskStatus::input_required;
+  next.status_message = "Need a date";
+  next.input_requests = R"({"q2":{}})";
+  next.result = "";
+  next.error = "";
+  next.updated_at_ms = M0 + 10;
+  next.expires_at_ms = M0 + 10 + kTaskTtl;
+  EXPECT_TRUE(s_.tasks->update(next));
+  TaskRecord expected = task("t1");
+  expected.status = TaskStatus::input_required;
+  expected.status_message = "Need a date";
+  expected.input_requests = R"({"q2":{}})";
+  expected.result = "";
+  expected.error = "";
+  expected.updated_at_ms = M0 + 10;
+  expected.expires_at_ms = M0 + 10 + kTaskTtl;
+  EXPECT_EQ(s_.tasks->find("t1", "user-1", M0 + 10), expected);
+  EXPECT_FALSE(s_.tasks->update(task("t9"))) << "no such task";
+}
+
+TEST_P(StoreContract, TaskTerminalStatusNeverChanges) {
+  for (TaskStatus terminal : {TaskStatus::completed, TaskStatus::failed, TaskStatus::cancelled}) {
+    const std::string id = "t-" + std::string(to_string(terminal));
+    ASSERT_EQ(s_.tasks->add(task(id), {}, M0), TaskAdd::added);
+    TaskRecord done = task(id);
+    done.status = terminal;
+    done.status_message = "done";
+    done.updated_at_ms = M0 + 20;
+    ASSERT_TRUE(s_.tasks->update(done));
+    TaskRecord again = done;
+    again.status = TaskStatus::working;
+    again.status_message = "revived";
+    again.updated_at_ms = M0 + 30;
+    again.expires_at_ms = M0 + 10 * kTaskTtl;
+    EXPECT_FALSE(s_.tasks->update(again)) << to_string(terminal);
+    EXPECT_EQ(s_.tasks->find(id, "user-1", M0 + 30), done) << to_string(terminal);
+  }
+}
+
+TEST_P(StoreContract, TaskCancelledBeforeTheHandlerFinishesStaysCancelled) {
+  ASSERT_EQ(s_.tasks->add(task("t1"), {}, M0), TaskAdd::added);
+  TaskRecord cancelled = task("t1");
+  cancelled.status = TaskStatus::cancelled;
+  cancelled.status_message = "Cancelled by the client";
+  cancelled.result = "";
+  cancelled.updated_at_ms = M0 + 5;
+  ASSERT_TRUE(s_.tasks->update(cancelled));
+  TaskRecord completed = task("t1");
+  completed.status = TaskStatus::completed;
+  completed.result = R"({"content":[{"type":"text","text":"late"}]})";
+  completed.updated_at_ms = M0 + 6;
+  EXPECT_FALSE(s_.tasks->update(completed)) << "the handler finished after the cancel";
+  EXPECT_EQ(s_.tasks->find("t1", "user-1", M0 + 6), cancelled);
+}
+
+TEST_P(StoreContract, TaskConcurrentFinishesHaveOneWinner) {
+  ASSERT_EQ(s_.tasks->add(task("t1"), {}, M0), TaskAdd::added);
+  std::atomic<int> winners{0};
+  run_together(8, [&] {
+    TaskRecord done = task("t1");
+    done.status = TaskStatus::completed;
+    if (s_.tasks->update(done)) ++winners;
+  });
+  EXPECT_EQ(winners.load(), 1);
+}
+
+TEST_P(StoreContract, TaskMaxActiveCountsTheOwnersWorkingAndInputRequiredTasks) {
+  const TaskLimits limits{.max_active = 2, .max_kept = 100};
+  ASSERT_EQ(s_.tasks->add(task("a1"), limits, M0), TaskAdd::added);
+  ASSERT_EQ(s_.tasks->add(task("a2", "user-1", M0, TaskStatus::input_required), limits, M0), TaskAdd::added);
+  ASSERT_EQ(s_.tasks->add(task("o1", "user-2"), limits, M0), TaskAdd::added) << "another owner's bound";
+  ASSERT_EQ(s_.tasks->add(task("o2", "user-2"), limits, M0), TaskAdd::added);
+  EXPECT_EQ(s_.tasks->add(task("a3"), limits, M0), TaskAdd::too_many_active);
+  EXPECT_EQ(s_.tasks->find("a3", "user-1", M0), std::nullopt);
+  TaskRecord done = task("a1");
+  done.status = TaskStatus::completed;
+  ASSERT_TRUE(s_.tasks->update(done));
+  EXPECT_EQ(s_.tasks->add(task("a3"), limits, M0), TaskAdd::added) << "a finished task frees its place";
+  EXPECT_EQ(s_.tasks->add(task("a4"), limits, M0), TaskAdd::too_many_active);
+  EXPECT_EQ(s_.tasks->add(task("a4", "user-1", M0, TaskStatus::completed), limits, M0), TaskAdd::too_many_active)
+      << "the bound is on the owner's active tasks, whatever the new one's status";
+  EXPECT_EQ(s_.tasks->add(task("a4"), limits, M0 + kTaskTtl), TaskAdd::added) << "expired tasks do not count";
+}
+
+TEST_P(StoreContract, TaskMaxKeptCountsTheOwnersUnexpiredTasksOfEveryStatus) {
+  const TaskLimits limits{.max_active = 100, .max_kept = 3};
+  ASSERT_EQ(s_.tasks->add(task("k1", "user-1", M0, TaskStatus::completed), limits, M0), TaskAdd::added);
+  ASSERT_EQ(s_.tasks->add(task("k2", "user-1", M0, TaskStatus::failed), limits, M0), TaskAdd::added);
+  ASSERT_EQ(s_.tasks->add(task("k3", "user-1", M0 + 10), limits, M0 + 10), TaskAdd::added);
+  ASSERT_EQ(s_.tasks->add(task("o1", "user-2"), limits, M0 + 10), TaskAdd::added) << "another owner's bound";
+  EXPECT_EQ(s_.tasks->add(task("k4", "user-1", M0 + 10), limits, M0 + 10), TaskAdd::too_many_kept);
+  EXPECT_EQ(s_.tasks->add(task("k4", "user-1", M0 + kTaskTtl), limits, M0 + kTaskTtl), TaskAdd::added)
+      << "k1 and k2 expired, even before remove_expired takes them";
+}
+
+TEST_P(StoreContract, TaskLimitsHoldUnderConcurrentAdds) {
+  const TaskLimits limits{.max_active = 3, .max_kept = 100};
+  std::atomic<int> next{0};
+  std::atomic<int> added{0};
+  run_together(8, [&] {
+    if (s_.tasks->add(task("c" + std::to_string(next++)), limits, M0) == TaskAdd::added) ++added;
+  });
+  EXPECT_EQ(added.load(), 3);
+  EXPECT_EQ(s_.tasks->list("user-1", M0, "", 100).size(), 3u);
+}
+
+TEST_P(StoreContract, TaskListIsOldestFirstAndPagesAfterACursor) {
+  // Created out of order; "b" and "a" share a creation time, so the id decides.
+  ASSERT_EQ(s_.tasks->add(task("c", "user-1", M0 + 20), {}, M0), TaskAdd::added);
+  ASSERT_EQ(s_.tasks->add(task("b", "user-1", M0 + 10), {}, M0), TaskAdd::added);
+  ASSERT_EQ(s_.tasks->add(task("a", "user-1", M0 + 10), {}, M0), TaskAdd::added);
+  ASSERT_EQ(s_.tasks->add(task("z", "user-1", M0), {}, M0), TaskAdd::added);
+  ASSERT_EQ(s_.tasks->add(task("m", "user-2", M0 + 15), {}, M0), TaskAdd::added);
+  EXPECT_EQ(task_ids(s_.tasks->list("user-1", M0, "", 10)), (Ids{"z", "a", "b", "c"}));
+  EXPECT_EQ(task_ids(s_.tasks->list("user-1", M0, "", 2)), (Ids{"z", "a"}));
+  EXPECT_EQ(task_ids(s_.tasks->list("user-1", M0, "a", 2)), (Ids{"b", "c"}));
+  EXPECT_EQ(task_ids(s_.tasks->list("user-1", M0, "c", 2)), Ids{});
+  EXPECT_EQ(task_ids(s_.tasks->list("user-1", M0, "", 0)), Ids{});
+  EXPECT_EQ(task_ids(s_.tasks->list("user-2", M0, "", 10)), Ids{"m"});
+  EXPECT_EQ(task_ids(s_.tasks->list("user-3", M0, "", 10)), Ids{});
+  EXPECT_EQ(s_.tasks->list("user-1", M0, "", 10).at(0), task("z", "user-1", M0)) << "whole records";
+}
+
+TEST_P(StoreContract, TaskListAfterACursorTheCallerCannotSeeIsEmpty) {
+  ASSERT_EQ(s_.tasks->add(task("a", "user-1", M0), {}, M0), TaskAdd::added);
+  ASSERT_EQ(s_.tasks->add(task("b", "user-1", M0 + 10), {}, M0), TaskAdd::added);
+  ASSERT_EQ(s_.tasks->add(task("m", "user-2", M0 + 5), {}, M0), TaskAdd::added);
+  EXPECT_EQ(task_ids(s_.tasks->list("user-1", M0, "unknown", 10)), Ids{});
+  EXPECT_EQ(task_ids(s_.tasks->list("user-1", M0, "m", 10)), Ids{}) << "another owner's task as cursor";
+  EXPECT_EQ(task_ids(s_.tasks->list("user-1", M0 + kTaskTtl, "a", 10)), Ids{}) << "an expired cursor";
+  EXPECT_EQ(task_ids(s_.tasks->list("user-1", M0 + kTaskTtl, "", 10)), Ids{"b"}) << "b lives 10 ms longer";
+}
+
+TEST_P(StoreContract, TaskRemoveExpiredCountsWhatItTakes) {
+  ASSERT_EQ(s_.tasks->add(task("t1", "user-1", M0), {}, M0), TaskAdd::added);
+  ASSERT_EQ(s_.tasks->add(task("t2", "user-2", M0, TaskStatus::completed), {}, M0), TaskAdd::added);
+  ASSERT_EQ(s_.tasks->add(task("t3", "user-1", M0 + 1), {}, M0), TaskAdd::added);
+  EXPECT_EQ(s_.tasks->remove_expired(M0 + kTaskTtl - 1), 0u);
+  EXPECT_EQ(s_.tasks->remove_expired(M0 + kTaskTtl), 2u);
+  EXPECT_EQ(s_.tasks->remove_expired(M0 + kTaskTtl), 0u);
+  EXPECT_TRUE(s_.tasks->find("t3", "user-1", M0 + kTaskTtl));
+  EXPECT_EQ(s_.tasks->add(task("t1", "user-1", M0 + kTaskTtl), {}, M0 + kTaskTtl), TaskAdd::added)
+      << "the id is free again";
+}
+
+TEST_P(StoreContract, TaskFailUnfinishedFailsActiveTasksOnly) {
+  ASSERT_EQ(s_.tasks->add(task("w", "user-1"), {}, M0), TaskAdd::added);
+  ASSERT_EQ(s_.tasks->add(task("i", "user-2", M0, TaskStatus::input_required), {}, M0), TaskAdd::added);
+  ASSERT_EQ(s_.tasks->add(task("c", "user-1", M0, TaskStatus::completed), {}, M0), TaskAdd::added);
+  ASSERT_EQ(s_.tasks->add(task("x", "user-1", M0, TaskStatus::cancelled), {}, M0), TaskAdd::added);
+  const std::string error = R"({"code":-32603,"message":"The server restarted while the task ran"})";
+  EXPECT_EQ(s_.tasks->fail_unfinished(error, "Interrupted by a restart", M0 + 100), 2u);
+  for (auto [id, owner] : {std::pair{"w", "user-1"}, std::pair{"i", "user-2"}}) {
+    auto t = s_.tasks->find(id, owner, M0 + 100);
+    ASSERT_TRUE(t) << id;
+    EXPECT_EQ(t->status, TaskStatus::failed) << id;
+    EXPECT_EQ(t->error, error) << id;
+    EXPECT_EQ(t->status_message, "Interrupted by a restart") << id;
+    EXPECT_EQ(t->updated_at_ms, M0 + 100) << id;
+    EXPECT_EQ(t->expires_at_ms, M0 + kTaskTtl) << id << ": the expiry stays";
+    EXPECT_EQ(t->created_at_ms, M0) << id;
+  }
+  EXPECT_EQ(s_.tasks->find("c", "user-1", M0 + 100), task("c", "user-1", M0, TaskStatus::completed));
+  EXPECT_EQ(s_.tasks->find("x", "user-1", M0 + 100), task("x", "user-1", M0, TaskStatus::cancelled));
+  EXPECT_FALSE(s_.tasks->update(task("w"))) << "failed is terminal";
+  EXPECT_EQ(s_.tasks->fail_unfinished(error, "again", M0 + 200), 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Memory, StoreContract, ::testing::Values(kMemory), backend_name);
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract, ::testing::Values(kSqlite), backend_name);
 
@@ -1043,6 +1286,18 @@ TEST_P(DurableStoreContract, UpstreamTokensSurviveReopening) {
   ASSERT_TRUE(s_.upstream_tokens->add(vault_record("gr_1", VaultState::active)));
   reopen();
   EXPECT_EQ(s_.upstream_tokens->find("gr_1"), vault_record("gr_1", VaultState::active));
+}
+
+TEST_P(DurableStoreContract, TasksSurviveReopening) {
+  ASSERT_EQ(s_.tasks->add(task("t1"), {}, M0), TaskAdd::added);
+  ASSERT_EQ(s_.tasks->add(task("t2", "user-1", M0 + 1, TaskStatus::completed), {}, M0), TaskAdd::added);
+  reopen();
+  EXPECT_EQ(s_.tasks->find("t1", "user-1", M0), task("t1"));
+  EXPECT_EQ(s_.tasks->fail_unfinished("{}", "Interrupted by a restart", M0 + 5), 1u) << "as at startup";
+  reopen();
+  EXPECT_EQ(s_.tasks->find("t1", "user-1", M0 + 5)->status, TaskStatus::failed);
+  EXPECT_EQ(task_ids(s_.tasks->list("user-1", M0 + 5, "", 10)), (Ids{"t1", "t2"}));
+  EXPECT_EQ(s_.tasks->add(task("t2"), {}, M0 + 5), TaskAdd::duplicate_id);
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, DurableStoreContract, ::testing::Values(kSqlite), backend_name);

@@ -11,6 +11,7 @@
 // - Times are Unix seconds (std::int64_t) passed in by the caller; no store
 //   reads a clock, so tests use fake time. A thing with `expires_at` is live
 //   while now < expires_at. Real times are positive: 0 means "never/none".
+//   TaskStore alone counts in milliseconds, as the MCP tasks protocol does.
 // - Tokens, codes and client secrets are stored only as hashes. Every
 //   `*_hash` argument and field is the lowercase hex SHA-256 of the secret
 //   value, computed by the caller (crypto::sha256); stores treat it as
@@ -31,6 +32,7 @@
 #include "store/revocation_store.hpp"
 #include "store/signing_key_store.hpp"
 #include "store/store_error.hpp"
+#include "store/task_store.hpp"
 #include "store/upstream_token_store.hpp"
 #include "store/user_store.hpp"
 
@@ -53,6 +55,7 @@ struct Stores {
   std::unique_ptr<LoginFailureStore> login_failures;
   std::unique_ptr<ClientAssertionStore> client_assertions;
   std::unique_ptr<UpstreamTokenStore> upstream_tokens;
+  std::unique_ptr<TaskStore> tasks;
 };
 
 // Empty stores in process memory, gone with the process: for unit tests and

@@ -67,6 +67,9 @@ class TaskStore {
   // Inserts `record` unless its id is taken or its owner already has
   // limits.max_active active or limits.max_kept unexpired tasks at now_ms.
   // Durable when it returns `added` (SQLite: committed).
+  // Both bounds count only tasks unexpired at now_ms (whether remove_expired
+  // has run yet changes nothing); a task expired but not yet removed still
+  // holds its id. Checked in the order of TaskAdd: id, active, kept.
   virtual TaskAdd add(const TaskRecord& record, const TaskLimits& limits, std::int64_t now_ms) = 0;
 
   // The task `id` when it belongs to `owner` and has not expired at now_ms.
@@ -77,11 +80,15 @@ class TaskStore {
   // updated_at_ms and expires_at_ms of the stored task record.id, unless
   // it is gone or already terminal: a terminal task never changes (a
   // cancelled task's handler that finishes later cannot overwrite it).
-  // True when written.
+  // True when written. owner, tool, created_at_ms and ttl_ms stay as added.
+  // There is no now_ms: a task expired but not yet removed is still written.
   virtual bool update(const TaskRecord& record) = 0;
 
   // `owner`'s unexpired tasks, oldest first (by created_at_ms, then id),
   // starting after the task `after_id` ("" from the start); at most `limit`.
+  // Empty when `after_id` is not a task find() would return to `owner` at
+  // now_ms (unknown, expired, another owner's): the listing ends, it does
+  // not start over.
   virtual std::vector<TaskRecord> list(std::string_view owner, std::int64_t now_ms, std::string_view after_id,
                                        std::size_t limit) = 0;
 
@@ -91,7 +98,8 @@ class TaskStore {
   // Startup: every task still working or input_required has lost the
   // process that ran it. Each becomes failed with `error` (a JSON-RPC error
   // object as JSON text) and `status_message`, updated at now_ms; its
-  // expiry stays. Returns how many.
+  // expiry stays, and so do input_requests and result. Expired tasks not
+  // yet removed are included. Returns how many.
   virtual std::size_t fail_unfinished(std::string_view error, std::string_view status_message, std::int64_t now_ms) = 0;
 };
 

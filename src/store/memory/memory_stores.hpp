@@ -19,5 +19,6 @@ std::unique_ptr<RateLimitStore> make_rate_limit_store();
 std::unique_ptr<LoginFailureStore> make_login_failure_store();
 std::unique_ptr<ClientAssertionStore> make_client_assertion_store();
 std::unique_ptr<UpstreamTokenStore> make_upstream_token_store();
+std::unique_ptr<TaskStore> make_task_store();
 
 }  // namespace gatehouse::store::memory

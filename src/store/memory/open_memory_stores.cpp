@@ -15,6 +15,7 @@ Stores open_memory_stores() {
       .login_failures = memory::make_login_failure_store(),
       .client_assertions = memory::make_client_assertion_store(),
       .upstream_tokens = memory::make_upstream_token_store(),
+      .tasks = memory::make_task_store(),
   };
 }
 

@@ -170,7 +170,32 @@ CREATE TABLE upstream_tokens (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX upstream_tokens_pending ON upstream_tokens (state, created_at);
 )sql"},
-    // {7, R"sql(ALTER TABLE ...)sql"},  <- the next migration goes here
+    // Tasks (task_store.hpp). Times in Unix milliseconds, as the protocol
+    // reports them. A rowid table, unlike the small keyed tables above: a
+    // completed task's result can be large, and WITHOUT ROWID suits small
+    // rows only. The partial index serves the per-owner count of active
+    // tasks and fail_unfinished at startup.
+    {7, R"sql(
+CREATE TABLE tasks (
+  id             TEXT PRIMARY KEY,
+  owner          TEXT NOT NULL,
+  tool           TEXT NOT NULL,
+  status         TEXT NOT NULL
+                   CHECK (status IN ('working', 'input_required', 'completed', 'failed', 'cancelled')),
+  status_message TEXT NOT NULL,  -- '' when none
+  input_requests TEXT NOT NULL,  -- JSON object, '' when none
+  result         TEXT NOT NULL,  -- JSON CallToolResult, '' when none
+  error          TEXT NOT NULL,  -- JSON-RPC error object, '' when none
+  created_at_ms  INTEGER NOT NULL,
+  updated_at_ms  INTEGER NOT NULL,
+  ttl_ms         INTEGER NOT NULL,
+  expires_at_ms  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX tasks_owner ON tasks (owner, created_at_ms, id);
+CREATE INDEX tasks_expiry ON tasks (expires_at_ms);
+CREATE INDEX tasks_active ON tasks (owner, expires_at_ms) WHERE status IN ('working', 'input_required');
+)sql"},
+    // {8, R"sql(ALTER TABLE ...)sql"},  <- the next migration goes here
 };
 
 constexpr bool numbered_from_one() {

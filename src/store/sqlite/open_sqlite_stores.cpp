@@ -16,6 +16,7 @@ Stores open_sqlite_stores(const std::filesystem::path& file) {
       .login_failures = sqlite::make_login_failure_store(db),
       .client_assertions = sqlite::make_client_assertion_store(db),
       .upstream_tokens = sqlite::make_upstream_token_store(db),
+      .tasks = sqlite::make_task_store(db),
   };
 }
 

@@ -140,11 +140,11 @@ TEST_F(SqliteStore, MigrationsAreRecordedOnceAcrossReopens) {
   for (int i = 0; i < 3; ++i) open_sqlite_stores(file_);
   RawDb raw(file_);
   EXPECT_EQ(raw.column("SELECT version FROM schema_version ORDER BY version"),
-            (std::vector<std::string>{"1", "2", "3", "4", "5", "6"}));
+            (std::vector<std::string>{"1", "2", "3", "4", "5", "6", "7"}));
   auto tables = raw.column("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name");
   EXPECT_EQ(tables, (std::vector<std::string>{"authorization_codes", "client_assertions", "clients", "grants",
-                                              "login_failures", "rate_limits", "refresh_tokens", "revocations", "schema_version",
-                                              "signing_keys", "upstream_tokens", "users"}));
+                                              "login_failures", "rate_limits", "refresh_tokens", "revocations",
+                                              "schema_version", "signing_keys", "tasks", "upstream_tokens", "users"}));
 }
 
 TEST_F(SqliteStore, AVersionOneFileGainsTheClientAssertionsTableAndKeepsItsData) {
@@ -159,6 +159,7 @@ TEST_F(SqliteStore, AVersionOneFileGainsTheClientAssertionsTableAndKeepsItsData)
     raw.exec("ALTER TABLE clients DROP COLUMN application_type");
     raw.exec("DROP TABLE login_failures");
     raw.exec("DROP TABLE upstream_tokens");
+    raw.exec("DROP TABLE tasks");
     raw.exec("DELETE FROM schema_version WHERE version >= 2");
   }
   auto stores = open_sqlite_stores(file_);
@@ -180,6 +181,7 @@ TEST_F(SqliteStore, H3_AVersionTwoFileGainsUsedAtAndKeepsItsTokens) {
     raw.exec("ALTER TABLE clients DROP COLUMN application_type");
     raw.exec("DROP TABLE login_failures");
     raw.exec("DROP TABLE upstream_tokens");
+    raw.exec("DROP TABLE tasks");
     raw.exec("DELETE FROM schema_version WHERE version >= 3");
   }
   auto stores = open_sqlite_stores(file_);
@@ -202,6 +204,7 @@ TEST_F(SqliteStore, L12_AVersionThreeFileGainsApplicationTypeAndKeepsItsClients)
     raw.exec("ALTER TABLE clients DROP COLUMN application_type");
     raw.exec("DROP TABLE login_failures");
     raw.exec("DROP TABLE upstream_tokens");
+    raw.exec("DROP TABLE tasks");
     raw.exec("DELETE FROM schema_version WHERE version >= 4");
   }
   auto stores = open_sqlite_stores(file_);
@@ -226,6 +229,7 @@ TEST_F(SqliteStore, M4_AVersionFourFileGainsTheLoginFailuresTableAndKeepsItsData
     RawDb raw(file_);  // as a file written before migration 5 shipped
     raw.exec("DROP TABLE login_failures");
     raw.exec("DROP TABLE upstream_tokens");
+    raw.exec("DROP TABLE tasks");
     raw.exec("DELETE FROM schema_version WHERE version >= 5");
   }
   auto stores = open_sqlite_stores(file_);
@@ -241,12 +245,41 @@ TEST_F(SqliteStore, AVersionFiveFileGainsTheUpstreamTokensTableAndKeepsItsData) 
   {
     RawDb raw(file_);  // as a file written before migration 6 shipped
     raw.exec("DROP TABLE upstream_tokens");
-    raw.exec("DELETE FROM schema_version WHERE version = 6");
+    raw.exec("DROP TABLE tasks");
+    raw.exec("DELETE FROM schema_version WHERE version >= 6");
   }
   auto stores = open_sqlite_stores(file_);
   EXPECT_TRUE(stores.users->find("u1"));
   EXPECT_TRUE(stores.upstream_tokens->add({.grant_id = "gr_1", .user_id = "u1", .provider = "github",
                                            .sealed = "v1.x.y", .created_at = T0, .updated_at = T0}));
+}
+
+TEST_F(SqliteStore, AVersionSixFileGainsTheTasksTableAndKeepsItsData) {
+  {
+    auto stores = open_sqlite_stores(file_);
+    ASSERT_TRUE(stores.users->add({.id = "u1", .name = "alice", .password_hash = "h", .created_at = T0}));
+  }
+  {
+    RawDb raw(file_);  // as a file written before migration 7 shipped
+    raw.exec("DROP TABLE tasks");
+    raw.exec("DELETE FROM schema_version WHERE version = 7");
+  }
+  auto stores = open_sqlite_stores(file_);
+  EXPECT_TRUE(stores.users->find("u1"));
+  EXPECT_EQ(stores.tasks->add({.id = "t1", .owner = "u1", .tool = "report", .created_at_ms = T0 * 1000,
+                               .updated_at_ms = T0 * 1000, .ttl_ms = 1000, .expires_at_ms = T0 * 1000 + 1000},
+                              {}, T0 * 1000),
+            TaskAdd::added);
+}
+
+// The table refuses a status the store does not know, so a bad write fails
+// at the write rather than at every later read.
+TEST_F(SqliteStore, TheTasksTableChecksTheStatus) {
+  open_sqlite_stores(file_);
+  RawDb raw(file_);
+  EXPECT_THROW(raw.exec("INSERT INTO tasks VALUES ('t1', 'u', 'tool', 'done', '', '', '', '', 1, 1, 1, 2)"),
+               std::runtime_error);
+  raw.exec("INSERT INTO tasks VALUES ('t1', 'u', 'tool', 'input_required', '', '', '', '', 1, 1, 1, 2)");
 }
 
 // M1: counters are keyed by request input; the file holds only fixed-size
