@@ -73,8 +73,24 @@ class RequestContext {
   // notifications/message, sent only at or above the client's level.
   void log(LogLevel level, boost::json::value data, std::string_view logger = {});
 
-  // True once the client cancelled this request (notifications/cancelled).
+  // True once the client cancelled this request (notifications/cancelled),
+  // or its task (tasks/cancel). A handler running as a task is also
+  // cancelled at its next asynchronous wait (a timer, a socket): that wait
+  // throws boost::system::system_error (operation_aborted).
   bool cancelled() const;
+
+  // True while the handler runs as a task: the client has been answered
+  // with a task handle and polls for the outcome. Progress reported with
+  // progress() becomes the task's statusMessage; questions wait in the task
+  // (status input_required) until the client answers them with tasks/update.
+  bool in_task() const;
+  // For a tool with Tool::task_after_questions: ends the synchronous part of
+  // the call. When the client can take a task, the call is answered with
+  // one now (durably created first) and the handler carries on in the
+  // background: returns true. When it cannot (an optional tool, a client
+  // without task support), returns false and the handler carries on as an
+  // ordinary call. Returns in_task() for other tools.
+  awaitable<bool> continue_as_task();
 
   // Closes the SSE stream carrying this request's messages while the handler
   // keeps running; the client reconnects with Last-Event-ID and gets the rest

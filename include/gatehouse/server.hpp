@@ -32,6 +32,17 @@ struct ServerInfo {
   std::string website_url;
 };
 
+// Whether a call of a tool may run as a task: answered at once with a task
+// handle the client polls, while the handler runs on (the Tasks extension
+// io.modelcontextprotocol/tasks of 2026-07-28; "execution.taskSupport" of
+// MCP 2025-11-25). For work that outlasts a client's patience for one
+// request (Claude gives a tool call about 300 seconds).
+//   forbidden: always an ordinary call.
+//   optional:  a task when the client can take one, an ordinary call otherwise.
+//   required:  a task; a client that cannot take one is refused (-32021 in
+//              2026-07-28, -32601 in 2025-11-25) before the handler runs.
+enum class TaskSupport { forbidden, optional, required };
+
 // MCP 2025-11-25 server/tools "Tool".
 struct Tool {
   std::string name;
@@ -44,6 +55,15 @@ struct Tool {
   boost::json::object meta;
   // Scopes a caller's token must carry to call this tool (step-up otherwise).
   std::vector<std::string> required_scopes;
+  TaskSupport task_support = TaskSupport::forbidden;
+  // With task support: false, the task starts before the handler does, so
+  // its questions wait in the task (status input_required). true, the
+  // handler runs as part of the call — its questions are the call's own
+  // input-required rounds — until it calls RequestContext::continue_as_task(),
+  // which answers the call with the task (MCP 2026-07-28 Tasks, "input
+  // required before task creation"). For tools that ask first and then work
+  // long.
+  bool task_after_questions = false;
 };
 
 struct ToolResult {

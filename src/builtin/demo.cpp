@@ -4,6 +4,7 @@
 #include "builtin/note_store.hpp"
 #include "json.hpp"
 #include "time/clock.hpp"
+#include "time/iso8601.hpp"
 
 #include <gatehouse/content.hpp>
 
@@ -19,15 +20,6 @@ namespace gatehouse::builtin {
 namespace {
 
 json::object schema(std::string_view text) { return json::parse(text).as_object(); }
-
-std::string utc_iso8601(std::chrono::system_clock::time_point when) {
-  auto t = std::chrono::system_clock::to_time_t(when);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 // H4: what the user hears when their note store fails (a tool error, so the
 // model sees it); the log gets the file and the reason for the operator.
@@ -81,7 +73,7 @@ std::unique_ptr<Server> make_demo(const BuiltinOptions& options) {
                  const auto now = time::system_clock().wall();
                  const auto unix_seconds =
                      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-                 co_return ToolResult::structured({{"iso8601", utc_iso8601(now)}, {"unix", unix_seconds}});
+                 co_return ToolResult::structured({{"iso8601", time::iso8601(now)}, {"unix", unix_seconds}});
                });
 
   // With [login] method "upstream": the provider's own answer about the

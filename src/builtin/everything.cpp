@@ -626,6 +626,126 @@ void add_prompts(Server& server) {
                 });
 }
 
+// The Tasks extension scenarios (tasks-*, io.modelcontextprotocol/tasks):
+// tools that run as tasks when the client can take one. Each handler is an
+// ordinary handler; Tool::task_support decides how a call runs, and the
+// same code serves a direct call and a task.
+void add_task_tools(Server& server) {
+  // A sync-only tool: never a task, even when the client sends a 2025-style
+  // `task` param.
+  server.tool({.name = "greet",
+               .description = "Greets someone by name.",
+               .input_schema = schema(R"({"type":"object","properties":{"name":{"type":"string"}},"required":["name"]})")},
+              [](json::object args, RequestContext&) -> awaitable<ToolResult> {
+                co_return ToolResult::text("Hello, " + string_or_empty(args, "name") + "!");
+              });
+
+  // Sleeps `seconds` (0: at once), reporting progress each second; a task
+  // when the client can take one. tasks/cancel interrupts the sleep.
+  server.tool({.name = "slow_compute",
+               .description = "Works for the given number of seconds, then reports what it computed.",
+               .input_schema = schema(R"({"type":"object","properties":{"seconds":{"type":"number","minimum":0,"maximum":3600},"label":{"type":"string"}}})"),
+               .task_support = TaskSupport::optional},
+              [](json::object args, RequestContext& ctx) -> awaitable<ToolResult> {
+                double seconds = 0;
+                if (auto* s = args.if_contains("seconds"); s && s->is_number()) seconds = s->to_number<double>();
+                auto label = string_or_empty(args, "label");
+                asio::steady_timer timer(co_await asio::this_coro::executor);
+                auto whole = static_cast<int>(seconds);
+                for (int i = 0; i < whole && !ctx.cancelled(); ++i) {
+                  ctx.progress(i, seconds, "computing " + (label.empty() ? std::string("") : label + ": ") +
+                                               std::to_string(i) + " of " + std::to_string(whole) + " s");
+                  timer.expires_after(1s);
+                  co_await timer.async_wait(asio::use_awaitable);
+                }
+                if (seconds > whole) {
+                  timer.expires_after(std::chrono::milliseconds(static_cast<int>((seconds - whole) * 1000)));
+                  co_await timer.async_wait(asio::use_awaitable);
+                }
+                co_return ToolResult::text("Computed " + (label.empty() ? std::string("a result") : label) + " in " +
+                                           std::to_string(whole) + " s");
+              });
+
+  // A tool error after about a second: `completed` with isError (2026-07-28).
+  // Task-required: a client without the extension is refused with -32021.
+  server.tool({.name = "failing_job",
+               .description = "Runs for a second, then fails with a tool error.",
+               .input_schema = no_arguments(),
+               .task_support = TaskSupport::required},
+              [](json::object, RequestContext&) -> awaitable<ToolResult> {
+                asio::steady_timer timer(co_await asio::this_coro::executor, 1s);
+                co_await timer.async_wait(asio::use_awaitable);
+                co_return ToolResult::error("The job failed: the input data is incomplete.");
+              });
+
+  // A protocol error while running: the task is `failed` with the error inlined.
+  server.tool({.name = "protocol_error_job",
+               .description = "Runs briefly, then fails with a JSON-RPC error.",
+               .input_schema = no_arguments(),
+               .task_support = TaskSupport::optional},
+              [](json::object, RequestContext&) -> awaitable<ToolResult> {
+                asio::steady_timer timer(co_await asio::this_coro::executor, 200ms);
+                co_await timer.async_wait(asio::use_awaitable);
+                throw McpError::internal("the job's worker stopped unexpectedly");
+              });
+
+  // One question while running: the task waits in input_required until the
+  // client answers with tasks/update. Nothing is deleted: a fixture.
+  server.tool({.name = "confirm_delete",
+               .description = "Asks for confirmation before (pretending to) delete a file.",
+               .input_schema = schema(R"({"type":"object","properties":{"filename":{"type":"string"}},"required":["filename"]})"),
+               .task_support = TaskSupport::optional},
+              [](json::object args, RequestContext& ctx) -> awaitable<ToolResult> {
+                auto filename = string_or_empty(args, "filename");
+                auto answer = co_await ctx.elicit(
+                    "Delete " + filename + "?",
+                    schema(R"({"type":"object","properties":{"confirm":{"type":"boolean"}},"required":["confirm"]})"),
+                    "confirm_delete");
+                auto* content = accepted_content(answer);
+                if (content && content->contains("confirm") && content->at("confirm") == json::value(true))
+                  co_return ToolResult::text("Deleted " + filename + " (a test fixture: nothing was deleted)");
+                co_return ToolResult::text("Kept " + filename + " (" + describe_elicitation(answer) + ")");
+              });
+
+  // Two questions at once (awaitable operators): both are open together,
+  // and the client may answer them one at a time.
+  server.tool({.name = "multi_input",
+               .description = "Asks two questions at once, then reports both answers.",
+               .input_schema = no_arguments(),
+               .task_support = TaskSupport::optional},
+              [](json::object, RequestContext& ctx) -> awaitable<ToolResult> {
+                using namespace asio::experimental::awaitable_operators;
+                auto question = schema(R"({"type":"object","properties":{"name":{"type":"string"},"confirm":{"type":"boolean"}}})");
+                auto [first, second] = co_await (ctx.elicit("First question: your name?", question, "first") &&
+                                                 ctx.elicit("Second question: your name?", question, "second"));
+                auto name = [](const json::object& answer) {
+                  auto* content = accepted_content(answer);
+                  return content ? string_or_empty(*content, "name") : std::string("(none)");
+                };
+                co_return ToolResult::text("first=" + name(first) + ", second=" + name(second));
+              });
+
+  // Input first, then a task (SEP-2663 with SEP-2322): the question is an
+  // input-required round of the call itself; once answered, the handler
+  // turns the call into a task and finishes in the background.
+  server.tool({.name = "test_tool_with_task",
+               .description = "Asks for a name, then greets it from a task.",
+               .input_schema = no_arguments(),
+               .task_support = TaskSupport::required,
+               .task_after_questions = true},
+              [](json::object, RequestContext& ctx) -> awaitable<ToolResult> {
+                auto answer = co_await ctx.elicit(
+                    "What is your name?",
+                    schema(R"({"type":"object","properties":{"name":{"type":"string"}},"required":["name"]})"), "user_name");
+                auto* content = accepted_content(answer);
+                auto name = content ? string_or_empty(*content, "name") : std::string();
+                co_await ctx.continue_as_task();
+                asio::steady_timer timer(co_await asio::this_coro::executor, 300ms);
+                co_await timer.async_wait(asio::use_awaitable);
+                co_return ToolResult::text("Hello, " + (name.empty() ? std::string("stranger") : name) + "!");
+              });
+}
+
 // completion-complete: values for prompt arguments and template variables.
 awaitable<Completion> complete(const CompletionRequest& request, RequestContext&) {
   if (request.ref_type == "ref/prompt" && request.ref == "test_prompt_with_arguments")
@@ -656,6 +776,7 @@ std::unique_ptr<Server> make_everything(const BuiltinOptions&) {
   add_misc_tools(*server, watched);
   add_stateless_tools(*server);
   add_input_required_tools(*server);
+  add_task_tools(*server);
   add_resources(*server, watched);
   add_prompts(*server);
   server->completion(complete);

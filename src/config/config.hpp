@@ -119,6 +119,16 @@ struct Config {
   bool strict_protocol_headers = false;
   // 2026-07-28 caching hint (ttlMs) for server/discover and the list methods.
   std::chrono::milliseconds list_ttl{60'000};
+  // [tasks] Tools that run as tasks (the Tasks extension; docs/tasks.md).
+  // How long a task and its outcome are kept after it was created (ttlMs).
+  std::chrono::seconds task_ttl{60 * 60};
+  // How often clients are asked to poll a task (pollIntervalMs).
+  std::chrono::milliseconds task_poll_interval{1000};
+  // Per user: tasks running at once, and tasks kept (any status, until their
+  // ttl runs out). Past either, a task-optional tool runs as an ordinary
+  // call and a task-required one answers with a tool error.
+  std::size_t max_running_tasks_per_user = 16;
+  std::size_t max_kept_tasks_per_user = 1000;
   // How long an input-required round may take before its requestState expires.
   std::chrono::seconds request_state_lifetime{600};
   // The key sealing requestState (32+ random bytes). Created on first start

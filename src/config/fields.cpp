@@ -64,6 +64,15 @@ const std::array kFields{
     Field{"mcp", "request_state_lifetime", &Config::request_state_lifetime,
           "must be a positive integer (seconds, at most a year)", 1, kYearSeconds},
     Field{"mcp", "request_state_key_file", &Config::request_state_key_file, "must be a string (a file path)"},
+    // [tasks]
+    Field{"tasks", "ttl", &Config::task_ttl, "must be an integer from 60 to 2592000 (seconds, at most 30 days)", 60,
+          2592000},
+    Field{"tasks", "poll_interval", &Config::task_poll_interval, "must be an integer from 100 to 600000 (milliseconds)",
+          100, 600000},
+    Field{"tasks", "max_running_per_user", &Config::max_running_tasks_per_user, "must be an integer from 1 to 10000", 1,
+          10000},
+    Field{"tasks", "max_kept_per_user", &Config::max_kept_tasks_per_user, "must be an integer from 1 to 1000000", 1,
+          1000000},
     // [oauth]
     Field{"oauth", "scopes", &Config::scopes, "must be a non-empty array of scope names, e.g. [\"mcp\"]", 0, 0, check_scopes},
     Field{"oauth", "access_token_lifetime", &Config::access_token_lifetime,

@@ -43,8 +43,8 @@ inline constexpr std::uint64_t kYearSeconds = 365ull * 24 * 60 * 60;
 
 // The sections of the file ([[backend]] tables aside), in the order
 // messages list them.
-inline constexpr std::array<std::string_view, 8> kSections{
-    "server", "mcp", "oauth", "upstream", "login", "login.provider", "connect", "log"};
+inline constexpr std::array<std::string_view, 9> kSections{
+    "server", "mcp", "tasks", "oauth", "upstream", "login", "login.provider", "connect", "log"};
 
 // Every key, in the order validate() checks them.
 std::span<const Field> fields();

@@ -34,6 +34,8 @@ RequestContext::RequestContext(mcp::RequestChannel& channel, const Principal& pr
 std::string_view RequestContext::protocol_version() const { return channel_.protocol_version(); }
 const json::object& RequestContext::client_capabilities() const { return channel_.client_capabilities(); }
 bool RequestContext::cancelled() const { return channel_.cancelled(); }
+bool RequestContext::in_task() const { return channel_.in_task(); }
+awaitable<bool> RequestContext::continue_as_task() { return channel_.continue_as_task(); }
 void RequestContext::close_response_stream() { channel_.close_response_stream(); }
 
 awaitable<json::value> RequestContext::ask(std::string_view method, json::object params, std::string_view key) {

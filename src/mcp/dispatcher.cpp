@@ -6,6 +6,8 @@
 #include "mcp/protocol_version.hpp"
 #include "mcp/registry.hpp"
 #include "mcp/stateless_request.hpp"
+#include "mcp/tasks/task_wire.hpp"
+#include "mcp/tasks/tool_execution.hpp"
 #include "mcp/tool_scopes.hpp"
 #include "store/store_error.hpp"
 
@@ -105,6 +107,9 @@ Dispatcher::Dispatcher(const Server& server, DispatchOptions options)
     // Lists that differ per user must not be kept by shared caches.
     if (registry_.backend->per_user_lists()) options_.list_cache_scope = "private";
   }
+  if (options_.tasks && !registry_.backend)
+    for (const auto& entry : registry_.tools)
+      if (entry.tool.task_support != TaskSupport::forbidden) runs_tasks_ = true;
   server_info_ = {{"name", registry_.info.name}, {"version", registry_.info.version}};
   if (!registry_.info.title.empty()) server_info_["title"] = registry_.info.title;
   if (!registry_.info.website_url.empty()) server_info_["websiteUrl"] = registry_.info.website_url;
@@ -119,7 +124,11 @@ json::object Dispatcher::discover_result() const {
   // MCP 2026-07-28 server/discover: what initialize used to tell, per request.
   json::array versions;
   for (auto v : kAllVersions) versions.emplace_back(v);
-  json::object result{{"supportedVersions", std::move(versions)}, {"capabilities", capabilities_}};
+  json::object capabilities = capabilities_;
+  // SEP-2663: the Tasks extension is advertised under extensions (there is
+  // no capabilities.tasks in this revision).
+  if (runs_tasks()) capabilities["extensions"].emplace_object()[kTasksExtension] = json::object{};
+  json::object result{{"supportedVersions", std::move(versions)}, {"capabilities", std::move(capabilities)}};
   if (!registry_.instructions.empty()) result["instructions"] = registry_.instructions;
   return result;
 }
@@ -147,6 +156,13 @@ json::object Dispatcher::initialize_result(std::string_view version) const {
   if (!registry_.info.title.empty()) info["title"] = registry_.info.title;
   if (!registry_.info.website_url.empty()) info["websiteUrl"] = registry_.info.website_url;
   json::object result{{"protocolVersion", version}, {"capabilities", capabilities_}, {"serverInfo", std::move(info)}};
+  // MCP 2025-11-25 basic/utilities/tasks: task-augmented tools/call, with
+  // tasks/list and tasks/cancel. Earlier revisions have no tasks.
+  if (runs_tasks() && version == kLatestSessionVersion)
+    result["capabilities"].as_object()["tasks"] =
+        json::object{{"list", json::object{}},
+                     {"cancel", json::object{}},
+                     {"requests", json::object{{"tools", json::object{{"call", json::object{}}}}}}};
   if (!registry_.instructions.empty()) result["instructions"] = registry_.instructions;
   return result;
 }
@@ -164,8 +180,6 @@ boost::asio::awaitable<json::object> Dispatcher::dispatch(Call call) const {
 }
 
 std::exception_ptr Dispatcher::unwrap(std::exception_ptr failure) {
-  // Questions asked concurrently (awaitable operators) fail together; the
-  // first failure is the one that counts.
   try {
     std::rethrow_exception(failure);
   } catch (const boost::asio::multiple_exceptions& e) {
@@ -206,6 +220,7 @@ boost::asio::awaitable<json::value> Dispatcher::route(Call& call) const {
   const auto& method = call.request.method;
   const auto& params = call.request.params;
   auto entry_listing = [](const auto& e) { return e.listing; };
+  auto task_listing = [](const auto& e) { return e.task_listing; };
 
   if (method == "tools/call") co_return co_await call_tool(call);
   if (call.era == Era::stateless) {
@@ -217,6 +232,7 @@ boost::asio::awaitable<json::value> Dispatcher::route(Call& call) const {
       throw McpError::method_not_found("Method not found: " + method + " is not part of protocol version 2026-07-28");
   }
   if (method == "ping") co_return json::object{};
+  if (runs_tasks_ && method.starts_with("tasks/")) co_return co_await task_method(call);
   if (registry_.backend && method != "logging/setLevel") {
     // The session keeps its subscriptions (M7 filtering), the backend
     // forwards them to the server behind it.
@@ -228,7 +244,12 @@ boost::asio::awaitable<json::value> Dispatcher::route(Call& call) const {
     }
     co_return co_await registry_.backend->handle(call);
   }
-  if (method == "tools/list") co_return page(registry_.tools, params, "tools", options_.page_size, entry_listing);
+  if (method == "tools/list") {
+    // 2025-11-25 sessions of a server that runs tasks see execution.taskSupport.
+    if (runs_tasks_ && call.era == Era::session)
+      co_return page(registry_.tools, params, "tools", options_.page_size, task_listing);
+    co_return page(registry_.tools, params, "tools", options_.page_size, entry_listing);
+  }
   if (method == "resources/list")
     co_return page(registry_.resources, params, "resources", options_.page_size, entry_listing);
   if (method == "resources/templates/list")
@@ -251,6 +272,48 @@ boost::asio::awaitable<json::value> Dispatcher::route(Call& call) const {
     co_return json::object{};
   }
   throw McpError::method_not_found("Method not found: " + method);
+}
+
+boost::asio::awaitable<json::object> run_tool(const Registry::ToolEntry& entry, json::object arguments,
+                                              RequestContext& ctx) {
+  ToolResult result;
+  std::exception_ptr failure;
+  try {
+    result = co_await entry.handler(std::move(arguments), ctx);
+  } catch (...) {
+    failure = Dispatcher::unwrap(std::current_exception());
+  }
+  if (failure) {
+    // Tool failures are results with isError, so the model sees them; protocol
+    // errors and input-required rounds stay what they are.
+    try {
+      std::rethrow_exception(failure);
+    } catch (const McpError&) {
+      throw;
+    } catch (const InputRequired&) {
+      throw;
+    } catch (const store::StoreError& e) {
+      // The server's storage failed (a vault read, ...): not the tool's
+      // message, and SQLite's text names files.
+      spdlog::error("tool {} failed on the store: {}", entry.tool.name, e.what());
+      result = ToolResult::error(kStoreFailure);
+    } catch (const boost::system::system_error& e) {
+      result = internal_failure(entry.tool.name, e);  // e.g. Boost.JSON's as_object() on another kind
+    } catch (const std::system_error& e) {
+      result = internal_failure(entry.tool.name, e);
+    } catch (const std::logic_error& e) {
+      result = internal_failure(entry.tool.name, e);  // std::out_of_range from at(), ...
+    } catch (const std::bad_alloc& e) {
+      result = internal_failure(entry.tool.name, e);
+    } catch (const std::exception& e) {
+      // std::runtime_error and its kin: a message written for the user
+      // (RequestContext::upstream_token() and friends document theirs).
+      result = ToolResult::error(e.what());
+    } catch (...) {
+      result = ToolResult::error("the tool failed");
+    }
+  }
+  co_return tool_result_json(std::move(result));
 }
 
 boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
@@ -283,45 +346,63 @@ boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
   if (auto violation = entry->input_schema.validate(arguments))
     co_return tool_result_json(ToolResult::error("Invalid arguments for tool " + name + ": " + to_string(*violation)));
 
-  RequestContext ctx(call.channel, call.principal, progress_token(params), options_.upstream_api_key, options_.upstream.get());
-  ToolResult result;
-  std::exception_ptr failure;
-  try {
-    result = co_await entry->handler(std::move(arguments), ctx);
-  } catch (...) {
-    failure = unwrap(std::current_exception());
+  auto support = options_.tasks ? entry->tool.task_support : TaskSupport::forbidden;
+  bool as_task = support != TaskSupport::forbidden && accepts_task(call);
+  if (!as_task && support == TaskSupport::required) {
+    // Refused before the handler runs: it could only answer with a task.
+    if (call.era == Era::stateless)
+      throw McpError(stateless_error::missing_capability,
+                     "Missing required client capability: tool " + name + " runs as a task; declare the " +
+                         std::string(kTasksExtension) + " extension",
+                     json::object{{"requiredCapabilities",
+                                   json::object{{"extensions", json::object{{kTasksExtension, json::object{}}}}}}});
+    // MCP 2025-11-25 "Tool-Level Negotiation": -32601 for a required tool
+    // called without params.task.
+    throw McpError::method_not_found("Tool " + name + " must be called as a task (params.task)");
   }
-  if (failure) {
-    // Tool failures are results with isError, so the model sees them; protocol
-    // errors and input-required rounds stay what they are.
-    try {
-      std::rethrow_exception(failure);
-    } catch (const McpError&) {
-      throw;
-    } catch (const InputRequired&) {
-      throw;
-    } catch (const store::StoreError& e) {
-      // The server's storage failed (a vault read, ...): not the tool's
-      // message, and SQLite's text names files.
-      spdlog::error("tool {} failed on the store: {}", entry->tool.name, e.what());
-      result = ToolResult::error(kStoreFailure);
-    } catch (const boost::system::system_error& e) {
-      result = internal_failure(entry->tool.name, e);  // e.g. Boost.JSON's as_object() on another kind
-    } catch (const std::system_error& e) {
-      result = internal_failure(entry->tool.name, e);
-    } catch (const std::logic_error& e) {
-      result = internal_failure(entry->tool.name, e);  // std::out_of_range from at(), ...
-    } catch (const std::bad_alloc& e) {
-      result = internal_failure(entry->tool.name, e);
-    } catch (const std::exception& e) {
-      // std::runtime_error and its kin: a message written for the user
-      // (RequestContext::upstream_token() and friends document theirs).
-      result = ToolResult::error(e.what());
-    } catch (...) {
-      result = ToolResult::error("the tool failed");
+  if (!as_task && support == TaskSupport::forbidden && options_.tasks && call.era == Era::session &&
+      call.channel.protocol_version() == kLatestSessionVersion && param(params, "task"))
+    // ... and SHOULD return -32601 for params.task on a tool that forbids it.
+    throw McpError::method_not_found("Tool " + name + " does not run as a task; call it without params.task");
+
+  if (as_task) {
+    TaskOrigin origin{.owner = call.principal.subject,
+                      .tool = name,
+                      .era = call.era,
+                      .protocol_version = std::string(call.channel.protocol_version()),
+                      .client_capabilities = call.channel.client_capabilities(),
+                      .ttl = std::nullopt,
+                      .required = support == TaskSupport::required};
+    if (call.era == Era::session)
+      if (auto* task = param(params, "task"); task && task->is_object())
+        if (auto* ttl = task->get_object().if_contains("ttl"); ttl && ttl->is_number())
+          origin.ttl = std::chrono::milliseconds(static_cast<std::int64_t>(std::max(0.0, ttl->to_number<double>())));
+    // The task's handler outlives this request: it keeps copies of what it reads.
+    ToolExecution::Body body = [entry, arguments, principal = call.principal, token = progress_token(params),
+                                key = options_.upstream_api_key,
+                                upstream = options_.upstream](RequestChannel& channel) -> boost::asio::awaitable<json::object> {
+      RequestContext ctx(channel, principal, token, key, upstream.get());
+      co_return co_await run_tool(*entry, arguments, ctx);
+    };
+    if (entry->tool.task_after_questions) {
+      auto outcome = co_await ToolExecution::run_call(options_.tasks, std::move(origin), std::move(body), call.channel);
+      if (outcome.task) co_return task_created(call, *outcome.task);
+      co_return std::move(*outcome.result);
     }
+    std::string refused;
+    try {
+      auto executor = co_await boost::asio::this_coro::executor;
+      auto task = ToolExecution::start_task(options_.tasks, executor, std::move(origin), std::move(body));
+      co_return task_created(call, task);
+    } catch (const TaskRefused& e) {
+      refused = e.what();
+    }
+    // At the owner's bounds: a required task cannot be, an optional one
+    // runs as an ordinary call (the server decides per call).
+    if (support == TaskSupport::required) co_return tool_result_json(ToolResult::error(refused));
   }
-  co_return tool_result_json(std::move(result));
+  RequestContext ctx(call.channel, call.principal, progress_token(params), options_.upstream_api_key, options_.upstream.get());
+  co_return co_await run_tool(*entry, std::move(arguments), ctx);
 }
 
 boost::asio::awaitable<json::value> Dispatcher::read_resource(Call& call) const {

@@ -2,9 +2,11 @@
 // Routes one MCP request to the registered handlers and shapes the result.
 // The dispatcher does not know the transport or the protocol era: the caller
 // passes what differs (version, channel back to the client, session hooks).
+#include "mcp/era.hpp"
 #include "mcp/jsonrpc.hpp"
 #include "mcp/registry.hpp"
 #include "mcp/request_channel.hpp"
+#include "mcp/tasks/task_runner.hpp"
 
 #include <gatehouse/server.hpp>
 
@@ -39,15 +41,14 @@ struct DispatchOptions {
   // Behind RequestContext::upstream_token() and upstream_identity(); null
   // without upstream sign-in.
   std::shared_ptr<UpstreamCredentials> upstream;
-};
-
-// The protocol era a request is served in.
-enum class Era {
-  session,    // 2025-03-26 … 2025-11-25: initialize, sessions
-  stateless,  // 2026-07-28: every request stands alone
+  // Runs tools with task support as tasks, and answers the task methods.
+  // Null: no tasks; every call is an ordinary one and the capability is
+  // not advertised.
+  std::shared_ptr<TaskRunner> tasks;
 };
 
 class InputRounds;
+class RequestChannel;
 
 struct Call {
   const jsonrpc::Message& request;
@@ -73,17 +74,28 @@ class Dispatcher {
   const json::object& capabilities() const noexcept { return capabilities_; }
   bool has_prompts() const;
   bool has_resources() const;
+  // Whether tasks are on and some tool may run as one.
+  bool runs_tasks() const noexcept { return runs_tasks_; }
 
   const Server& server() const noexcept { return server_; }
+
+  // Questions asked concurrently (awaitable operators) fail together; the
+  // first failure is the one that counts.
+  static std::exception_ptr unwrap(std::exception_ptr failure);
 
  private:
   boost::asio::awaitable<json::value> route(Call& call) const;
   boost::asio::awaitable<json::value> call_tool(Call& call) const;
+  // The task methods (mcp/dispatcher_tasks.cpp).
+  boost::asio::awaitable<json::value> task_method(Call& call) const;
+  // Whether this call may be answered with a task, and the answer that
+  // announces one, in the call's era.
+  bool accepts_task(const Call& call) const;
+  json::object task_created(const Call& call, const store::TaskRecord& task) const;
   boost::asio::awaitable<json::value> read_resource(Call& call) const;
   boost::asio::awaitable<json::value> get_prompt(Call& call) const;
   boost::asio::awaitable<json::value> complete(Call& call) const;
   json::object failure_response(const Call& call, std::exception_ptr failure) const;
-  static std::exception_ptr unwrap(std::exception_ptr failure);
   // Stateless era: resultType, caching hints and serverInfo on every result.
   void shape_stateless_result(std::string_view method, json::object& result) const;
 
@@ -92,7 +104,17 @@ class Dispatcher {
   DispatchOptions options_;
   json::object capabilities_;
   json::object server_info_;
+  bool runs_tasks_ = false;
 };
+
+// Runs a tool's handler and shapes its CallToolResult: failures of the tool
+// become results with isError; protocol errors (McpError) and input-required
+// rounds are rethrown.
+boost::asio::awaitable<json::object> run_tool(const Registry::ToolEntry& entry, json::object arguments,
+                                              RequestContext& ctx);
+
+// Whether clientCapabilities declare the Tasks extension (2026-07-28).
+bool declares_tasks_extension(const json::object& client_capabilities);
 
 // Opaque list cursors (MCP server/utilities/pagination).
 std::string encode_cursor(std::size_t offset);

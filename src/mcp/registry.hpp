@@ -26,6 +26,9 @@ struct Server::Registry {
     Tool tool;
     ToolHandler handler;
     json::object listing;  // the object tools/list returns for it
+    // The same with execution.taskSupport, for 2025-11-25 sessions of a
+    // server that runs tasks.
+    json::object task_listing;
     // tool.input_schema with its patterns compiled, so each tools/call
     // validates its arguments without compiling a regex.
     mcp::CompiledSchema input_schema;

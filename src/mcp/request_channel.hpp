@@ -35,6 +35,11 @@ class RequestChannel {
   // Ends the response stream the client is reading now; the client resumes
   // with Last-Event-ID and receives what follows. No-op where meaningless.
   virtual void close_response_stream() {}
+  // Tasks (mcp/tasks/tool_execution.hpp): whether the handler runs as a
+  // task, and the switch from an ordinary call to a task. An ordinary
+  // request's channel is never a task and cannot become one.
+  virtual bool in_task() const { return false; }
+  virtual awaitable<bool> continue_as_task() { co_return false; }
 };
 
 }  // namespace gatehouse::mcp

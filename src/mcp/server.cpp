@@ -84,9 +84,17 @@ Server& Server::tool(Tool tool, ToolHandler handler) {
   auto& r = *registry_;
   if (r.tool_index.contains(tool.name)) throw std::invalid_argument("duplicate tool name: " + tool.name);
   auto listing = tool_listing(tool);
+  // MCP 2025-11-25 "Tool-Level Negotiation": execution.taskSupport. The
+  // 2026-07-28 Tool has no such field (task creation is the server's
+  // decision per call), so its listing goes without.
+  auto task_listing = listing;
+  if (tool.task_support != TaskSupport::forbidden)
+    task_listing["execution"] =
+        json::object{{"taskSupport", tool.task_support == TaskSupport::required ? "required" : "optional"}};
   mcp::CompiledSchema input_schema(tool.input_schema);
   r.tool_index.emplace(tool.name, r.tools.size());
-  r.tools.push_back({std::move(tool), std::move(handler), std::move(listing), std::move(input_schema)});
+  r.tools.push_back(
+      {std::move(tool), std::move(handler), std::move(listing), std::move(task_listing), std::move(input_schema)});
   return *this;
 }
 

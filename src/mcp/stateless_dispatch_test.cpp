@@ -4,6 +4,7 @@
 // headers, MO4 discover / resultType / caching / MRTR / subscriptions.
 #include "mcp/streamable_http.hpp"
 
+#include "store/stores.hpp"
 #include "support/run.hpp"
 
 #include <gatehouse/content.hpp>
@@ -79,8 +80,9 @@ struct StatelessDispatch : ::testing::Test {
   std::shared_ptr<StreamableHttp> transport = make_transport({});
   Principal alice{.subject = "alice"};
 
-  std::shared_ptr<StreamableHttp> make_transport(StatelessOptions headers) {
+  std::shared_ptr<StreamableHttp> make_transport(StatelessOptions headers, std::shared_ptr<TaskRunner> tasks = nullptr) {
     StreamableHttpOptions options;
+    options.dispatch.tasks = std::move(tasks);
     options.keepalive = std::chrono::seconds(1);
     options.dispatch.page_size = 1;
     options.stateless_headers = headers;
@@ -111,6 +113,9 @@ struct StatelessDispatch : ::testing::Test {
     if (method == "resources/read")
       if (auto* uri = params.if_contains("uri"); uri && uri->is_string())
         headers.emplace_back("Mcp-Name", std::string(uri->as_string()));
+    if (method == "tasks/get" || method == "tasks/update" || method == "tasks/cancel")
+      if (auto* id = params.if_contains("taskId"); id && id->is_string())
+        headers.emplace_back("Mcp-Name", std::string(id->as_string()));
     for (auto& h : extra) headers.push_back(std::move(h));
     json::object body{{"jsonrpc", "2.0"}, {"id", std::move(id)}, {"method", method}, {"params", std::move(params)}};
     return post_raw(json::serialize(body), headers);
@@ -574,6 +579,180 @@ TEST_F(StatelessDispatch, MO1_LegacySessionStillWorksOnTheSameTransport) {
   auto after = send(stateless("server/discover"));
   EXPECT_EQ(after.response.result(), http::status::ok);
   EXPECT_EQ(transport->session_count(), 1u);
+}
+
+// ------------------------------------ the Tasks extension (SEP-2663, MO5)
+//
+// Each request runs its io_context to completion, background tasks
+// included (support/run.hpp), so a task created by one request has finished
+// when the next is sent.
+
+json::object task_meta() {
+  return default_meta(json::object{{"elicitation", json::object{}},
+                                   {"extensions", json::object{{"io.modelcontextprotocol/tasks", json::object{}}}}});
+}
+
+struct StatelessTasks : StatelessDispatch {
+  store::Stores stores = store::open_memory_stores();
+  std::shared_ptr<TaskRunner> runner = std::make_shared<TaskRunner>(*stores.tasks, TaskSettings{});
+
+  StatelessTasks() {
+    server->tool({.name = "report",
+                  .description = "writes a report",
+                  .task_support = TaskSupport::optional},
+                 [](json::object, RequestContext& ctx) -> awaitable<ToolResult> {
+                   co_return ToolResult::text(ctx.in_task() ? "report (task)" : "report (direct)");
+                 });
+    server->tool({.name = "batch", .description = "a batch job", .task_support = TaskSupport::required},
+                 [](json::object, RequestContext&) -> awaitable<ToolResult> { co_return ToolResult::text("batch done"); });
+    transport = make_transport({}, runner);
+  }
+
+  std::string create(std::string tool, Principal as = {.subject = "alice"}) {
+    auto reply = send_as(stateless("tools/call", {{"name", tool}, {"_meta", task_meta()}}), as);
+    auto result = result_of(reply);
+    EXPECT_EQ(result.at("resultType"), "task") << reply.response.body();
+    return std::string(result.at("taskId").as_string());
+  }
+  net::Reply send_as(net::Request request, Principal as) {
+    return testing::run([&]() -> awaitable<net::Reply> { co_return co_await transport->handle(request, as); });
+  }
+};
+
+TEST_F(StatelessTasks, MO5_DiscoverAdvertisesTheExtensionAndListsCarryNoTaskSupport) {
+  auto discover = result_of(send(stateless("server/discover")));
+  EXPECT_TRUE(discover.at("capabilities").at("extensions").as_object().contains("io.modelcontextprotocol/tasks"));
+  EXPECT_FALSE(discover.at("capabilities").as_object().contains("tasks"));
+  json::object params{{"cursor", encode_cursor(4)}};
+  auto tools = result_of(send(stateless("tools/list", params)));
+  EXPECT_EQ(tools.at("tools").at(0).at("name"), "report");
+  EXPECT_FALSE(tools.at("tools").at(0).as_object().contains("execution"));
+}
+
+TEST_F(StatelessTasks, MO5_ACallDeclaringTheExtensionGetsAFlatTaskThenItsResultInline) {
+  auto reply = send(stateless("tools/call", {{"name", "report"}, {"_meta", task_meta()}}));
+  auto created = result_of(reply);
+  EXPECT_EQ(created.at("resultType"), "task");
+  EXPECT_EQ(created.at("status"), "working");
+  EXPECT_FALSE(created.contains("task"));
+  EXPECT_FALSE(created.contains("result"));
+  EXPECT_EQ(created.at("ttlMs"), 3'600'000);
+  EXPECT_EQ(created.at("pollIntervalMs"), 1000);
+  EXPECT_TRUE(created.at("createdAt").as_string().ends_with("Z"));
+  std::string id(created.at("taskId").as_string());
+
+  auto got = result_of(send(stateless("tasks/get", {{"taskId", id}, {"_meta", task_meta()}})));
+  EXPECT_EQ(got.at("resultType"), "complete");
+  EXPECT_EQ(got.at("taskId"), json::value(id));
+  EXPECT_EQ(got.at("status"), "completed");
+  EXPECT_EQ(got.at("result").at("content").at(0).at("text"), "report (task)");
+  EXPECT_FALSE(got.at("result").as_object().contains("_meta"));
+}
+
+TEST_F(StatelessTasks, MO5_WithoutTheExtensionAnOptionalToolRunsDirectlyAndARequiredOneIsRefused) {
+  auto direct = result_of(send(stateless("tools/call", {{"name", "report"}})));
+  EXPECT_EQ(direct.at("resultType"), "complete");
+  EXPECT_EQ(direct.at("content").at(0).at("text"), "report (direct)");
+
+  auto refused = send(stateless("tools/call", {{"name", "batch"}}));
+  EXPECT_EQ(refused.response.result(), http::status::bad_request);
+  auto error = body(refused).at("error");
+  EXPECT_EQ(error.at("code"), -32021);
+  EXPECT_TRUE(error.at("data").at("requiredCapabilities").at("extensions").as_object().contains(
+      "io.modelcontextprotocol/tasks"));
+}
+
+TEST_F(StatelessTasks, MO5_ALegacyTaskParamPromotesNothing) {
+  auto result = result_of(send(stateless("tools/call", {{"name", "add"}, {"arguments", {{"a", 1}, {"b", 2}}},
+                                                        {"task", {{"ttl", 1000}}}, {"_meta", task_meta()}})));
+  EXPECT_EQ(result.at("resultType"), "complete");
+  EXPECT_EQ(result.at("content").at(0).at("text"), "3");
+}
+
+TEST_F(StatelessTasks, MO5_TaskMethodsNeedTheExtension) {
+  auto id = create("report");
+  for (std::string method : {"tasks/get", "tasks/cancel", "tasks/update"}) {
+    json::object params{{"taskId", id}, {"inputResponses", json::object{}}};
+    auto reply = send(stateless(method, params));
+    EXPECT_EQ(error_code_of(reply), -32021) << method;
+    EXPECT_EQ(reply.response.result(), http::status::bad_request) << method;
+  }
+}
+
+TEST_F(StatelessTasks, MO5_UnknownAndOtherUsersTasksAreInvalidParams) {
+  auto id = create("report");
+  for (std::string method : {"tasks/get", "tasks/cancel", "tasks/update"}) {
+    json::object params{{"taskId", "no-such-task"}, {"inputResponses", json::object{}}, {"_meta", task_meta()}};
+    EXPECT_EQ(error_code_of(send(stateless(method, params))), -32602) << method;
+    params["taskId"] = id;
+    EXPECT_EQ(error_code_of(send_as(stateless(method, params), {.subject = "mallory"})), -32602) << method;
+  }
+}
+
+TEST_F(StatelessTasks, MO5_RemovedMethodsAreMethodNotFound) {
+  for (std::string method : {"tasks/result", "tasks/list"}) {
+    auto reply = send(stateless(method, {{"taskId", "x"}, {"_meta", task_meta()}}));
+    EXPECT_EQ(error_code_of(reply), -32601) << method;
+  }
+}
+
+TEST_F(StatelessTasks, MO5_CancelAndUpdateAnswerAnEmptyAcknowledgement) {
+  auto id = create("report");
+  auto cancelled = result_of(send(stateless("tasks/cancel", {{"taskId", id}, {"_meta", task_meta()}})));
+  EXPECT_EQ(cancelled.at("resultType"), "complete");
+  EXPECT_FALSE(cancelled.contains("taskId"));
+  EXPECT_FALSE(cancelled.contains("status"));
+  auto updated = result_of(send(stateless(
+      "tasks/update", {{"taskId", id}, {"inputResponses", {{"unknown-key", {{"ignored", true}}}}}, {"_meta", task_meta()}})));
+  EXPECT_EQ(updated.at("resultType"), "complete");
+  EXPECT_FALSE(updated.contains("status"));
+  auto bad = send(stateless("tasks/update", {{"taskId", id}, {"inputResponses", {{"k", 5}}}, {"_meta", task_meta()}}));
+  EXPECT_EQ(error_code_of(bad), -32602);
+}
+
+TEST_F(StatelessTasks, MO5_McpNameMustMatchTheTaskId) {
+  auto id = create("report");
+  auto reply = send(stateless("tasks/get", {{"taskId", id}, {"_meta", task_meta()}}, 1, {{"Mcp-Name", "another"}}));
+  EXPECT_EQ(reply.response.result(), http::status::bad_request);
+  EXPECT_EQ(error_code_of(reply), -32020);
+}
+
+TEST_F(StatelessTasks, MO5_A2025SessionGetsWrappedTasksAndTheResultFromTasksResult) {
+  auto init = send(post_raw(
+      R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"legacy","version":"1"}}})",
+      {}));
+  auto capabilities = result_of(init).at("capabilities");
+  EXPECT_TRUE(capabilities.at("tasks").at("requests").at("tools").as_object().contains("call"));
+  std::string session(init.response["Mcp-Session-Id"]);
+  Headers headers{{"Mcp-Session-Id", session}, {"MCP-Protocol-Version", "2025-11-25"}};
+
+  auto listed = result_of(send(post_raw(R"({"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"cursor":"o4"}})", headers)));
+  EXPECT_EQ(listed.at("tools").at(0).at("execution").at("taskSupport"), "optional");
+
+  auto created = result_of(send(post_raw(
+      R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"report","task":{"ttl":60000}}})", headers)));
+  auto task = created.at("task").as_object();
+  EXPECT_EQ(task.at("status"), "working");
+  EXPECT_EQ(task.at("ttl"), 60000);
+  std::string id(task.at("taskId").as_string());
+
+  auto result = result_of(send(post_raw(
+      R"({"jsonrpc":"2.0","id":3,"method":"tasks/result","params":{"taskId":")" + id + R"("}})", headers)));
+  EXPECT_EQ(result.at("content").at(0).at("text"), "report (task)");
+  EXPECT_EQ(result.at("_meta").at("io.modelcontextprotocol/related-task").at("taskId"), json::value(id));
+
+  auto listing = result_of(send(post_raw(R"({"jsonrpc":"2.0","id":4,"method":"tasks/list","params":{}})", headers)));
+  EXPECT_EQ(listing.at("tasks").at(0).at("taskId"), json::value(id));
+  EXPECT_EQ(listing.at("tasks").at(0).at("status"), "completed");
+
+  auto cancel = send(post_raw(R"({"jsonrpc":"2.0","id":5,"method":"tasks/cancel","params":{"taskId":")" + id + R"("}})", headers));
+  EXPECT_EQ(error_code_of(cancel), -32602) << "a terminal task cannot be cancelled in 2025-11-25";
+
+  auto required = send(post_raw(R"({"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"batch"}})", headers));
+  EXPECT_EQ(error_code_of(required), -32601);
+  auto forbidden = send(post_raw(
+      R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"add","arguments":{"a":1,"b":1},"task":{}}})", headers));
+  EXPECT_EQ(error_code_of(forbidden), -32601);
 }
 
 }  // namespace

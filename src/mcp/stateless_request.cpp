@@ -128,8 +128,12 @@ std::variant<StatelessRequest, Refusal> check_stateless_request(const net::Reque
   auto method = decode_header_value(header(request, headers::method));
   if (!method || *method != message.method)
     return mismatch("Bad Request: Mcp-Method header does not match the request method " + message.method);
-  std::string_view name_param = message.method == "resources/read" ? "uri" : "name";
-  if (message.method == "tools/call" || message.method == "prompts/get" || message.method == "resources/read") {
+  // SEP-2663 "Streamable HTTP: Routing Headers": the task methods carry the
+  // task id in Mcp-Name.
+  bool task_method = message.method == "tasks/get" || message.method == "tasks/update" || message.method == "tasks/cancel";
+  std::string_view name_param = message.method == "resources/read" ? "uri" : task_method ? "taskId" : "name";
+  if (message.method == "tools/call" || message.method == "prompts/get" || message.method == "resources/read" ||
+      task_method) {
     if (!has_header(request, headers::name)) return mismatch("Bad Request: the Mcp-Name header is required for " + message.method);
     auto name = decode_header_value(header(request, headers::name));
     auto* body_name = message.params.if_contains(name_param);

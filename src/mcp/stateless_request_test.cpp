@@ -315,6 +315,14 @@ TEST(StatelessRequest, MO3_McpNameTable) {
       {"resources/read mirrors uri, not name", "resources/read", {{"uri", "notes://a"}, {"name", "n"}}, "n", false},
       {"resources/read base64 uri with space", "resources/read", {{"uri", "notes://a b"}}, "=?base64?bm90ZXM6Ly9hIGI=?=",
        true},
+      // SEP-2663: the task methods mirror params.taskId.
+      {"tasks/get with the task id", "tasks/get", {{"taskId", "t1"}}, "t1", true},
+      {"tasks/get without Mcp-Name", "tasks/get", {{"taskId", "t1"}}, std::nullopt, false},
+      {"tasks/get with another task id", "tasks/get", {{"taskId", "t1"}}, "t2", false},
+      {"tasks/update with the task id", "tasks/update", {{"taskId", "t1"}, {"inputResponses", json::object{}}}, "t1", true},
+      {"tasks/update with another task id", "tasks/update", {{"taskId", "t1"}}, "t2", false},
+      {"tasks/cancel with the task id", "tasks/cancel", {{"taskId", "t1"}}, "t1", true},
+      {"tasks/cancel without Mcp-Name", "tasks/cancel", {{"taskId", "t1"}}, std::nullopt, false},
       {"tools/list needs no Mcp-Name", "tools/list", {}, std::nullopt, true},
       {"server/discover needs no Mcp-Name", "server/discover", {}, std::nullopt, true},
   };

@@ -6,6 +6,7 @@
 #include "mcp/registry.hpp"
 #include "mcp/stdio_transport.hpp"
 #include "mcp/streamable_http.hpp"
+#include "mcp/tasks/task_runner.hpp"
 #include "net/http_server.hpp"
 #include "net/https_client.hpp"
 #include "net/router.hpp"
@@ -33,6 +34,7 @@
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <csignal>
 #include <sys/stat.h>
 #include <cstdlib>
@@ -155,6 +157,18 @@ void detach_gateway(Server& server, std::shared_ptr<gateway::Gateway>& gateway) 
   gateway.reset();
 }
 
+bool has_task_tools(const Server& server) {
+  const auto& registry = mcp::registry_of(server);
+  return std::any_of(registry.tools.begin(), registry.tools.end(),
+                     [](const auto& entry) { return entry.tool.task_support != TaskSupport::forbidden; });
+}
+
+mcp::TaskSettings task_settings(const config::Config& config) {
+  return {.ttl = config.task_ttl,
+          .poll_interval = config.task_poll_interval,
+          .limits = {.max_active = config.max_running_tasks_per_user, .max_kept = config.max_kept_tasks_per_user}};
+}
+
 int serve_stdio(const config::Config& config, Server& server) {
   asio::io_context ioc(1);
   auto work = asio::make_work_guard(ioc);
@@ -162,6 +176,15 @@ int serve_stdio(const config::Config& config, Server& server) {
   mcp::DispatchOptions dispatch;
   dispatch.page_size = config.page_size;
   dispatch.upstream_api_key = upstream_api_key(config);
+  // Over stdio the client and the server live and die together: tasks are
+  // kept in memory, for as long as the process runs.
+  store::Stores stores;
+  std::shared_ptr<mcp::TaskRunner> tasks;
+  if (has_task_tools(server)) {
+    stores = store::open_memory_stores();
+    tasks = std::make_shared<mcp::TaskRunner>(*stores.tasks, task_settings(config));
+    dispatch.tasks = tasks;
+  }
   mcp::StdioTransport transport(ioc, server, {}, dispatch);
   asio::steady_timer drain(ioc);
   transport.start_reading_stdin([&] {
@@ -418,6 +441,15 @@ int serve(const config::Config& config, Server& server, std::function<void(const
                  "connect this way — use auth oauth for Claude");
   }
   mcp_options.guard = guard;
+  // Tools that run as tasks keep their tasks in the store, so a task
+  // outlives its request and a restart (docs/tasks.md).
+  std::shared_ptr<mcp::TaskRunner> tasks;
+  if (has_task_tools(server)) {
+    if (!stores) stores = std::make_unique<store::Stores>(store::open_sqlite_stores(config.data_dir / "gatehouse.db"));
+    tasks = std::make_shared<mcp::TaskRunner>(*stores->tasks, task_settings(config));
+    tasks->recover();
+    mcp_options.dispatch.tasks = tasks;
+  }
   transport = mcp::StreamableHttp::create(server, mcp_options, origin_policy);
   router.route("/mcp", mcp_route(transport, guard, metrics));
   // What answers: the gateway's backends, or the Server given (a builtin
@@ -450,6 +482,13 @@ int serve(const config::Config& config, Server& server, std::function<void(const
           if (gateway) gateway->housekeeping();
           if (tick % 6 == 0)
             if (auto n = transport->expire_idle_sessions()) spdlog::info("expired {} idle sessions", n);
+          if (tasks && tick % 12 == 0) {
+            try {
+              if (auto n = tasks->sweep()) spdlog::info("removed {} expired tasks", n);
+            } catch (const store::StoreError& e) {
+              spdlog::error("expired tasks could not be removed: {}", e.what());
+            }
+          }
         }
       },
       asio::detached);
@@ -476,6 +515,8 @@ int serve(const config::Config& config, Server& server, std::function<void(const
   for (std::size_t i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : pool) t.join();
+  // Tasks still running cannot finish now: their clients read why.
+  if (tasks) tasks->stop_all("the server stopped while this task was running; call the tool again");
   transport->close_all();
   detach_gateway(server, gateway);
   spdlog::info("stopped");

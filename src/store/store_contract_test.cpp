@@ -1203,6 +1203,7 @@ TEST_P(StoreContract, TaskFailUnfinishedFailsActiveTasksOnly) {
     EXPECT_EQ(t->updated_at_ms, M0 + 100) << id;
     EXPECT_EQ(t->expires_at_ms, M0 + kTaskTtl) << id << ": the expiry stays";
     EXPECT_EQ(t->created_at_ms, M0) << id;
+    EXPECT_EQ(t->input_requests, "") << id << ": nobody waits for the answers";
   }
   EXPECT_EQ(s_.tasks->find("c", "user-1", M0 + 100), task("c", "user-1", M0, TaskStatus::completed));
   EXPECT_EQ(s_.tasks->find("x", "user-1", M0 + 100), task("x", "user-1", M0, TaskStatus::cancelled));

@@ -98,8 +98,9 @@ class TaskStore {
   // Startup: every task still working or input_required has lost the
   // process that ran it. Each becomes failed with `error` (a JSON-RPC error
   // object as JSON text) and `status_message`, updated at now_ms; its
-  // expiry stays, and so do input_requests and result. Expired tasks not
-  // yet removed are included. Returns how many.
+  // expiry and result stay; its input_requests are cleared (nobody waits
+  // for those answers any more). Expired tasks not yet removed are
+  // included. Returns how many.
   virtual std::size_t fail_unfinished(std::string_view error, std::string_view status_message, std::int64_t now_ms) = 0;
 };
 

@@ -96,6 +96,7 @@ class MemoryTaskStore final : public TaskStore {
       t.status = TaskStatus::failed;
       t.error = error;
       t.status_message = status_message;
+      t.input_requests.clear();  // nobody waits for those answers any more
       t.updated_at_ms = now_ms;
       ++failed;
     }

@@ -96,7 +96,7 @@ class SqliteTaskStore final : public TaskStore {
     auto lock = db_->lock();
     return static_cast<std::size_t>(
         db_->prepare(
-               "UPDATE tasks SET status = 'failed', error = ?1, status_message = ?2, updated_at_ms = ?3"
+               "UPDATE tasks SET status = 'failed', error = ?1, status_message = ?2, updated_at_ms = ?3, input_requests = ''"
                " WHERE status IN ('working', 'input_required')")
             .bind(error, status_message, now_ms)
             .run());
