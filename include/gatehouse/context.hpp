@@ -65,10 +65,11 @@ class RequestContext {
   bool client_supports(std::string_view capability) const;
 
   // notifications/progress, sent only when the caller asked for progress
-  // (params._meta.progressToken). `progress` must increase on every call.
+  // (params._meta.progressToken); in a task, the task's statusMessage
+  // whether or not it asked. `progress` must increase on every call.
   void progress(double progress, std::optional<double> total = std::nullopt,
                 std::string_view message = {});
-  bool wants_progress() const noexcept { return !progress_token_.is_null(); }
+  bool wants_progress() const noexcept;
 
   // notifications/message, sent only at or above the client's level.
   void log(LogLevel level, boost::json::value data, std::string_view logger = {});

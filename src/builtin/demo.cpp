@@ -8,10 +8,14 @@
 
 #include <gatehouse/content.hpp>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <chrono>
 #include <ctime>
 
@@ -51,7 +55,8 @@ std::unique_ptr<Server> make_demo(const BuiltinOptions& options) {
   server->instructions(
       "Demo tools: `echo` repeats text, `current_time` tells the server's UTC time, and `save_note`, `list_notes`, "
       "`delete_note` keep short notes for the signed-in user (resource note://{title} reads one); `upstream_profile` "
-      "shows who you are at the identity provider you signed in with, when the server signs in through one.");
+      "shows who you are at the identity provider you signed in with, when the server signs in through one; "
+      "`write_report` takes its time (20 s by default) and runs as a task for clients that support tasks.");
 
   server->tool({.name = "echo",
                 .title = "Echo",
@@ -138,6 +143,37 @@ std::unique_ptr<Server> make_demo(const BuiltinOptions& options) {
                    return ToolResult::text("Deleted note \"" + title + "\".");
                  };
                  co_return with_notes(remove);
+               });
+
+  // A long tool call, to show tasks: a client that supports them (the Tasks
+  // extension; 2025-11-25 task-augmented calls) gets a task handle at once
+  // and polls it, reading the progress as the task's statusMessage; any
+  // other client waits for the result as for an ordinary call.
+  server->tool({.name = "write_report",
+                .title = "Write a report",
+                .description = "Writes a short report on a topic. It takes `seconds` (default 20) and runs as a task "
+                               "for clients that support tasks, so it can outlast a client's wait for one call.",
+                .input_schema = schema(R"json({"type":"object","properties":{"topic":{"type":"string","description":"What the report is about"},"seconds":{"type":"integer","minimum":1,"maximum":600,"description":"How long it takes, in seconds (default 20)"}},"required":["topic"],"additionalProperties":false})json"),
+                .annotations = {{"readOnlyHint", true}, {"openWorldHint", false}},
+                .task_support = TaskSupport::optional},
+               [](json::object args, RequestContext& ctx) -> awaitable<ToolResult> {
+                 std::string topic(args.at("topic").as_string());
+                 std::int64_t seconds = 20;
+                 if (auto* s = args.if_contains("seconds"); s && s->is_int64()) seconds = s->as_int64();
+                 static constexpr std::array<std::string_view, 4> kSteps = {"gathering sources", "reading",
+                                                                            "outlining", "writing"};
+                 boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+                 for (std::int64_t i = 0; i < seconds; ++i) {
+                   auto step = kSteps[static_cast<std::size_t>(i * kSteps.size() / seconds)];
+                   ctx.progress(static_cast<double>(i), static_cast<double>(seconds),
+                                std::string(step) + " (" + std::to_string(i) + " of " + std::to_string(seconds) + " s)");
+                   timer.expires_after(std::chrono::seconds(1));
+                   // A cancelled task's wait ends here with operation_aborted.
+                   co_await timer.async_wait(boost::asio::use_awaitable);
+                 }
+                 co_return ToolResult::text("Report on " + topic + ": written in " + std::to_string(seconds) +
+                                            " s by the demo server, which knows nothing about " + topic +
+                                            " and says so plainly.");
                });
 
   server->resource_template(

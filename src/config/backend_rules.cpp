@@ -117,11 +117,12 @@ BackendProblem backend_problem(const BackendConfig& b, const Config& config) {
     if (p.find(kPrefixSeparator) != std::string::npos || p.ends_with('_'))
       return {"prefix", "prefix " + in_quotes(p) + " must not contain \"__\" or end with '_': \"__\" separates it from the tool name"};
   }
-  for (const auto* list : {&b.allow_tools, &b.deny_tools})
+  for (const auto* list : {&b.allow_tools, &b.deny_tools, &b.task_tools})
     for (const auto& tool : *list)
-      if (tool.empty() || !std::all_of(tool.begin(), tool.end(), tool_name_char))
-        return {"allow_tools", (list == &b.allow_tools ? "allow_tools: " : "deny_tools: ") + in_quotes(tool) +
-               " is not a tool name (letters, digits, '_', '-' and '.')"};
+      if (tool.empty() || !std::all_of(tool.begin(), tool.end(), tool_name_char)) {
+        std::string key = list == &b.allow_tools ? "allow_tools" : list == &b.deny_tools ? "deny_tools" : "task_tools";
+        return {key, key + ": " + in_quotes(tool) + " is not a tool name (letters, digits, '_', '-' and '.')"};
+      }
   for (const auto& entry : b.tool_scopes) {
     auto split = split_tool_scopes(entry);
     if (!split) return {"tool_scopes", "tool_scopes: " + in_quotes(entry) + " must be \"tool=scope [scope ...]\""};

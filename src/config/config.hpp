@@ -36,6 +36,9 @@ struct BackendConfig {
   std::vector<std::string> allow_tools;  // empty: every tool
   std::vector<std::string> deny_tools;
   std::vector<std::string> tool_scopes;  // "tool=scope scope", tool as the backend names it
+  // Tools (as the backend names them) whose calls run as tasks for clients
+  // that support tasks (docs/tasks.md "Through the gateway").
+  std::vector<std::string> task_tools;
   std::size_t max_result_chars = 150'000;  // 0: no cap
   std::chrono::seconds start_timeout{30};
   std::chrono::seconds call_timeout{290};   // under the 300 s Claude waits for a tool

@@ -387,7 +387,8 @@ class FileReader {
     static const std::vector<std::string> kKeys{
         "name",        "command",       "url",           "cwd",           "env",          "headers",
         "isolation",   "prefix",        "allow_tools",   "deny_tools",    "tool_scopes",  "max_result_chars",
-        "start_timeout", "call_timeout", "idle_timeout", "max_processes", "max_waiting_calls", "ca_file"};
+        "start_timeout", "call_timeout", "idle_timeout", "max_processes", "max_waiting_calls", "ca_file",
+        "task_tools"};
     const std::string where = at(key, node);
     const std::string k(key.str());
     const std::string title = "[[backend]] " + k;
@@ -451,6 +452,7 @@ class FileReader {
     else if (k == "allow_tools") b.allow_tools = strings();
     else if (k == "deny_tools") b.deny_tools = strings();
     else if (k == "tool_scopes") b.tool_scopes = strings();
+    else if (k == "task_tools") b.task_tools = strings();
     else if (k == "max_result_chars") b.max_result_chars = static_cast<std::size_t>(integer(0, 1'000'000'000, "characters; 0: no cap"));
     else if (k == "start_timeout") b.start_timeout = std::chrono::seconds(integer(1, year, "seconds"));
     else if (k == "call_timeout") b.call_timeout = std::chrono::seconds(integer(1, year, "seconds"));

@@ -45,6 +45,7 @@ BackendSettings BackendSettings::from(const config::Config& config, const config
   for (const auto& [k, t] : s.env) note(t);
   for (const auto& [k, t] : s.headers) note(t);
   s.allow_tools.insert(b.allow_tools.begin(), b.allow_tools.end());
+  s.task_tools.insert(b.task_tools.begin(), b.task_tools.end());
   s.deny_tools.insert(b.deny_tools.begin(), b.deny_tools.end());
   for (const auto& entry : b.tool_scopes)
     if (auto split = config::split_tool_scopes(entry)) s.tool_scopes[split->first] = std::move(split->second);

@@ -32,6 +32,7 @@ struct BackendSettings {
   std::set<std::string> allow_tools;  // empty: all
   std::set<std::string> deny_tools;
   std::map<std::string, std::vector<std::string>> tool_scopes;  // by the backend's tool name
+  std::set<std::string> task_tools;  // by the backend's tool name: run as tasks when the client can
   std::size_t max_result_chars = 150'000;
   std::chrono::seconds start_timeout{30};
   std::chrono::seconds call_timeout{290};

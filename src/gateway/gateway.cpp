@@ -9,6 +9,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace gatehouse::gateway {
 
 namespace asio = boost::asio;
@@ -229,6 +231,17 @@ asio::awaitable<const Gateway::Entry*> Gateway::resource_owner(mcp::Call& call, 
     }
   }
   co_return nullptr;
+}
+
+TaskSupport Gateway::task_support(std::string_view name) const {
+  auto [entry, tool] = resolve(name);
+  if (!entry || !entry->settings->tool_allowed(tool) || !entry->settings->task_tools.contains(tool))
+    return TaskSupport::forbidden;
+  return TaskSupport::optional;
+}
+
+bool Gateway::has_task_tools() const {
+  return std::any_of(backends_.begin(), backends_.end(), [](const Entry& b) { return !b.settings->task_tools.empty(); });
 }
 
 asio::awaitable<json::value> Gateway::call_tool(mcp::Call& call) {

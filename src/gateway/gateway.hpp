@@ -31,6 +31,8 @@ class Gateway final : public mcp::Backend {
   json::object capabilities() const override;
   bool per_user_lists() const override;
   std::vector<std::string> tool_scopes(std::string_view name) const override;
+  TaskSupport task_support(std::string_view name) const override;
+  bool has_task_tools() const override;
   boost::asio::awaitable<json::value> handle(mcp::Call& call) override;
   void session_closed(std::string_view session_id) override;
 

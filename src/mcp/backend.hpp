@@ -27,6 +27,12 @@ class Backend {
   // for a tool that needs none or that the backend does not know.
   virtual std::vector<std::string> tool_scopes(std::string_view name) const = 0;
 
+  // Whether a call of the tool the client calls `name` may run as a task
+  // that Gatehouse runs (docs/tasks.md "Through the gateway"), and whether
+  // any tool may.
+  virtual TaskSupport task_support(std::string_view name) const = 0;
+  virtual bool has_task_tools() const = 0;
+
   // The result of `call.request` (a JSON-RPC result value); throws McpError
   // for an error answer.
   virtual boost::asio::awaitable<json::value> handle(Call& call) = 0;

@@ -46,8 +46,12 @@ bool RequestContext::client_supports(std::string_view capability) const {
   return client_capabilities().contains(capability);
 }
 
+bool RequestContext::wants_progress() const noexcept { return !progress_token_.is_null() || channel_.in_task(); }
+
 void RequestContext::progress(double progress, std::optional<double> total, std::string_view message) {
-  if (progress_token_.is_null()) return;
+  // A task's client polls rather than listens: its progress is the task's
+  // statusMessage, asked for or not.
+  if (progress_token_.is_null() && !channel_.in_task()) return;
   json::object params{{"progressToken", progress_token_}, {"progress", progress}};
   if (total) params["total"] = *total;
   if (!message.empty()) params["message"] = message;

@@ -12,6 +12,7 @@
 #include "store/store_error.hpp"
 
 #include <boost/asio/multiple_exceptions.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/system/system_error.hpp>
 #include <spdlog/spdlog.h>
 
@@ -72,6 +73,16 @@ json::object page(const Entries& entries, const json::object& params, std::strin
   return result;
 }
 
+// 2025-11-25: the ttl a task-augmented call asks for (params.task.ttl, ms).
+std::optional<std::chrono::milliseconds> requested_ttl(const Call& call) {
+  if (call.era != Era::session) return std::nullopt;
+  auto* task = call.request.params.if_contains("task");
+  if (!task || !task->is_object()) return std::nullopt;
+  auto* ttl = task->get_object().if_contains("ttl");
+  if (!ttl || !ttl->is_number()) return std::nullopt;
+  return std::chrono::milliseconds(static_cast<std::int64_t>(std::max(0.0, ttl->to_number<double>())));
+}
+
 json::object tool_result_json(ToolResult&& r) {
   json::object o;
   o["content"] = std::move(r.content);
@@ -107,6 +118,7 @@ Dispatcher::Dispatcher(const Server& server, DispatchOptions options)
     // Lists that differ per user must not be kept by shared caches.
     if (registry_.backend->per_user_lists()) options_.list_cache_scope = "private";
   }
+  if (options_.tasks && registry_.backend) runs_tasks_ = registry_.backend->has_task_tools();
   if (options_.tasks && !registry_.backend)
     for (const auto& entry : registry_.tools)
       if (entry.tool.task_support != TaskSupport::forbidden) runs_tasks_ = true;
@@ -242,7 +254,15 @@ boost::asio::awaitable<json::value> Dispatcher::route(Call& call) const {
       if (method == "resources/subscribe") call.session->subscribe(uri);
       else call.session->unsubscribe(uri);
     }
-    co_return co_await registry_.backend->handle(call);
+    auto answer = co_await registry_.backend->handle(call);
+    // 2025-11-25 sessions learn which backend tools Gatehouse runs as tasks.
+    if (method == "tools/list" && runs_tasks_ && call.era == Era::session && answer.is_object())
+      if (auto* tools = answer.as_object().if_contains("tools"); tools && tools->is_array())
+        for (auto& tool : tools->as_array())
+          if (auto* name = tool.is_object() ? tool.as_object().if_contains("name") : nullptr; name && name->is_string())
+            if (registry_.backend->task_support(name->get_string()) != TaskSupport::forbidden)
+              tool.as_object()["execution"] = json::object{{"taskSupport", "optional"}};
+    co_return answer;
   }
   if (method == "tools/list") {
     // 2025-11-25 sessions of a server that runs tasks see execution.taskSupport.
@@ -326,6 +346,40 @@ boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
       for (const auto& scope : required)
         if (!call.principal.has_scope(scope)) throw insufficient_scope_error(name, required);
     }
+    // A backend tool the configuration runs as a task (task_tools): the
+    // backend gets an ordinary call, made by the task in the background.
+    if (options_.tasks && accepts_task(call) && registry_.backend->task_support(name) != TaskSupport::forbidden) {
+      TaskOrigin origin{.owner = call.principal.subject,
+                        .tool = name,
+                        .era = call.era,
+                        .protocol_version = std::string(call.channel.protocol_version()),
+                        .client_capabilities = call.channel.client_capabilities(),
+                        .ttl = requested_ttl(call),
+                        .required = false};
+      auto request = call.request;
+      request.params.erase("task");  // Gatehouse's task, not the backend's
+      // The backend's progress becomes the task's statusMessage: ask for it.
+      auto& meta = request.params["_meta"];
+      if (!meta.is_object()) meta = json::object{};
+      if (!meta.as_object().contains("progressToken")) meta.as_object()["progressToken"] = "task";
+      ToolExecution::Body body = [backend = registry_.backend, request = std::move(request), principal = call.principal,
+                                  era = call.era](RequestChannel& channel) -> boost::asio::awaitable<json::object> {
+        // Outside any session: the task outlives the request (and perhaps
+        // the session) that started it.
+        Call inner{request, channel, principal, nullptr, era, nullptr};
+        auto result = co_await backend->handle(inner);
+        if (!result.is_object()) throw McpError::internal("the backend's tools/call result is not an object");
+        co_return std::move(result.as_object());
+      };
+      std::string refused;
+      try {
+        auto executor = co_await boost::asio::this_coro::executor;
+        auto task = ToolExecution::start_task(options_.tasks, executor, std::move(origin), std::move(body));
+        co_return task_created(call, task);
+      } catch (const TaskRefused& e) {
+        refused = e.what();  // at the owner's bounds: an ordinary call
+      }
+    }
     co_return co_await registry_.backend->handle(call);
   }
   const auto* entry = registry_.find_tool(name);
@@ -373,10 +427,7 @@ boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
                       .client_capabilities = call.channel.client_capabilities(),
                       .ttl = std::nullopt,
                       .required = support == TaskSupport::required};
-    if (call.era == Era::session)
-      if (auto* task = param(params, "task"); task && task->is_object())
-        if (auto* ttl = task->get_object().if_contains("ttl"); ttl && ttl->is_number())
-          origin.ttl = std::chrono::milliseconds(static_cast<std::int64_t>(std::max(0.0, ttl->to_number<double>())));
+    origin.ttl = requested_ttl(call);
     // The task's handler outlives this request: it keeps copies of what it reads.
     ToolExecution::Body body = [entry, arguments, principal = call.principal, token = progress_token(params),
                                 key = options_.upstream_api_key,

@@ -581,7 +581,7 @@ TEST_F(StatelessDispatch, MO1_LegacySessionStillWorksOnTheSameTransport) {
   EXPECT_EQ(transport->session_count(), 1u);
 }
 
-// ------------------------------------ the Tasks extension (SEP-2663, MO5)
+// ---------------------------- the Tasks extension (SEP-2663), INTEROP TA1–TA5
 //
 // Each request runs its io_context to completion, background tasks
 // included (support/run.hpp), so a task created by one request has finished
@@ -619,7 +619,7 @@ struct StatelessTasks : StatelessDispatch {
   }
 };
 
-TEST_F(StatelessTasks, MO5_DiscoverAdvertisesTheExtensionAndListsCarryNoTaskSupport) {
+TEST_F(StatelessTasks, TA1_DiscoverAdvertisesTheExtensionAndListsCarryNoTaskSupport) {
   auto discover = result_of(send(stateless("server/discover")));
   EXPECT_TRUE(discover.at("capabilities").at("extensions").as_object().contains("io.modelcontextprotocol/tasks"));
   EXPECT_FALSE(discover.at("capabilities").as_object().contains("tasks"));
@@ -629,7 +629,7 @@ TEST_F(StatelessTasks, MO5_DiscoverAdvertisesTheExtensionAndListsCarryNoTaskSupp
   EXPECT_FALSE(tools.at("tools").at(0).as_object().contains("execution"));
 }
 
-TEST_F(StatelessTasks, MO5_ACallDeclaringTheExtensionGetsAFlatTaskThenItsResultInline) {
+TEST_F(StatelessTasks, TA3_ACallDeclaringTheExtensionGetsAFlatTaskThenItsResultInline) {
   auto reply = send(stateless("tools/call", {{"name", "report"}, {"_meta", task_meta()}}));
   auto created = result_of(reply);
   EXPECT_EQ(created.at("resultType"), "task");
@@ -649,7 +649,7 @@ TEST_F(StatelessTasks, MO5_ACallDeclaringTheExtensionGetsAFlatTaskThenItsResultI
   EXPECT_FALSE(got.at("result").as_object().contains("_meta"));
 }
 
-TEST_F(StatelessTasks, MO5_WithoutTheExtensionAnOptionalToolRunsDirectlyAndARequiredOneIsRefused) {
+TEST_F(StatelessTasks, TA2_WithoutTheExtensionAnOptionalToolRunsDirectlyAndARequiredOneIsRefused) {
   auto direct = result_of(send(stateless("tools/call", {{"name", "report"}})));
   EXPECT_EQ(direct.at("resultType"), "complete");
   EXPECT_EQ(direct.at("content").at(0).at("text"), "report (direct)");
@@ -662,14 +662,14 @@ TEST_F(StatelessTasks, MO5_WithoutTheExtensionAnOptionalToolRunsDirectlyAndARequ
       "io.modelcontextprotocol/tasks"));
 }
 
-TEST_F(StatelessTasks, MO5_ALegacyTaskParamPromotesNothing) {
+TEST_F(StatelessTasks, TA2_ALegacyTaskParamPromotesNothing) {
   auto result = result_of(send(stateless("tools/call", {{"name", "add"}, {"arguments", {{"a", 1}, {"b", 2}}},
                                                         {"task", {{"ttl", 1000}}}, {"_meta", task_meta()}})));
   EXPECT_EQ(result.at("resultType"), "complete");
   EXPECT_EQ(result.at("content").at(0).at("text"), "3");
 }
 
-TEST_F(StatelessTasks, MO5_TaskMethodsNeedTheExtension) {
+TEST_F(StatelessTasks, TA5_TaskMethodsNeedTheExtension) {
   auto id = create("report");
   for (std::string method : {"tasks/get", "tasks/cancel", "tasks/update"}) {
     json::object params{{"taskId", id}, {"inputResponses", json::object{}}};
@@ -679,7 +679,7 @@ TEST_F(StatelessTasks, MO5_TaskMethodsNeedTheExtension) {
   }
 }
 
-TEST_F(StatelessTasks, MO5_UnknownAndOtherUsersTasksAreInvalidParams) {
+TEST_F(StatelessTasks, TA4_UnknownAndOtherUsersTasksAreInvalidParams) {
   auto id = create("report");
   for (std::string method : {"tasks/get", "tasks/cancel", "tasks/update"}) {
     json::object params{{"taskId", "no-such-task"}, {"inputResponses", json::object{}}, {"_meta", task_meta()}};
@@ -689,14 +689,14 @@ TEST_F(StatelessTasks, MO5_UnknownAndOtherUsersTasksAreInvalidParams) {
   }
 }
 
-TEST_F(StatelessTasks, MO5_RemovedMethodsAreMethodNotFound) {
+TEST_F(StatelessTasks, TA5_RemovedMethodsAreMethodNotFound) {
   for (std::string method : {"tasks/result", "tasks/list"}) {
     auto reply = send(stateless(method, {{"taskId", "x"}, {"_meta", task_meta()}}));
     EXPECT_EQ(error_code_of(reply), -32601) << method;
   }
 }
 
-TEST_F(StatelessTasks, MO5_CancelAndUpdateAnswerAnEmptyAcknowledgement) {
+TEST_F(StatelessTasks, TA5_CancelAndUpdateAnswerAnEmptyAcknowledgement) {
   auto id = create("report");
   auto cancelled = result_of(send(stateless("tasks/cancel", {{"taskId", id}, {"_meta", task_meta()}})));
   EXPECT_EQ(cancelled.at("resultType"), "complete");
@@ -710,14 +710,14 @@ TEST_F(StatelessTasks, MO5_CancelAndUpdateAnswerAnEmptyAcknowledgement) {
   EXPECT_EQ(error_code_of(bad), -32602);
 }
 
-TEST_F(StatelessTasks, MO5_McpNameMustMatchTheTaskId) {
+TEST_F(StatelessTasks, TA5_McpNameMustMatchTheTaskId) {
   auto id = create("report");
   auto reply = send(stateless("tasks/get", {{"taskId", id}, {"_meta", task_meta()}}, 1, {{"Mcp-Name", "another"}}));
   EXPECT_EQ(reply.response.result(), http::status::bad_request);
   EXPECT_EQ(error_code_of(reply), -32020);
 }
 
-TEST_F(StatelessTasks, MO5_A2025SessionGetsWrappedTasksAndTheResultFromTasksResult) {
+TEST_F(StatelessTasks, TA1_A2025SessionGetsWrappedTasksAndTheResultFromTasksResult) {
   auto init = send(post_raw(
       R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"legacy","version":"1"}}})",
       {}));

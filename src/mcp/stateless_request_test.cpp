@@ -315,7 +315,7 @@ TEST(StatelessRequest, MO3_McpNameTable) {
       {"resources/read mirrors uri, not name", "resources/read", {{"uri", "notes://a"}, {"name", "n"}}, "n", false},
       {"resources/read base64 uri with space", "resources/read", {{"uri", "notes://a b"}}, "=?base64?bm90ZXM6Ly9hIGI=?=",
        true},
-      // SEP-2663: the task methods mirror params.taskId.
+      // SEP-2663 (TA5): the task methods mirror params.taskId.
       {"tasks/get with the task id", "tasks/get", {{"taskId", "t1"}}, "t1", true},
       {"tasks/get without Mcp-Name", "tasks/get", {{"taskId", "t1"}}, std::nullopt, false},
       {"tasks/get with another task id", "tasks/get", {{"taskId", "t1"}}, "t2", false},

@@ -3,6 +3,7 @@
 #include "config/load.hpp"
 #include "config/login_rules.hpp"
 #include "gateway/gateway.hpp"
+#include "mcp/backend.hpp"
 #include "mcp/registry.hpp"
 #include "mcp/stdio_transport.hpp"
 #include "mcp/streamable_http.hpp"
@@ -157,8 +158,11 @@ void detach_gateway(Server& server, std::shared_ptr<gateway::Gateway>& gateway) 
   gateway.reset();
 }
 
+// Whether a tool may run as a task: a registered one with task support, or
+// a gateway backend's listed in task_tools (attach the gateway first).
 bool has_task_tools(const Server& server) {
   const auto& registry = mcp::registry_of(server);
+  if (registry.backend) return registry.backend->has_task_tools();
   return std::any_of(registry.tools.begin(), registry.tools.end(),
                      [](const auto& entry) { return entry.tool.task_support != TaskSupport::forbidden; });
 }

@@ -143,7 +143,7 @@ struct TaskRunnerTest : ::testing::Test {
 
 // -------------------------------------------------------------- state
 
-TEST_F(TaskRunnerTest, ATaskIsDurableBeforeItsCreatorHearsOfIt) {
+TEST_F(TaskRunnerTest, TA3_ATaskIsDurableBeforeItsCreatorHearsOfIt) {
   auto task = start(sleeps(1h, std::make_shared<std::atomic<bool>>()));
   EXPECT_EQ(task.status, TaskStatus::working);
   EXPECT_EQ(task.owner, "alice");
@@ -210,7 +210,7 @@ TEST_F(TaskRunnerTest, ProgressBecomesTheStatusMessage) {
 
 // ---------------------------------------------------------- ownership
 
-TEST_F(TaskRunnerTest, AnotherUsersTaskIsUnknown) {
+TEST_F(TaskRunnerTest, TA4_AnotherUsersTaskIsUnknown) {
   auto task = start(sleeps(1h, std::make_shared<std::atomic<bool>>()));
   EXPECT_FALSE(runner->find(task.id, "mallory"));
   EXPECT_FALSE(runner->cancel(task.id, "mallory"));
@@ -221,7 +221,7 @@ TEST_F(TaskRunnerTest, AnotherUsersTaskIsUnknown) {
   EXPECT_FALSE(runner->find("made-up", "alice"));
 }
 
-TEST_F(TaskRunnerTest, TaskIdsAreLongRandomTokens) {
+TEST_F(TaskRunnerTest, TA4_TaskIdsAreLongRandomTokens) {
   crypto::Random& system = crypto::system_random();
   TaskRunner real(*stores.tasks, {}, clock, system);
   auto a = real.create("alice", "work"), b = real.create("alice", "work");
@@ -231,7 +231,7 @@ TEST_F(TaskRunnerTest, TaskIdsAreLongRandomTokens) {
 
 // ------------------------------------------------------------- bounds
 
-TEST_F(TaskRunnerTest, RunningTasksAreBoundedPerUser) {
+TEST_F(TaskRunnerTest, TA6_RunningTasksAreBoundedPerUser) {
   runner = make_runner({.max_active = 2, .max_kept = 100});
   auto aborted = std::make_shared<std::atomic<bool>>();
   start(sleeps(1h, aborted));
@@ -246,7 +246,7 @@ TEST_F(TaskRunnerTest, RunningTasksAreBoundedPerUser) {
   EXPECT_NO_THROW(start(sleeps(1h, aborted), origin("bob")));
 }
 
-TEST_F(TaskRunnerTest, KeptTasksAreBoundedPerUserUntilTheyExpire) {
+TEST_F(TaskRunnerTest, TA6_KeptTasksAreBoundedPerUserUntilTheyExpire) {
   runner = make_runner({.max_active = 10, .max_kept = 2});
   auto first = start(returns("1"));
   wait_status(first.id, TaskStatus::completed);
@@ -260,7 +260,7 @@ TEST_F(TaskRunnerTest, KeptTasksAreBoundedPerUserUntilTheyExpire) {
 
 // -------------------------------------------------------------- expiry
 
-TEST_F(TaskRunnerTest, ATaskIsKeptForItsTtlAndNoLonger) {
+TEST_F(TaskRunnerTest, TA6_ATaskIsKeptForItsTtlAndNoLonger) {
   auto task = start(returns("done"));
   wait_status(task.id, TaskStatus::completed);
   clock.advance(1h - 1ms);
@@ -435,7 +435,7 @@ TEST_F(TaskRunnerTest, AnOrdinaryCallsFailureReachesItsCaller) {
 
 // --------------------------------------------------------------- restart
 
-TEST(TaskRestart, ATaskRunningWhenTheServerStoppedIsFailedAtTheNextStart) {
+TEST(TaskRestart, TA6_ATaskRunningWhenTheServerStoppedIsFailedAtTheNextStart) {
   store::testing::TempDir dir;
   testing::ManualClock clock;
   std::string running, finished;

@@ -143,7 +143,8 @@ void ToolExecution::finish(json::object result, std::exception_ptr failure) {
         bool tool_error = is_error && is_error->is_bool() && is_error->get_bool();
         record_.status = tool_error && origin_.era == Era::session ? store::TaskStatus::failed
                                                                    : store::TaskStatus::completed;
-        if (tool_error && origin_.era == Era::session) record_.status_message = "the tool reported an error";
+        // The last progress line is over; a failure says what it is.
+        record_.status_message = tool_error && origin_.era == Era::session ? "the tool reported an error" : "";
         record_.result = json::serialize(result);
       }
       record_.updated_at_ms = runner_->now_ms();
