@@ -34,6 +34,7 @@ name = "notes"
 command = ["python3", "server.py", "--db", "{user.subject}.db"]
 call_timeout = 60
 allow_tools = ["search"]
+task_tools = ["reindex"]
 [backend.env]
 API_KEY = "{env.BACKEND_RULES_TEST_KEY}"
 )");
@@ -42,6 +43,7 @@ API_KEY = "{env.BACKEND_RULES_TEST_KEY}"
   EXPECT_EQ(b.name, "notes");
   EXPECT_EQ(b.command.size(), 4u);
   EXPECT_EQ(b.call_timeout.count(), 60);
+  EXPECT_EQ(b.task_tools, std::vector<std::string>{"reindex"});
   EXPECT_EQ(b.env.at("API_KEY"), "{env.BACKEND_RULES_TEST_KEY}");
   EXPECT_EQ(b.where, "gatehouse.toml:1");
   // A per-user value in a template makes the default isolation "user".
@@ -95,6 +97,10 @@ TEST(BackendTables, BrokenTablesAreNamedByFileLineAndKey) {
        "gatehouse.toml:4: [[backend]] \"x\": command item 2 depends on the user, but isolation is \"shared\""},
       {"[[backend]]\nname = \"x\"\ncommand = [\"a\"]\ncall_timeout = 0\n",
        "gatehouse.toml:4: [[backend]] call_timeout must be an integer from 1 to"},
+      {"[[backend]]\nname = \"x\"\ncommand = [\"a\"]\ntask_tools = [\"re index\"]\n",
+       "gatehouse.toml:4: [[backend]] \"x\": task_tools: \"re index\" is not a tool name"},
+      {"[[backend]]\nname = \"x\"\ncommand = [\"a\"]\ntask_tools = \"reindex\"\n",
+       "gatehouse.toml:4: [[backend]] task_tools must be an array of strings"},
       {"[[backend]]\nname = \"x\"\ncommand = [\"a\"]\ntool_scopes = [\"search=admin\"]\n",
        "gatehouse.toml:4: [[backend]] \"x\": tool_scopes: scope \"admin\" is not listed in [oauth] scopes"},
       {"[[backend]]\nname = \"x\"\ncommand = [\"a\"]\n[backend.env]\nKEY = 3\n",

@@ -336,6 +336,29 @@ boost::asio::awaitable<json::object> run_tool(const Registry::ToolEntry& entry, 
   co_return tool_result_json(std::move(result));
 }
 
+TaskOrigin Dispatcher::task_origin(const Call& call, std::string tool, bool required) const {
+  return TaskOrigin{.owner = call.principal.subject,
+                    .tool = std::move(tool),
+                    .era = call.era,
+                    .protocol_version = std::string(call.channel.protocol_version()),
+                    .client_capabilities = call.channel.client_capabilities(),
+                    .ttl = requested_ttl(call),
+                    .required = required};
+}
+
+boost::asio::awaitable<std::optional<json::object>> Dispatcher::start_task(const Call& call, TaskOrigin origin,
+                                                                           ToolExecution::Body body,
+                                                                           std::string& refused) const {
+  auto executor = co_await boost::asio::this_coro::executor;
+  try {
+    auto task = ToolExecution::start_task(options_.tasks, executor, std::move(origin), std::move(body));
+    co_return task_created(call, task);
+  } catch (const TaskRefused& e) {
+    refused = e.what();
+  }
+  co_return std::nullopt;
+}
+
 boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
   const auto& params = call.request.params;
   auto name = required_string(params, "name");
@@ -349,13 +372,6 @@ boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
     // A backend tool the configuration runs as a task (task_tools): the
     // backend gets an ordinary call, made by the task in the background.
     if (options_.tasks && accepts_task(call) && registry_.backend->task_support(name) != TaskSupport::forbidden) {
-      TaskOrigin origin{.owner = call.principal.subject,
-                        .tool = name,
-                        .era = call.era,
-                        .protocol_version = std::string(call.channel.protocol_version()),
-                        .client_capabilities = call.channel.client_capabilities(),
-                        .ttl = requested_ttl(call),
-                        .required = false};
       auto request = call.request;
       request.params.erase("task");  // Gatehouse's task, not the backend's
       // The backend's progress becomes the task's statusMessage: ask for it.
@@ -371,14 +387,10 @@ boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
         if (!result.is_object()) throw McpError::internal("the backend's tools/call result is not an object");
         co_return std::move(result.as_object());
       };
-      std::string refused;
-      try {
-        auto executor = co_await boost::asio::this_coro::executor;
-        auto task = ToolExecution::start_task(options_.tasks, executor, std::move(origin), std::move(body));
-        co_return task_created(call, task);
-      } catch (const TaskRefused& e) {
-        refused = e.what();  // at the owner's bounds: an ordinary call
-      }
+      std::string refused;  // at the owner's bounds: an ordinary call
+      auto origin = task_origin(call, name, false);
+      if (auto created = co_await start_task(call, std::move(origin), std::move(body), refused))
+        co_return std::move(*created);
     }
     co_return co_await registry_.backend->handle(call);
   }
@@ -420,14 +432,7 @@ boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
     throw McpError::method_not_found("Tool " + name + " does not run as a task; call it without params.task");
 
   if (as_task) {
-    TaskOrigin origin{.owner = call.principal.subject,
-                      .tool = name,
-                      .era = call.era,
-                      .protocol_version = std::string(call.channel.protocol_version()),
-                      .client_capabilities = call.channel.client_capabilities(),
-                      .ttl = std::nullopt,
-                      .required = support == TaskSupport::required};
-    origin.ttl = requested_ttl(call);
+    auto origin = task_origin(call, name, support == TaskSupport::required);
     // The task's handler outlives this request: it keeps copies of what it reads.
     ToolExecution::Body body = [entry, arguments, principal = call.principal, token = progress_token(params),
                                 key = options_.upstream_api_key,
@@ -441,13 +446,8 @@ boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
       co_return std::move(*outcome.result);
     }
     std::string refused;
-    try {
-      auto executor = co_await boost::asio::this_coro::executor;
-      auto task = ToolExecution::start_task(options_.tasks, executor, std::move(origin), std::move(body));
-      co_return task_created(call, task);
-    } catch (const TaskRefused& e) {
-      refused = e.what();
-    }
+    if (auto created = co_await start_task(call, std::move(origin), std::move(body), refused))
+      co_return std::move(*created);
     // At the owner's bounds: a required task cannot be, an optional one
     // runs as an ordinary call (the server decides per call).
     if (support == TaskSupport::required) co_return tool_result_json(ToolResult::error(refused));

@@ -7,6 +7,7 @@
 #include "mcp/registry.hpp"
 #include "mcp/request_channel.hpp"
 #include "mcp/tasks/task_runner.hpp"
+#include "mcp/tasks/tool_execution.hpp"
 
 #include <gatehouse/server.hpp>
 
@@ -92,6 +93,11 @@ class Dispatcher {
   // announces one, in the call's era.
   bool accepts_task(const Call& call) const;
   json::object task_created(const Call& call, const store::TaskRecord& task) const;
+  TaskOrigin task_origin(const Call& call, std::string tool, bool required) const;
+  // Starts `body` as a task: the answer announcing it, or nullopt with the
+  // reason in `refused` when the owner is at its bounds.
+  boost::asio::awaitable<std::optional<json::object>> start_task(const Call& call, TaskOrigin origin,
+                                                                 ToolExecution::Body body, std::string& refused) const;
   boost::asio::awaitable<json::value> read_resource(Call& call) const;
   boost::asio::awaitable<json::value> get_prompt(Call& call) const;
   boost::asio::awaitable<json::value> complete(Call& call) const;

@@ -29,8 +29,6 @@ McpError unknown_task(std::string_view verb) {
   return McpError::invalid_params("Failed to " + std::string(verb) + " task: Task not found");
 }
 
-json::value stored(const std::string& text) { return text.empty() ? json::value() : json::parse(text); }
-
 }  // namespace
 
 bool declares_tasks_extension(const json::object& client_capabilities) {
@@ -119,13 +117,13 @@ boost::asio::awaitable<json::value> Dispatcher::task_method(Call& call) const {
     if (task->status == store::TaskStatus::cancelled)
       throw McpError::invalid_params("Task " + id + " was cancelled; it has no result");
     if (!task->error.empty()) {
-      auto error = stored(task->error);
+      auto error = stored_json(task->error);
       auto& e = error.as_object();
       auto* data = e.if_contains("data");
       throw McpError(static_cast<int>(e.at("code").to_number<std::int64_t>()), std::string(e.at("message").as_string()),
                      data ? *data : json::value());
     }
-    auto result = stored(task->result);
+    auto result = stored_json(task->result);
     auto& o = result.as_object();
     auto& meta = o["_meta"];
     if (!meta.is_object()) meta = json::object{};

@@ -367,6 +367,12 @@ TEST_F(TaskRunnerTest, CancelWakesAWaitingQuestion) {
   EXPECT_TRUE(after->input_requests.empty());
 }
 
+TEST_F(TaskRunnerTest, AQuestionFromA2025TaskFailsItAtOnce) {
+  auto task = start(asks({"confirm"}), origin("alice", Era::session));
+  auto failed = wait_status(task.id, TaskStatus::failed);
+  EXPECT_NE(json::parse(failed.error).at("message").as_string().find("2026-07-28"), std::string::npos) << failed.error;
+}
+
 TEST_F(TaskRunnerTest, AQuestionTheClientCannotAnswerFailsTheTask) {
   auto from = origin();
   from.client_capabilities = json::object{};  // no elicitation

@@ -31,6 +31,9 @@ json::object create_task_result(const store::TaskRecord& task, std::chrono::mill
 // 2026-07-28 DetailedTask (tasks/get): the Task with its outcome or questions.
 json::object detailed_task(const store::TaskRecord& task, std::chrono::milliseconds poll_interval);
 
+// A JSON text the task store holds (result, error, questions); null when empty.
+json::value stored_json(const std::string& text);
+
 // 2025-11-25 Task: taskId, status, statusMessage, createdAt, lastUpdatedAt,
 // ttl, pollInterval.
 json::object legacy_task(const store::TaskRecord& task, std::chrono::milliseconds poll_interval);

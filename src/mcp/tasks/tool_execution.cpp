@@ -219,6 +219,16 @@ asio::awaitable<bool> ToolExecution::continue_as_task() {
 asio::awaitable<json::value> ToolExecution::ask(std::string_view method, json::object params, std::string_view key) {
   if (mode_ == Mode::call) co_return co_await request_->ask(method, std::move(params), key);
 
+  // 2025-11-25 carries a task's questions as server-to-client requests on a
+  // stream of the session, which a task that outlives its request has no
+  // hold of; the client could never answer, so the task fails now rather
+  // than wait until it expires.
+  if (origin_.era == Era::session)
+    throw McpError(error_code::internal_error,
+                   "this tool asks a question (" + std::string(method) +
+                       ") while running as a task, which Gatehouse offers with protocol version 2026-07-28 only; "
+                       "call it without params.task");
+
   // Only what the client that created the task declared it can answer.
   auto capability = required_client_capability(method);
   if (!capability.empty() && !origin_.client_capabilities.contains(capability)) {
@@ -316,14 +326,23 @@ void ToolExecution::answer(const json::object& responses) {
 }
 
 store::TaskRecord ToolExecution::cancel() {
+  // 2025-11-25: cancelled before the answer, and for good.
+  return settle(store::TaskStatus::cancelled, "cancelled by the client", "");
+}
+
+void ToolExecution::abandon(std::string_view reason) {
+  settle(store::TaskStatus::failed, reason, json::serialize(error_object(error_code::internal_error, reason, nullptr)));
+}
+
+store::TaskRecord ToolExecution::settle(store::TaskStatus status, std::string_view message, std::string error) {
   std::vector<std::shared_ptr<asio::steady_timer>> waiters;
   store::TaskRecord after;
   {
     std::lock_guard lock(mutex_);
     if (store::is_terminal(record_.status)) return record_;
-    // 2025-11-25: cancelled before the answer, and for good.
-    record_.status = store::TaskStatus::cancelled;
-    record_.status_message = "cancelled by the client";
+    record_.status = status;
+    record_.status_message = std::string(message);
+    record_.error = std::move(error);
     record_.input_requests.clear();
     questions_ = {};
     record_.updated_at_ms = runner_->now_ms();
@@ -334,24 +353,6 @@ store::TaskRecord ToolExecution::cancel() {
   }
   interrupt(std::move(waiters), true);
   return after;
-}
-
-void ToolExecution::abandon(std::string_view reason) {
-  std::vector<std::shared_ptr<asio::steady_timer>> waiters;
-  {
-    std::lock_guard lock(mutex_);
-    if (store::is_terminal(record_.status)) return;
-    record_.status = store::TaskStatus::failed;
-    record_.status_message = std::string(reason);
-    record_.error = json::serialize(error_object(error_code::internal_error, reason, nullptr));
-    record_.input_requests.clear();
-    questions_ = {};
-    record_.updated_at_ms = runner_->now_ms();
-    cancelled_ = true;
-    runner_->write(record_);
-    for (auto& [key, timer] : waiters_) waiters.push_back(timer);
-  }
-  interrupt(std::move(waiters), true);
 }
 
 void ToolExecution::interrupt(std::vector<std::shared_ptr<asio::steady_timer>> waiters, bool stop_handler) {

@@ -107,6 +107,9 @@ class ToolExecution final : public RequestChannel, public std::enable_shared_fro
   void finish(json::object result, std::exception_ptr failure);
   // After a question was added: input_required, written once.
   void publish_questions();
+  // Ends the task as `status` (unless already terminal), wakes its askers
+  // and stops its handler. Returns the task as it is after.
+  store::TaskRecord settle(store::TaskStatus status, std::string_view message, std::string error);
   // Wakes every waiting asker and the handler's current wait (on the strand).
   void interrupt(std::vector<std::shared_ptr<boost::asio::steady_timer>> waiters, bool stop_handler);
 
