@@ -343,7 +343,8 @@ TaskOrigin Dispatcher::task_origin(const Call& call, std::string tool, bool requ
                     .protocol_version = std::string(call.channel.protocol_version()),
                     .client_capabilities = call.channel.client_capabilities(),
                     .ttl = requested_ttl(call),
-                    .required = required};
+                    .required = required,
+                    .questions = call.era == Era::session ? call.channel.outliving() : nullptr};
 }
 
 boost::asio::awaitable<std::optional<json::object>> Dispatcher::start_task(const Call& call, TaskOrigin origin,

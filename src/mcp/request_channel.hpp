@@ -10,6 +10,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -40,6 +41,11 @@ class RequestChannel {
   // request's channel is never a task and cannot become one.
   virtual bool in_task() const { return false; }
   virtual awaitable<bool> continue_as_task() { co_return false; }
+  // For a task of a 2025-11-25 session, which outlives this request: a
+  // channel whose questions go to the client on the session's own stream
+  // (MCP 2025-11-25 basic/utilities/tasks "Input Required"). Null where
+  // there is none (no session, stdio).
+  virtual std::shared_ptr<RequestChannel> outliving() const { return nullptr; }
 };
 
 }  // namespace gatehouse::mcp

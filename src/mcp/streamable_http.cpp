@@ -70,6 +70,7 @@ class HttpChannel final : public RequestChannel {
   std::string_view protocol_version() const override {
     return session_ ? std::string_view(session_->version()) : kLatestSessionVersion;
   }
+  std::shared_ptr<RequestChannel> outliving() const override;
 
  private:
   std::shared_ptr<Session> session_;
@@ -77,6 +78,43 @@ class HttpChannel final : public RequestChannel {
   std::shared_ptr<std::atomic<bool>> cancelled_;
   std::chrono::seconds ask_timeout_;
 };
+
+// What a task of a session keeps once its POST is answered: questions go to
+// the client on the session's standalone (GET) stream, and the answers come
+// back as POSTed responses like any other (MCP 2025-11-25 basic/transports:
+// a server may send requests on the GET stream).
+class SessionChannel final : public RequestChannel {
+ public:
+  SessionChannel(std::shared_ptr<Session> session, std::chrono::seconds ask_timeout)
+      : session_(std::move(session)), ask_timeout_(ask_timeout) {}
+
+  void notify(std::string_view method, json::object params) override {
+    session_->standalone_stream()->push(json::serialize(jsonrpc::make_notification(method, std::move(params))));
+  }
+  awaitable<json::value> ask(std::string_view method, json::object params, std::string_view) override {
+    auto capability = required_client_capability(method);
+    if (!capability.empty() && !session_->client_capabilities().contains(capability))
+      throw McpError(error_code::invalid_request,
+                     "the client did not declare the " + std::string(capability) + " capability");
+    std::function<void(std::string)> send = [stream = session_->standalone_stream()](std::string message) {
+      stream->push(std::move(message));
+    };
+    co_return co_await session_->client_requests().ask(method, std::move(params), send, ask_timeout_, nullptr);
+  }
+  bool cancelled() const override { return false; }
+  std::optional<LogLevel> log_level() const override { return session_->log_level(); }
+  const json::object& client_capabilities() const override { return session_->client_capabilities(); }
+  std::string_view protocol_version() const override { return session_->version(); }
+
+ private:
+  std::shared_ptr<Session> session_;
+  std::chrono::seconds ask_timeout_;
+};
+
+std::shared_ptr<RequestChannel> HttpChannel::outliving() const {
+  if (!session_) return nullptr;
+  return std::make_shared<SessionChannel>(session_, ask_timeout_);
+}
 
 }  // namespace
 

@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CallToolResultSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, ElicitRequestSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { runGatehouse } from './lib/run.mjs';
 import { startServer, withLogs } from './lib/server.mjs';
 
@@ -589,6 +589,35 @@ test('TA1: confirm_delete → input_required with one elicitation/create; tasks/
 // Gatehouse keeps, while the backend (the reference server-everything, over
 // stdio) sees an ordinary call. Its progress notifications become the task's
 // statusMessage.
+
+test('TA1: a 2025-11-25 task that asks: the SDK 1.x client answers the elicitation tied to the task, the task completes', TEST_TIMEOUT, () =>
+  withServer({ args: ['--backend', 'builtin:everything'] }, async (server) => {
+    const client = new Client({ name: 'tasks-elicitation-e2e', version: '1.0.0' }, { capabilities: { elicitation: {} } });
+    const asked = [];
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(request.params);
+      return { action: 'accept', content: { confirm: true } };
+    });
+    await client.connect(new StreamableHTTPClientTransport(new URL(server.mcpUrl)));
+    try {
+      const messages = [];
+      const stream = client.experimental.tasks.callToolStream(
+        { name: 'confirm_delete', arguments: { filename: 'notes.txt' } },
+        CallToolResultSchema,
+        { ...SDK_REQUEST, task: { ttl: 60_000 } },
+      );
+      for await (const message of stream) messages.push(message);
+      assert.equal(messages[0]?.type, 'taskCreated', JSON.stringify(messages));
+      const { taskId } = messages[0].task;
+      assert.equal(asked.length, 1, `one question: ${JSON.stringify(asked)}`);
+      assert.match(asked[0].message, /notes\.txt/);
+      assert.deepEqual(asked[0]._meta?.[RELATED_TASK], { taskId }, `the question names its task: ${JSON.stringify(asked[0])}`);
+      assert.equal(messages.at(-1)?.type, 'result', JSON.stringify(messages));
+      assert.match(textOf(messages.at(-1).result), /^Deleted notes\.txt/, JSON.stringify(messages.at(-1)));
+    } finally {
+      await client.close();
+    }
+  }));
 
 describe('through the gateway (task_tools)', () => {
   const EVERYTHING = path.join(path.dirname(new URL(import.meta.url).pathname), 'node_modules', '@modelcontextprotocol',

@@ -367,10 +367,25 @@ TEST_F(TaskRunnerTest, CancelWakesAWaitingQuestion) {
   EXPECT_TRUE(after->input_requests.empty());
 }
 
-TEST_F(TaskRunnerTest, AQuestionFromA2025TaskFailsItAtOnce) {
+TEST_F(TaskRunnerTest, AQuestionFromA2025TaskWithoutASessionStreamFailsItAtOnce) {
   auto task = start(asks({"confirm"}), origin("alice", Era::session));
   auto failed = wait_status(task.id, TaskStatus::failed);
-  EXPECT_NE(json::parse(failed.error).at("message").as_string().find("2026-07-28"), std::string::npos) << failed.error;
+  EXPECT_NE(json::parse(failed.error).at("message").as_string().find("no stream to ask it on"), std::string::npos)
+      << failed.error;
+}
+
+TEST_F(TaskRunnerTest, AQuestionFromA2025TaskGoesToTheSessionTiedToTheTask) {
+  auto session = std::make_shared<testing_support::FakeRequestChannel>();
+  session->answers["elicitation/create"] = json::object{{"action", "accept"}, {"content", {{"ok", true}}}};
+  auto from = origin("alice", Era::session);
+  from.questions = session;
+  auto task = start(asks({"confirm"}), from);
+  auto done = wait_status(task.id, TaskStatus::completed);
+  ASSERT_EQ(session->asks.size(), 1u);
+  // MCP 2025-11-25: a request related to a task carries its id.
+  EXPECT_EQ(session->asks[0].params.at("_meta").at("io.modelcontextprotocol/related-task").at("taskId"),
+            json::value(task.id));
+  EXPECT_EQ(json::parse(done.result).at("structuredContent").at("answers").at(0).at("action"), "accept");
 }
 
 TEST_F(TaskRunnerTest, AQuestionTheClientCannotAnswerFailsTheTask) {

@@ -3,6 +3,7 @@
 #include "mcp/client_requests.hpp"
 #include "mcp/input_rounds.hpp"
 #include "mcp/stateless_request.hpp"
+#include "mcp/tasks/task_wire.hpp"
 
 #include <gatehouse/error.hpp>
 
@@ -219,15 +220,12 @@ asio::awaitable<bool> ToolExecution::continue_as_task() {
 asio::awaitable<json::value> ToolExecution::ask(std::string_view method, json::object params, std::string_view key) {
   if (mode_ == Mode::call) co_return co_await request_->ask(method, std::move(params), key);
 
-  // 2025-11-25 carries a task's questions as server-to-client requests on a
-  // stream of the session, which a task that outlives its request has no
-  // hold of; the client could never answer, so the task fails now rather
-  // than wait until it expires.
-  if (origin_.era == Era::session)
-    throw McpError(error_code::internal_error,
-                   "this tool asks a question (" + std::string(method) +
-                       ") while running as a task, which Gatehouse offers with protocol version 2026-07-28 only; "
-                       "call it without params.task");
+  // 2025-11-25 carries a task's questions as server-to-client requests tied
+  // to the task (related-task _meta) on a stream of the session; the task is
+  // input_required while one is open. Without a session stream (stdio) the
+  // client could never answer, so the task fails now rather than wait until
+  // it expires.
+  if (origin_.era == Era::session) co_return co_await ask_in_session(method, std::move(params), key);
 
   // Only what the client that created the task declared it can answer.
   auto capability = required_client_capability(method);
@@ -284,6 +282,47 @@ asio::awaitable<json::value> ToolExecution::ask(std::string_view method, json::o
   if (cancelled_.load() || store::is_terminal(record_.status))
     throw boost::system::system_error(asio::error::operation_aborted);
   throw McpError(error_code::internal_error, "the client did not answer before the task expired");
+}
+
+asio::awaitable<json::value> ToolExecution::ask_in_session(std::string_view method, json::object params,
+                                                           std::string_view key) {
+  if (!origin_.questions)
+    throw McpError(error_code::internal_error,
+                   "this tool asks a question (" + std::string(method) +
+                       ") while running as a task, and this connection has no stream to ask it on; call it without "
+                       "params.task");
+  std::string name;
+  {
+    std::lock_guard lock(mutex_);
+    if (store::is_terminal(record_.status)) throw boost::system::system_error(asio::error::operation_aborted);
+    name = key.empty() ? std::string(method) + "_" + std::to_string(++asked_) : std::string(key);
+    questions_[name] = json::object{{"method", method}, {"params", params}};
+  }
+  publish_questions();
+  auto& meta = params["_meta"];
+  if (!meta.is_object()) meta = json::object{};
+  meta.as_object()[kRelatedTaskMeta] = json::object{{"taskId", id_}};
+  json::value answer;
+  std::exception_ptr failure;
+  try {
+    answer = co_await origin_.questions->ask(method, std::move(params), key);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  {
+    std::lock_guard lock(mutex_);
+    questions_.erase(name);
+    if (!store::is_terminal(record_.status) && questions_.empty() &&
+        record_.status == store::TaskStatus::input_required) {
+      record_.status = store::TaskStatus::working;
+      record_.input_requests.clear();
+      record_.updated_at_ms = runner_->now_ms();
+      runner_->write(record_);
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
+  if (cancelled_.load()) throw boost::system::system_error(asio::error::operation_aborted);
+  co_return answer;
 }
 
 void ToolExecution::publish_questions() {

@@ -42,6 +42,9 @@ struct TaskOrigin {
   json::object client_capabilities;
   std::optional<std::chrono::milliseconds> ttl;  // asked for by a 2025-11-25 client
   bool required = false;                         // the tool's task support is `required`
+  // 2025-11-25: where the task's questions go (RequestChannel::outliving());
+  // null: the task cannot ask.
+  std::shared_ptr<RequestChannel> questions;
 };
 
 class ToolExecution final : public RequestChannel, public std::enable_shared_from_this<ToolExecution> {
@@ -105,6 +108,8 @@ class ToolExecution final : public RequestChannel, public std::enable_shared_fro
   // The body returned `result` or threw `failure`: the call's outcome, or
   // the task's terminal state.
   void finish(json::object result, std::exception_ptr failure);
+  // A question from a task of a 2025-11-25 session (origin_.questions).
+  boost::asio::awaitable<json::value> ask_in_session(std::string_view method, json::object params, std::string_view key);
   // After a question was added: input_required, written once.
   void publish_questions();
   // Ends the task as `status` (unless already terminal), wakes its askers
