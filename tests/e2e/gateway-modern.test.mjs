@@ -53,6 +53,7 @@ import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { accessToken } from './lib/token.mjs';
 import { startNodeServer } from './lib/node-server.mjs';
 import { startServer } from './lib/server.mjs';
+import { META } from './lib/stateless.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const NODE = process.execPath;
@@ -62,11 +63,6 @@ const LOOPBACK = pathToFileURL(path.join(here, 'lib', 'listen-loopback.mjs')).hr
 
 const MODERN = '2026-07-28';
 const SESSION_VERSION = '2025-11-25';
-const META = {
-  version: 'io.modelcontextprotocol/protocolVersion',
-  capabilities: 'io.modelcontextprotocol/clientCapabilities',
-  clientInfo: 'io.modelcontextprotocol/clientInfo',
-};
 const PROBE_TOOLS = ['ask_name', 'bad_json', 'big_result', 'crash', 'echo', 'flood', 'hang', 'huge_line', 'notify_self', 'slow_progress', 'whoami'];
 
 const TEST_TIMEOUT_MS = 40_000;

@@ -29,16 +29,12 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { CallToolResultSchema, ElicitRequestSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { runGatehouse } from './lib/run.mjs';
 import { startServer, withLogs } from './lib/server.mjs';
+import { META, eventStreamMessages } from './lib/stateless.mjs';
 
 const MODERN = '2026-07-28';
 const LEGACY_LATEST = '2025-11-25';
 const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
 const RELATED_TASK = 'io.modelcontextprotocol/related-task';
-const META = {
-  version: 'io.modelcontextprotocol/protocolVersion',
-  capabilities: 'io.modelcontextprotocol/clientCapabilities',
-  clientInfo: 'io.modelcontextprotocol/clientInfo',
-};
 const INTERNAL_ERROR = -32603;
 const INVALID_PARAMS = -32602;
 
@@ -97,17 +93,7 @@ function mcpName(method, params) {
 
 // The JSON-RPC response with `id` in an SSE body (or null).
 function responseInEventStream(text, id) {
-  for (const event of text.split(/\r?\n\r?\n/)) {
-    const data = event
-      .split(/\r?\n/)
-      .filter((line) => line.startsWith('data:'))
-      .map((line) => line.slice(5).replace(/^ /, ''))
-      .join('\n');
-    if (!data) continue;
-    const message = JSON.parse(data);
-    if (message.id === id && ('result' in message || 'error' in message)) return message;
-  }
-  return null;
+  return eventStreamMessages(text).find((m) => m.id === id && ('result' in m || 'error' in m)) ?? null;
 }
 
 /**

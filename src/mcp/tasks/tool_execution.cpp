@@ -42,6 +42,14 @@ std::string progress_text(const json::object& params) {
   return text;
 }
 
+// The key of a question: the handler's name for it, or its method's family
+// and its position ("elicitation_2"), unique for the task's whole life
+// (SEP-2663).
+std::string question_key(std::string_view method, std::string_view key, std::size_t& asked) {
+  if (!key.empty()) return std::string(key);
+  return std::string(method.substr(0, method.find('/'))) + "_" + std::to_string(++asked);
+}
+
 json::object error_object(int code, std::string_view message, const json::value& data) {
   json::object error{{"code", code}, {"message", message}};
   if (!data.is_null()) error["data"] = data;
@@ -243,13 +251,7 @@ asio::awaitable<json::value> ToolExecution::ask(std::string_view method, json::o
   {
     std::lock_guard lock(mutex_);
     if (store::is_terminal(record_.status)) throw boost::system::system_error(asio::error::operation_aborted);
-    if (key.empty()) {
-      // Keys are unique for the task's whole life (SEP-2663).
-      auto slash = method.find('/');
-      name = std::string(method.substr(0, slash)) + "_" + std::to_string(++asked_);
-    } else {
-      name = key;
-    }
+    name = question_key(method, key, asked_);
     if (auto it = answers_.find(name); it != answers_.end()) {
       known = it->second;  // a question asked again under its name
     } else {
@@ -295,7 +297,7 @@ asio::awaitable<json::value> ToolExecution::ask_in_session(std::string_view meth
   {
     std::lock_guard lock(mutex_);
     if (store::is_terminal(record_.status)) throw boost::system::system_error(asio::error::operation_aborted);
-    name = key.empty() ? std::string(method) + "_" + std::to_string(++asked_) : std::string(key);
+    name = question_key(method, key, asked_);
     questions_[name] = json::object{{"method", method}, {"params", params}};
   }
   publish_questions();
