@@ -139,7 +139,12 @@ json::object Dispatcher::discover_result() const {
   json::object capabilities = capabilities_;
   // SEP-2663: the Tasks extension is advertised under extensions (there is
   // no capabilities.tasks in this revision).
-  if (runs_tasks()) capabilities["extensions"].emplace_object()[kTasksExtension] = json::object{};
+  // Added to, not replacing, extensions a gateway backend advertises.
+  if (runs_tasks()) {
+    auto& extensions = capabilities["extensions"];
+    if (!extensions.is_object()) extensions = json::object{};
+    extensions.as_object()[kTasksExtension] = json::object{};
+  }
   json::object result{{"supportedVersions", std::move(versions)}, {"capabilities", std::move(capabilities)}};
   if (!registry_.instructions.empty()) result["instructions"] = registry_.instructions;
   return result;

@@ -4,6 +4,7 @@
 // headers, MO4 discover / resultType / caching / MRTR / subscriptions.
 #include "mcp/streamable_http.hpp"
 
+#include "mcp/backend.hpp"
 #include "store/stores.hpp"
 #include "support/run.hpp"
 
@@ -753,6 +754,30 @@ TEST_F(StatelessTasks, TA1_A2025SessionGetsWrappedTasksAndTheResultFromTasksResu
   auto forbidden = send(post_raw(
       R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"add","arguments":{"a":1,"b":1},"task":{}}})", headers));
   EXPECT_EQ(error_code_of(forbidden), -32601);
+}
+
+// A gateway backend's own extensions stay advertised beside the Tasks
+// extension when Gatehouse runs some of its tools as tasks.
+class ExtensionsBackend final : public Backend {
+ public:
+  json::object capabilities() const override {
+    return {{"tools", json::object{}}, {"extensions", json::object{{"example.com/other", json::object{}}}}};
+  }
+  bool per_user_lists() const override { return false; }
+  std::vector<std::string> tool_scopes(std::string_view) const override { return {}; }
+  TaskSupport task_support(std::string_view) const override { return TaskSupport::optional; }
+  bool has_task_tools() const override { return true; }
+  boost::asio::awaitable<json::value> handle(Call&) override { co_return json::object{}; }
+  void session_closed(std::string_view) override {}
+};
+
+TEST_F(StatelessTasks, TA1_ABackendsOwnExtensionsStayBesideTheTasksExtension) {
+  registry_of(*server).backend = std::make_shared<ExtensionsBackend>();
+  transport = make_transport({}, runner);
+  auto extensions = result_of(send(stateless("server/discover"))).at("capabilities").at("extensions").as_object();
+  EXPECT_TRUE(extensions.contains("example.com/other"));
+  EXPECT_TRUE(extensions.contains("io.modelcontextprotocol/tasks"));
+  registry_of(*server).backend.reset();
 }
 
 }  // namespace
