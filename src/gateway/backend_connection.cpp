@@ -7,6 +7,7 @@
 #include "mcp/jsonrpc.hpp"
 #include "mcp/protocol_version.hpp"
 #include "mcp/stateless_request.hpp"
+#include "mcp/tasks/task_wire.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -43,6 +44,30 @@ json::object client_capabilities() {
   return {{"roots", json::object{}}, {"sampling", json::object{}}, {"elicitation", json::object{}}};
 }
 json::object client_info() { return {{"name", "gatehouse"}, {"version", "0.1.0"}}; }
+// ... and, in a request that may become a task of the backend's, the Tasks
+// extension (SEP-2663 "Capability Negotiation").
+json::object client_capabilities_with_tasks() {
+  auto capabilities = client_capabilities();
+  capabilities["extensions"] = json::object{{mcp::kTasksExtension, json::object{}}};
+  return capabilities;
+}
+
+// The backend's task a message is tied to (MCP 2025-11-25
+// basic/utilities/tasks "Associating Task-Related Messages"), taken out of
+// its _meta: the id is the backend's, which the client never sees.
+std::string take_related_task(json::object& params) {
+  auto* meta = params.if_contains("_meta");
+  if (!meta || !meta->is_object()) return {};
+  auto& m = meta->as_object();
+  auto it = m.find(mcp::kRelatedTaskMeta);
+  if (it == m.end()) return {};
+  std::string id;
+  if (auto* task = it->value().if_object())
+    if (auto* t = task->if_contains("taskId"); t && t->is_string()) id = t->get_string();
+  m.erase(it);
+  if (m.empty()) params.erase("_meta");
+  return id;
+}
 
 bool input_required(const json::value& result) {
   auto* o = result.if_object();
@@ -54,12 +79,6 @@ const json::value* progress_token(const json::object& params) {
   if (auto* meta = params.if_contains("_meta"); meta && meta->is_object())
     if (auto* token = meta->get_object().if_contains("progressToken"); token && !token->is_null()) return token;
   return nullptr;
-}
-
-std::string_view reason_of(const McpError& e) {
-  if (auto* data = e.data().if_object())
-    if (auto* r = data->if_contains("reason"); r && r->is_string()) return r->get_string();
-  return {};
 }
 
 }  // namespace
@@ -286,7 +305,7 @@ void BackendConnection::forget(const std::shared_ptr<Run>& run) {
 // ------------------------------------------------------------- requests
 
 asio::awaitable<json::value> BackendConnection::request(std::string method, json::object params, mcp::RequestChannel& channel,
-                                                        std::string session_id) {
+                                                        std::string session_id, RequestOptions options) {
   ++in_flight_;
   if (metrics_) metrics_->in_flight->add(1);
   struct Done {
@@ -309,10 +328,11 @@ asio::awaitable<json::value> BackendConnection::request(std::string method, json
     auto route = std::make_shared<Route>();
     route->channel = &channel;
     route->session_id = session_id;
+    route->related_task = options.related_task;
     std::optional<McpError> lost;
     json::value result;
     try {
-      result = co_await exchange(run, method, params, route, settings_->call_timeout);
+      result = co_await exchange(run, method, params, route, settings_->call_timeout, options.tasks_extension);
     } catch (const McpError& e) {
       if (attempt > 0 || reason_of(e) != reason::session_lost) throw;
       lost = e;
@@ -347,10 +367,58 @@ asio::awaitable<json::value> BackendConnection::request(std::string method, json
       route = std::make_shared<Route>();
       route->channel = &channel;
       route->session_id = session_id;
-      result = co_await exchange(run, method, std::move(again), route, settings_->call_timeout);
+      route->related_task = options.related_task;
+      result = co_await exchange(run, method, std::move(again), route, settings_->call_timeout, options.tasks_extension);
     }
     co_return result;
   }
+}
+
+bool BackendConnection::stateless() const {
+  std::lock_guard lock(mutex_);
+  if (!run_) return false;
+  std::lock_guard run_lock(run_->mutex);
+  return run_->stateless;
+}
+
+asio::awaitable<TaskSupport> BackendConnection::task_support(std::string tool, mcp::RequestChannel& channel) {
+  auto run = co_await ready();
+  json::object capabilities;
+  bool stateless;
+  {
+    std::lock_guard lock(run->mutex);
+    capabilities = run->capabilities;
+    stateless = run->stateless;
+  }
+  if (stateless) {
+    // SEP-2663: a server of the extension decides per call whether a call
+    // becomes a task; its tools say nothing.
+    auto* extensions = capabilities.if_contains("extensions");
+    bool declared = extensions && extensions->is_object() && extensions->as_object().contains(mcp::kTasksExtension);
+    co_return declared ? TaskSupport::optional : TaskSupport::forbidden;
+  }
+  // MCP 2025-11-25 basic/utilities/tasks "Capabilities": task-augmented
+  // tools/call only under capabilities.tasks.requests.tools.call, and then
+  // per tool ("Tool-Level Negotiation").
+  static constexpr std::string_view kPath[] = {"tasks", "requests", "tools", "call"};
+  const json::object* node = &capabilities;
+  for (auto key : kPath) {
+    auto* next = node->if_contains(key);
+    node = next ? next->if_object() : nullptr;
+    if (!node) co_return TaskSupport::forbidden;
+  }
+  auto tools = co_await list("tools/list", "tools", channel);
+  for (const auto& t : tools) {
+    auto* object = t.if_object();
+    auto* name = object ? object->if_contains("name") : nullptr;
+    if (!name || !name->is_string() || name->get_string() != tool) continue;
+    auto* execution = object->if_contains("execution");
+    auto* support = execution && execution->is_object() ? execution->as_object().if_contains("taskSupport") : nullptr;
+    if (support && support->is_string() && support->get_string() == "required") co_return TaskSupport::required;
+    if (support && support->is_string() && support->get_string() == "optional") co_return TaskSupport::optional;
+    co_return TaskSupport::forbidden;
+  }
+  co_return TaskSupport::forbidden;
 }
 
 asio::awaitable<json::array> BackendConnection::list(std::string method, std::string key, mcp::RequestChannel& channel) {
@@ -494,7 +562,7 @@ asio::awaitable<void> BackendConnection::open() {
       }
       auto wait = stdio ? std::min<std::chrono::seconds>(settings_->start_timeout, std::chrono::seconds(3))
                         : settings_->start_timeout;
-      auto result = co_await exchange(run, "server/discover", {}, nullptr, wait);
+      auto result = co_await exchange(run, "server/discover", {}, nullptr, wait, false);
       if (auto* o = result.if_object())
         if (auto* versions = o->if_contains("supportedVersions"); versions && versions->is_array())
           for (const auto& v : versions->as_array())
@@ -547,7 +615,7 @@ asio::awaitable<void> BackendConnection::open() {
   std::string problem;
   std::string_view why = reason::start_failed;
   try {
-    auto result = co_await exchange(run, "initialize", std::move(params), nullptr, settings_->start_timeout);
+    auto result = co_await exchange(run, "initialize", std::move(params), nullptr, settings_->start_timeout, false);
     auto* object = result.if_object();
     auto* version = object ? object->if_contains("protocolVersion") : nullptr;
     if (!version || !version->is_string() || !mcp::is_session_version(version->get_string())) {
@@ -608,7 +676,7 @@ void BackendConnection::on_closed(const std::shared_ptr<Run>& run, const McpErro
 
 asio::awaitable<json::value> BackendConnection::exchange(std::shared_ptr<Run> run, std::string method,
                                                          json::object params, std::shared_ptr<Route> route,
-                                                         std::chrono::seconds timeout) {
+                                                         std::chrono::seconds timeout, bool tasks_extension) {
   auto pending = std::make_shared<Pending>();
   pending->route = route;
   std::uint64_t id = 0;
@@ -629,7 +697,8 @@ asio::awaitable<json::value> BackendConnection::exchange(std::shared_ptr<Run> ru
       auto& meta = params["_meta"];
       if (!meta.is_object()) meta = json::object{};
       meta.as_object()[mcp::meta_key::protocol_version] = mcp::kStatelessVersion;
-      meta.as_object()[mcp::meta_key::client_capabilities] = client_capabilities();
+      meta.as_object()[mcp::meta_key::client_capabilities] =
+          tasks_extension ? client_capabilities_with_tasks() : client_capabilities();
       meta.as_object()[mcp::meta_key::client_info] = client_info();
     }
     id = run->next_id++;
@@ -918,6 +987,13 @@ std::shared_ptr<Route> BackendConnection::attribute(const std::shared_ptr<Run>& 
   return one_session ? newest : nullptr;
 }
 
+std::shared_ptr<Route> BackendConnection::waiting_on(const std::shared_ptr<Run>& run, std::string_view task_id) const {
+  std::lock_guard lock(run->mutex);
+  for (const auto& [id, pending] : run->pending)
+    if (pending->route && pending->route->related_task == task_id) return pending->route;
+  return nullptr;
+}
+
 void BackendConnection::on_notification(const std::shared_ptr<Run>& run, std::string_view method, json::object params,
                                         const std::shared_ptr<Route>& carried_by) {
   if (method == "notifications/progress") {
@@ -974,7 +1050,11 @@ void BackendConnection::on_request(const std::shared_ptr<Run>& run, json::value 
     respond(run, jsonrpc::make_error(id, error_code::method_not_found, "Method not found: " + method));
     return;
   }
-  auto route = carried_by || run->link->routes_exactly() ? carried_by : attribute(run);
+  // A question tied to a task of the backend's goes to the request waiting
+  // on that task (tasks/result), whichever stream carried it.
+  std::shared_ptr<Route> route;
+  if (auto task = take_related_task(params); !task.empty()) route = waiting_on(run, task);
+  if (!route) route = carried_by || run->link->routes_exactly() ? carried_by : attribute(run);
   if (!route) {
     std::size_t waiting;
     {
@@ -997,7 +1077,9 @@ void BackendConnection::on_request(const std::shared_ptr<Run>& run, json::value 
       respond(run, jsonrpc::make_error(id, error_code::internal_error, "the request this belongs to has ended"));
       return;
     }
-    stateless = route->channel->protocol_version() == mcp::kStatelessVersion;
+    // A Gatehouse task asks its client itself, in either revision (the
+    // question waits in the task).
+    stateless = route->channel->protocol_version() == mcp::kStatelessVersion && !route->channel->in_task();
     if (!stateless) ++route->asks;
   }
   if (stateless) {

@@ -19,6 +19,7 @@
 
 #include <gatehouse/context.hpp>
 #include <gatehouse/error.hpp>
+#include <gatehouse/server.hpp>
 
 #include <boost/asio/strand.hpp>
 
@@ -44,6 +45,9 @@ struct Route {
   std::uint64_t order = 0;
   int asks = 0;  // questions to the client still open
   net::AsyncSignal asks_done;
+  // The backend's task this request waits on (tasks/result): the
+  // backend's questions tied to that task go to this request's client.
+  std::string related_task;
   std::chrono::steady_clock::time_point window{};
   std::size_t in_window = 0;
   std::size_t dropped = 0;
@@ -74,6 +78,17 @@ struct BackendMetrics {
   static std::shared_ptr<const BackendMetrics> make(net::Metrics& metrics, const std::string& backend);
 };
 
+// How a request is sent, besides its method and params.
+struct RequestOptions {
+  // MCP 2026-07-28: the request declares the Tasks extension (SEP-2663) in
+  // its client capabilities, so that the backend may answer with a task.
+  bool tasks_extension = false;
+  // The backend's task the request waits on (MCP 2025-11-25 tasks/result):
+  // the backend's questions tied to that task (related-task _meta) go to
+  // the request's client.
+  std::string related_task;
+};
+
 class BackendConnection : public std::enable_shared_from_this<BackendConnection> {
  public:
   using LinkFactory = std::function<std::shared_ptr<Link>(boost::asio::strand<boost::asio::any_io_executor>)>;
@@ -92,7 +107,22 @@ class BackendConnection : public std::enable_shared_from_this<BackendConnection>
   // the result. Throws McpError: the backend's own error answer, or
   // backend_error() when it fails, times out or cannot be reached.
   boost::asio::awaitable<json::value> request(std::string method, json::object params, mcp::RequestChannel& channel,
-                                              std::string session_id);
+                                              std::string session_id, RequestOptions options);
+  // (An overload, not a default argument: GCC 12 frees a coroutine's
+  // defaulted class-type argument wrongly.)
+  boost::asio::awaitable<json::value> request(std::string method, json::object params, mcp::RequestChannel& channel,
+                                              std::string session_id) {
+    return request(std::move(method), std::move(params), channel, std::move(session_id), RequestOptions());
+  }
+
+  // Whether the backend runs calls of `tool` (its own name) as tasks of its
+  // own: per its tools/list execution.taskSupport, under its declared
+  // capabilities.tasks (2025-11-25), or `optional` for any tool of a
+  // 2026-07-28 server declaring the Tasks extension (it decides per call).
+  // Opens the connection first when needed.
+  boost::asio::awaitable<TaskSupport> task_support(std::string tool, mcp::RequestChannel& channel);
+  // Whether the backend speaks 2026-07-28 (false before it is opened).
+  bool stateless() const;
 
   // A request of a 2026-07-28 client that answers a question of a call
   // parked in an earlier round: the call's answer, or nullopt when the
@@ -108,6 +138,8 @@ class BackendConnection : public std::enable_shared_from_this<BackendConnection>
   // resources/subscribe and unsubscribe, counted: the backend hears of the
   // first subscriber of a URI and of the last one leaving.
   boost::asio::awaitable<void> subscribe(std::string uri, bool subscribe, mcp::RequestChannel& channel);
+
+  const BackendSettings& settings() const { return *settings_; }
 
   // What the backend declared in its initialize result (empty before).
   json::object server_capabilities() const;
@@ -126,7 +158,8 @@ class BackendConnection : public std::enable_shared_from_this<BackendConnection>
   boost::asio::awaitable<std::shared_ptr<Run>> ready();
   boost::asio::awaitable<void> open();
   boost::asio::awaitable<json::value> exchange(std::shared_ptr<Run> run, std::string method, json::object params,
-                                               std::shared_ptr<Route> route, std::chrono::seconds timeout);
+                                               std::shared_ptr<Route> route, std::chrono::seconds timeout,
+                                               bool tasks_extension);
   // Waits for the answer to request `id` (already sent) until `deadline`,
   // handing the backend's questions to a 2026-07-28 client as input-required
   // rounds (docs/gateway.md "Protocol versions").
@@ -145,6 +178,8 @@ class BackendConnection : public std::enable_shared_from_this<BackendConnection>
   // The one client a message without a request of its own belongs to,
   // when that can be told (docs/gateway.md "Multiplexing").
   std::shared_ptr<Route> attribute(const std::shared_ptr<Run>& run) const;
+  // The route of the request waiting on the backend's task `task_id`.
+  std::shared_ptr<Route> waiting_on(const std::shared_ptr<Run>& run, std::string_view task_id) const;
   // Forgets the lists and subscriptions of `run` if it is the current one.
   void forget(const std::shared_ptr<Run>& run);
 

@@ -28,4 +28,11 @@ inline McpError backend_error(std::string_view backend, std::string_view why, st
                   json::object{{"backend", backend}, {"reason", why}});
 }
 
+// The data.reason of a backend_error(); empty for any other error.
+inline std::string_view reason_of(const McpError& e) {
+  if (auto* data = e.data().if_object())
+    if (auto* r = data->if_contains("reason"); r && r->is_string()) return r->get_string();
+  return {};
+}
+
 }  // namespace gatehouse::gateway

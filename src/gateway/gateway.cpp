@@ -5,6 +5,7 @@
 
 #include "config/backend_rules.hpp"
 #include "gateway/backend_error.hpp"
+#include "gateway/backend_task.hpp"
 #include "mcp/uri_template.hpp"
 
 #include <spdlog/spdlog.h>
@@ -92,9 +93,11 @@ std::vector<std::string> Gateway::tool_scopes(std::string_view name) const {
   return it == entry->settings->tool_scopes.end() ? std::vector<std::string>{} : it->second;
 }
 
-asio::awaitable<std::shared_ptr<BackendConnection>> Gateway::instance(const Entry& entry, const mcp::Call& call) const {
+asio::awaitable<std::shared_ptr<BackendConnection>> Gateway::instance(const Entry& entry, const mcp::Call& call,
+                                                                       bool outside_session) const {
   const auto& wanted = entry.settings->grant_variables;
-  if (wanted.empty()) co_return entry.pool->instance(call.principal.subject, session_of(call));
+  auto session = outside_session ? std::string() : session_of(call);
+  if (wanted.empty()) co_return entry.pool->instance(call.principal.subject, session);
   if (!upstream_ || call.principal.grant_id.empty())
     throw backend_error(entry.settings->name, reason::start_failed,
                         "its templates use the caller's upstream sign-in or connection values, and this request "
@@ -125,7 +128,7 @@ asio::awaitable<std::shared_ptr<BackendConnection>> Gateway::instance(const Entr
   std::string all;
   for (const auto& [name, value] : grant.values) all += name + "=" + value + "\n";
   grant.fingerprint = crypto::hex_encode(crypto::sha256(all));
-  co_return entry.pool->instance(call.principal.subject, session_of(call), &grant);
+  co_return entry.pool->instance(call.principal.subject, session, &grant);
 }
 
 void Gateway::session_closed(std::string_view session_id) {
@@ -233,36 +236,64 @@ asio::awaitable<const Gateway::Entry*> Gateway::resource_owner(mcp::Call& call, 
   co_return nullptr;
 }
 
-TaskSupport Gateway::task_support(std::string_view name) const {
+TaskSupport Gateway::configured_task_support(std::string_view name) const {
   auto [entry, tool] = resolve(name);
   if (!entry || !entry->settings->tool_allowed(tool) || !entry->settings->task_tools.contains(tool))
     return TaskSupport::forbidden;
   return TaskSupport::optional;
 }
 
-bool Gateway::has_task_tools() const {
-  return std::any_of(backends_.begin(), backends_.end(), [](const Entry& b) { return !b.settings->task_tools.empty(); });
+asio::awaitable<TaskSupport> Gateway::task_support(mcp::Call& call, std::string_view name) {
+  auto [entry, tool] = resolve(name);
+  if (!entry || !entry->settings->tool_allowed(tool)) co_return TaskSupport::forbidden;
+  // Asked of the process that would run the task.
+  auto connection = co_await instance(*entry, call, true);
+  auto native = co_await connection->task_support(tool, call.channel);
+  if (native != TaskSupport::forbidden) co_return native;
+  co_return entry->settings->task_tools.contains(tool) ? TaskSupport::optional : TaskSupport::forbidden;
 }
 
-asio::awaitable<json::value> Gateway::call_tool(mcp::Call& call) {
+asio::awaitable<json::value> Gateway::task_call(mcp::Call& call) { co_return co_await call_tool(call, true); }
+
+asio::awaitable<json::value> Gateway::call_tool(mcp::Call& call, bool in_task) {
   json::object params = call.request.params;
   auto exposed = string_param(params, "name");
   auto [entry, tool] = resolve(exposed);
   // MCP 2025-11-25 server/tools "Error Handling": unknown tools are protocol errors.
   if (!entry || !entry->settings->tool_allowed(tool)) throw McpError::invalid_params("Unknown tool: " + exposed);
   params["name"] = tool;
-  auto connection = co_await instance(*entry, call);
-  // A 2026-07-28 round answering a question of a call parked earlier
-  // continues that call; anything else is a new call.
-  auto resumed = co_await connection->resume(params, call.channel, session_of(call));
+  auto connection = co_await instance(*entry, call, in_task);
   json::value result;
-  if (resumed) {
-    result = std::move(*resumed);
-  } else {
-    // inputResponses and requestState are Gatehouse's, not the backend's.
+  auto native = TaskSupport::forbidden;
+  if (in_task) native = co_await connection->task_support(tool, call.channel);
+  if (native != TaskSupport::forbidden) {
+    // The backend's own task, followed for Gatehouse's. It is asked to keep
+    // it as long as Gatehouse keeps its own (params.task.ttl, which the
+    // dispatcher sets).
+    std::chrono::milliseconds ttl = std::chrono::hours(1);
+    if (auto* task = params.if_contains("task"); task && task->is_object())
+      if (auto* t = task->as_object().if_contains("ttl"); t && t->is_number())
+        ttl = std::chrono::milliseconds(static_cast<std::int64_t>(std::max(0.0, t->to_number<double>())));
     params.erase("inputResponses");
     params.erase("requestState");
-    result = co_await connection->request("tools/call", std::move(params), call.channel, session_of(call));
+    result = co_await follow_backend_task(connection, std::move(params), call.channel, ttl);
+  } else {
+    // Only Gatehouse's tasks reach clients: a task the backend made for a
+    // forwarded params.task would be known by its id to anyone holding it,
+    // whoever created it.
+    params.erase("task");
+    // A 2026-07-28 round answering a question of a call parked earlier
+    // continues that call; anything else is a new call.
+    auto resumed = co_await connection->resume(params, call.channel, session_of(call));
+    if (resumed) {
+      result = std::move(*resumed);
+    } else {
+      // inputResponses and requestState are Gatehouse's, not the backend's.
+      params.erase("inputResponses");
+      params.erase("requestState");
+      auto session = in_task ? std::string() : session_of(call);
+      result = co_await connection->request("tools/call", std::move(params), call.channel, std::move(session));
+    }
   }
   auto limit = entry->settings->max_result_chars;
   if (limit > 0) {
@@ -287,7 +318,11 @@ asio::awaitable<json::value> Gateway::call_tool(mcp::Call& call) {
 asio::awaitable<json::value> Gateway::handle(mcp::Call& call) {
   const auto& method = call.request.method;
   const auto& params = call.request.params;
-  if (method == "tools/call") co_return co_await call_tool(call);
+  if (method == "tools/call") co_return co_await call_tool(call, false);
+  // The task methods answer for Gatehouse's tasks (the dispatcher's); a
+  // backend's task ids never reach clients, and are not looked up for them.
+  if (method.starts_with("tasks/"))
+    throw McpError::method_not_found("Method not found: " + method + " (this endpoint runs no tasks)");
   if (method == "tools/list") co_return page(co_await merged(call, method, "tools", true), params, "tools");
   if (method == "prompts/list") co_return page(co_await merged(call, method, "prompts", true), params, "prompts");
   if (method == "resources/list") co_return page(co_await merged(call, method, "resources", false), params, "resources");

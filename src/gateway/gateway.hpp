@@ -31,8 +31,10 @@ class Gateway final : public mcp::Backend {
   json::object capabilities() const override;
   bool per_user_lists() const override;
   std::vector<std::string> tool_scopes(std::string_view name) const override;
-  TaskSupport task_support(std::string_view name) const override;
-  bool has_task_tools() const override;
+  bool runs_tasks() const override { return true; }
+  TaskSupport configured_task_support(std::string_view name) const override;
+  boost::asio::awaitable<TaskSupport> task_support(mcp::Call& call, std::string_view name) override;
+  boost::asio::awaitable<json::value> task_call(mcp::Call& call) override;
   boost::asio::awaitable<json::value> handle(mcp::Call& call) override;
   void session_closed(std::string_view session_id) override;
 
@@ -56,10 +58,14 @@ class Gateway final : public mcp::Backend {
   std::pair<const Entry*, std::string> resolve(std::string_view name) const;
   // The caller's process of `entry`, after fetching the grant's template
   // values when the backend uses any (refreshing an upstream token first).
-  boost::asio::awaitable<std::shared_ptr<BackendConnection>> instance(const Entry& entry, const mcp::Call& call) const;
+  // `outside_session`: the user's process of no session, for a task (which
+  // outlives the session that started it).
+  boost::asio::awaitable<std::shared_ptr<BackendConnection>> instance(const Entry& entry, const mcp::Call& call,
+                                                                      bool outside_session = false) const;
   boost::asio::awaitable<json::array> merged(mcp::Call& call, std::string method, std::string key, bool prefixed);
   boost::asio::awaitable<const Entry*> resource_owner(mcp::Call& call, std::string uri);
-  boost::asio::awaitable<json::value> call_tool(mcp::Call& call);
+  // tools/call; `in_task`: made inside a task of Gatehouse's.
+  boost::asio::awaitable<json::value> call_tool(mcp::Call& call, bool in_task);
   json::object page(json::array items, const json::object& params, std::string_view key) const;
 
   std::vector<Entry> backends_;

@@ -296,8 +296,10 @@ asio::awaitable<void> HttpLink::post(json::object message, std::shared_ptr<Route
           headers.erase(mcp::headers::session_id);
           headers[mcp::headers::protocol_version] = std::string(v->get_string());
           if (auto* m = message.if_contains("method"); m && m->is_string()) headers[mcp::headers::method] = std::string(m->get_string());
-          for (auto key : {"name", "uri"})
-            if (auto* n = params->if_contains(key); n && n->is_string()) headers[mcp::headers::name] = std::string(n->get_string());
+          if (auto* m = message.if_contains("method"); m && m->is_string())
+            if (auto key = mcp::headers::name_param(m->get_string()); !key.empty())
+              if (auto* n = params->if_contains(key); n && n->is_string())
+                headers[mcp::headers::name] = std::string(n->get_string());
         }
     const bool had_session = headers.contains(mcp::headers::session_id);
     for (const auto& [name, value] : headers) request.set(name, value);

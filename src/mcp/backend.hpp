@@ -27,11 +27,20 @@ class Backend {
   // for a tool that needs none or that the backend does not know.
   virtual std::vector<std::string> tool_scopes(std::string_view name) const = 0;
 
-  // Whether a call of the tool the client calls `name` may run as a task
-  // that Gatehouse runs (docs/tasks.md "Through the gateway"), and whether
-  // any tool may.
-  virtual TaskSupport task_support(std::string_view name) const = 0;
-  virtual bool has_task_tools() const = 0;
+  // Tasks (docs/tasks.md "Through the gateway"). Whether calls of backend
+  // tools may run as tasks at all (then the endpoint advertises tasks).
+  virtual bool runs_tasks() const = 0;
+  // What the configuration says of the tool the client calls `name`
+  // (task_tools), without asking any backend: for listings.
+  virtual TaskSupport configured_task_support(std::string_view name) const = 0;
+  // Whether a call of the tool may run as a task of Gatehouse's: the backend
+  // runs it as a task of its own, or the configuration lists it. May start
+  // the backend to learn what it supports.
+  virtual boost::asio::awaitable<TaskSupport> task_support(Call& call, std::string_view name) = 0;
+  // The outcome of a tools/call made inside a task of Gatehouse's
+  // (call.channel is the task's): the backend's own task followed to its
+  // end, or an ordinary call. Throws McpError for an error answer.
+  virtual boost::asio::awaitable<json::value> task_call(Call& call) = 0;
 
   // The result of `call.request` (a JSON-RPC result value); throws McpError
   // for an error answer.

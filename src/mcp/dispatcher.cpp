@@ -118,7 +118,7 @@ Dispatcher::Dispatcher(const Server& server, DispatchOptions options)
     // Lists that differ per user must not be kept by shared caches.
     if (registry_.backend->per_user_lists()) options_.list_cache_scope = "private";
   }
-  if (options_.tasks && registry_.backend) runs_tasks_ = registry_.backend->has_task_tools();
+  if (options_.tasks && registry_.backend) runs_tasks_ = registry_.backend->runs_tasks();
   if (options_.tasks && !registry_.backend)
     for (const auto& entry : registry_.tools)
       if (entry.tool.task_support != TaskSupport::forbidden) runs_tasks_ = true;
@@ -260,13 +260,20 @@ boost::asio::awaitable<json::value> Dispatcher::route(Call& call) const {
       else call.session->unsubscribe(uri);
     }
     auto answer = co_await registry_.backend->handle(call);
-    // 2025-11-25 sessions learn which backend tools Gatehouse runs as tasks.
+    // 2025-11-25 sessions learn which backend tools Gatehouse runs as tasks
+    // (task_tools); a backend's own execution.taskSupport stays as it is.
     if (method == "tools/list" && runs_tasks_ && call.era == Era::session && answer.is_object())
       if (auto* tools = answer.as_object().if_contains("tools"); tools && tools->is_array())
-        for (auto& tool : tools->as_array())
-          if (auto* name = tool.is_object() ? tool.as_object().if_contains("name") : nullptr; name && name->is_string())
-            if (registry_.backend->task_support(name->get_string()) != TaskSupport::forbidden)
-              tool.as_object()["execution"] = json::object{{"taskSupport", "optional"}};
+        for (auto& tool : tools->as_array()) {
+          auto* object = tool.if_object();
+          auto* name = object ? object->if_contains("name") : nullptr;
+          if (!name || !name->is_string()) continue;
+          if (registry_.backend->configured_task_support(name->get_string()) == TaskSupport::forbidden) continue;
+          auto& execution = (*object)["execution"];
+          if (!execution.is_object()) execution = json::object{};
+          auto& support = execution.as_object()["taskSupport"];
+          if (!support.is_string() || support.get_string() == "forbidden") support = "optional";
+        }
     co_return answer;
   }
   if (method == "tools/list") {
@@ -375,28 +382,42 @@ boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
       for (const auto& scope : required)
         if (!call.principal.has_scope(scope)) throw insufficient_scope_error(name, required);
     }
-    // A backend tool the configuration runs as a task (task_tools): the
-    // backend gets an ordinary call, made by the task in the background.
-    if (options_.tasks && accepts_task(call) && registry_.backend->task_support(name) != TaskSupport::forbidden) {
-      auto request = call.request;
-      request.params.erase("task");  // Gatehouse's task, not the backend's
-      // The backend's progress becomes the task's statusMessage: ask for it.
-      auto& meta = request.params["_meta"];
-      if (!meta.is_object()) meta = json::object{};
-      if (!meta.as_object().contains("progressToken")) meta.as_object()["progressToken"] = "task";
-      ToolExecution::Body body = [backend = registry_.backend, request = std::move(request), principal = call.principal,
-                                  era = call.era](RequestChannel& channel) -> boost::asio::awaitable<json::object> {
-        // Outside any session: the task outlives the request (and perhaps
-        // the session) that started it.
-        Call inner{request, channel, principal, nullptr, era, nullptr};
-        auto result = co_await backend->handle(inner);
-        if (!result.is_object()) throw McpError::internal("the backend's tools/call result is not an object");
-        co_return std::move(result.as_object());
-      };
-      std::string refused;  // at the owner's bounds: an ordinary call
-      auto origin = task_origin(call, name, false);
-      if (auto created = co_await start_task(call, std::move(origin), std::move(body), refused))
-        co_return std::move(*created);
+    if (options_.tasks && accepts_task(call)) {
+      // A task of Gatehouse's, when the backend runs the tool as a task of
+      // its own (followed for this one) or the configuration lists it in
+      // task_tools (an ordinary call, made by the task in the background).
+      auto support = co_await registry_.backend->task_support(call, name);
+      if (support == TaskSupport::forbidden && call.era == Era::session)
+        // MCP 2025-11-25 "Tool-Level Negotiation", as for registered tools.
+        throw McpError::method_not_found("Tool " + name + " does not run as a task; call it without params.task");
+      if (support != TaskSupport::forbidden) {
+        auto origin = task_origin(call, name, support == TaskSupport::required);
+        auto request = call.request;
+        // The backend is asked to keep its task as long as Gatehouse keeps
+        // this one.
+        auto ttl = origin.ttl ? std::min(*origin.ttl, options_.tasks->settings().ttl) : options_.tasks->settings().ttl;
+        request.params["task"] = json::object{{"ttl", ttl.count()}};
+        // The backend's progress becomes the task's statusMessage: ask for it.
+        auto& meta = request.params["_meta"];
+        if (!meta.is_object()) meta = json::object{};
+        if (!meta.as_object().contains("progressToken")) meta.as_object()["progressToken"] = "task";
+        ToolExecution::Body body = [backend = registry_.backend, request = std::move(request),
+                                    principal = call.principal,
+                                    era = call.era](RequestChannel& channel) -> boost::asio::awaitable<json::object> {
+          // Outside any session: the task outlives the request (and perhaps
+          // the session) that started it.
+          Call inner{request, channel, principal, nullptr, era, nullptr};
+          auto result = co_await backend->task_call(inner);
+          if (!result.is_object()) throw McpError::internal("the backend's tools/call result is not an object");
+          co_return std::move(result.as_object());
+        };
+        std::string refused;
+        if (auto created = co_await start_task(call, std::move(origin), std::move(body), refused))
+          co_return std::move(*created);
+        // At the owner's bounds: a required task cannot be, an optional one
+        // runs as an ordinary call.
+        if (support == TaskSupport::required) co_return tool_result_json(ToolResult::error(refused));
+      }
     }
     co_return co_await registry_.backend->handle(call);
   }

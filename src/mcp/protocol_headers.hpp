@@ -3,6 +3,8 @@
 // (field names compare case-insensitively, RFC 9110 §5.1; these are the
 // spellings the specification uses). Character arrays, so that they serve
 // as std::string keys and std::string_view alike.
+#include <string_view>
+
 namespace gatehouse::mcp::headers {
 
 // MCP 2025-11-25 basic/transports "Session Management".
@@ -14,6 +16,16 @@ inline constexpr char protocol_version[] = "MCP-Protocol-Version";
 inline constexpr char method[] = "Mcp-Method";
 inline constexpr char name[] = "Mcp-Name";
 inline constexpr char param_prefix[] = "Mcp-Param-";
+// The member of params that Mcp-Name repeats for `method`, or empty for a
+// method without the header: the tool or prompt, the resource, and (SEP-2663
+// "Streamable HTTP: Routing Headers") the task of the task methods.
+constexpr std::string_view name_param(std::string_view method) {
+  if (method == "tools/call" || method == "prompts/get") return "name";
+  if (method == "resources/read") return "uri";
+  if (method == "tasks/get" || method == "tasks/update" || method == "tasks/cancel") return "taskId";
+  return {};
+}
+
 // WHATWG HTML "Server-sent events" §9.2.4: where a resumed stream starts.
 inline constexpr char last_event_id[] = "Last-Event-ID";
 

@@ -765,8 +765,10 @@ class ExtensionsBackend final : public Backend {
   }
   bool per_user_lists() const override { return false; }
   std::vector<std::string> tool_scopes(std::string_view) const override { return {}; }
-  TaskSupport task_support(std::string_view) const override { return TaskSupport::optional; }
-  bool has_task_tools() const override { return true; }
+  bool runs_tasks() const override { return true; }
+  TaskSupport configured_task_support(std::string_view) const override { return TaskSupport::optional; }
+  boost::asio::awaitable<TaskSupport> task_support(Call&, std::string_view) override { co_return TaskSupport::optional; }
+  boost::asio::awaitable<json::value> task_call(Call&) override { co_return json::object{}; }
   boost::asio::awaitable<json::value> handle(Call&) override { co_return json::object{}; }
   void session_closed(std::string_view) override {}
 };

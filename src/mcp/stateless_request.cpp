@@ -123,17 +123,13 @@ std::variant<StatelessRequest, Refusal> check_stateless_request(const net::Reque
   }
 
   // 5. Mcp-Method mirrors the method (values case-sensitive), Mcp-Name the
-  //    tool, prompt or resource the request is about.
+  //    tool, prompt, resource or task the request is about.
   if (!has_header(request, headers::method)) return mismatch("Bad Request: the Mcp-Method header is required");
   auto method = decode_header_value(header(request, headers::method));
   if (!method || *method != message.method)
     return mismatch("Bad Request: Mcp-Method header does not match the request method " + message.method);
-  // SEP-2663 "Streamable HTTP: Routing Headers": the task methods carry the
-  // task id in Mcp-Name.
-  bool task_method = message.method == "tasks/get" || message.method == "tasks/update" || message.method == "tasks/cancel";
-  std::string_view name_param = message.method == "resources/read" ? "uri" : task_method ? "taskId" : "name";
-  if (message.method == "tools/call" || message.method == "prompts/get" || message.method == "resources/read" ||
-      task_method) {
+  auto name_param = headers::name_param(message.method);
+  if (!name_param.empty()) {
     if (!has_header(request, headers::name)) return mismatch("Bad Request: the Mcp-Name header is required for " + message.method);
     auto name = decode_header_value(header(request, headers::name));
     auto* body_name = message.params.if_contains(name_param);

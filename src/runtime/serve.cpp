@@ -159,10 +159,11 @@ void detach_gateway(Server& server, std::shared_ptr<gateway::Gateway>& gateway) 
 }
 
 // Whether a tool may run as a task: a registered one with task support, or
-// a gateway backend's listed in task_tools (attach the gateway first).
-bool has_task_tools(const Server& server) {
+// any of a gateway's (whose backends may run tasks of their own, or list
+// tools in task_tools); attach the gateway first.
+bool runs_tasks(const Server& server) {
   const auto& registry = mcp::registry_of(server);
-  if (registry.backend) return registry.backend->has_task_tools();
+  if (registry.backend) return registry.backend->runs_tasks();
   return std::any_of(registry.tools.begin(), registry.tools.end(),
                      [](const auto& entry) { return entry.tool.task_support != TaskSupport::forbidden; });
 }
@@ -184,7 +185,7 @@ int serve_stdio(const config::Config& config, Server& server) {
   // kept in memory, for as long as the process runs.
   store::Stores stores;
   std::shared_ptr<mcp::TaskRunner> tasks;
-  if (has_task_tools(server)) {
+  if (runs_tasks(server)) {
     stores = store::open_memory_stores();
     tasks = std::make_shared<mcp::TaskRunner>(*stores.tasks, task_settings(config));
     dispatch.tasks = tasks;
@@ -448,7 +449,7 @@ int serve(const config::Config& config, Server& server, std::function<void(const
   // Tools that run as tasks keep their tasks in the store, so a task
   // outlives its request and a restart (docs/tasks.md).
   std::shared_ptr<mcp::TaskRunner> tasks;
-  if (has_task_tools(server)) {
+  if (runs_tasks(server)) {
     if (!stores) stores = std::make_unique<store::Stores>(store::open_sqlite_stores(config.data_dir / "gatehouse.db"));
     tasks = std::make_shared<mcp::TaskRunner>(*stores->tasks, task_settings(config));
     tasks->recover();

@@ -128,7 +128,9 @@ class ToolExecution final : public RequestChannel, public std::enable_shared_fro
   // last reference to this execution) is gone.
   std::shared_ptr<boost::asio::cancellation_signal> stop_ = std::make_shared<boost::asio::cancellation_signal>();
 
-  Mode mode_ = Mode::call;  // changes on the strand, in continue_as_task
+  // Changes once, on the strand (continue_as_task); read from any thread
+  // (a gateway backend's questions ask in_task()).
+  std::atomic<Mode> mode_{Mode::call};
   RequestChannel* request_ = nullptr;  // while an ordinary call
   std::string id_;
   std::atomic<bool> cancelled_{false};
