@@ -189,6 +189,13 @@ net::Reply StatelessHttp::listen(const jsonrpc::Message& message, const Principa
     filter.resources_list_changed = false;
     filter.resource_uris.clear();
   }
+  // Task status notifications (SEP-2663) for a client of the extension.
+  bool tasks = false;
+  if (dispatcher_.runs_tasks())
+    if (auto* meta = message.params.if_contains("_meta"); meta && meta->is_object())
+      if (auto* caps = meta->as_object().if_contains(meta_key::client_capabilities); caps && caps->is_object())
+        tasks = declares_tasks_extension(caps->as_object());
+  if (!tasks) filter.task_ids.clear();
   auto stream = std::make_shared<EventStream>(std::to_string(next_stream_++), options_.stream_limits, nullptr, *options_.clock);
   auto subscription = std::make_shared<Subscription>(message.id, filter, stream, principal.subject);
   // The acknowledgement comes first; nothing is sent on the subscription before it.

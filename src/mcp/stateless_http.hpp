@@ -46,6 +46,9 @@ class StatelessHttp {
   void resource_updated(const std::string& uri, std::optional<std::string_view> owner) {
     subscriptions_.resource_updated(uri, owner);
   }
+  void task_changed(const store::TaskRecord& task, std::chrono::milliseconds poll_interval) {
+    subscriptions_.task_changed(task, poll_interval);
+  }
   // Ends every subscription stream with its final result (shutdown).
   void close_subscriptions();
   std::size_t subscription_count() const { return subscriptions_.size(); }

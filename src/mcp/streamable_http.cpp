@@ -122,6 +122,12 @@ std::shared_ptr<StreamableHttp> StreamableHttp::create(const Server& server, Str
                                                        net::OriginPolicy origin_policy) {
   auto transport = std::make_shared<StreamableHttp>(server, options, std::move(origin_policy));
   subscribe_events(server, transport);
+  // Task status notifications: 2026-07-28 subscriptions that name the task.
+  if (const auto& runner = options.dispatch.tasks)
+    runner->observe([weak = std::weak_ptr<StreamableHttp>(transport),
+                     poll = runner->settings().poll_interval](const store::TaskRecord& task) {
+      if (auto t = weak.lock()) t->stateless_.task_changed(task, poll);
+    });
   return transport;
 }
 

@@ -2,6 +2,7 @@
 
 #include "mcp/jsonrpc.hpp"
 #include "mcp/stateless_request.hpp"
+#include "mcp/tasks/task_wire.hpp"
 
 namespace gatehouse::mcp {
 
@@ -17,6 +18,9 @@ SubscriptionFilter SubscriptionFilter::from_json(const json::object& notificatio
   if (auto* uris = notifications.if_contains("resourceSubscriptions"); uris && uris->is_array())
     for (const auto& uri : uris->get_array())
       if (uri.is_string()) f.resource_uris.emplace(uri.get_string());
+  if (auto* ids = notifications.if_contains("taskIds"); ids && ids->is_array())
+    for (const auto& id : ids->get_array())
+      if (id.is_string() && f.task_ids.size() < kMaxTaskIds) f.task_ids.emplace(id.get_string());
   return f;
 }
 
@@ -29,6 +33,11 @@ json::object SubscriptionFilter::to_json() const {
     json::array uris;
     for (const auto& uri : resource_uris) uris.emplace_back(uri);
     o["resourceSubscriptions"] = std::move(uris);
+  }
+  if (!task_ids.empty()) {
+    json::array ids;
+    for (const auto& id : task_ids) ids.emplace_back(id);
+    o["taskIds"] = std::move(ids);
   }
   return o;
 }
@@ -84,6 +93,15 @@ void SubscriptionHub::resource_updated(const std::string& uri, std::optional<std
 std::size_t SubscriptionHub::size() const {
   std::lock_guard lock(mutex_);
   return subscriptions_.size();
+}
+
+void SubscriptionHub::task_changed(const store::TaskRecord& task, std::chrono::milliseconds poll_interval) {
+  std::optional<json::object> params;  // built once, for the first listener
+  for (auto& s : snapshot()) {
+    if (s->subject() != task.owner || !s->filter().task_ids.contains(task.id)) continue;
+    if (!params) params = detailed_task(task, poll_interval);
+    s->send("notifications/tasks", *params);
+  }
 }
 
 }  // namespace gatehouse::mcp

@@ -1,9 +1,13 @@
 #pragma once
 // subscriptions/listen (MCP 2026-07-28): a POST whose SSE response carries
-// the notifications the client opted into — list changes and updates of named
-// resources — each tagged with the subscription's id. Replaces the GET stream
-// and resources/subscribe of the session revisions.
+// the notifications the client opted into — list changes, updates of named
+// resources, and (Tasks extension, SEP-2663) status changes of named tasks —
+// each tagged with the subscription's id. Replaces the GET stream and
+// resources/subscribe of the session revisions.
 #include "mcp/event_stream.hpp"
+#include "store/task_store.hpp"
+
+#include <chrono>
 
 #include <boost/json.hpp>
 
@@ -25,6 +29,10 @@ struct SubscriptionFilter {
   bool prompts_list_changed = false;
   bool resources_list_changed = false;
   std::set<std::string> resource_uris;
+  // SEP-2663: the tasks whose status changes the client hears of
+  // (notifications/tasks), at most kMaxTaskIds of them.
+  std::set<std::string> task_ids;
+  static constexpr std::size_t kMaxTaskIds = 100;
 
   static SubscriptionFilter from_json(const json::object& notifications);
   json::object to_json() const;
@@ -64,6 +72,9 @@ class SubscriptionHub {
   void list_changed(std::string_view method, std::optional<std::string_view> owner = std::nullopt);
   // `owner`: only that user's subscriptions hear of it (per-user resources, M7).
   void resource_updated(const std::string& uri, std::optional<std::string_view> owner = std::nullopt);
+  // notifications/tasks (SEP-2663) with the task as tasks/get shows it, to
+  // its owner's subscriptions that name it; nobody else hears of it.
+  void task_changed(const store::TaskRecord& task, std::chrono::milliseconds poll_interval);
   // Ends every subscription, each with its final `result` message built by `final_message`.
   template <class F>
   void close_all(F&& final_message) {

@@ -197,6 +197,50 @@ TEST_F(HubTest, M7_OwnedResourceUpdateReachesOnlyItsOwner) {
   EXPECT_EQ(messages(carol).size(), 1u);
 }
 
+// SEP-2663: a task's status changes reach its owner's subscriptions that
+// name it, as tasks/get shows the task; another user naming the same id
+// hears nothing (TA4).
+TEST_F(HubTest, TA4_TaskChangeReachesOnlyItsOwnersSubscriptionsThatNameIt) {
+  auto mine = subscribe("mine", R"({"taskIds":["t-1"]})", "alice");
+  auto other_task = subscribe("other", R"({"taskIds":["t-2"]})", "alice");
+  auto thief = subscribe("thief", R"({"taskIds":["t-1"]})", "mallory");
+  auto lists = subscribe("lists", R"({"toolsListChanged":true})", "alice");
+
+  store::TaskRecord task;
+  task.id = "t-1";
+  task.owner = "alice";
+  task.status = store::TaskStatus::completed;
+  task.result = R"({"content":[{"type":"text","text":"done"}]})";
+  hub.task_changed(task, std::chrono::milliseconds(1000));
+
+  auto got = messages(mine);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].at("method"), "notifications/tasks");
+  const auto& params = got[0].at("params").as_object();
+  EXPECT_EQ(params.at("taskId"), "t-1");
+  EXPECT_EQ(params.at("status"), "completed");
+  EXPECT_EQ(params.at("result").at("content").at(0).at("text"), "done") << "the outcome inlined, as in tasks/get";
+  EXPECT_EQ(subscription_id_of(got[0]), "mine");
+  EXPECT_FALSE(params.contains("resultType")) << "a notification, not a result";
+  EXPECT_TRUE(messages(other_task).empty());
+  EXPECT_TRUE(messages(thief).empty());
+  EXPECT_TRUE(messages(lists).empty());
+}
+
+TEST(SubscriptionFilter, TA1_TaskIdsAreStringsAndBounded) {
+  json::array ids{1, nullptr, "a", "a"};
+  for (std::size_t i = 0; i < SubscriptionFilter::kMaxTaskIds + 10; ++i) {
+    std::string id(1, 't');
+    id += std::to_string(i);
+    ids.emplace_back(id);
+  }
+  auto f = SubscriptionFilter::from_json(json::object{{"taskIds", ids}});
+  EXPECT_EQ(f.task_ids.size(), SubscriptionFilter::kMaxTaskIds);
+  EXPECT_TRUE(f.task_ids.contains("a"));
+  EXPECT_EQ(f.to_json().at("taskIds").as_array().size(), SubscriptionFilter::kMaxTaskIds);
+  EXPECT_FALSE(SubscriptionFilter{}.to_json().contains("taskIds"));
+}
+
 TEST_F(HubTest, MO4_EveryNotificationCarriesItsSubscriptionId) {
   auto a = subscribe("sub-a", R"({"toolsListChanged":true,"resourceSubscriptions":["notes://1"]})");
   auto b = subscribe("sub-b", R"({"toolsListChanged":true})");

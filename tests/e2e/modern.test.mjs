@@ -20,16 +20,10 @@ import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { startServer } from './lib/server.mjs';
+import { META, nextMessage, sseMessages } from './lib/stateless.mjs';
 
 const MODERN = '2026-07-28';
 const LEGACY_LATEST = '2025-11-25';
-const META = {
-  version: 'io.modelcontextprotocol/protocolVersion',
-  capabilities: 'io.modelcontextprotocol/clientCapabilities',
-  clientInfo: 'io.modelcontextprotocol/clientInfo',
-  serverInfo: 'io.modelcontextprotocol/serverInfo',
-  subscriptionId: 'io.modelcontextprotocol/subscriptionId',
-};
 
 const TEST_TIMEOUT_MS = 30_000;
 const HTTP_TIMEOUT_MS = 10_000; // per raw fetch
@@ -119,52 +113,6 @@ function modernHeaders(method, params, overrides = {}) {
     if (value !== null) headers[name] = value;
   }
   return headers;
-}
-
-// Reads SSE `data:` events from a response body as parsed JSON messages.
-async function* sseMessages(res) {
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  let data = [];
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      const lines = buffer.split(/\r?\n/);
-      buffer = lines.pop();
-      for (const line of lines) {
-        if (line === '') {
-          if (data.length) {
-            const text = data.join('\n');
-            data = [];
-            yield JSON.parse(text);
-          }
-        } else if (line.startsWith('data:')) {
-          data.push(line.slice(5).replace(/^ /, ''));
-        }
-        // `id:`, `event:`, `retry:` and `:` comments (keepalives) are ignored
-      }
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
-
-// The next message from an sseMessages() iterator, or a rejection after `ms`.
-async function nextMessage(iterator, what, ms = HTTP_TIMEOUT_MS) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no SSE message in ${ms} ms while waiting for ${what}`)), ms);
-  });
-  try {
-    const { value, done } = await Promise.race([iterator.next(), timeout]);
-    assert.ok(!done, `the SSE stream ended while waiting for ${what}`);
-    return value;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

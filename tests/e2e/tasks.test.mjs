@@ -14,6 +14,9 @@
 //      running tasks is counted per key.
 //   5. builtin:everything: confirm_delete asks a question while it runs
 //      (input_required), answered with tasks/update.
+//   6. Status notifications: notifications/tasks on a subscriptions/listen
+//      stream naming the task (2026-07-28), notifications/tasks/status on a
+//      2025-11-25 session's stream.
 //
 // Every server listens on 127.0.0.1 and is stopped in a finally block (or an
 // after hook); temporary data directories are removed.
@@ -26,11 +29,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CallToolResultSchema, ElicitRequestSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolResultSchema, ElicitRequestSchema, ErrorCode, McpError, TaskStatusNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { runGatehouse } from './lib/run.mjs';
 import { startServer, withLogs } from './lib/server.mjs';
+import { META, nextMessage, sseMessages } from './lib/stateless.mjs';
 import {
-  RELATED_TASK, TASKS_EXTENSION, assertError, createTask, getTask, modernRequest, pollTask, show, textOf,
+  MODERN, RELATED_TASK, TASKS_EXTENSION, assertError, createTask, getTask, modernMeta, modernRequest, pollTask, show,
+  sleep, textOf,
 } from './lib/tasks.mjs';
 
 const LEGACY_LATEST = '2025-11-25';
@@ -537,6 +544,105 @@ describe('through the gateway (task_tools)', () => {
         // The backend's own word for the others (the reference server says "forbidden").
         assert.notEqual(byName.echo?.execution?.taskSupport, 'optional', JSON.stringify(byName.echo));
         assert.notEqual(byName.echo?.execution?.taskSupport, 'required', JSON.stringify(byName.echo));
+      } finally {
+        await client.close();
+      }
+    }));
+});
+
+// ===========================================================================
+// 6. Status notifications
+
+describe('TA1: status notifications (builtin:demo)', () => {
+  let server;
+
+  before(async () => {
+    server = await startServer({ args: ['--backend', 'builtin:demo'] });
+  });
+
+  after(async () => {
+    await server?.stop();
+  });
+
+  // Opens subscriptions/listen for `notifications`; returns {messages, close}.
+  async function listen(notifications, { tasks = true } = {}) {
+    const controller = new AbortController();
+    const params = { notifications, _meta: modernMeta({ tasks }) };
+    const res = await fetch(server.mcpUrl, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json, text/event-stream',
+        'MCP-Protocol-Version': MODERN,
+        'Mcp-Method': 'subscriptions/listen',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 'listen-tasks', method: 'subscriptions/listen', params }),
+      signal: controller.signal,
+    });
+    assert.equal(res.status, 200);
+    const messages = sseMessages(res);
+    return {
+      messages,
+      close: async () => {
+        controller.abort();
+        await messages.return?.().catch(() => {});
+      },
+    };
+  }
+
+  test('TA1: subscriptions/listen naming a task: notifications/tasks with each status change, the outcome inlined', TEST_TIMEOUT, () =>
+    withLogs(server, async () => {
+      const created = await createTask(server, 'write_report', { topic: 'herons', seconds: 2 });
+      const { messages, close } = await listen({ taskIds: [created.taskId] });
+      try {
+        const ack = await nextMessage(messages, 'the acknowledgement');
+        assert.equal(ack.method, 'notifications/subscriptions/acknowledged', JSON.stringify(ack));
+        assert.deepEqual(ack.params?.notifications, { taskIds: [created.taskId] }, JSON.stringify(ack));
+        let last;
+        do {
+          last = await nextMessage(messages, 'notifications/tasks');
+          assert.equal(last.method, 'notifications/tasks', JSON.stringify(last));
+          assert.equal(last.params?.taskId, created.taskId, JSON.stringify(last));
+          assert.equal(last.params?._meta?.[META.subscriptionId], 'listen-tasks', JSON.stringify(last));
+        } while (last.params.status !== 'completed');
+        assert.match(textOf(last.params.result), /^Report on herons/, JSON.stringify(last));
+        assert.equal(last.params.resultType, undefined, 'a notification, not a result');
+      } finally {
+        await close();
+      }
+    }));
+
+  test('TA1: without the extension declared, taskIds are not acknowledged', TEST_TIMEOUT, () =>
+    withLogs(server, async () => {
+      const { messages, close } = await listen({ taskIds: ['any'], toolsListChanged: true }, { tasks: false });
+      try {
+        const ack = await nextMessage(messages, 'the acknowledgement');
+        assert.deepEqual(ack.params?.notifications, { toolsListChanged: true }, JSON.stringify(ack));
+      } finally {
+        await close();
+      }
+    }));
+
+  test('TA1: a 2025-11-25 session hears notifications/tasks/status of its task on its stream (SDK 1.x)', TEST_TIMEOUT, () =>
+    withLogs(server, async () => {
+      const client = new Client({ name: 'tasks-status-e2e', version: '1.0.0' });
+      const heard = [];
+      client.setNotificationHandler(TaskStatusNotificationSchema, (notification) => heard.push(notification.params));
+      await client.connect(new StreamableHTTPClientTransport(new URL(server.mcpUrl)), SDK_REQUEST);
+      try {
+        const messages = [];
+        const stream = client.experimental.tasks.callToolStream(
+          { name: 'write_report', arguments: { topic: 'egrets', seconds: 2 } },
+          CallToolResultSchema,
+          { ...SDK_REQUEST, task: { ttl: 60_000 } },
+        );
+        for await (const message of stream) messages.push(message);
+        const { taskId } = messages[0].task;
+        const deadline = Date.now() + 5_000;
+        while (!heard.some((n) => n.status === 'completed') && Date.now() < deadline) await sleep(100);
+        const mine = heard.filter((n) => n.taskId === taskId);
+        assert.ok(mine.some((n) => n.status === 'completed'), `a completed status: ${JSON.stringify(heard)}`);
+        for (const n of mine) assert.equal(typeof n.createdAt, 'string', JSON.stringify(n));
       } finally {
         await client.close();
       }

@@ -113,6 +113,13 @@ void TaskRunner::write(const store::TaskRecord& record) {
     spdlog::error("task {}: its new state ({}) could not be stored: {}", record.id, store::to_string(record.status),
                   e.what());
   }
+  std::lock_guard lock(observers_mutex_);
+  for (const auto& observer : observers_) observer(record);
+}
+
+void TaskRunner::observe(Observer observer) {
+  std::lock_guard lock(observers_mutex_);
+  observers_.push_back(std::move(observer));
 }
 
 std::shared_ptr<ToolExecution> TaskRunner::live(std::string_view id, std::string_view owner) const {

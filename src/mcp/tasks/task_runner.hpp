@@ -23,6 +23,7 @@
 #include "time/clock.hpp"
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -81,7 +82,14 @@ class TaskRunner {
   void detach(const std::string& id);
   // Writes a task's new state to the store. A failure is logged, not
   // thrown: the execution goes on, and the client sees its live state.
+  // Then tells the observers.
   void write(const store::TaskRecord& record);
+
+  // Called with a task's new state after each write (a status change, new
+  // questions, the outcome), on the thread that changed it: quick, and
+  // without calling back into the runner. For status notifications.
+  using Observer = std::function<void(const store::TaskRecord&)>;
+  void observe(Observer observer);
 
   // The task `id` of `owner` as it is now: live for tasks running here,
   // from the store otherwise. nullopt when unknown, another owner's or expired.
@@ -106,6 +114,8 @@ class TaskRunner {
   crypto::Random& random_;
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<ToolExecution>, std::less<>> live_;
+  mutable std::mutex observers_mutex_;
+  std::vector<Observer> observers_;
 };
 
 }  // namespace gatehouse::mcp

@@ -157,10 +157,18 @@ void ToolExecution::finish(json::object result, std::exception_ptr failure) {
         record_.result = json::serialize(result);
       }
       record_.updated_at_ms = runner_->now_ms();
-      runner_->write(record_);
+      record_changed();
     }
   }
   runner_->detach(id_);
+}
+
+void ToolExecution::record_changed() {
+  runner_->write(record_);
+  // MCP 2025-11-25 basic/utilities/tasks "Task Status Notification": the
+  // session that created the task hears of each change on its stream.
+  if (origin_.era == Era::session && origin_.questions)
+    origin_.questions->notify("notifications/tasks/status", legacy_task(record_, runner_->settings().poll_interval));
 }
 
 store::TaskRecord ToolExecution::snapshot() const {
@@ -319,7 +327,7 @@ asio::awaitable<json::value> ToolExecution::ask_in_session(std::string_view meth
       record_.status = store::TaskStatus::working;
       record_.input_requests.clear();
       record_.updated_at_ms = runner_->now_ms();
-      runner_->write(record_);
+      record_changed();
     }
   }
   if (failure) std::rethrow_exception(failure);
@@ -335,7 +343,7 @@ void ToolExecution::publish_questions() {
   record_.status = store::TaskStatus::input_required;
   record_.input_requests = std::move(text);
   record_.updated_at_ms = runner_->now_ms();
-  runner_->write(record_);
+  record_changed();
 }
 
 void ToolExecution::answer(const json::object& responses) {
@@ -361,7 +369,7 @@ void ToolExecution::answer(const json::object& responses) {
       record_.input_requests = json::serialize(questions_);
     }
     record_.updated_at_ms = runner_->now_ms();
-    runner_->write(record_);
+    record_changed();
   }
   interrupt(std::move(woken), false);
 }
@@ -388,7 +396,7 @@ store::TaskRecord ToolExecution::settle(store::TaskStatus status, std::string_vi
     questions_ = {};
     record_.updated_at_ms = runner_->now_ms();
     cancelled_ = true;
-    runner_->write(record_);
+    record_changed();
     for (auto& [key, timer] : waiters_) waiters.push_back(timer);
     after = record_;
   }

@@ -110,6 +110,9 @@ class ToolExecution final : public RequestChannel, public std::enable_shared_fro
   void finish(json::object result, std::exception_ptr failure);
   // A question from a task of a 2025-11-25 session (origin_.questions).
   boost::asio::awaitable<json::value> ask_in_session(std::string_view method, json::object params, std::string_view key);
+  // Writes record_ through (mutex_ held) and sends the status notification
+  // of a 2025-11-25 session's task.
+  void record_changed();
   // After a question was added: input_required, written once.
   void publish_questions();
   // Ends the task as `status` (unless already terminal), wakes its askers
