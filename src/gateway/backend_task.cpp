@@ -234,6 +234,21 @@ asio::awaitable<json::object> follow_extension_task(BackendConnection& connectio
   }
 }
 
+// Whether following failed because the backend's process or session is
+// gone: its task went with it, and asking to cancel it would only start a
+// new process for nothing.
+bool backend_lost(std::exception_ptr failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const McpError& e) {
+    auto why = reason_of(e);
+    return why == reason::exited || why == reason::session_lost || why == reason::unreachable ||
+           why == reason::start_failed;
+  } catch (...) {
+  }
+  return false;
+}
+
 // Gatehouse's task is over and the backend's is not: it is cancelled, so
 // that it does not go on working for nobody.
 asio::awaitable<void> cancel_backend_task(std::shared_ptr<BackendConnection> connection, Followed followed) {
@@ -263,7 +278,7 @@ asio::awaitable<json::object> follow_backend_task(std::shared_ptr<BackendConnect
   } catch (...) {
     failure = std::current_exception();
   }
-  if (!followed.id.empty() && !followed.over)
+  if (!followed.id.empty() && !followed.over && !backend_lost(failure))
     asio::co_spawn(executor, cancel_backend_task(connection, followed), asio::detached);
   std::rethrow_exception(failure);
 }

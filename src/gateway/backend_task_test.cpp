@@ -4,6 +4,7 @@
 // tests/e2e/gateway-tasks.test.mjs.
 #include "gateway/backend_task.hpp"
 
+#include "gateway/backend_error.hpp"
 #include "mcp/tasks/task_wire.hpp"
 
 #include <boost/asio/post.hpp>
@@ -96,6 +97,12 @@ class ScriptedBackend final : public Link, public std::enable_shared_from_this<S
   // A request of the backend's own (a question), carried by no stream.
   void ask(json::object request) { deliver(std::move(request), nullptr); }
   void close(std::string_view) override {}
+  // The process ends: every request waiting fails.
+  void exit() {
+    asio::post(strand_, [events = events_] {
+      events->on_closed(backend_error("scripted", reason::exited, "the process exited (code 1)"));
+    });
+  }
   std::string describe() const override { return "scripted backend"; }
 
   std::size_t count(std::string_view method) const {
@@ -161,6 +168,7 @@ struct Fixture {
     connection = std::make_shared<BackendConnection>(
         ioc.get_executor(), settings, std::nullopt,
         [this, stateless](asio::strand<asio::any_io_executor> strand) {
+          ++links;
           backend = std::make_shared<ScriptedBackend>(strand, stateless);
           setup(*backend);
           return backend;
@@ -168,6 +176,7 @@ struct Fixture {
         ConnectionEvents{});
   }
   std::function<void(ScriptedBackend&)> setup = [](ScriptedBackend&) {};
+  int links = 0;  // links opened (processes started)
 
   // Runs follow_backend_task to its end (and whatever it left running).
   json::object follow(json::object params = {{"name", "research"}, {"arguments", json::object{}}}) {
@@ -377,6 +386,27 @@ TEST(BackendTask, TA7_FollowingEndedByCancellationCancelsTheBackendsTask) {
   EXPECT_EQ(cancel.at("taskId"), "b-1");
   EXPECT_TRUE(cancel.at("_meta").at("io.modelcontextprotocol/clientCapabilities").at("extensions").as_object().contains(
       mcp::kTasksExtension));
+}
+
+TEST(BackendTask, ABackendThatExitedIsNotStartedAgainToCancelATaskThatWentWithIt) {
+  Fixture f(false);
+  f.setup = [](ScriptedBackend& b) {
+    b.handlers["tools/call"] = [](const json::object&, const json::value&) {
+      return Answer{json::object{{"task", task("working")}}};
+    };
+    b.handlers["tasks/get"] = [&b](const json::object&, const json::value&) {
+      b.exit();
+      return Answer{nullptr, nullptr, true};
+    };
+  };
+  try {
+    f.follow();
+    FAIL() << "expected the backend's exit";
+  } catch (const McpError& e) {
+    EXPECT_EQ(reason_of(e), reason::exited) << e.what();
+  }
+  EXPECT_EQ(f.links, 1) << "no process started to cancel a task that exited with the last one";
+  EXPECT_EQ(f.backend->count("tasks/cancel"), 0U);
 }
 
 TEST(BackendTask, ExtensionBackendCancellingOnItsOwnFailsTheTask) {
