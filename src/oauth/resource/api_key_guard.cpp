@@ -38,18 +38,26 @@ std::variant<Principal, net::Reply> ApiKeyGuard::authenticate(const net::Request
   auto now = clock_.monotonic();
   {
     std::lock_guard lock(mutex_);
-    if (auto c = cache_.find(hash); c != cache_.end() && c->second.until > now) {
-      if (c->second.principal) return *c->second.principal;
+    if (auto k = known_.find(hash); k != known_.end() && k->second.until > now) return k->second.principal;
+    if (auto w = wrong_.find(hash); w != wrong_.end() && w->second > now)
       return refuse("the API key is not valid", request.version());
-    }
   }
   std::optional<Principal> principal;
   if (auto client = clients_.find_by_fingerprint(hash); client && client->kind == store::ClientKind::api_key)
     principal = Principal{"apikey:" + client->client_id, client->client_id, scopes_, {}};
   {
     std::lock_guard lock(mutex_);
-    if (cache_.size() >= kCacheLimit) cache_.clear();
-    cache_[hash] = Cached{principal, now + kCacheFor};
+    if (principal) {
+      // Bounded by the keys issued; past the bound, the expired go first.
+      if (known_.size() >= kCacheLimit) std::erase_if(known_, [&](const auto& e) { return e.second.until <= now; });
+      if (known_.size() >= kCacheLimit) known_.clear();
+      known_[hash] = Known{*principal, now + kCacheFor};
+      wrong_.erase(hash);
+    } else {
+      if (wrong_.size() >= kCacheLimit) wrong_.clear();
+      wrong_[hash] = now + kCacheFor;
+      known_.erase(hash);
+    }
   }
   if (!principal) return refuse("the API key is not valid", request.version());
   return *principal;

@@ -36,15 +36,20 @@ class ApiKeyGuard final : public net::AccessGuard {
   std::string_view refusal_reason(const net::Response& refusal) const override;
 
  private:
-  struct Cached {
-    std::optional<Principal> principal;  // nullopt: a key we know is wrong
+  struct Known {
+    Principal principal;
     std::chrono::steady_clock::time_point until;
   };
   store::ClientStore& clients_;
   std::vector<std::string> scopes_;
   const time::Clock& clock_;
   mutable std::mutex mutex_;
-  mutable std::unordered_map<std::string, Cached> cache_;
+  // By key hash. Issued keys and wrong ones are kept apart: anyone can send
+  // wrong keys by the thousand, and only issued keys can fill `known_`, so
+  // a flood of wrong keys never pushes the issued ones out (which would
+  // send every request of every client to the store).
+  mutable std::unordered_map<std::string, Known> known_;
+  mutable std::unordered_map<std::string, std::chrono::steady_clock::time_point> wrong_;
 };
 
 }  // namespace gatehouse::oauth

@@ -36,6 +36,30 @@ TEST(ApiKeyGuard, AcceptsIssuedKeysOnly) {
             std::string::npos);
 }
 
+// A flood of wrong keys does not push issued keys out of memory: the
+// issued key below is removed from the store after its first use, so it
+// can only still be accepted from memory (within its minute).
+TEST(ApiKeyGuard, AFloodOfWrongKeysKeepsIssuedKeysInMemory) {
+  auto stores = store::open_memory_stores();
+  auto created = admin::add_api_key(stores, "ci job");
+  testing::ManualClock clock;
+  ApiKeyGuard guard(*stores.clients, {"mcp"}, clock);
+  ASSERT_TRUE(std::holds_alternative<Principal>(guard.authenticate(with_bearer(created.client_secret))));
+  admin::remove_client(stores, created.client_id);
+
+  for (int i = 0; i < 10'050; ++i) {
+    std::string key("gtk_wrong-");
+    key += std::to_string(i);
+    ASSERT_TRUE(std::holds_alternative<net::Reply>(guard.authenticate(with_bearer(key))));
+  }
+  EXPECT_TRUE(std::holds_alternative<Principal>(guard.authenticate(with_bearer(created.client_secret))))
+      << "still served from memory";
+
+  // The minute passes: the removed key is looked up again, and refused.
+  clock.advance(std::chrono::seconds(61));
+  EXPECT_TRUE(std::holds_alternative<net::Reply>(guard.authenticate(with_bearer(created.client_secret))));
+}
+
 TEST(ApiKeyGuard, OAuthClientSecretsAreNotApiKeys) {
   auto stores = store::open_memory_stores();
   auto client = admin::add_client(stores, "app", {"https://app.example/cb"}, true);
