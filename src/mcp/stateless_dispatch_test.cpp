@@ -10,6 +10,9 @@
 
 #include <gatehouse/content.hpp>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -156,6 +159,28 @@ struct StatelessDispatch : ::testing::Test {
     });
   }
 };
+
+// A call still running after one keep-alive interval (1 s here) is answered
+// as a stream, so that keep-alive comments flow while it works: a proxy with
+// an idle timeout does not cut it. Its result is the stream's last event.
+TEST_F(StatelessDispatch, TR3_ACallSilentPastTheKeepAliveIsAnsweredAsAStream) {
+  server->tool({.name = "silent", .description = "works 1.5 s without a word"},
+               [](json::object, RequestContext&) -> awaitable<ToolResult> {
+                 boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor,
+                                                 std::chrono::milliseconds(1500));
+                 co_await timer.async_wait(boost::asio::use_awaitable);
+                 co_return ToolResult::text("finished");
+               });
+  transport = make_transport({});
+  auto reply = send(stateless("tools/call", {{"name", "silent"}}));
+  ASSERT_NE(reply.stream, nullptr);
+  EXPECT_EQ(reply.response[http::field::content_type], "text/event-stream");
+  auto frames = drain(reply);
+  ASSERT_FALSE(frames.empty());
+  auto last = frame_json(frames.back());
+  EXPECT_EQ(last.at("id"), 1);
+  EXPECT_EQ(last.at("result").at("content").at(0).at("text"), "finished");
+}
 
 // ------------------------------------------------------- MO4 server/discover
 

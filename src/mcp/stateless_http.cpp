@@ -168,7 +168,10 @@ asio::awaitable<net::Reply> StatelessHttp::run(jsonrpc::Message message, Statele
       },
       asio::detached);
 
-  co_await response->decided(std::chrono::hours(1));
+  // A call not answered within a keep-alive interval is answered as a
+  // stream, whose keep-alive comments keep proxies with idle timeouts
+  // (nginx's 60 s) from cutting a long call; a quick one stays plain JSON.
+  co_await response->decided(options_.keepalive);
   if (auto only = response->take_answer())
     co_return net::reply(net::json_response(status_for(error_code->load()), std::move(*only)));
   // MCP 2026-07-28: closing the response stream cancels the request.

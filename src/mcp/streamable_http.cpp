@@ -419,7 +419,10 @@ asio::awaitable<net::Reply> StreamableHttp::run_request(jsonrpc::Message message
       },
       asio::detached);
 
-  co_await response->decided(options_.client_request_timeout + std::chrono::seconds(60));
+  // A call not answered within a keep-alive interval is answered as a
+  // stream, whose keep-alive comments keep proxies with idle timeouts
+  // (nginx's 60 s) from cutting a long call; a quick one stays plain JSON.
+  co_await response->decided(options_.keepalive);
   if (auto only = response->take_answer()) co_return net::reply(net::json_response(http::status::ok, std::move(*only)));
   std::string version(kLatestSessionVersion);
   if (session) version = session->version();

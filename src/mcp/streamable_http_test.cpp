@@ -8,6 +8,9 @@
 #include "support/recording_guard.hpp"
 #include "support/run.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -25,6 +28,13 @@ std::unique_ptr<Server> make_test_server() {
                 .input_schema = json::parse(R"({"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"integer"}},"required":["a","b"]})").as_object()},
                [](json::object args, RequestContext&) -> awaitable<ToolResult> {
                  co_return ToolResult::text(std::to_string(args.at("a").as_int64() + args.at("b").as_int64()));
+               });
+  server->tool({.name = "silent", .description = "works 1.5 s without a word"},
+               [](json::object, RequestContext&) -> awaitable<ToolResult> {
+                 boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor,
+                                                 std::chrono::milliseconds(1500));
+                 co_await timer.async_wait(boost::asio::use_awaitable);
+                 co_return ToolResult::text("finished");
                });
   server->tool({.name = "chatty", .description = "logs then answers"},
                [](json::object, RequestContext& ctx) -> awaitable<ToolResult> {
@@ -115,6 +125,22 @@ TEST_F(Fixture, TR3_RequestAnsweredWithJsonWhenNothingStreams) {
   EXPECT_EQ(reply.stream, nullptr);
   EXPECT_EQ(reply.response[http::field::content_type], "application/json");
   EXPECT_EQ(body(reply).at("result").at("content").at(0).at("text"), "5");
+}
+
+// A call still running after one keep-alive interval is answered as a
+// stream, so that keep-alive comments flow while it works (a proxy with an
+// idle timeout does not cut it); its result is the stream's last event.
+TEST_F(Fixture, TR3_ACallSilentPastTheKeepAliveIsAnsweredAsAStream) {
+  StreamableHttpOptions options;
+  options.keepalive = std::chrono::seconds(1);
+  transport = StreamableHttp::create(*server, options, net::OriginPolicy({.loopback_bind = true}));
+  auto sid = initialize();
+  auto reply = send(post(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"silent"}})", sid));
+  ASSERT_NE(reply.stream, nullptr);
+  EXPECT_EQ(reply.response[http::field::content_type], "text/event-stream");
+  auto frames = drain(reply);
+  ASSERT_FALSE(frames.empty());
+  EXPECT_NE(frames.back().find(R"("text":"finished")"), std::string::npos) << frames.back();
 }
 
 TEST_F(Fixture, TR3_RequestThatNotifiesIsAnsweredWithSse) {
