@@ -112,6 +112,8 @@ asio::awaitable<json::object> follow_session_task(BackendConnection& connection,
                                                   Followed& followed) {
   const auto& settings = connection.settings();
   params["task"] = json::object{{"ttl", ttl.count()}};
+  params.erase("inputResponses");  // 2026-07-28 rounds, Gatehouse's
+  params.erase("requestState");
   auto answer = object_of(co_await connection.request("tools/call", std::move(params), channel, std::string()), settings,
                           "the tools/call result");
   auto* created = answer.if_contains("task");
@@ -121,6 +123,9 @@ asio::awaitable<json::object> follow_session_task(BackendConnection& connection,
   json::object task = created->as_object();
   followed.id = string_member(task, "taskId");
   if (followed.id.empty()) throw backend_error(settings.name, reason::protocol, "its CreateTaskResult has no taskId");
+  // The call becomes Gatehouse's task now; at the user's task bounds it
+  // stays an ordinary call, which waits for the backend's task.
+  co_await channel.continue_as_task();
   auto interval = poll_interval(task, "pollInterval");
   std::string last;
   for (;;) {
@@ -169,12 +174,24 @@ asio::awaitable<json::object> follow_extension_task(BackendConnection& connectio
   params.erase("task");  // 2025-11-25's; in this revision the server decides
   const RequestOptions extension{.tasks_extension = true};
   // The call's own input-required rounds, before any task, are the
-  // request's (BackendConnection::request puts them to the client).
-  auto answer = object_of(co_await connection.request("tools/call", std::move(params), channel, std::string(), extension),
-                          settings, "the tools/call result");
+  // request's: BackendConnection::request puts them to the client, and a
+  // later round of the client continues the call parked for it.
+  json::value first;
+  if (auto resumed = co_await connection.resume(params, channel, std::string())) {
+    first = std::move(*resumed);
+  } else {
+    params.erase("inputResponses");  // Gatehouse's, not the backend's
+    params.erase("requestState");
+    first = co_await connection.request("tools/call", std::move(params), channel, std::string(), extension);
+  }
+  auto answer = object_of(std::move(first), settings, "the tools/call result");
+  // The backend decides: a call it answers at once stays an ordinary call.
   if (string_member(answer, "resultType") != "task") co_return answer;
   followed.id = string_member(answer, "taskId");
   if (followed.id.empty()) throw backend_error(settings.name, reason::protocol, "its CreateTaskResult has no taskId");
+  // The call becomes Gatehouse's task now; at the user's task bounds it
+  // stays an ordinary call, which waits for the backend's task.
+  co_await channel.continue_as_task();
   auto interval = poll_interval(answer, "pollIntervalMs");
   json::object task = std::move(answer);
   std::string last;

@@ -153,7 +153,12 @@ class TaskChannel final : public mcp::RequestChannel {
   std::optional<LogLevel> log_level() const override { return std::nullopt; }
   const json::object& client_capabilities() const override { return capabilities; }
   std::string_view protocol_version() const override { return "2026-07-28"; }
-  bool in_task() const override { return true; }
+  bool in_task() const override { return became_task > 0; }
+  boost::asio::awaitable<bool> continue_as_task() override {
+    ++became_task;
+    co_return true;
+  }
+  int became_task = 0;  // continue_as_task() calls
 };
 
 struct Fixture {
@@ -235,6 +240,7 @@ TEST(BackendTask, TA7_SessionBackendTaskIsFollowedToItsResultWithoutItsTie) {
   ASSERT_FALSE(f.channel.progress.empty());
   EXPECT_EQ(f.channel.progress.front().at("message"), "Gathering sources...");
   EXPECT_EQ(f.backend->count("tasks/cancel"), 0U) << "a task that ended is not cancelled";
+  EXPECT_EQ(f.channel.became_task, 1) << "the call became Gatehouse's task once the backend made one";
 }
 
 TEST(BackendTask, TA7_SessionBackendQuestionTiedToItsTaskReachesTheTaskWithoutTheTie) {
@@ -275,6 +281,7 @@ TEST(BackendTask, SessionBackendAnsweringAtOnceEndsTheTaskWithThatResult) {
   auto result = f.follow();
   EXPECT_EQ(result.at("content").at(0).at("text"), "at once");
   EXPECT_EQ(f.backend->count("tasks/get"), 0U);
+  EXPECT_EQ(f.channel.became_task, 0) << "an answer at once stays an ordinary call";
 }
 
 TEST(BackendTask, SessionBackendCreateTaskResultWithoutTaskIdIsAProtocolError) {

@@ -274,14 +274,21 @@ asio::awaitable<json::value> Gateway::call_tool(mcp::Call& call, bool in_task) {
     if (auto* task = params.if_contains("task"); task && task->is_object())
       if (auto* t = task->as_object().if_contains("ttl"); t && t->is_number())
         ttl = std::chrono::milliseconds(static_cast<std::int64_t>(std::max(0.0, t->to_number<double>())));
-    params.erase("inputResponses");
-    params.erase("requestState");
     result = co_await follow_backend_task(connection, std::move(params), call.channel, ttl);
   } else {
     // Only Gatehouse's tasks reach clients: a task the backend made for a
     // forwarded params.task would be known by its id to anyone holding it,
     // whoever created it.
     params.erase("task");
+    // task_tools: the task first (unless the user is at the task bounds),
+    // then an ordinary call, whose progress becomes the task's statusMessage.
+    bool as_task = false;
+    if (in_task) as_task = co_await call.channel.continue_as_task();
+    if (as_task) {
+      auto& meta = params["_meta"];
+      if (!meta.is_object()) meta = json::object{};
+      if (!meta.as_object().contains("progressToken")) meta.as_object()["progressToken"] = "task";
+    }
     // A 2026-07-28 round answering a question of a call parked earlier
     // continues that call; anything else is a new call.
     auto resumed = co_await connection->resume(params, call.channel, session_of(call));

@@ -37,9 +37,12 @@ class Backend {
   // runs it as a task of its own, or the configuration lists it. May start
   // the backend to learn what it supports.
   virtual boost::asio::awaitable<TaskSupport> task_support(Call& call, std::string_view name) = 0;
-  // The outcome of a tools/call made inside a task of Gatehouse's
-  // (call.channel is the task's): the backend's own task followed to its
-  // end, or an ordinary call. Throws McpError for an error answer.
+  // The outcome of a tools/call that may become a task of Gatehouse's
+  // (call.channel is its ToolExecution, still an ordinary call): the
+  // backend's own task, followed to its end, the call becoming a task
+  // (continue_as_task()) once the backend has made one; or, for task_tools,
+  // a task at once and an ordinary call to the backend. Throws McpError for
+  // an error answer.
   virtual boost::asio::awaitable<json::value> task_call(Call& call) = 0;
 
   // The result of `call.request` (a JSON-RPC result value); throws McpError

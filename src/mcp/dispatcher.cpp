@@ -94,7 +94,11 @@ json::object tool_result_json(ToolResult&& r) {
 
 }  // namespace
 
-std::string encode_cursor(std::size_t offset) { return "o" + std::to_string(offset); }
+std::string encode_cursor(std::size_t offset) {
+  std::string cursor(1, 'o');
+  cursor += std::to_string(offset);
+  return cursor;
+}
 
 std::optional<std::size_t> decode_cursor(std::string_view cursor) {
   if (cursor.size() < 2 || cursor[0] != 'o') return std::nullopt;
@@ -397,10 +401,9 @@ boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
         // this one.
         auto ttl = origin.ttl ? std::min(*origin.ttl, options_.tasks->settings().ttl) : options_.tasks->settings().ttl;
         request.params["task"] = json::object{{"ttl", ttl.count()}};
-        // The backend's progress becomes the task's statusMessage: ask for it.
-        auto& meta = request.params["_meta"];
-        if (!meta.is_object()) meta = json::object{};
-        if (!meta.as_object().contains("progressToken")) meta.as_object()["progressToken"] = "task";
+        // The call starts as an ordinary one and becomes a task when the
+        // backend makes one (or at once, for task_tools): see
+        // Backend::task_call. Its questions before then are the call's own.
         ToolExecution::Body body = [backend = registry_.backend, request = std::move(request),
                                     principal = call.principal,
                                     era = call.era](RequestChannel& channel) -> boost::asio::awaitable<json::object> {
@@ -411,12 +414,9 @@ boost::asio::awaitable<json::value> Dispatcher::call_tool(Call& call) const {
           if (!result.is_object()) throw McpError::internal("the backend's tools/call result is not an object");
           co_return std::move(result.as_object());
         };
-        std::string refused;
-        if (auto created = co_await start_task(call, std::move(origin), std::move(body), refused))
-          co_return std::move(*created);
-        // At the owner's bounds: a required task cannot be, an optional one
-        // runs as an ordinary call.
-        if (support == TaskSupport::required) co_return tool_result_json(ToolResult::error(refused));
+        auto outcome = co_await ToolExecution::run_call(options_.tasks, std::move(origin), std::move(body), call.channel);
+        if (outcome.task) co_return task_created(call, *outcome.task);
+        co_return std::move(*outcome.result);
       }
     }
     co_return co_await registry_.backend->handle(call);

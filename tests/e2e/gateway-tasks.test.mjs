@@ -242,6 +242,34 @@ describe('a 2026-07-28 backend\'s own tasks (Gatehouse builtin:everything over H
       assertError(await modernRequest(back, 'tasks/get', { taskId: created.taskId }), INVALID_PARAMS, 'the front id at the back');
     }));
 
+  test('TA2: the backend decides: a call it answers at once stays an ordinary call at the front', TEST_TIMEOUT, () =>
+    both(async () => {
+      const r = await modernRequest(front, 'tools/call', { name: 'greet', arguments: { name: 'Ada' } });
+      assert.equal(r.body.result?.resultType, 'complete', `no task for an answer at once: ${show(r)}`);
+      assert.equal(r.body.result.taskId, undefined, show(r));
+      assert.equal(textOf(r.body.result), 'Hello, Ada!', show(r));
+    }));
+
+  test('TA2: input first, then a task (SEP-2322 with SEP-2663): the backend\'s round is the call\'s own, then the task', TEST_TIMEOUT, () =>
+    both(async () => {
+      const first = await modernRequest(front, 'tools/call', { name: 'test_tool_with_task', arguments: {} });
+      assert.equal(first.body.result?.resultType, 'input_required', show(first));
+      const [key] = Object.keys(first.body.result.inputRequests ?? {});
+      assert.ok(key, show(first));
+      assert.equal(first.body.result.inputRequests[key].method, 'elicitation/create', show(first));
+      const second = await modernRequest(front, 'tools/call', {
+        name: 'test_tool_with_task',
+        arguments: {},
+        inputResponses: { [key]: { action: 'accept', content: { name: 'Grace' } } },
+        requestState: first.body.result.requestState,
+      });
+      const created = second.body.result;
+      assert.equal(created?.resultType, 'task', `then a task: ${show(second)}`);
+      const { task } = await pollTask(front, created.taskId);
+      assert.equal(task.status, 'completed', JSON.stringify(task));
+      assert.equal(textOf(task.result), 'Hello, Grace!', JSON.stringify(task));
+    }));
+
   test('TA2: the backend task\'s question (inputRequests) is answered through the front\'s tasks/update', TEST_TIMEOUT, () =>
     both(async () => {
       const created = await createTask(front, 'confirm_delete', { filename: 'notes.txt' });
