@@ -321,7 +321,9 @@ struct Exchange {
     request.set(http::field::accept, outbound.accept);
     if (!outbound.authorization.empty()) request.set(http::field::authorization, outbound.authorization);
     for (const auto& [name, value] : outbound.headers) request.set(name, value);
-    if (post) {
+    // A body with a POST, or with a DELETE that carries one (GitHub's token
+    // deletion takes the token in a JSON body).
+    if (post || !outbound.body.empty()) {
       request.set(http::field::content_type, outbound.content_type);
       request.body() = outbound.body;
       request.prepare_payload();

@@ -102,8 +102,8 @@ struct HttpsRequest {
   Method method = Method::get;
   std::string url;
   std::string accept = "application/json";
-  std::string content_type;   // POST: e.g. application/x-www-form-urlencoded
-  std::string body;           // POST
+  std::string content_type;   // with a body: e.g. application/x-www-form-urlencoded
+  std::string body;           // POST, or a DELETE that takes one
   std::string authorization;  // "" or the Authorization value (Basic/Bearer)
   // More header fields (e.g. an API key header for a connect-form check);
   // names and values with line breaks are refused.

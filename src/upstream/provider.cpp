@@ -342,7 +342,10 @@ asio::awaitable<std::variant<Identity, std::string>> Provider::identify(const To
 
 asio::awaitable<bool> Provider::revoke(std::string token, std::string hint) {
   auto found = co_await endpoints();
-  if (std::holds_alternative<std::string>(found) || std::get<Endpoints>(found).revocation.empty()) co_return false;
+  if (std::holds_alternative<std::string>(found)) co_return false;
+  if (std::get<Endpoints>(found).revocation.empty() && !settings_.github_api.empty())
+    co_return co_await revoke_at_github(std::move(token), std::move(hint));
+  if (std::get<Endpoints>(found).revocation.empty()) co_return false;
   net::HttpsRequest request;
   request.method = net::HttpsRequest::Method::post;
   request.url = std::get<Endpoints>(found).revocation;
@@ -363,6 +366,33 @@ asio::awaitable<bool> Provider::revoke(std::string token, std::string hint) {
   const auto status = std::get<net::HttpsResponse>(result).status;
   const bool done = status >= 200 && status < 300;
   if (!done) spdlog::warn("login provider {}: revoking the {} answered HTTP {}", settings_.name, hint, status);
+  co_return done;
+}
+
+asio::awaitable<bool> Provider::revoke_at_github(std::string token, std::string hint) {
+  // GitHub has no RFC 7009 endpoint. Its REST API deletes one access token
+  // of the app ("Delete an app token": DELETE /applications/{client_id}/token,
+  // the app's client id and secret as Basic credentials, the token in a JSON
+  // body; 204). Refresh tokens have no such call; the access token, revoked
+  // with the same grant, is what tools use.
+  if (hint != "access_token") co_return false;
+  net::HttpsRequest request;
+  request.method = net::HttpsRequest::Method::del;
+  request.url = settings_.github_api + "/applications/" + net::url_encode(settings_.client_id) + "/token";
+  request.accept = "application/vnd.github+json";
+  request.content_type = "application/json";
+  request.body = json::serialize(json::object{{"access_token", token}});
+  request.authorization = basic_credentials(settings_.client_id, settings_.client_secret);
+  auto result = co_await client_.send(std::move(request));
+  if (auto* f = std::get_if<net::FetchFailure>(&result)) {
+    spdlog::warn("login provider {}: revoking the access token failed: {}", settings_.name, failure_text(*f));
+    co_return false;
+  }
+  // 404 and 422: GitHub knows no such token (expired, revoked already),
+  // which leaves nothing to revoke (as RFC 7009 §2.2 answers 200 for it).
+  const auto status = std::get<net::HttpsResponse>(result).status;
+  const bool done = (status >= 200 && status < 300) || status == 404 || status == 422;
+  if (!done) spdlog::warn("login provider {}: revoking the access token answered HTTP {}", settings_.name, status);
   co_return done;
 }
 

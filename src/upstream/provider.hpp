@@ -92,8 +92,9 @@ class Provider {
   // An error text for the page and the log.
   boost::asio::awaitable<std::variant<Identity, std::string>> identify(const TokenSet& tokens, std::string nonce,
                                                                        bool want_organizations);
-  // RFC 7009 §2.1; false when there is no revocation endpoint or it failed
-  // (logged). `hint`: "refresh_token" or "access_token".
+  // RFC 7009 §2.1 (GitHub's token deletion with the preset, which has no
+  // revocation endpoint); false when there is none or it failed (logged).
+  // `hint`: "refresh_token" or "access_token".
   boost::asio::awaitable<bool> revoke(std::string token, std::string hint);
 
   // A GET with the user's access token (the userinfo call of builtin:demo's
@@ -103,6 +104,7 @@ class Provider {
 
  private:
   boost::asio::awaitable<std::variant<TokenSet, TokenError>> token_request(std::string form, std::string_view what);
+  boost::asio::awaitable<bool> revoke_at_github(std::string token, std::string hint);
   boost::asio::awaitable<std::variant<std::shared_ptr<const crypto::JwkSet>, std::string>> jwks(const std::string& uri);
   std::int64_t now() const;
 

@@ -9,7 +9,8 @@
 //
 //   G1  allow_organizations = ["acme"]: octo (org acme) signs in as user
 //       "github:octo" (gatehouse grants list), upstream_profile is octo's
-//       /api/user; hubot (no orgs) gets 403 "Not allowed"
+//       /api/user; hubot (no orgs) gets 403 "Not allowed", and his new
+//       access token is deleted through GitHub's API
 //   G2  allow_emails: hubot's verified email (from /api/user/emails; his
 //       /api/user email is null) lets him in, his unverified one does not
 //   G3  preset "github" without any allow rule: gatehouse refuses to start
@@ -155,7 +156,12 @@ test('G1. preset "github" with api_url, allow_organizations = ["acme"]: octo sig
     assert.match(lines[0], /\buser github:octo\s/, shown);
     assert.match(lines[0], /\bupstream github\b/, shown);
 
+    // Nothing is kept of hubot: his new access token is deleted through
+    // GitHub's API (the preset has no RFC 7009 endpoint).
+    const deletedBefore = gh.apiRevocations().length;
     assertNotAllowed(hub, (await authorizeAs(hub, 'hubot')).end, 'hubot');
+    const deleted = gh.apiRevocations().slice(deletedBefore);
+    assert.deepEqual(deleted.map((r) => r.kind), ['access_token'], `hubot's access token deleted: ${JSON.stringify(deleted)}`);
   });
 });
 
