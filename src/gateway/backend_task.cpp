@@ -68,8 +68,10 @@ json::object object_of(json::value v, const BackendSettings& settings, std::stri
 }
 
 // The backend's statusMessage becomes the task's (ToolExecution takes a
-// progress notification's message for it).
+// progress notification's message for it). A call still ordinary (the user
+// at the task bounds) sends none: its client asked for no progress.
 void report_status(mcp::RequestChannel& channel, const json::object& task, std::string& last) {
+  if (!channel.in_task()) return;
   auto message = string_member(task, "statusMessage");
   if (message.empty() || message == last) return;
   last = message;
