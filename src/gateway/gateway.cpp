@@ -6,6 +6,7 @@
 #include "config/backend_rules.hpp"
 #include "gateway/backend_error.hpp"
 #include "gateway/backend_task.hpp"
+#include "mcp/tasks/task_wire.hpp"
 #include "mcp/uri_template.hpp"
 
 #include <spdlog/spdlog.h>
@@ -170,9 +171,18 @@ asio::awaitable<json::array> Gateway::merged(mcp::Call& call, std::string method
   for (const auto& b : backends_) {
     json::array items;
     std::exception_ptr failure;
+    // A 2026-07-28 backend's tools say nothing of tasks (its server decides
+    // per call); a 2025-11-25 session asks for a task only of a tool listed
+    // with execution.taskSupport, so they are listed "optional" for it.
+    bool tasks_per_call = false;
     try {
       auto process = co_await instance(b, call);
       items = co_await process->list(method, key, call.channel);
+      if (key == "tools" && call.era == mcp::Era::session && process->stateless()) {
+        auto capabilities = process->server_capabilities();
+        auto* extensions = capabilities.if_contains("extensions");
+        tasks_per_call = extensions && extensions->is_object() && extensions->as_object().contains(mcp::kTasksExtension);
+      }
     } catch (...) {
       failure = std::current_exception();
     }
@@ -203,6 +213,11 @@ asio::awaitable<json::array> Gateway::merged(mcp::Call& call, std::string method
           }
           (*object)["name"] = exposed;
         }
+      }
+      if (tasks_per_call) {
+        auto& execution = (*object)["execution"];
+        if (!execution.is_object()) execution = json::object{};
+        if (!execution.as_object().contains("taskSupport")) execution.as_object()["taskSupport"] = "optional";
       }
       all.push_back(std::move(item));
     }

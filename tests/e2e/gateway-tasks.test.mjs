@@ -11,7 +11,8 @@
 //   2. A 2026-07-28 backend: a second Gatehouse serving builtin:everything
 //      over HTTP, whose tools become tasks when the request declares the
 //      extension. Its questions (inputRequests) are answered through the
-//      front's tasks/update; a cancelled front task cancels the backend's.
+//      front's tasks/update; a cancelled front task cancels the backend's;
+//      a 2025-11-25 session (SDK 1.x) gets its tasks too.
 //
 // In every case the client holds the id of Gatehouse's task, never the
 // backend's. Servers listen on 127.0.0.1 and are stopped in after hooks.
@@ -301,6 +302,28 @@ describe('a 2026-07-28 backend\'s own tasks (Gatehouse builtin:everything over H
       assert.equal(protocolError.status, 'failed', JSON.stringify(protocolError));
       assert.equal(protocolError.error?.code, -32603, JSON.stringify(protocolError));
       assert.match(protocolError.error?.message, /worker stopped unexpectedly/, JSON.stringify(protocolError));
+    }));
+
+  test('TA1: a 2025-11-25 session (SDK 1.x) sees the backend\'s tools as taskSupport "optional" and gets a task through the front', TEST_TIMEOUT, () =>
+    both(async () => {
+      const client = new Client({ name: 'gateway-tasks-cross-era', version: '1.0.0' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(front.mcpUrl)), SDK_REQUEST);
+      try {
+        const { tools } = await client.listTools(undefined, SDK_REQUEST);
+        assert.equal(tools.find((t) => t.name === 'slow_compute')?.execution?.taskSupport, 'optional', JSON.stringify(tools));
+        const messages = [];
+        const stream = client.experimental.tasks.callToolStream(
+          { name: 'slow_compute', arguments: { seconds: 1, label: 'eras' } },
+          CallToolResultSchema,
+          { ...SDK_REQUEST, task: { ttl: 60_000 } },
+        );
+        for await (const message of stream) messages.push(message);
+        assert.equal(messages[0]?.type, 'taskCreated', JSON.stringify(messages));
+        assert.equal(messages.at(-1)?.type, 'result', JSON.stringify(messages.at(-1)));
+        assert.match(textOf(messages.at(-1).result), /^Computed eras in 1 s/);
+      } finally {
+        await client.close();
+      }
     }));
 
   test('TA7: tasks/cancel at the front cancels the backend\'s task', TEST_TIMEOUT, () =>
