@@ -207,6 +207,13 @@ json::object task(std::string_view status, std::string_view message = {}) {
   return t;
 }
 
+// A 2026-07-28 CreateTaskResult.
+Answer created_task(std::string_view status) {
+  auto created = task(status);
+  created["resultType"] = "task";
+  return Answer{std::move(created)};
+}
+
 json::object tool_result(std::string_view text) {
   return {{"content", json::array{json::object{{"type", "text"}, {"text", text}}}}};
 }
@@ -304,11 +311,7 @@ TEST(BackendTask, SessionBackendCreateTaskResultWithoutTaskIdIsAProtocolError) {
 TEST(BackendTask, TA7_ExtensionBackendQuestionsAreAnsweredOnceWithTasksUpdate) {
   Fixture f(true);
   f.setup = [](ScriptedBackend& b) {
-    b.handlers["tools/call"] = [](const json::object&, const json::value&) {
-      auto created = task("working");
-      created["resultType"] = "task";
-      return Answer{std::move(created)};
-    };
+    b.handlers["tools/call"] = [](const json::object&, const json::value&) { return created_task("working"); };
     auto polls = std::make_shared<int>(0);
     b.handlers["tasks/get"] = [polls](const json::object&, const json::value&) {
       ++*polls;
@@ -351,11 +354,7 @@ TEST(BackendTask, TA7_ExtensionBackendQuestionsAreAnsweredOnceWithTasksUpdate) {
 TEST(BackendTask, ExtensionBackendFailedTaskThrowsItsErrorAndIsNotCancelled) {
   Fixture f(true);
   f.setup = [](ScriptedBackend& b) {
-    b.handlers["tools/call"] = [](const json::object&, const json::value&) {
-      auto created = task("working");
-      created["resultType"] = "task";
-      return Answer{std::move(created)};
-    };
+    b.handlers["tools/call"] = [](const json::object&, const json::value&) { return created_task("working"); };
     b.handlers["tasks/get"] = [](const json::object&, const json::value&) {
       auto failed = task("failed");
       failed["error"] = json::object{{"code", -32000}, {"message", "the worker died"}};
@@ -375,11 +374,7 @@ TEST(BackendTask, ExtensionBackendFailedTaskThrowsItsErrorAndIsNotCancelled) {
 TEST(BackendTask, TA7_FollowingEndedByCancellationCancelsTheBackendsTask) {
   Fixture f(true);
   f.setup = [&f](ScriptedBackend& b) {
-    b.handlers["tools/call"] = [](const json::object&, const json::value&) {
-      auto created = task("working");
-      created["resultType"] = "task";
-      return Answer{std::move(created)};
-    };
+    b.handlers["tools/call"] = [](const json::object&, const json::value&) { return created_task("working"); };
     // Gatehouse's task is cancelled while the backend's still works.
     b.handlers["tasks/get"] = [&f](const json::object&, const json::value&) {
       f.channel.stop = true;
@@ -419,11 +414,7 @@ TEST(BackendTask, ABackendThatExitedIsNotStartedAgainToCancelATaskThatWentWithIt
 TEST(BackendTask, ExtensionBackendCancellingOnItsOwnFailsTheTask) {
   Fixture f(true);
   f.setup = [](ScriptedBackend& b) {
-    b.handlers["tools/call"] = [](const json::object&, const json::value&) {
-      auto created = task("cancelled");
-      created["resultType"] = "task";
-      return Answer{std::move(created)};
-    };
+    b.handlers["tools/call"] = [](const json::object&, const json::value&) { return created_task("cancelled"); };
   };
   try {
     f.follow();

@@ -53,7 +53,7 @@ import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { accessToken } from './lib/token.mjs';
 import { startNodeServer } from './lib/node-server.mjs';
 import { startServer } from './lib/server.mjs';
-import { META } from './lib/stateless.mjs';
+import { META, eventStreamMessages } from './lib/stateless.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const NODE = process.execPath;
@@ -145,16 +145,7 @@ function messagesIn(contentType, text) {
     const parsed = JSON.parse(text);
     return Array.isArray(parsed) ? parsed : [parsed];
   }
-  const messages = [];
-  for (const event of text.split(/\r?\n\r?\n/)) {
-    const data = event
-      .split(/\r?\n/)
-      .filter((line) => line.startsWith('data:'))
-      .map((line) => line.slice(5).replace(/^ /, ''))
-      .join('\n');
-    if (data) messages.push(JSON.parse(data));
-  }
-  return messages;
+  return eventStreamMessages(text);
 }
 
 async function post(server, body, headers = {}) {
